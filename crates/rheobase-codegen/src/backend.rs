@@ -1,0 +1,96 @@
+//! How the runtime calls a kernel, whatever backend compiled it.
+
+use crate::ir::Kernel;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// One array bound to a kernel call, in the kernel's [`Kernel::arrays`] order. The element type
+/// must match the declaration.
+#[derive(Debug)]
+pub enum ArrayArg<'a> {
+    F64(&'a mut [f64]),
+    I32(&'a mut [i32]),
+    Bool(&'a mut [bool]),
+}
+
+impl ArrayArg<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            ArrayArg::F64(a) => a.len(),
+            ArrayArg::I32(a) => a.len(),
+            ArrayArg::Bool(a) => a.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Which elements one call covers.
+#[derive(Debug, Clone)]
+pub enum Elements<'a> {
+    /// For [`crate::ir::Iteration::Range`] kernels.
+    Range(Range<usize>),
+    /// For [`crate::ir::Iteration::List`] kernels.
+    List(&'a [i32]),
+}
+
+/// Keys the counter-based random streams: the same key, step and element give the same numbers
+/// in every backend and for every thread count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct RngKey {
+    /// From `seed(n)`.
+    pub seed: u64,
+    /// Distinguishes kernels and objects (a hash of the object and kernel name).
+    pub stream: u64,
+    /// The time step of the call.
+    pub step: u64,
+}
+
+/// Everything one kernel invocation needs.
+#[derive(Debug)]
+pub struct KernelCall<'a> {
+    pub arrays: Vec<ArrayArg<'a>>,
+    pub scalars: &'a [f64],
+    pub elements: Elements<'a>,
+    pub rng: RngKey,
+    /// Receives the indices of `Emit` statements, in element order. Cleared by the caller.
+    pub emitted: Option<&'a mut Vec<i32>>,
+}
+
+/// Why a kernel call failed. A failed call may have stored to some elements already.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum KernelError {
+    #[error("kernel '{kernel}': index {index} is out of bounds for array '{array}' of length {len}")]
+    IndexOutOfBounds {
+        kernel: String,
+        array: String,
+        index: i64,
+        len: usize,
+    },
+    #[error("kernel '{kernel}': bad call: {reason}")]
+    BadCall { kernel: String, reason: String },
+}
+
+/// Why a kernel could not be compiled. This is an internal error: the IR came from our own
+/// lowering, so the message asks for a bug report.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("internal error compiling kernel '{kernel}': {reason} (this is a bug, please report it)")]
+pub struct CompileError {
+    pub kernel: String,
+    pub reason: String,
+}
+
+/// A kernel ready to run.
+pub trait CompiledKernel: Send + Sync {
+    fn kernel(&self) -> &Kernel;
+    /// Runs the kernel; returns the number of emitted indices.
+    fn run(&self, call: &mut KernelCall<'_>) -> Result<usize, KernelError>;
+}
+
+/// Something that turns kernel IR into runnable code: the interpreter, the Cranelift JIT, ...
+pub trait Backend: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn compile(&self, kernel: &Kernel) -> Result<Arc<dyn CompiledKernel>, CompileError>;
+}

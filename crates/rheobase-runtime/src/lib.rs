@@ -1,0 +1,1 @@
+//! The runtime: networks, clocks, groups, monitors.

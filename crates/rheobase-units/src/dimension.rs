@@ -1,0 +1,120 @@
+//! Physical dimensions: exponents of the 7 SI base quantities.
+
+use crate::ratio::Ratio;
+use std::fmt;
+
+/// Index of each SI base quantity in [`Dimension`]'s exponent array (Brian2's order).
+pub const BASE_SYMBOLS: [&str; 7] = ["m", "kg", "s", "A", "K", "mol", "cd"];
+
+/// Exponents of metre, kilogram, second, ampere, kelvin, mole and candela.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Dimension([Ratio; 7]);
+
+impl Dimension {
+    pub const DIMENSIONLESS: Dimension = Dimension([Ratio::ZERO; 7]);
+
+    pub const fn from_exponents(e: [Ratio; 7]) -> Dimension {
+        Dimension(e)
+    }
+
+    /// Integer exponents in the order m, kg, s, A, K, mol, cd.
+    pub const fn from_ints(e: [i32; 7]) -> Dimension {
+        let mut r = [Ratio::ZERO; 7];
+        let mut k = 0;
+        while k < 7 {
+            r[k] = Ratio::integer(e[k]);
+            k += 1;
+        }
+        Dimension(r)
+    }
+
+    pub fn exponents(&self) -> &[Ratio; 7] {
+        &self.0
+    }
+
+    pub fn is_dimensionless(&self) -> bool {
+        self.0.iter().all(|e| e.is_zero())
+    }
+
+    pub fn mul(&self, o: &Dimension) -> Dimension {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0.iter()) {
+            *a = *a + *b;
+        }
+        Dimension(r)
+    }
+
+    pub fn div(&self, o: &Dimension) -> Dimension {
+        self.mul(&o.inv())
+    }
+
+    pub fn inv(&self) -> Dimension {
+        let mut r = self.0;
+        for a in r.iter_mut() {
+            *a = -*a;
+        }
+        Dimension(r)
+    }
+
+    pub fn pow(&self, p: Ratio) -> Dimension {
+        let mut r = self.0;
+        for a in r.iter_mut() {
+            *a = *a * p;
+        }
+        Dimension(r)
+    }
+
+    /// Raise to a float power; `None` when the exponent is not a simple fraction.
+    pub fn powf(&self, p: f64) -> Option<Dimension> {
+        if self.is_dimensionless() {
+            return Some(*self);
+        }
+        Ratio::from_f64(p).map(|r| self.pow(r))
+    }
+
+    pub fn sqrt(&self) -> Dimension {
+        self.pow(Ratio::new(1, 2).expect("1/2"))
+    }
+
+    /// Base-unit form as Brian2 prints dimensions: `m^2 kg s^-3 A^-1`, `1` when dimensionless.
+    pub fn base_string(&self) -> String {
+        if self.is_dimensionless() {
+            return "1".to_string();
+        }
+        let mut parts = Vec::new();
+        for (sym, e) in BASE_SYMBOLS.iter().zip(self.0.iter()) {
+            if e.is_zero() {
+                continue;
+            }
+            if *e == Ratio::ONE {
+                parts.push(sym.to_string());
+            } else {
+                parts.push(format!("{sym}^{e}"));
+            }
+        }
+        parts.join(" ")
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.base_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algebra() {
+        let volt = Dimension::from_ints([2, 1, -3, -1, 0, 0, 0]);
+        let amp = Dimension::from_ints([0, 0, 0, 1, 0, 0, 0]);
+        let ohm = volt.div(&amp);
+        assert_eq!(ohm.mul(&amp), volt);
+        assert_eq!(volt.base_string(), "m^2 kg s^-3 A^-1");
+        let s = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(s.pow(Ratio::new(-1, 2).unwrap()).base_string(), "s^-0.5");
+        assert!(volt.div(&volt).is_dimensionless());
+    }
+}
