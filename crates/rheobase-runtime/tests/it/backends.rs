@@ -1,0 +1,97 @@
+//! The JIT and the interpreter give identical spikes and states on the same models.
+
+use crate::{interpreted, jitted, options, DT};
+use rheobase_runtime::{Network, NeuronGroup, NeuronGroupOptions, Record, Refractory, SpikeMonitor, StateMonitor};
+
+fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+    let g = NeuronGroup::new(
+        net,
+        50,
+        "dv/dt = (ge + gi - (v + 49*mV))/(20*ms) : volt (unless refractory)\n\
+         dge/dt = -ge/(5*ms) : volt\n\
+         dgi/dt = -gi/(10*ms) : volt",
+        NeuronGroupOptions {
+            refractory: Refractory::Duration(5e-3),
+            ..options("v > -50*mV", "v = -60*mV")
+        },
+    )
+    .unwrap();
+    g.set_expr("v", "-60*mV + rand()*10*mV").unwrap();
+    g.set_expr("ge", "rand()*5*mV").unwrap();
+    let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+    let m = StateMonitor::new(&g, &["v", "ge"], Record::Indices(vec![0, 7, 49]), Default::default())
+        .unwrap();
+    (g, s, m)
+}
+
+fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+    let model = "
+        dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
+        dm/dt = 0.32*(mV**-1)*4*mV/exprel((13.*mV-v+VT)/(4*mV))/ms*(1-m)-0.28*(mV**-1)*5*mV/exprel((v-VT-40.*mV)/(5*mV))/ms*m : 1
+        dn/dt = 0.032*(mV**-1)*5*mV/exprel((15.*mV-v+VT)/(5*mV))/ms*(1.-n)-.5*exp((10.*mV-v+VT)/(40.*mV))/ms*n : 1
+        dh/dt = 0.128*exp((17.*mV-v+VT)/(18.*mV))/ms*(1.-h)-4./(1+exp((40.*mV-v+VT)/(5.*mV)))/ms*h : 1
+        I : amp
+    ";
+    let ns = |v: f64, d: [i32; 7]| rheobase_units::Quantity::new(v, rheobase_units::Dimension::from_ints(d));
+    let siemens = [-2, -1, 3, 2, 0, 0, 0];
+    let volt = [2, 1, -3, -1, 0, 0, 0];
+    let farad = [-2, -1, 4, 2, 0, 0, 0];
+    // COBAHH's constants for a 20000 um^2 membrane
+    let namespace = crate::namespace(&[
+        ("gl", ns(1e-8, siemens)),
+        ("El", ns(-0.065, volt)),
+        ("g_na", ns(2e-5, siemens)),
+        ("g_kd", ns(6e-6, siemens)),
+        ("ENa", ns(0.05, volt)),
+        ("EK", ns(-0.09, volt)),
+        ("VT", ns(-0.063, volt)),
+        ("Cm", ns(2e-10, farad)),
+    ]);
+    let g = NeuronGroup::new(
+        net,
+        20,
+        model,
+        NeuronGroupOptions {
+            method: Some("exponential_euler".into()),
+            namespace,
+            threshold: Some("v > -20*mV".into()),
+            refractory: Refractory::Expression("v > -20*mV".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    g.set_expr("v", "El + (rand() - 0.5)*10*mV").unwrap();
+    g.set_expr("I", "i*0.1*nA").unwrap();
+    let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+    let m = StateMonitor::new(&g, &["v", "m"], Record::Indices(vec![3, 19]), Default::default())
+        .unwrap();
+    (g, s, m)
+}
+
+type Build = fn(&Network) -> (NeuronGroup, SpikeMonitor, StateMonitor);
+
+fn same_on_both_backends(build: Build, steps: f64, expect_spikes: bool) {
+    let (a, b) = (interpreted(), jitted());
+    assert_ne!(a.backend_name(), b.backend_name());
+    let (ga, sa, ma) = build(&a);
+    let (gb, sb, mb) = build(&b);
+    a.run(steps * DT).unwrap();
+    b.run(steps * DT).unwrap();
+    assert_eq!(sa.i(), sb.i());
+    assert_eq!(sa.t(), sb.t());
+    assert_eq!(ma.values("v"), mb.values("v"));
+    assert_eq!(ga.get("v").unwrap(), gb.get("v").unwrap());
+    if expect_spikes {
+        assert!(sa.num_events() > 0, "the model should spike");
+    }
+}
+
+#[test]
+fn lif_is_identical_on_interpreter_and_jit() {
+    same_on_both_backends(lif, 500.0, true);
+}
+
+#[test]
+fn hh_is_identical_on_interpreter_and_jit() {
+    same_on_both_backends(hh, 500.0, true);
+}
