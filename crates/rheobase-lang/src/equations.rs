@@ -413,8 +413,8 @@ mod tests {
 
     const MODEL: &str = "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)\n\
                          I = g*(E - v) : amp\n\
-                         dg/dt = -g/tau : siemens\n\
-                         C : farad (constant)\n\
+                         dg/dt = -g/tau : amp/volt\n\
+                         C : amp*second/volt (constant)\n\
                          E : volt";
 
     #[test]
@@ -465,12 +465,12 @@ mod tests {
             SourceId(0),
             &[
                 ("tau", Substitution::Name("tau_m".into())),
-                ("v", Substitution::Name("V".into())),
+                ("v", Substitution::Name("vm".into())),
             ],
         )
         .unwrap();
-        assert_eq!(e.names(), vec!["V"]);
-        assert_eq!(e.get("V").unwrap().expr.as_ref().unwrap().to_string(), "-V/tau_m");
+        assert_eq!(e.names(), vec!["vm"]);
+        assert_eq!(e.get("vm").unwrap().expr.as_ref().unwrap().to_string(), "-vm/tau_m");
 
         let ten_ms = Quantity::new(0.01, Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]));
         let e = Equations::with_substitutions(

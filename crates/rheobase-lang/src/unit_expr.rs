@@ -131,12 +131,12 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
                 (Value::Unit(u), Value::Unit(v)) => {
                     Ok(Value::Unit(if div { u.div(&v) } else { u.mul(&v) }))
                 }
-                (Value::Number(n), Value::Unit(u)) => {
-                    unit_factor(n, a.span, expr.span)?;
+                (Value::Number(_), Value::Unit(u)) => {
+                    unit_factor(a, expr.span)?;
                     Ok(Value::Unit(if div { u.inv() } else { u }))
                 }
-                (Value::Unit(u), Value::Number(n)) => {
-                    unit_factor(n, b.span, expr.span)?;
+                (Value::Unit(u), Value::Number(_)) => {
+                    unit_factor(b, expr.span)?;
                     Ok(Value::Unit(u))
                 }
             }
@@ -178,11 +178,12 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
     }
 }
 
-/// A number multiplying a unit must be `1`: `2*volt` is a quantity, not a unit.
-fn unit_factor(n: f64, number_span: Span, whole: Span) -> Result<(), Diagnostic> {
-    if n == 1.0 {
+/// A number multiplying a unit must be the integer `1`: `2*volt` and `1.0*volt` are quantities.
+fn unit_factor(number: &Expr, whole: Span) -> Result<(), Diagnostic> {
+    if number.kind == ExprKind::Int(1) {
         return Ok(());
     }
+    let number_span = number.span;
     Err(Diagnostic::error(
         "units::invalid_unit",
         "the unit specification is a quantity, not a unit",

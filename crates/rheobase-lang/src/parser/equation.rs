@@ -583,7 +583,7 @@ mod tests {
         assert!(eqs[..3].iter().all(|e| e.unit.dim.is_dimensionless()));
         assert_eq!(eqs[6].unit.dim.exponents()[2].to_f64(), -0.5);
         assert_eq!(eqs[7].unit.dim.exponents()[2].to_f64(), -1.0);
-        assert_eq!(eqs[3].unit.span.range(), 24..28);
+        assert_eq!(eqs[3].unit.span.range(), 34..38);
     }
 
     #[test]
