@@ -32,14 +32,16 @@ const RESERVED: &[&str] = &["t", "dt", "t_in_timesteps", "xi", "i", "N"];
 
 /// Python keywords, which Brian2 refuses as variable names.
 const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// SI base unit names in the order of a dimension's exponents.
-const SI_BASE_NAMES: [&str; 7] = ["metre", "kilogram", "second", "amp", "kelvin", "mole", "candle"];
+const SI_BASE_NAMES: [&str; 7] = [
+    "metre", "kilogram", "second", "amp", "kelvin", "mole", "candle",
+];
 
 fn is_noise(name: &str) -> bool {
     name == "xi" || name.starts_with("xi_")
@@ -103,7 +105,10 @@ impl Equations {
                     diagnostics.push(
                         Diagnostic::error(
                             "model::invalid_noise",
-                            format!("`{n}` used in `{}`, which is not a differential equation", eq.name),
+                            format!(
+                                "`{n}` used in `{}`, which is not a differential equation",
+                                eq.name
+                            ),
                         )
                         .with_primary(*span, "noise term outside a differential equation")
                         .with_help("white noise `xi` may only appear in `dx/dt = ...` equations"),
@@ -148,8 +153,8 @@ impl Equations {
             if let Some((_, sub)) = substitutions.iter().find(|(k, _)| *k == eq.name) {
                 match sub {
                     Substitution::Name(new_name) => {
-                        let taken = self.contains(new_name)
-                            || result.iter().any(|e| &e.name == new_name);
+                        let taken =
+                            self.contains(new_name) || result.iter().any(|e| &e.name == new_name);
                         if taken {
                             diagnostics.push(
                                 Diagnostic::error(
@@ -318,7 +323,9 @@ fn check_variable_name(name: &str, span: Span) -> Option<Diagnostic> {
     } else if PYTHON_KEYWORDS.contains(&name) {
         format!("`{name}` is a Python keyword and cannot be a variable name")
     } else if name.starts_with('_') {
-        format!("variable `{name}` starts with an underscore, which is reserved for internal variables")
+        format!(
+            "variable `{name}` starts with an underscore, which is reserved for internal variables"
+        )
     } else if RESERVED.contains(&name) || name.starts_with("xi_") {
         format!("`{name}` has a special meaning in equations and cannot be a variable name")
     } else if lookup_unit(name).is_some() {
@@ -361,7 +368,10 @@ fn substitute_expr(expr: &Expr, substitutions: &[(&str, Substitution)]) -> Expr 
                 ExprKind::Call {
                     name,
                     name_span: *name_span,
-                    args: args.iter().map(|a| substitute_expr(a, substitutions)).collect(),
+                    args: args
+                        .iter()
+                        .map(|a| substitute_expr(a, substitutions))
+                        .collect(),
                 },
                 expr.span,
             )
@@ -411,7 +421,8 @@ mod tests {
         r.unwrap_err().iter().map(|d| d.code).collect()
     }
 
-    const MODEL: &str = "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)\n\
+    const MODEL: &str =
+        "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)\n\
                          I = g*(E - v) : amp\n\
                          dg/dt = -g/tau : amp/volt\n\
                          C : amp*second/volt (constant)\n\
@@ -424,7 +435,10 @@ mod tests {
         assert_eq!(e.diff_eq_names(), vec!["v", "g"]);
         assert_eq!(e.subexpr_names(), vec!["I"]);
         assert_eq!(e.parameter_names(), vec!["C", "E"]);
-        assert_eq!(e.identifiers(), vec!["gl", "El", "sigma", "xi", "second", "tau"]);
+        assert_eq!(
+            e.identifiers(),
+            vec!["gl", "El", "sigma", "xi", "second", "tau"]
+        );
         assert_eq!(e.get("g").unwrap().kind, EquationKind::Differential);
         assert_eq!(e.iter().count(), 5);
         assert_eq!((&e).into_iter().next().unwrap().name, "v");
@@ -445,8 +459,8 @@ mod tests {
         let b_text = "tau : second";
         let a = map.add("a", a_text);
         let b = map.add("b", b_text);
-        let both = (Equations::parse(a_text, a).unwrap() + Equations::parse(b_text, b).unwrap())
-            .unwrap();
+        let both =
+            (Equations::parse(a_text, a).unwrap() + Equations::parse(b_text, b).unwrap()).unwrap();
         assert_eq!(both.names(), vec!["v", "tau"]);
         assert_eq!(both.get("tau").unwrap().name_span.src, b);
         assert_eq!(map.snippet(both.get("tau").unwrap().name_span), "tau");
@@ -470,7 +484,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.names(), vec!["vm"]);
-        assert_eq!(e.get("vm").unwrap().expr.as_ref().unwrap().to_string(), "-vm/tau_m");
+        assert_eq!(
+            e.get("vm").unwrap().expr.as_ref().unwrap().to_string(),
+            "-vm/tau_m"
+        );
 
         let ten_ms = Quantity::new(0.01, Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]));
         let e = Equations::with_substitutions(
@@ -482,11 +499,16 @@ mod tests {
         let rhs = e.get("v").unwrap().expr.as_ref().unwrap();
         assert_eq!(rhs.to_string(), "-v/(0.01*second)");
         // The new nodes point at the replaced name.
-        let ExprKind::Binary(_, _, tau) = &rhs.kind else { panic!() };
+        let ExprKind::Binary(_, _, tau) = &rhs.kind else {
+            panic!()
+        };
         assert_eq!(tau.span.range(), 11..14);
 
         let area = Quantity::new(2.0, Dimension::from_ints([2, 0, -1, 0, 0, 0, 0]));
-        assert_eq!(quantity_expr(&area, Span::default()).to_string(), "2.0*metre**2/second");
+        assert_eq!(
+            quantity_expr(&area, Span::default()).to_string(),
+            "2.0*metre**2/second"
+        );
     }
 
     #[test]
@@ -498,21 +520,51 @@ mod tests {
             codes(sub("v", Substitution::Value(Quantity::dimensionless(3.0)))),
             vec!["model::invalid_substitution"]
         );
-        assert_eq!(codes(sub("v", Substitution::Name("w".into()))), vec!["model::duplicate_definition"]);
-        assert_eq!(codes(sub("v", Substitution::Name("_v".into()))), vec!["model::invalid_name"]);
-        assert_eq!(codes(sub("v", Substitution::Name("t".into()))), vec!["model::invalid_name"]);
-        assert_eq!(codes(sub("v", Substitution::Name("bad name".into()))), vec!["model::invalid_name"]);
+        assert_eq!(
+            codes(sub("v", Substitution::Name("w".into()))),
+            vec!["model::duplicate_definition"]
+        );
+        assert_eq!(
+            codes(sub("v", Substitution::Name("_v".into()))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(sub("v", Substitution::Name("t".into()))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(sub("v", Substitution::Name("bad name".into()))),
+            vec!["model::invalid_name"]
+        );
         assert!(sub("unused", Substitution::Name("x".into())).is_ok());
     }
 
     #[test]
     fn name_checks() {
-        assert_eq!(codes(Equations::parse("dt/dt = -t/tau : 1", SourceId(0))), vec!["model::invalid_name"]);
-        assert_eq!(codes(Equations::parse("dxi/dt = 1/tau : 1", SourceId(0))), vec!["model::invalid_name"]);
-        assert_eq!(codes(Equations::parse("for : 1", SourceId(0))), vec!["model::invalid_name"]);
-        assert_eq!(codes(Equations::parse("d_x/dt = 1/tau : 1", SourceId(0))), vec!["model::invalid_name"]);
-        assert_eq!(codes(Equations::parse("volt : 1", SourceId(0))), vec!["model::invalid_name"]);
-        assert_eq!(codes(Equations::parse("ddt/dt = 1/tau : 1", SourceId(0))), vec!["model::invalid_name"]);
+        assert_eq!(
+            codes(Equations::parse("dt/dt = -t/tau : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(Equations::parse("dxi/dt = 1/tau : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(Equations::parse("for : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(Equations::parse("d_x/dt = 1/tau : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(Equations::parse("volt : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
+        assert_eq!(
+            codes(Equations::parse("ddt/dt = 1/tau : 1", SourceId(0))),
+            vec!["model::invalid_name"]
+        );
         assert!(Equations::parse("ddx/dt = 1/tau : 1", SourceId(0)).is_ok());
     }
 

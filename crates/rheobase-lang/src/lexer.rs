@@ -418,7 +418,16 @@ mod tests {
         use TokenKind::*;
         assert_eq!(
             kinds("a//b%c**d"),
-            vec![name("a"), DoubleSlash, name("b"), Percent, name("c"), DoubleStar, name("d"), Eof]
+            vec![
+                name("a"),
+                DoubleSlash,
+                name("b"),
+                Percent,
+                name("c"),
+                DoubleStar,
+                name("d"),
+                Eof
+            ]
         );
         assert_eq!(
             kinds("< <= > >= == != = += -= *= /="),
@@ -489,7 +498,16 @@ mod tests {
         assert_eq!(kinds("a + \\\n b"), vec![name("a"), Plus, name("b"), Eof]);
         assert_eq!(
             kinds("(a +\n b)\nc"),
-            vec![LParen, name("a"), Plus, name("b"), RParen, Newline, name("c"), Eof]
+            vec![
+                LParen,
+                name("a"),
+                Plus,
+                name("b"),
+                RParen,
+                Newline,
+                name("c"),
+                Eof
+            ]
         );
     }
 

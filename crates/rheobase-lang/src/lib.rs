@@ -11,6 +11,8 @@ pub mod lexer;
 pub mod parser;
 pub mod print;
 pub mod render;
+#[cfg(test)]
+mod snapshot_tests;
 pub mod span;
 pub mod unit_expr;
 

@@ -150,7 +150,12 @@ mod tests {
     #[test]
     fn negative_literals_are_bracketed_under_powers() {
         let span = Span::default();
-        let e = Expr::binary(BinOp::Pow, Expr::float(-2.0, span), Expr::name("x", span), span);
+        let e = Expr::binary(
+            BinOp::Pow,
+            Expr::float(-2.0, span),
+            Expr::name("x", span),
+            span,
+        );
         assert_eq!(e.to_string(), "(-2.0)**x");
     }
 

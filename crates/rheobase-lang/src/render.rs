@@ -24,7 +24,12 @@ const TAB_WIDTH: usize = 4;
 impl Diagnostic {
     /// The caret picture of this diagnostic, without a trailing newline.
     pub fn render(&self, sources: &SourceMap) -> String {
-        let mut out = format!("{}[{}]: {}", severity_word(self.severity), self.code, self.message);
+        let mut out = format!(
+            "{}[{}]: {}",
+            severity_word(self.severity),
+            self.code,
+            self.message
+        );
         let located = self.locate(sources);
         let width = located
             .iter()
@@ -93,7 +98,13 @@ impl Diagnostics {
 impl fmt::Display for Diagnostic {
     /// One line: `error[syntax::unexpected_token]: expected an expression, found `)``.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]: {}", severity_word(self.severity), self.code, self.message)
+        write!(
+            f,
+            "{}[{}]: {}",
+            severity_word(self.severity),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -146,10 +157,7 @@ fn line_starts(text: &str) -> Vec<usize> {
 fn line_of(text: &str, starts: &[usize], offset: usize) -> (usize, usize, usize) {
     let line = starts.partition_point(|&s| s <= offset).saturating_sub(1);
     let start = starts[line];
-    let end = starts
-        .get(line + 1)
-        .map(|&s| s - 1)
-        .unwrap_or(text.len());
+    let end = starts.get(line + 1).map(|&s| s - 1).unwrap_or(text.len());
     let end = if text[start..end].ends_with('\r') {
         end - 1
     } else {
@@ -197,8 +205,16 @@ fn locate_label(source: &Source, label: &Label) -> Vec<Located> {
     let mut parts = Vec::new();
     for line in first_line..=last_line.max(first_line) {
         let (_, ls, le) = line_of(text, &starts, starts[line]);
-        let s = if line == first_line { start } else { ls + leading_ws(&text[ls..le]) };
-        let e = if line == last_line.max(first_line) { end.min(le).max(s) } else { le };
+        let s = if line == first_line {
+            start
+        } else {
+            ls + leading_ws(&text[ls..le])
+        };
+        let e = if line == last_line.max(first_line) {
+            end.min(le).max(s)
+        } else {
+            le
+        };
         let col_start = display_width(&text[ls..s]);
         let col_end = if e > s {
             col_start + display_width(&text[s..e])
@@ -263,7 +279,8 @@ fn render_lines(out: &mut String, source: &Source, labels: &[&Located], width: u
         let first_row_trimmed_len = first_row.trim_end().len();
         first_row.truncate(first_row_trimmed_len);
         // The rightmost label's message goes after the underline; others below, right to left.
-        let with_message: Vec<&&&Located> = on_line.iter().filter(|l| !l.message.is_empty()).collect();
+        let with_message: Vec<&&&Located> =
+            on_line.iter().filter(|l| !l.message.is_empty()).collect();
         let inline = with_message.last().filter(|l| l.end >= first_row.len());
         if let Some(l) = inline {
             first_row.push(' ');
@@ -296,12 +313,18 @@ mod tests {
 
     #[test]
     fn style_md_example() {
-        let (map, id) = sources("neurons.model", "v : volt\ndv/dt = (El - v)/tau + I : volt\n");
+        let (map, id) = sources(
+            "neurons.model",
+            "v : volt\ndv/dt = (El - v)/tau + I : volt\n",
+        );
         let line2 = 9;
-        let d = Diagnostic::error("units::dimension_mismatch", "cannot add volt/second and amp")
-            .with_secondary(Span::new(id, line2 + 8, line2 + 20), "volt/second")
-            .with_primary(Span::new(id, line2 + 23, line2 + 24), "amp")
-            .with_help("divide the current by a capacitance, e.g. I/C");
+        let d = Diagnostic::error(
+            "units::dimension_mismatch",
+            "cannot add volt/second and amp",
+        )
+        .with_secondary(Span::new(id, line2 + 8, line2 + 20), "volt/second")
+        .with_primary(Span::new(id, line2 + 23, line2 + 24), "amp")
+        .with_help("divide the current by a capacitance, e.g. I/C");
         assert_eq!(
             d.render(&map),
             "error[units::dimension_mismatch]: cannot add volt/second and amp\n\
@@ -316,7 +339,10 @@ mod tests {
     #[test]
     fn display_is_one_line() {
         let d = Diagnostic::error("syntax::unexpected_token", "unexpected `)`");
-        assert_eq!(d.to_string(), "error[syntax::unexpected_token]: unexpected `)`");
+        assert_eq!(
+            d.to_string(),
+            "error[syntax::unexpected_token]: unexpected `)`"
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ const NAMED_BASE_UNITS: &[&str] = &[
 ];
 
 /// SI base unit names in the order of [`Dimension`]'s exponents.
-const SI_BASE_NAMES: [&str; 7] = ["metre", "kilogram", "second", "amp", "kelvin", "mole", "candle"];
+const SI_BASE_NAMES: [&str; 7] = [
+    "metre", "kilogram", "second", "amp", "kelvin", "mole", "candle",
+];
 
 /// Parse a unit specification on its own (as written after `:` in an equation).
 pub fn parse_unit(text: &str, src: SourceId) -> Result<UnitSpec, Diagnostics> {
@@ -55,12 +57,9 @@ pub(crate) fn unit_from_tokens(tokens: &[Token], end: &Token) -> Result<UnitSpec
             TokenKind::Name(n) if n == "integer" => Some(VarType::Integer),
             TokenKind::Name(n) if n == "bool" => {
                 return Err(Fail::from(
-                    Diagnostic::error(
-                        "units::invalid_unit",
-                        "`bool` is not a unit specification",
-                    )
-                    .with_primary(span, "write `boolean` here")
-                    .with_help("boolean variables are declared with `: boolean`"),
+                    Diagnostic::error("units::invalid_unit", "`bool` is not a unit specification")
+                        .with_primary(span, "write `boolean` here")
+                        .with_help("boolean variables are declared with `: boolean`"),
                 ))
             }
             _ => None,
@@ -95,13 +94,12 @@ enum Value {
 pub fn evaluate_unit(expr: &Expr) -> Result<Dimension, Diagnostic> {
     match eval(expr)? {
         Value::Unit(dim) => Ok(dim),
-        Value::Number(x) if x == 1.0 => Ok(Dimension::DIMENSIONLESS),
         Value::Number(x) => Err(Diagnostic::error(
             "units::invalid_unit",
             format!("`{x}` is a number, not a unit"),
         )
         .with_primary(expr.span, "not a unit")
-        .with_help("write `1` for a dimensionless variable")),
+        .with_help("write exactly `1` for a dimensionless variable")),
     }
 }
 
@@ -118,7 +116,11 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
         ExprKind::Name(name) => named_unit(name, expr.span).map(Value::Unit),
         ExprKind::Unary(UnOp::Neg, a) => match eval(a)? {
             Value::Number(x) => Ok(Value::Number(-x)),
-            Value::Unit(_) => Err(invalid(expr.span, "a unit cannot be negated", "negated unit")),
+            Value::Unit(_) => Err(invalid(
+                expr.span,
+                "a unit cannot be negated",
+                "negated unit",
+            )),
         },
         ExprKind::Unary(UnOp::Pos, a) => eval(a),
         ExprKind::Binary(op @ (BinOp::Mul | BinOp::Div), a, b) => {
@@ -132,11 +134,11 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
                     Ok(Value::Unit(if div { u.div(&v) } else { u.mul(&v) }))
                 }
                 (Value::Number(_), Value::Unit(u)) => {
-                    unit_factor(a, expr.span)?;
+                    unit_factor(a)?;
                     Ok(Value::Unit(if div { u.inv() } else { u }))
                 }
                 (Value::Unit(u), Value::Number(_)) => {
-                    unit_factor(b, expr.span)?;
+                    unit_factor(b)?;
                     Ok(Value::Unit(u))
                 }
             }
@@ -145,7 +147,11 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
             let exponent = match eval(b)? {
                 Value::Number(p) => p,
                 Value::Unit(_) => {
-                    return Err(invalid(b.span, "an exponent must be a number", "not a number"))
+                    return Err(invalid(
+                        b.span,
+                        "an exponent must be a number",
+                        "not a number",
+                    ))
                 }
             };
             match eval(a)? {
@@ -179,7 +185,7 @@ fn eval(expr: &Expr) -> Result<Value, Diagnostic> {
 }
 
 /// A number multiplying a unit must be the integer `1`: `2*volt` and `1.0*volt` are quantities.
-fn unit_factor(number: &Expr, whole: Span) -> Result<(), Diagnostic> {
+fn unit_factor(number: &Expr) -> Result<(), Diagnostic> {
     if number.kind == ExprKind::Int(1) {
         return Ok(());
     }
@@ -188,23 +194,24 @@ fn unit_factor(number: &Expr, whole: Span) -> Result<(), Diagnostic> {
         "units::invalid_unit",
         "the unit specification is a quantity, not a unit",
     )
-    .with_primary(number_span, "remove this number")
-    .with_secondary(whole, "evaluates to a quantity")
+    .with_primary(number_span, "this number makes it a quantity")
     .with_help("only units are allowed here, e.g. `siemens/metre**2`, not `2*siemens/metre**2`"))
 }
 
 /// A unit name usable in an equation: known, of scale one, and not a power alias (`metre2`).
 fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
     let Some(unit) = lookup_unit(name) else {
-        return Err(Diagnostic::error(
-            "units::unknown_unit",
-            format!("unknown unit `{name}`"),
-        )
-        .with_primary(span, "not a unit name")
-        .with_help(
-            "use a unit of scale one such as `volt`, `amp`, `second`, `siemens`, `metre`, \
-             `farad`, `hertz`, or `1` for a dimensionless variable",
-        ));
+        let help = match closest_unit_name(name) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "use a unit of scale one such as `volt`, `amp`, `second`, `siemens`, \
+                     `metre`, `farad`, `hertz`, or `1` for a dimensionless variable"
+                .to_string(),
+        };
+        return Err(
+            Diagnostic::error("units::unknown_unit", format!("unknown unit `{name}`"))
+                .with_primary(span, "not a unit name")
+                .with_help(help),
+        );
     };
     let power_alias = name.ends_with('2') || name.ends_with('3');
     if unit.scale == 1.0 && !power_alias {
@@ -214,7 +221,7 @@ fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
     let why = if power_alias {
         format!("`{name}` is a power of a unit")
     } else {
-        format!("`{name}` is {} {suggestion}", unit.scale)
+        format!("`{name}` is {} {suggestion}", format_scale(unit.scale))
     };
     Err(Diagnostic::error(
         "units::not_base_unit",
@@ -225,6 +232,58 @@ fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
         "{why}; declare the variable with the unit of scale one, `{suggestion}`, \
          and write values as `-70*{name}`"
     )))
+}
+
+/// `0.001`, `1e-9`: short enough to read in a help line.
+fn format_scale(scale: f64) -> String {
+    if (1e-3..=1e4).contains(&scale.abs()) {
+        format!("{scale}")
+    } else {
+        format!("{scale:e}")
+    }
+}
+
+/// A base unit name within two edits of `name` (`siemenz` -> `siemens`), if one is known.
+fn closest_unit_name(name: &str) -> Option<&'static str> {
+    const EXTRA: &[&str] = &[
+        "meter",
+        "ampere",
+        "mol",
+        "candela",
+        "radian",
+        "steradian",
+        "lumen",
+        "lux",
+        "becquerel",
+        "gray",
+        "sievert",
+        "katal",
+        "boolean",
+        "integer",
+    ];
+    NAMED_BASE_UNITS
+        .iter()
+        .chain(EXTRA)
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
+        .filter(|(d, _)| *d <= 2 && *d < name.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance between two short ASCII words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// The name to suggest for a dimension: a named unit of scale one, else a product of SI base
@@ -290,9 +349,18 @@ mod tests {
     #[test]
     fn special_units() {
         let one = parse_unit("1", SourceId(0)).unwrap();
-        assert_eq!((one.dim, one.vtype), (Dimension::DIMENSIONLESS, VarType::Float));
-        assert_eq!(parse_unit("boolean", SourceId(0)).unwrap().vtype, VarType::Boolean);
-        assert_eq!(parse_unit("integer", SourceId(0)).unwrap().vtype, VarType::Integer);
+        assert_eq!(
+            (one.dim, one.vtype),
+            (Dimension::DIMENSIONLESS, VarType::Float)
+        );
+        assert_eq!(
+            parse_unit("boolean", SourceId(0)).unwrap().vtype,
+            VarType::Boolean
+        );
+        assert_eq!(
+            parse_unit("integer", SourceId(0)).unwrap().vtype,
+            VarType::Integer
+        );
         assert_eq!(err("bool"), "units::invalid_unit");
     }
 
@@ -303,7 +371,10 @@ mod tests {
         assert_eq!(dim("second**-0.5"), SECOND.pow(Ratio::new(-1, 2).unwrap()));
         assert_eq!(dim("second ** -1"), SECOND.inv());
         assert_eq!(dim("amp/volt"), AMP.div(&VOLT));
-        assert_eq!(dim("amp/second**2"), AMP.div(&SECOND.pow(Ratio::integer(2))));
+        assert_eq!(
+            dim("amp/second**2"),
+            AMP.div(&SECOND.pow(Ratio::integer(2)))
+        );
         assert_eq!(dim("1/(second*volt)"), SECOND.mul(&VOLT).inv());
         assert_eq!(dim("volt*amp/volt"), AMP);
         assert_eq!(dim("second**(1/2)"), SECOND.sqrt());
@@ -318,6 +389,8 @@ mod tests {
         assert_eq!(err("volt + amp"), "units::invalid_unit");
         assert_eq!(err("volt**volt"), "units::invalid_unit");
         assert_eq!(err("2"), "units::invalid_unit");
+        assert_eq!(err("1.0"), "units::invalid_unit");
+        assert_eq!(err("1/1"), "units::invalid_unit");
         assert_eq!(err("exp(volt)"), "units::invalid_unit");
         assert_eq!(err("volt second"), "syntax::unexpected_token");
         assert_eq!(err("volt**0.123456789"), "units::invalid_unit");
@@ -326,12 +399,20 @@ mod tests {
     #[test]
     fn suggestions() {
         assert_eq!(base_unit_name(&VOLT), "volt");
+        assert_eq!(closest_unit_name("siemenz"), Some("siemens"));
+        assert_eq!(closest_unit_name("voltage"), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(format_scale(1e-9), "1e-9");
+        assert_eq!(format_scale(0.001), "0.001");
         assert_eq!(base_unit_name(&Dimension::DIMENSIONLESS), "1");
         let msg = &parse_unit("mV", SourceId(0)).unwrap_err().0[0];
         assert_eq!(msg.labels[0].message, "use `volt` instead");
         let odd = Dimension::from_ints([1, 0, -2, 1, 0, 0, 0]);
         // Until the full registry lands, this dimension may have no name of its own.
         let name = base_unit_name(&odd);
-        assert!(name == "metre*amp/second**2" || !name.contains('^'), "{name}");
+        assert!(
+            name == "metre*amp/second**2" || !name.contains('^'),
+            "{name}"
+        );
     }
 }

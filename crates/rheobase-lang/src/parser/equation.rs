@@ -156,8 +156,8 @@ impl EquationParser<'_> {
                 TokenKind::Eof => break,
                 TokenKind::Newline if i > start => {
                     let next = self.next_non_newline(i);
-                    let complete = self.kind(i - 1).ends_operand()
-                        && !continues_expression(self.kind(next));
+                    let complete =
+                        self.kind(i - 1).ends_operand() && !continues_expression(self.kind(next));
                     if complete || self.is_equation_start(next) {
                         break;
                     }
@@ -181,19 +181,27 @@ impl EquationParser<'_> {
         let lhs = &self.tokens[start..sep];
         let sep_kind = self.kind(sep).clone();
         let (kind, name, name_span) = match (lhs, &sep_kind) {
-            ([name], TokenKind::Assign) if name_of(name).is_some() => {
-                (EquationKind::Subexpression, name_of(name).unwrap_or(""), name.span)
-            }
-            ([name], TokenKind::Colon) if name_of(name).is_some() => {
-                (EquationKind::Parameter, name_of(name).unwrap_or(""), name.span)
-            }
+            ([name], TokenKind::Assign) if name_of(name).is_some() => (
+                EquationKind::Subexpression,
+                name_of(name).unwrap_or(""),
+                name.span,
+            ),
+            ([name], TokenKind::Colon) if name_of(name).is_some() => (
+                EquationKind::Parameter,
+                name_of(name).unwrap_or(""),
+                name.span,
+            ),
             (_, TokenKind::Assign) if derivative(lhs).is_some() => {
                 let d = lhs[0].span;
                 let span = Span {
                     start: d.start + 1,
                     ..d
                 };
-                (EquationKind::Differential, derivative(lhs).unwrap_or(""), span)
+                (
+                    EquationKind::Differential,
+                    derivative(lhs).unwrap_or(""),
+                    span,
+                )
             }
             _ => return Err(self.bad_left_side(lhs, sep)),
         };
@@ -226,7 +234,9 @@ impl EquationParser<'_> {
                     format!("differential equation for `{name}` declares a non-float type"),
                 )
                 .with_primary(unit.span, "not allowed for a differential equation")
-                .with_help("differential equations define floating-point variables: use `: 1` or a unit"),
+                .with_help(
+                    "differential equations define floating-point variables: use `: 1` or a unit",
+                ),
             ));
         }
         self.pos = end;
@@ -267,7 +277,9 @@ impl EquationParser<'_> {
                     format!("`{text}` is not an equation"),
                 )
                 .with_primary(lhs_span, "expected `=` or `:` in this line")
-                .with_help("equations are written `dx/dt = ... : unit`, `x = ... : unit` or `x : unit`"),
+                .with_help(
+                    "equations are written `dx/dt = ... : unit`, `x = ... : unit` or `x : unit`",
+                ),
             );
         }
         if derivative(lhs).is_some() {
@@ -328,14 +340,11 @@ impl EquationParser<'_> {
         let terminator = self.token(end);
         if body.is_empty() {
             return Err(Fail::from(
-                Diagnostic::error(
-                    "syntax::missing_expression",
-                    "missing expression after `=`",
-                )
-                .with_primary(self.token(eq).span, "expected an expression after this `=`"),
+                Diagnostic::error("syntax::missing_expression", "missing expression after `=`")
+                    .with_primary(self.token(eq).span, "expected an expression after this `=`"),
             ));
         }
-        if let Some(fail) = self.misplaced_flags_at_end(&body) {
+        if let Some(fail) = self.misplaced_flags_at_end(&body, end) {
             return Err(fail);
         }
         let mut parser = Parser::over(&body, terminator);
@@ -345,7 +354,7 @@ impl EquationParser<'_> {
     }
 
     /// `dv/dt = -v/tau (unless refractory) : volt`: flags written before the unit.
-    fn misplaced_flags_at_end(&self, body: &[Token]) -> Option<Fail> {
+    fn misplaced_flags_at_end(&self, body: &[Token], terminator: usize) -> Option<Fail> {
         let close = body.len() - 1;
         if body[close].kind != TokenKind::RParen {
             return None;
@@ -368,10 +377,25 @@ impl EquationParser<'_> {
             return None;
         }
         let names: Vec<_> = items.iter().map(|f| f.name.as_str()).collect();
+        // The unit as written after the `:`, to show the corrected order.
+        let mut line_end = terminator;
+        while !matches!(self.kind(line_end), TokenKind::Newline | TokenKind::Eof) {
+            line_end += 1;
+        }
+        let unit = match (
+            self.kind(terminator),
+            span_of(&self.tokens[terminator + 1..line_end]),
+        ) {
+            (TokenKind::Colon, Some(span)) => &self.text[span.range()],
+            _ => "unit",
+        };
         Some(Fail::from(
             Diagnostic::error("syntax::misplaced_flags", "flags must come after the unit")
-                .with_primary(body[open].span.to(body[close].span), "flags before the unit")
-                .with_help(format!("write `... : unit ({})`", names.join(", "))),
+                .with_primary(
+                    body[open].span.to(body[close].span),
+                    "flags before the unit",
+                )
+                .with_help(format!("write `: {unit} ({})`", names.join(", "))),
         ))
     }
 
@@ -451,7 +475,11 @@ impl EquationParser<'_> {
                 .with_help(format!(
                     "write `: {} ({})`",
                     unit_text.unwrap_or("unit"),
-                    items.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                    items
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
         ))
     }
@@ -465,7 +493,10 @@ impl EquationParser<'_> {
         if self.kind(close) == &TokenKind::Eof {
             return Err(Fail::from(
                 Diagnostic::error("syntax::unclosed_parenthesis", "unclosed parenthesis")
-                    .with_primary(self.token(open).span, "this `(` of the flag list is never closed"),
+                    .with_primary(
+                        self.token(open).span,
+                        "this `(` of the flag list is never closed",
+                    ),
             ));
         }
         match self.flag_items(&self.tokens[open + 1..close]) {
@@ -498,7 +529,9 @@ impl EquationParser<'_> {
                     return Err(Fail::from(
                         Diagnostic::error("syntax::invalid_flag_list", message)
                             .with_primary(token.span, "expected a flag name")
-                            .with_help("flags are names separated by commas, e.g. `(constant, shared)`"),
+                            .with_help(
+                                "flags are names separated by commas, e.g. `(constant, shared)`",
+                            ),
                     ));
                 }
             }
@@ -507,11 +540,22 @@ impl EquationParser<'_> {
             Some(s) => flags.push(self.flag(&tokens[s..])),
             None => {
                 let at = tokens.last().map(|t| t.span);
-                return Err(Fail(at.map(|span| {
-                    Diagnostic::error("syntax::invalid_flag_list", "empty flag in the flag list")
+                return Err(Fail(
+                    at.map(|span| {
+                        Diagnostic::error(
+                            "syntax::invalid_flag_list",
+                            "empty flag in the flag list",
+                        )
                         .with_primary(span, "expected a flag name after this")
                         .with_help("flags are names separated by commas, e.g. `(constant, shared)`")
-                }).or_else(|| Some(Diagnostic::error("syntax::invalid_flag_list", "empty flag list")))));
+                    })
+                    .or_else(|| {
+                        Some(Diagnostic::error(
+                            "syntax::invalid_flag_list",
+                            "empty flag list",
+                        ))
+                    }),
+                ));
             }
         }
         Ok(flags)
@@ -578,7 +622,10 @@ mod tests {
              f : 1/second\ng : second**-0.5\nh : second ** -1\nk : volt*amp",
         );
         let types: Vec<_> = eqs.iter().map(|e| e.unit.vtype).collect();
-        assert_eq!(&types[..3], &[VarType::Float, VarType::Boolean, VarType::Integer]);
+        assert_eq!(
+            &types[..3],
+            &[VarType::Float, VarType::Boolean, VarType::Integer]
+        );
         assert_eq!(eqs[3].unit.dim, VOLT);
         assert!(eqs[..3].iter().all(|e| e.unit.dim.is_dimensionless()));
         assert_eq!(eqs[6].unit.dim.exponents()[2].to_f64(), -0.5);
@@ -599,7 +646,11 @@ mod tests {
             .collect();
         assert_eq!(
             flags,
-            vec![vec!["event-driven"], vec!["shared", "constant over dt"], vec!["summed"]]
+            vec![
+                vec!["event-driven"],
+                vec!["shared", "constant over dt"],
+                vec!["summed"]
+            ]
         );
     }
 
@@ -646,19 +697,37 @@ mod tests {
         assert_eq!(codes("dv/dt : volt"), vec!["syntax::missing_expression"]);
         assert_eq!(codes("dv/dt = : volt"), vec!["syntax::missing_expression"]);
         assert_eq!(codes("v volt"), vec!["syntax::expected_equation"]);
-        assert_eq!(codes("v : volt\nv : amp"), vec!["model::duplicate_definition"]);
-        assert_eq!(codes("v : volt (constant"), vec!["syntax::unclosed_parenthesis"]);
-        assert_eq!(codes("v : volt (constant,)"), vec!["syntax::invalid_flag_list"]);
+        assert_eq!(
+            codes("v : volt\nv : amp"),
+            vec!["model::duplicate_definition"]
+        );
+        assert_eq!(
+            codes("v : volt (constant"),
+            vec!["syntax::unclosed_parenthesis"]
+        );
+        assert_eq!(
+            codes("v : volt (constant,)"),
+            vec!["syntax::invalid_flag_list"]
+        );
         assert_eq!(codes("v : volt ()"), vec!["syntax::invalid_flag_list"]);
-        assert_eq!(codes("v : volt (constant) x"), vec!["syntax::unexpected_token"]);
-        assert_eq!(codes("v : (constant) volt"), vec!["syntax::misplaced_flags"]);
+        assert_eq!(
+            codes("v : volt (constant) x"),
+            vec!["syntax::unexpected_token"]
+        );
+        assert_eq!(
+            codes("v : (constant) volt"),
+            vec!["syntax::misplaced_flags"]
+        );
         assert_eq!(codes("v : (constant)"), vec!["syntax::missing_unit"]);
         assert_eq!(
             codes("dv/dt = -v/tau (unless refractory) : volt"),
             vec!["syntax::misplaced_flags"]
         );
         assert_eq!(codes("dv/dt = 1 : boolean"), vec!["model::invalid_type"]);
-        assert_eq!(codes("x = a < b < c : boolean"), vec!["syntax::chained_comparison"]);
+        assert_eq!(
+            codes("x = a < b < c : boolean"),
+            vec!["syntax::chained_comparison"]
+        );
     }
 
     #[test]

@@ -89,18 +89,19 @@ impl Parser {
         self.bump();
         let rhs = self.sum()?;
         if let Some(op2) = comparison_op(self.peek_kind()) {
-            let second = self.peek().span;
-            let first_text = format!("a {} b", op.symbol());
-            let hint = format!("a {} b and b {} c", op.symbol(), op2.symbol());
+            let second = self.bump().span;
+            let third = self.sum()?;
             return Err(Fail(Some(
                 Diagnostic::error(
                     "syntax::chained_comparison",
                     "chained comparisons are not supported",
                 )
-                .with_primary(second, "second comparison operator")
-                .with_secondary(lhs.span.to(rhs.span), format!("already compared as `{first_text}`"))
+                .with_primary(second, "second comparison")
+                .with_secondary(lhs.span.to(rhs.span), "first comparison")
                 .with_help(format!(
-                    "write the comparisons separately, joined with `and`: `{hint}`"
+                    "write the comparisons separately, joined with `and`: `{lhs} {} {rhs} and {rhs} {} {third}`",
+                    op.symbol(),
+                    op2.symbol()
                 )),
             )));
         }
@@ -220,7 +221,10 @@ impl Parser {
             return Err(Fail(Some(
                 Diagnostic::error("syntax::unclosed_parenthesis", "unclosed parenthesis")
                     .with_primary(open, "this `(` is never closed")
-                    .with_secondary(self.gap_after_previous(), format!("expected `)` before {found}")),
+                    .with_secondary(
+                        self.gap_after_previous(),
+                        format!("expected `)` before {found}"),
+                    ),
             )));
         }
         Err(Fail(Some(
@@ -240,7 +244,10 @@ impl Parser {
         }
         let found = self.describe_current();
         let after_operator = self.previous().filter(|p| is_operator(&p.kind));
-        if let (Some(op), true) = (after_operator, self.at_stop() || self.at(&TokenKind::RParen)) {
+        if let (Some(op), true) = (
+            after_operator,
+            self.at_stop() || self.at(&TokenKind::RParen),
+        ) {
             let symbol = op.kind.symbol();
             return Fail(Some(
                 Diagnostic::error(
@@ -340,7 +347,10 @@ mod tests {
 
     #[test]
     fn logic_and_comparisons() {
-        assert_eq!(p("a < b and c >= d or not e"), "(or (and (< a b) (>= c d)) (not e))");
+        assert_eq!(
+            p("a < b and c >= d or not e"),
+            "(or (and (< a b) (>= c d)) (not e))"
+        );
         assert_eq!(p("not a == b"), "(not (== a b))");
         assert_eq!(p("a != b + 1"), "(!= a (+ b 1))");
         assert_eq!(p("a or b and c"), "(or a (and b c))");

@@ -192,8 +192,13 @@ mod tests {
             Ok(())
         );
         assert_eq!(
-            check("dx/dt = -x/tau : 1 (event-driven, clock-driven)", &SYNAPSES_FLAGS),
-            Err(vec!["flags `event-driven` and `clock-driven` cannot be combined".into()])
+            check(
+                "dx/dt = -x/tau : 1 (event-driven, clock-driven)",
+                &SYNAPSES_FLAGS
+            ),
+            Err(vec![
+                "flags `event-driven` and `clock-driven` cannot be combined".into()
+            ])
         );
         assert!(check("g_post = w : amp/volt (summed, shared)", &SYNAPSES_FLAGS).is_err());
     }

@@ -154,12 +154,7 @@ impl Parser {
     }
 
     /// An error at the current token, unless the lexer already reported it.
-    pub(crate) fn error_here(
-        &self,
-        code: &'static str,
-        message: String,
-        label: &str,
-    ) -> Fail {
+    pub(crate) fn error_here(&self, code: &'static str, message: String, label: &str) -> Fail {
         if self.at(&TokenKind::Error) {
             return Fail(None);
         }
@@ -188,7 +183,9 @@ impl Parser {
                 .with_primary(self.peek().span, "assignment is not allowed here")
                 .with_help("use `==` to compare two values"),
             ))),
-            kind if kind.ends_operand() && self.previous().is_some_and(|p| p.kind.ends_operand()) => {
+            kind if kind.ends_operand()
+                && self.previous().is_some_and(|p| p.kind.ends_operand()) =>
+            {
                 Err(self.error_here(
                     "syntax::unexpected_token",
                     format!("expected an operator, found {found}"),

@@ -73,9 +73,14 @@ impl Parser {
                 return Err(Fail(Some(
                     Diagnostic::error(
                         "syntax::expected_assignment",
-                        format!("expected `=`, `+=`, `-=`, `*=` or `/=` after `{name}`, found {found}"),
+                        format!(
+                            "expected `=`, `+=`, `-=`, `*=` or `/=` after `{name}`, found {found}"
+                        ),
                     )
-                    .with_primary(self.gap_after_previous(), "expected an assignment operator")
+                    .with_primary(
+                        self.peek().span,
+                        "expected an assignment operator before this",
+                    )
                     .with_secondary(target.span, "the assigned variable"),
                 )));
             }
@@ -108,8 +113,11 @@ mod tests {
 
     #[test]
     fn several_statements() {
-        let s = parse_statements("v = vr; w += b\n\n# comment\n x -= 1 # why\n;y *= 2; z /= 3;", SourceId(0))
-            .unwrap();
+        let s = parse_statements(
+            "v = vr; w += b\n\n# comment\n x -= 1 # why\n;y *= 2; z /= 3;",
+            SourceId(0),
+        )
+        .unwrap();
         let summary: Vec<_> = s.iter().map(|s| (s.target.as_str(), s.op)).collect();
         assert_eq!(
             summary,
@@ -129,7 +137,10 @@ mod tests {
     #[test]
     fn empty_code_is_no_statements() {
         assert_eq!(parse_statements("", SourceId(0)).unwrap(), vec![]);
-        assert_eq!(parse_statements("\n # only a comment\n", SourceId(0)).unwrap(), vec![]);
+        assert_eq!(
+            parse_statements("\n # only a comment\n", SourceId(0)).unwrap(),
+            vec![]
+        );
     }
 
     #[test]
