@@ -166,8 +166,7 @@ fn line_of(text: &str, starts: &[usize], offset: usize) -> (usize, usize, usize)
     (line, start, end)
 }
 
-/// Display width of `text` with tabs expanded to the next multiple of [`TAB_WIDTH`]... kept
-/// simple: a tab is [`TAB_WIDTH`] columns, like the expanded line we print.
+/// Display width of `text`: a tab is [`TAB_WIDTH`] columns, as in the printed line.
 fn display_width(text: &str) -> usize {
     text.chars()
         .map(|c| if c == '\t' { TAB_WIDTH } else { 1 })
@@ -200,7 +199,7 @@ fn locate_label(source: &Source, label: &Label) -> Vec<Located> {
     while end > start && text[..end].ends_with('\n') {
         end -= 1;
     }
-    let (first_line, first_start, _) = line_of(text, &starts, start);
+    let (first_line, _, _) = line_of(text, &starts, start);
     let (last_line, _, _) = line_of(text, &starts, end.saturating_sub(usize::from(end > start)));
     let mut parts = Vec::new();
     for line in first_line..=last_line.max(first_line) {
@@ -235,7 +234,6 @@ fn locate_label(source: &Source, label: &Label) -> Vec<Located> {
             primary: label.primary,
         });
     }
-    let _ = first_start;
     parts
 }
 
@@ -367,6 +365,51 @@ mod tests {
         assert_eq!(
             d.render(&map),
             "error[model::x]: m\n   --> m:2:2\n  2 |     b = c\n    |     ^ first\n...\n 11 | final\n    | ----- second"
+        );
+    }
+
+    #[test]
+    fn label_over_several_lines() {
+        let text = "dv/dt = (a +\n         b) : volt";
+        let (map, id) = sources("m", text);
+        let d = Diagnostic::error("units::x", "m")
+            .with_primary(Span::new(id, 8, 24), "volt/second");
+        assert_eq!(
+            d.render(&map),
+            "error[units::x]: m\n  --> m:1:9\n 1 | dv/dt = (a +\n   |         ^^^^\n 2 |          b) : volt\n   |          ^^ volt/second"
+        );
+    }
+
+    #[test]
+    fn missing_source_and_stale_span_do_not_panic() {
+        let (map, id) = sources("m", "abc");
+        let d = Diagnostic::error("syntax::x", "m")
+            .with_primary(Span::new(id, 10, 20), "past the end")
+            .with_secondary(Span::new(SourceId(9), 0, 1), "unknown source")
+            .with_help("h");
+        assert_eq!(
+            d.render(&map),
+            "error[syntax::x]: m\n  --> m:1:4\n 1 | abc\n   |    ^ past the end\n   = help: h"
+        );
+        let bare = Diagnostic::error("io::x", "no labels");
+        assert_eq!(bare.render(&map), "error[io::x]: no labels");
+    }
+
+    #[test]
+    fn several_diagnostics_are_separated_by_a_blank_line() {
+        let (map, id) = sources("m", "ab");
+        let ds = Diagnostics(vec![
+            Diagnostic::error("syntax::x", "first").with_primary(Span::new(id, 0, 1), "a"),
+            Diagnostic::error("syntax::y", "second").with_primary(Span::new(id, 1, 2), "b"),
+        ]);
+        assert_eq!(
+            ds.render(&map),
+            "error[syntax::x]: first\n  --> m:1:1\n 1 | ab\n   | ^ a\n\n\
+             error[syntax::y]: second\n  --> m:1:2\n 1 | ab\n   |  ^ b"
+        );
+        assert_eq!(
+            ds.to_string(),
+            "error[syntax::x]: first\nerror[syntax::y]: second"
         );
     }
 
