@@ -3,7 +3,10 @@
 //! The text re-parses to the same tree (tested by a property test). Sums, comparisons and
 //! logic get spaces around their operators; products and powers do not (`-v/tau + I`).
 
-use crate::ast::{AssignOp, BinOp, Expr, ExprKind, Statement, UnOp};
+use crate::ast::{AssignOp, BinOp, Equation, EquationKind, Expr, ExprKind, Statement, UnOp};
+use crate::ast::{UnitSpec, VarType};
+use crate::equations::Equations;
+use crate::unit_expr::base_unit_name;
 use std::fmt;
 
 /// Binding strength, loosest first, as in Python.
@@ -118,6 +121,50 @@ impl fmt::Display for Statement {
     }
 }
 
+impl fmt::Display for UnitSpec {
+    /// `volt`, `1`, `boolean`, `metre**2*kilogram/second**3`: text that parses back to the
+    /// same specification.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.vtype {
+            VarType::Boolean => f.write_str("boolean"),
+            VarType::Integer => f.write_str("integer"),
+            VarType::Float => f.write_str(&base_unit_name(&self.dim)),
+        }
+    }
+}
+
+impl fmt::Display for Equation {
+    /// Brian2's form: `dv/dt = -v/tau : volt (unless refractory)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            EquationKind::Differential => write!(f, "d{}/dt", self.name)?,
+            _ => f.write_str(&self.name)?,
+        }
+        if let Some(expr) = &self.expr {
+            write!(f, " = {expr}")?;
+        }
+        write!(f, " : {}", self.unit)?;
+        if !self.flags.is_empty() {
+            let names: Vec<_> = self.flags.iter().map(|fl| fl.name.as_str()).collect();
+            write!(f, " ({})", names.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Equations {
+    /// One equation per line, in order.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, eq) in self.iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{eq}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +211,31 @@ mod tests {
         let s = parse_statements("v=vr ; w+= b*2", SourceId(0)).unwrap();
         let shown: Vec<_> = s.iter().map(|s| s.to_string()).collect();
         assert_eq!(shown, vec!["v = vr", "w += b*2"]);
+    }
+
+    #[test]
+    fn equations_print_and_parse_back() {
+        let text =
+            "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)\n\
+                    I = g*(E - v) : amp\n\
+                    ok = v > E : boolean\n\
+                    n : integer (constant, shared)\n\
+                    dx/dt = -x/tau : 1/second**0.5";
+        let eqs = Equations::parse(text, SourceId(0)).unwrap();
+        let shown = eqs.to_string();
+        assert_eq!(
+            shown.lines().next().unwrap(),
+            "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)"
+        );
+        let again = Equations::parse(&shown, SourceId(1)).unwrap();
+        assert_eq!(again.to_string(), shown);
+        for (a, b) in eqs.iter().zip(again.iter()) {
+            assert_eq!(
+                (a.kind, &a.name, a.unit.dim, a.unit.vtype),
+                (b.kind, &b.name, b.unit.dim, b.unit.vtype)
+            );
+            assert_eq!(a.expr.as_ref().map(strip), b.expr.as_ref().map(strip));
+        }
     }
 
     /// Trees the parser can produce: no negative literals, no spans.

@@ -372,8 +372,8 @@ mod tests {
     fn label_over_several_lines() {
         let text = "dv/dt = (a +\n         b) : volt";
         let (map, id) = sources("m", text);
-        let d = Diagnostic::error("units::x", "m")
-            .with_primary(Span::new(id, 8, 24), "volt/second");
+        let d =
+            Diagnostic::error("units::x", "m").with_primary(Span::new(id, 8, 24), "volt/second");
         assert_eq!(
             d.render(&map),
             "error[units::x]: m\n  --> m:1:9\n 1 | dv/dt = (a +\n   |         ^^^^\n 2 |          b) : volt\n   |          ^^ volt/second"

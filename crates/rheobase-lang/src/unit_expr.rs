@@ -312,8 +312,10 @@ pub fn base_unit_name(dim: &Dimension) -> String {
         }
         list.push(if e == Ratio::ONE {
             name.to_string()
-        } else {
+        } else if e.is_integer() || matches!(e.denom(), 2 | 4 | 5 | 8 | 10) {
             format!("{name}**{e}")
+        } else {
+            format!("{name}**({}/{})", e.numer(), e.denom())
         });
     }
     let top = if numerator.is_empty() {

@@ -3,6 +3,36 @@
 //! Public entry points: [`parse_expression`], [`parse_statements`], [`parse_equations`]. Every
 //! error is a [`Diagnostic`] pointing into the user's text; statement and equation parsing
 //! recover at the next statement or equation, so all errors of a string are reported together.
+//!
+//! # Diagnostic codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `syntax::unexpected_character` | a character outside the language (`$`, `^`, a stray `\`) |
+//! | `syntax::invalid_number` | a malformed or too large number (`1.2.3`, `1e`, `07`) |
+//! | `syntax::unexpected_token` | a token where another was expected |
+//! | `syntax::unclosed_parenthesis` | a `(` never closed |
+//! | `syntax::unmatched_parenthesis` | a `)` without its `(` |
+//! | `syntax::trailing_operator` | an operator with no right operand (`a +`) |
+//! | `syntax::chained_comparison` | `a < b < c` (Brian2 rejects it too); write `a < b and b < c` |
+//! | `syntax::expected_statement` | a statement not starting with a variable name |
+//! | `syntax::expected_assignment` | no `=`, `+=`, `-=`, `*=`, `/=` after the target |
+//! | `syntax::comparison_as_assignment` | `v == vr` written as a statement |
+//! | `syntax::expected_equation` | a model line with neither `=` nor `:` |
+//! | `syntax::invalid_lhs` | a left side other than `x` or `dx/dt` |
+//! | `syntax::missing_expression` | `dx/dt = : unit`, `dx/dt : unit` |
+//! | `syntax::missing_unit` | an equation without `: unit` |
+//! | `syntax::misplaced_flags` | flags before the unit |
+//! | `syntax::invalid_flag_list` | an empty or malformed flag list |
+//! | `units::unknown_unit` | a unit name not in the registry |
+//! | `units::not_base_unit` | a scaled unit (`mV`) where Brian2 wants a base unit (`volt`) |
+//! | `units::invalid_unit` | a unit expression that is not a product of powers of units |
+//! | `model::invalid_type` | a differential equation declared `boolean` or `integer` |
+//! | `model::duplicate_definition` | a variable defined twice |
+//! | `model::invalid_flag` | a flag not allowed for the equation kind, repeated or conflicting |
+//! | `model::invalid_name` | a reserved, keyword, underscore or unit name as a variable |
+//! | `model::invalid_noise` | `xi` outside differential equations, or in two of them |
+//! | `model::invalid_substitution` | a model variable replaced by a value |
 
 mod equation;
 mod expr;
