@@ -113,7 +113,7 @@ rng = np.random.default_rng(2026)
 floats = [0.0, -0.0, 1.0, 3.0, -3.0, 0.5, 0.1, 1 / 3, 2 / 3, 1e-4, 9.999e-5, 1e8, 99999999.99,
           123456789.0, 0.123456785, 1.000000005, 9.999999999, 5e-324, 1.7976931348623157e308,
           1e22, 1e-5, 2.5e-7, 65.0, 1e16, 1e15, 1234567890123456.0, 12345678901234567.0]
-floats += list(10.0 ** rng.uniform(-12, 12, 150) * rng.choice([-1, 1], 150))
+floats += [float(x) for x in 10.0 ** rng.uniform(-12, 12, 150) * rng.choice([-1, 1], 150)]
 floats += [float(round(x, int(k))) for x, k in zip(rng.uniform(0, 1000, 60), rng.integers(0, 6, 60))]
 with open(os.path.join(HERE, "floats.tsv"), "w") as f:
     f.write("# value\tnumpy_array_element\tpython_repr\n")
