@@ -8,7 +8,6 @@
 
 use crate::constants::CONSTANTS;
 use crate::dimension::Dimension;
-use crate::prefix::power_of_ten;
 use crate::quantity::Quantity;
 use crate::unit_table::{build_unit_table, UnitEntry};
 use std::collections::HashMap;
@@ -62,7 +61,7 @@ fn unit_of(e: &'static UnitEntry) -> Unit {
     Unit {
         name: &e.canonical,
         dispname: &e.dispname,
-        scale: power_of_ten(e.exponent),
+        scale: e.scale,
         dim: e.dim,
         kind: UnitKind::Unit,
     }

@@ -2,7 +2,7 @@
 //! base and derived units, each combined with the SI prefixes, squared and cubed.
 
 use crate::dimension::Dimension;
-use crate::prefix::{ALL_PREFIXES, DISPLAY_PREFIXES, STAR_PREFIXES};
+use crate::prefix::{power_of_ten, ALL_PREFIXES, DISPLAY_PREFIXES, STAR_PREFIXES};
 
 /// A base or derived unit from which Brian2 builds prefixed and powered names.
 #[derive(Clone, Copy, Debug)]
@@ -162,6 +162,8 @@ pub struct UnitEntry {
     pub dispname: String,
     /// The unit is `10^exponent` times the SI unit of its dimension.
     pub exponent: i32,
+    /// `10^exponent`, the value in SI units.
+    pub scale: f64,
     pub dim: Dimension,
     /// Exported by `from brian2 import *`.
     pub star_export: bool,
@@ -243,6 +245,7 @@ pub(crate) fn build_unit_table() -> Vec<UnitEntry> {
                     name: v.name,
                     dispname: v.dispname,
                     exponent: v.exponent,
+                    scale: power_of_ten(v.exponent),
                     dim: v.dim,
                     star_export: star_exported(v.prefix, power, family),
                     in_equations: shown_in_equations(v.prefix, family),

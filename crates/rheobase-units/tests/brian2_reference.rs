@@ -108,3 +108,21 @@ fn floats_print_as_numpy_and_python() {
         assert_eq!(python_float_repr(x), r[2], "python {x:?}");
     }
 }
+
+#[test]
+fn mismatch_messages_match_brian2() {
+    let data = rows("errors.tsv");
+    assert!(data.len() > 1000);
+    for r in data {
+        let a = Quantity::new(float(&r[1]), dim(&r[2..9]));
+        let b = Quantity::new(float(&r[9]), dim(&r[10..17]));
+        let message = match r[0].as_str() {
+            "add" => a.try_add(&b).map(|_| ()),
+            "subtract" => a.try_sub(&b).map(|_| ()),
+            op => a.try_cmp(&b, op).map(|_| ()),
+        }
+        .expect_err("Brian2 raised an error here")
+        .to_string();
+        assert_eq!(message, r[17]);
+    }
+}

@@ -120,3 +120,33 @@ with open(os.path.join(HERE, "floats.tsv"), "w") as f:
     for x in floats:
         s = np.array_str(np.array([x])).replace("[", "").replace("]", "").strip()
         f.write(f"{x!r}\t{s}\t{x!r}\n")
+
+# Error messages of mismatched additions, subtractions and comparisons.
+from brian2.units.fundamentalunits import DimensionMismatchError  # noqa: E402
+
+operands = [
+    3 * allunits.mvolt, 5 * allunits.second, -70 * allunits.mvolt, 10 * allunits.nsiemens,
+    200 * allunits.pfarad, 2 * allunits.mmolar, 0.5 * allunits.namp, 3 * allunits.umetre2,
+    Quantity(5e-5, dim=D(m=-4, kg=-1, s=3, A=2)), Quantity(3.0, dim=D(s=-0.5)),
+    Quantity(2.0, dim=D(m=2, kg=1, s=-2, K=-1)), Quantity(3.0, dim=D(kg=1, mol=1)),
+    1 * allunits.joule, 4 * allunits.hertz, 1.5 * allunits.kelvin, 7 * allunits.katal,
+    Quantity(2.0, dim=D(m=2, kg=1, s=-2, A=-1)), 0 * allunits.volt, 2.5,
+]
+ops = [
+    ("add", lambda a, b: a + b),
+    ("subtract", lambda a, b: a - b),
+    ("<", lambda a, b: a < b),
+    (">=", lambda a, b: a >= b),
+    ("==", lambda a, b: a == b),
+]
+with open(os.path.join(HERE, "errors.tsv"), "w") as f:
+    f.write("# op\ta_value\tm\tkg\ts\tA\tK\tmol\tcd\tb_value\tm\tkg\ts\tA\tK\tmol\tcd\tmessage\n")
+    for a, b in itertools.product(operands, operands):
+        if isinstance(a, float):
+            continue  # a plain float on the left would call float's operators
+        for op, fn in ops:
+            try:
+                fn(a, b)
+            except DimensionMismatchError as e:
+                bd = b.dim if isinstance(b, Quantity) else get_or_create_dimension()
+                f.write(f"{op}\t{float(a)!r}\t{dims(a.dim)}\t{float(b)!r}\t{dims(bd)}\t{e}\n")
