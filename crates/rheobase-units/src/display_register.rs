@@ -59,18 +59,44 @@ impl UnitRegister {
     /// `|value| / scale` is closest to 10 on a log scale; the unscaled unit for zero or NaN.
     /// `None` when the register has no unit of this dimension.
     pub fn best_for(&self, value: f64, dim: &Dimension) -> Option<&DisplayUnit> {
+        self.best_for_values(&[value], dim)
+    }
+
+    /// [`best_for`](Self::best_for) for a 1-d array: the unit minimising the summed squared
+    /// distances to 10 (log scale) over the non-zero values. As in Brian2, arrays longer than
+    /// numpy's print threshold (1000) count only the 3 values at each end, the ones printed.
+    pub fn best_for_values(&self, values: &[f64], dim: &Dimension) -> Option<&DisplayUnit> {
         let units = self.units_for(dim);
         if units.is_empty() {
             return None;
         }
-        let x = value.abs();
-        if x == 0.0 || x.is_nan() {
-            // Brian2 ignores zeros; with nothing left it uses the unscaled unit.
+        let shown: Vec<f64> = if values.len() > PRINT_THRESHOLD {
+            let n = values.len();
+            values[..EDGE_ITEMS]
+                .iter()
+                .chain(&values[n - EDGE_ITEMS..])
+                .copied()
+                .collect()
+        } else {
+            values.to_vec()
+        };
+        // Zeros fit any unit and NaNs none: both are left out of the sum.
+        let counted: Vec<f64> = shown
+            .iter()
+            .map(|v| v.abs())
+            .filter(|x| *x != 0.0 && !x.is_nan())
+            .collect();
+        if counted.is_empty() {
             return self.unscaled(dim).or(units.first());
         }
-        let deviation = |u: &DisplayUnit| {
-            let d = (x / u.scale).log10() - 1.0;
-            d * d
+        let deviation = |u: &DisplayUnit| -> f64 {
+            counted
+                .iter()
+                .map(|x| {
+                    let d = (x / u.scale).log10() - 1.0;
+                    d * d
+                })
+                .sum()
         };
         // First minimum wins, as numpy's argmin (all-infinite deviations pick the first).
         let mut best = &units[0];
@@ -85,6 +111,10 @@ impl UnitRegister {
         Some(best)
     }
 }
+
+/// numpy's default `threshold` and `edgeitems` print options.
+const PRINT_THRESHOLD: usize = 1000;
+const EDGE_ITEMS: usize = 3;
 
 fn display_unit(family: &Family, prefix: Option<(&str, i32)>, power: i32) -> DisplayUnit {
     let (p, p_exp) = prefix.unwrap_or(("", 0));
@@ -207,6 +237,20 @@ pub fn best_unit<'a>(
         .and_then(|r| r.best_for(value, dim))
 }
 
+/// [`best_unit`] for the values of a 1-d array (Brian2's `get_best_unit` of an array).
+pub fn best_unit_for_values<'a>(
+    values: &[f64],
+    dim: &Dimension,
+    user: Option<&'a UnitRegister>,
+) -> Option<&'a DisplayUnit> {
+    let registers = [Some(standard_register()), user, Some(additional_register())];
+    registers
+        .into_iter()
+        .flatten()
+        .find(|r| !r.units_for(dim).is_empty())
+        .and_then(|r| r.best_for_values(values, dim))
+}
+
 /// The unscaled unit Brian2 names a dimension by in error messages (`get_unit`).
 pub fn unscaled_unit<'a>(
     dim: &Dimension,
@@ -239,6 +283,21 @@ mod tests {
         assert_eq!(best(f64::INFINITY, VOLT), "Yvolt");
         let second = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
         assert_eq!(best(1e-4, second), "usecond");
+    }
+
+    #[test]
+    fn arrays_use_the_summed_deviation() {
+        let name = |values: &[f64]| {
+            best_unit_for_values(values, &VOLT, None).map_or("-".into(), |u| u.name.clone())
+        };
+        assert_eq!(name(&[0.003, 0.005]), "mvolt");
+        assert_eq!(name(&[0.0, 0.0]), "volt");
+        assert_eq!(name(&[0.0, 2e-6, f64::NAN]), "uvolt");
+        assert_eq!(name(&[1e-3, 1.0, 10.0]), "mvolt");
+        // Long arrays: only the printed ends count.
+        let mut long = vec![0.003; 2000];
+        long[1000] = 3e6;
+        assert_eq!(name(&long), "mvolt");
     }
 
     #[test]

@@ -136,6 +136,13 @@ impl Quantity {
     }
 }
 
+impl std::fmt::Display for Quantity {
+    /// Brian2's `str`: `3. mV`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::display::format_quantity(self))
+    }
+}
+
 impl Neg for Quantity {
     type Output = Quantity;
     fn neg(self) -> Quantity {
@@ -266,6 +273,7 @@ mod tests {
             2f64.sqrt()
         );
         assert_eq!(-v, q(-3.0, "mV"));
+        assert_eq!(format!("{}", -v), "-3. mV");
         assert_eq!((-v).abs(), v);
     }
 }

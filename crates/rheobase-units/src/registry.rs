@@ -40,6 +40,13 @@ impl Unit {
     }
 }
 
+impl std::fmt::Display for Unit {
+    /// Brian2's `str` of a unit: `mV`, `um^2`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.dispname)
+    }
+}
+
 /// The generated table; it lives for the whole program, so names borrow from it.
 fn table() -> &'static [UnitEntry] {
     static TABLE: OnceLock<Vec<UnitEntry>> = OnceLock::new();
@@ -205,6 +212,7 @@ mod tests {
 
     #[test]
     fn constants_are_found_too() {
+        assert_eq!(lookup_unit("um2").unwrap().to_string(), "um^2");
         let f = lookup_unit("faraday_constant").unwrap();
         assert_eq!(f.kind, UnitKind::Constant);
         assert_eq!(f.scale, 96485.33289);
