@@ -76,6 +76,21 @@ impl DimensionMismatchError {
         Self::new(&description, vec![arg.dim])
     }
 
+    /// `Both arguments for "arctan2" should be dimensionless but first argument was 3. mV
+    /// (unit is V).` `position` is 0 for the first argument, 1 for the second.
+    pub fn dimensionless_arguments(
+        function: &str,
+        position: usize,
+        arg: &Quantity,
+    ) -> DimensionMismatchError {
+        let which = if position == 0 { "first" } else { "second" };
+        let description = format!(
+            "Both arguments for \"{function}\" should be dimensionless but {which} argument was {}",
+            format_quantity(arg)
+        );
+        Self::new(&description, vec![arg.dim])
+    }
+
     /// `The exponent for a power operation has to be dimensionless but was 2. mV (unit is V).`
     pub fn dimensioned_exponent(exponent: &Quantity) -> DimensionMismatchError {
         let description = format!(
@@ -110,6 +125,26 @@ mod tests {
             DimensionMismatchError::new("Oops", vec![volt, second, Dimension::DIMENSIONLESS])
                 .to_string(),
             "Oops (units are (V) (s) (1))."
+        );
+    }
+
+    #[test]
+    fn two_argument_functions() {
+        let mv = Quantity::new(0.003, Dimension::from_ints([2, 1, -3, -1, 0, 0, 0]));
+        let s = Quantity::new(2.0, Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]));
+        assert_eq!(
+            DimensionMismatchError::dimensionless_arguments("arctan2", 0, &mv).to_string(),
+            "Both arguments for \"arctan2\" should be dimensionless but first argument was \
+             3. mV (unit is V)."
+        );
+        assert_eq!(
+            DimensionMismatchError::dimensionless_arguments("hypot", 1, &s).to_string(),
+            "Both arguments for \"hypot\" should be dimensionless but second argument was \
+             2. s (unit is s)."
+        );
+        assert_eq!(
+            DimensionMismatchError::binary("fmod", &mv, &s).to_string(),
+            "Cannot calculate 3. mV fmod 2. s, the units do not match (units are V and s)."
         );
     }
 
