@@ -7,7 +7,7 @@ use crate::ast::{BinOp, Equation, EquationKind, Expr, ExprKind};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parser::{parse_equations, validate_flags, FlagRules};
 use crate::span::{SourceId, Span};
-use rheobase_units::{lookup_unit, Quantity, Ratio};
+use rheobase_units::{lookup_unit, Quantity, Ratio, UnitKind};
 use std::ops::Add;
 
 /// What replaces a name in [`Equations::with_substitutions`] (Brian2's keyword arguments).
@@ -328,7 +328,7 @@ fn check_variable_name(name: &str, span: Span) -> Option<Diagnostic> {
         )
     } else if RESERVED.contains(&name) || name.starts_with("xi_") {
         format!("`{name}` has a special meaning in equations and cannot be a variable name")
-    } else if lookup_unit(name).is_some() {
+    } else if lookup_unit(name).is_some_and(|u| u.kind == UnitKind::Unit) {
         format!("`{name}` is the name of a unit and cannot be a variable name")
     } else {
         return None;
@@ -424,8 +424,8 @@ mod tests {
     const MODEL: &str =
         "dv/dt = (gl*(El - v) + I)/C + sigma*xi*second**-0.5 : volt (unless refractory)\n\
                          I = g*(E - v) : amp\n\
-                         dg/dt = -g/tau : amp/volt\n\
-                         C : amp*second/volt (constant)\n\
+                         dg/dt = -g/tau : siemens\n\
+                         C : farad (constant)\n\
                          E : volt";
 
     #[test]

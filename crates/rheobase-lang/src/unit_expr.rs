@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lexer::{tokenize, Token, TokenKind};
 use crate::parser::{Fail, Parser};
 use crate::span::{SourceId, Span};
-use rheobase_units::{lookup_unit, Dimension, Ratio};
+use rheobase_units::{lookup_unit, Dimension, Ratio, UnitKind};
 
 /// Named units of scale one, in the order they are suggested for a dimension.
 const NAMED_BASE_UNITS: &[&str] = &[
@@ -200,7 +200,9 @@ fn unit_factor(number: &Expr) -> Result<(), Diagnostic> {
 
 /// A unit name usable in an equation: known, of scale one, and not a power alias (`metre2`).
 fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
-    let Some(unit) = lookup_unit(name) else {
+    // Physical constants (`k_B`, ...) share the registry but are not units.
+    let unit = lookup_unit(name).filter(|u| u.kind == UnitKind::Unit);
+    let Some(unit) = unit else {
         let help = match closest_unit_name(name) {
             Some(close) => format!("did you mean `{close}`?"),
             None => "use a unit of scale one such as `volt`, `amp`, `second`, `siemens`, \
@@ -213,7 +215,8 @@ fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
                 .with_help(help),
         );
     };
-    let power_alias = name.ends_with('2') || name.ends_with('3');
+    // Brian2 2.9 allows units of scale one whose canonical name is not a power (`metre2`).
+    let power_alias = unit.name.ends_with('2') || unit.name.ends_with('3');
     if unit.scale == 1.0 && !power_alias {
         return Ok(unit.dim);
     }
@@ -380,6 +383,32 @@ mod tests {
         assert_eq!(dim("1/(second*volt)"), SECOND.mul(&VOLT).inv());
         assert_eq!(dim("volt*amp/volt"), AMP);
         assert_eq!(dim("second**(1/2)"), SECOND.sqrt());
+    }
+
+    #[test]
+    fn full_registry_units() {
+        let siemens = Dimension::from_ints([-2, -1, 3, 2, 0, 0, 0]);
+        let metre = Dimension::from_ints([1, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            dim("siemens/meter**2"),
+            siemens.div(&metre.pow(Ratio::integer(2)))
+        );
+        assert_eq!(dim("amp/metre**2"), AMP.div(&metre.pow(Ratio::integer(2))));
+        assert_eq!(dim("metre**-1"), metre.inv());
+        assert_eq!(dim("Hz"), SECOND.inv());
+        assert_eq!(dim("hertz"), SECOND.inv());
+        assert_eq!(dim("kilogram"), Dimension::from_ints([0, 1, 0, 0, 0, 0, 0]));
+        assert_eq!(dim("farad/ohm"), dim("farad").div(&dim("ohm")));
+        assert_eq!(err("nS"), "units::not_base_unit");
+        assert_eq!(err("metre2"), "units::not_base_unit");
+        assert_eq!(err("cm2"), "units::not_base_unit");
+        assert_eq!(err("gram"), "units::not_base_unit");
+        // A physical constant is not a unit.
+        assert_eq!(err("k_B"), "units::unknown_unit");
+        let gram = &parse_unit("gram", SourceId(0)).unwrap_err().0[0];
+        assert_eq!(gram.labels[0].message, "use `kilogram` instead");
+        let squared = &parse_unit("metre2", SourceId(0)).unwrap_err().0[0];
+        assert_eq!(squared.labels[0].message, "use `metre**2` instead");
     }
 
     #[test]

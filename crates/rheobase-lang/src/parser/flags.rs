@@ -186,7 +186,7 @@ mod tests {
     fn synapses_flags() {
         assert_eq!(
             check(
-                "dx/dt = -x/tau : 1 (event-driven)\ng_post = w : amp/volt (summed)\nw : amp/volt",
+                "dx/dt = -x/tau : 1 (event-driven)\ng_post = w : siemens (summed)\nw : siemens",
                 &SYNAPSES_FLAGS
             ),
             Ok(())
@@ -200,6 +200,6 @@ mod tests {
                 "flags `event-driven` and `clock-driven` cannot be combined".into()
             ])
         );
-        assert!(check("g_post = w : amp/volt (summed, shared)", &SYNAPSES_FLAGS).is_err());
+        assert!(check("g_post = w : siemens (summed, shared)", &SYNAPSES_FLAGS).is_err());
     }
 }
