@@ -7,6 +7,7 @@ use crate::parser::{
     parse_equations, parse_expression, parse_statements, validate_flags, NEURON_GROUP_FLAGS,
 };
 use crate::span::SourceMap;
+use proptest::prelude::*;
 
 enum Kind {
     Expression,
@@ -223,3 +224,26 @@ snapshot!(
     "neurons.model",
     "a : 1\nb : 1\nc : 1\nd : 1\ne : 1\nf : 1\ng : 1\nh : 1\nk : 1\nm : foo"
 );
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Any text, however broken, gives a result or diagnostics that render; never a panic.
+    #[test]
+    fn arbitrary_text_never_panics(
+        text in "([a-z]{1,3}|[0-9.eE]{1,4}|[-+*/%<>=!:;,()#\\^$ \t\n]|dv/dt|\\(unless refractory\\)|τ){0,24}"
+    ) {
+        let mut sources = SourceMap::new();
+        let src = sources.add("fuzz", text.clone());
+        for result in [
+            parse_expression(&text, src).err(),
+            parse_statements(&text, src).err(),
+            Equations::parse(&text, src).err(),
+        ] {
+            if let Some(d) = result {
+                prop_assert!(!d.is_empty());
+                let rendered = d.render(&sources);
+                prop_assert!(rendered.starts_with("error["));
+            }
+        }
+    }
+}

@@ -378,17 +378,16 @@ impl EquationParser<'_> {
         }
         let names: Vec<_> = items.iter().map(|f| f.name.as_str()).collect();
         // The unit as written after the `:`, to show the corrected order.
-        let mut line_end = terminator;
-        while !matches!(self.kind(line_end), TokenKind::Newline | TokenKind::Eof) {
-            line_end += 1;
+        let mut unit = "unit";
+        if self.kind(terminator) == &TokenKind::Colon {
+            let mut line_end = terminator + 1;
+            while !matches!(self.kind(line_end), TokenKind::Newline | TokenKind::Eof) {
+                line_end += 1;
+            }
+            if let Some(span) = span_of(&self.tokens[terminator + 1..line_end]) {
+                unit = &self.text[span.range()];
+            }
         }
-        let unit = match (
-            self.kind(terminator),
-            span_of(&self.tokens[terminator + 1..line_end]),
-        ) {
-            (TokenKind::Colon, Some(span)) => &self.text[span.range()],
-            _ => "unit",
-        };
         Some(Fail::from(
             Diagnostic::error("syntax::misplaced_flags", "flags must come after the unit")
                 .with_primary(
@@ -721,6 +720,10 @@ mod tests {
         assert_eq!(codes("v : (constant)"), vec!["syntax::missing_unit"]);
         assert_eq!(
             codes("dv/dt = -v/tau (unless refractory) : volt"),
+            vec!["syntax::misplaced_flags"]
+        );
+        assert_eq!(
+            codes("dv/dt = -v/tau (unless refractory)"),
             vec!["syntax::misplaced_flags"]
         );
         assert_eq!(codes("dv/dt = 1 : boolean"), vec!["model::invalid_type"]);

@@ -48,7 +48,7 @@ fn binary(op: BinOp, a: Expr, b: Expr) -> Expr {
 
 impl Parser {
     pub(crate) fn expr(&mut self) -> PResult<Expr> {
-        self.or_expr()
+        self.nested(Parser::or_expr)
     }
 
     fn or_expr(&mut self) -> PResult<Expr> {
@@ -74,7 +74,7 @@ impl Parser {
     fn not_expr(&mut self) -> PResult<Expr> {
         if self.at(&TokenKind::Not) {
             let not = self.bump();
-            let operand = self.not_expr()?;
+            let operand = self.nested(Parser::not_expr)?;
             let span = not.span.to(operand.span);
             return Ok(Expr::unary(UnOp::Not, operand, span));
         }
@@ -136,7 +136,7 @@ impl Parser {
             _ => return self.power(),
         };
         let sign = self.bump();
-        let operand = self.factor()?;
+        let operand = self.nested(Parser::factor)?;
         let span = sign.span.to(operand.span);
         Ok(Expr::unary(op, operand, span))
     }
@@ -146,7 +146,7 @@ impl Parser {
         let base = self.primary()?;
         if self.at(&TokenKind::DoubleStar) {
             self.bump();
-            let exponent = self.factor()?;
+            let exponent = self.nested(Parser::factor)?;
             return Ok(binary(BinOp::Pow, base, exponent));
         }
         Ok(base)
@@ -405,6 +405,26 @@ mod tests {
             panic!()
         };
         assert_eq!(name_span.range(), 2..5);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let ok = format!("{}x{}", "(".repeat(199), ")".repeat(199));
+        assert!(parse_expression(&ok, SourceId(0)).is_ok());
+        let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(code(&deep), "syntax::too_deeply_nested");
+        assert_eq!(
+            code(&format!("{}x", "-".repeat(100_000))),
+            "syntax::too_deeply_nested"
+        );
+        assert_eq!(
+            code(&format!("{}x", "not ".repeat(100_000))),
+            "syntax::too_deeply_nested"
+        );
+        assert_eq!(
+            code(&format!("x{}", "**-x".repeat(100_000))),
+            "syntax::too_deeply_nested"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! | `syntax::unclosed_parenthesis` | a `(` never closed |
 //! | `syntax::unmatched_parenthesis` | a `)` without its `(` |
 //! | `syntax::trailing_operator` | an operator with no right operand (`a +`) |
+//! | `syntax::too_deeply_nested` | more than 200 levels of parentheses or prefix operators |
 //! | `syntax::chained_comparison` | `a < b < c` (Brian2 rejects it too); write `a < b and b < c` |
 //! | `syntax::expected_statement` | a statement not starting with a variable name |
 //! | `syntax::expected_assignment` | no `=`, `+=`, `-=`, `*=`, `/=` after the target |
@@ -114,7 +115,13 @@ pub(crate) struct Parser {
     end_name: Option<String>,
     /// Newlines and `;` end expressions (statements).
     pub(crate) statement_mode: bool,
+    /// Current nesting of parentheses, calls and prefix operators.
+    depth: usize,
 }
+
+/// Deepest nesting accepted (Python allows about 200 parentheses); deeper input is an error
+/// rather than a stack overflow.
+const MAX_NESTING: usize = 200;
 
 impl Parser {
     /// `tokens` must end with an `Eof` token.
@@ -128,6 +135,7 @@ impl Parser {
             pos: 0,
             end_name,
             statement_mode: false,
+            depth: 0,
         }
     }
 
@@ -191,6 +199,24 @@ impl Parser {
         Fail(Some(
             Diagnostic::error(code, message).with_primary(self.peek().span, label),
         ))
+    }
+
+    /// Run `f` one nesting level deeper, failing cleanly past [`MAX_NESTING`].
+    pub(crate) fn nested<T>(&mut self, f: impl FnOnce(&mut Parser) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_NESTING {
+            return Err(Fail(Some(
+                Diagnostic::error(
+                    "syntax::too_deeply_nested",
+                    format!("expression nested more than {MAX_NESTING} levels deep"),
+                )
+                .with_primary(self.peek().span, "too deeply nested")
+                .with_help("split the expression into subexpressions"),
+            )));
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
     }
 
     /// The whole input (or statement) must be used up.
