@@ -234,16 +234,15 @@ proptest! {
     ) {
         let mut sources = SourceMap::new();
         let src = sources.add("fuzz", text.clone());
-        for result in [
+        let failures = [
             parse_expression(&text, src).err(),
             parse_statements(&text, src).err(),
             Equations::parse(&text, src).err(),
-        ] {
-            if let Some(d) = result {
-                prop_assert!(!d.is_empty());
-                let rendered = d.render(&sources);
-                prop_assert!(rendered.starts_with("error["));
-            }
+        ];
+        for d in failures.into_iter().flatten() {
+            prop_assert!(!d.is_empty());
+            let rendered = d.render(&sources);
+            prop_assert!(rendered.starts_with("error["));
         }
     }
 }
