@@ -78,47 +78,6 @@ impl RuntimeError {
     }
 }
 
-/// Renders one diagnostic: code, message, and every label as `source:line:col` with the
-/// source line and a caret underline.
-fn render_diagnostic(d: &Diagnostic, sources: &SourceMap, out: &mut String) {
-    use std::fmt::Write;
-    let kind = match d.severity {
-        rheobase_lang::Severity::Error => "error",
-        rheobase_lang::Severity::Warning => "warning",
-    };
-    let _ = writeln!(out, "{kind}[{}]: {}", d.code, d.message);
-    for label in &d.labels {
-        let Some(src) = sources.get(label.span.src) else {
-            continue;
-        };
-        let start = (label.span.start as usize).min(src.text.len());
-        let line_start = src.text[..start].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = src.text[start..]
-            .find('\n')
-            .map_or(src.text.len(), |p| start + p);
-        let line_no = src.text[..start].matches('\n').count() + 1;
-        let col = src.text[line_start..start].chars().count();
-        let width = src.text[start..(label.span.end as usize).clamp(start, line_end)]
-            .chars()
-            .count()
-            .max(1);
-        let mark = if label.primary { '^' } else { '-' };
-        let _ = writeln!(out, "  --> {}:{}:{}", src.name, line_no, col + 1);
-        let _ = writeln!(out, " {line_no} | {}", &src.text[line_start..line_end]);
-        let pad = " ".repeat(line_no.to_string().len());
-        let _ = writeln!(
-            out,
-            " {pad} | {}{} {}",
-            " ".repeat(col),
-            mark.to_string().repeat(width),
-            label.message
-        );
-    }
-    if let Some(help) = &d.help {
-        let _ = writeln!(out, "  = help: {help}");
-    }
-}
-
 impl fmt::Display for RuntimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -127,11 +86,7 @@ impl fmt::Display for RuntimeError {
                 diagnostics,
                 sources,
             } => {
-                let mut out = String::new();
-                for d in diagnostics.iter() {
-                    render_diagnostic(d, sources, &mut out);
-                }
-                write!(f, "in '{object}':\n{}", out.trim_end())
+                write!(f, "in '{object}':\n{}", diagnostics.render(sources))
             }
             RuntimeError::Invalid { object, message } => write!(f, "'{object}': {message}"),
             RuntimeError::NotSupported { object, message } => {
@@ -176,7 +131,8 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("error[model::undefined_identifier]: unknown name 'Vt'"));
         assert!(text.contains("--> neurongroup threshold:1:5"));
-        assert!(text.contains(" 1 | v > Vt\n   |     ^^ not defined"), "{text}");
+        assert!(text.contains("1 | v > Vt"), "{text}");
+        assert!(text.contains("^^ not defined"), "{text}");
         assert!(text.contains("= help: add it to the namespace"));
         assert_eq!(e.code(), "model::undefined_identifier");
     }

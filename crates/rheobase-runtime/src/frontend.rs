@@ -8,7 +8,8 @@ use crate::neurongroup::NeuronGroupOptions;
 use crate::spec::GroupSpec;
 use rheobase_lang::ast;
 
-const PENDING: &str = "parsing model strings (the parser and checker are not merged into this build yet)";
+const PENDING: &str =
+    "parsing model strings (the parser and checker are not merged into this build yet)";
 
 /// Parses, checks and integrates a neuron group's model and code strings.
 pub(crate) fn neuron_group(

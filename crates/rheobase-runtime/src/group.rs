@@ -56,7 +56,11 @@ impl NetworkCore {
     fn variable(&self, id: GroupId, name: &str) -> Result<Variable> {
         let g = self.group(id);
         g.variables.get(name).cloned().ok_or_else(|| {
-            let known: Vec<&str> = g.variables.names().filter(|n| !n.starts_with('_')).collect();
+            let known: Vec<&str> = g
+                .variables
+                .names()
+                .filter(|n| !n.starts_with('_'))
+                .collect();
             RuntimeError::invalid(
                 &g.name,
                 format!(
@@ -68,9 +72,16 @@ impl NetworkCore {
     }
 
     /// The values of `name` for elements `range` of the group (one value if shared).
-    pub(crate) fn get_values(&mut self, id: GroupId, range: Range<usize>, name: &str) -> Result<Vec<f64>> {
+    pub(crate) fn get_values(
+        &mut self,
+        id: GroupId,
+        range: Range<usize>,
+        name: &str,
+    ) -> Result<Vec<f64>> {
         match self.variable(id, name)? {
-            Variable::Array { id: arr, shared, .. } => {
+            Variable::Array {
+                id: arr, shared, ..
+            } => {
                 let data = self.store.get(arr);
                 Ok(if shared {
                     vec![data.get_f64(0)]
@@ -80,7 +91,11 @@ impl NetworkCore {
             }
             Variable::Subexpression { expr, shared, .. } => {
                 let vals = self.eval_expr(id, range.clone(), &expr, None)?;
-                Ok(if shared { vals[..1.min(vals.len())].to_vec() } else { vals })
+                Ok(if shared {
+                    vals[..1.min(vals.len())].to_vec()
+                } else {
+                    vals
+                })
             }
         }
     }
@@ -158,7 +173,11 @@ impl NetworkCore {
         }
         let data = self.store.get_mut(arr);
         for (k, &target) in targets.iter().enumerate() {
-            let v = if values.len() == 1 { values[0] } else { values[k] };
+            let v = if values.len() == 1 {
+                values[0]
+            } else {
+                values[k]
+            };
             data.set_f64(target, v);
         }
         Ok(())
@@ -190,8 +209,7 @@ impl NetworkCore {
         let mut b = KernelBuilder::new(kernel_name, Iteration::Range);
         {
             let mut l = Lowerer::new(&mut b, &resolver);
-            build(&mut l, scratch)
-                .map_err(|d| RuntimeError::model(&g.name, d, &g.sources))?;
+            build(&mut l, scratch).map_err(|d| RuntimeError::model(&g.name, d, &g.sources))?;
         }
         let stream = stream_hash(&[&g.name, kernel_name]);
         let clock = g.clock;
@@ -289,7 +307,13 @@ impl NetworkCore {
     }
 
     /// Adds a user string to the group's sources (for diagnostics of later code).
-    pub(crate) fn add_source(&mut self, id: GroupId, what: &str, text: &str) -> rheobase_lang::SourceId {
+    #[allow(dead_code)] // used by the front end once the checker is merged
+    pub(crate) fn add_source(
+        &mut self,
+        id: GroupId,
+        what: &str,
+        text: &str,
+    ) -> rheobase_lang::SourceId {
         let g = &mut self.groups[id.0];
         let name = format!("{} {what}", g.name);
         g.sources.add(name, text)

@@ -7,8 +7,8 @@
 use crate::error::{Result, RuntimeError};
 use crate::state::{ArrayStore, StoreId};
 use rheobase_codegen::{
-    ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel,
-    KernelCall, RngKey, ScalarId, Stmt, TempId,
+    ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel, KernelCall,
+    RngKey, ScalarId, Stmt, TempId,
 };
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -284,11 +284,7 @@ impl<'a> Lowerer<'a> {
         match self.resolver.resolve(n) {
             Some(Resolved::Array(v)) => {
                 let arr = self.b.array(v.id, &v.name, v.ty, false);
-                let index = if v.shared {
-                    Index::Shared
-                } else {
-                    Index::Elem
-                };
+                let index = if v.shared { Index::Shared } else { Index::Elem };
                 Ok(IrExpr::Load(arr, index))
             }
             Some(Resolved::Subexpression { expr, .. }) => {
@@ -309,9 +305,7 @@ impl<'a> Lowerer<'a> {
             }
             Some(Resolved::Index { offset: 0 }) => Ok(IrExpr::ElemIndex),
             Some(Resolved::Index { offset }) => {
-                let off = self
-                    .b
-                    .scalar("_offset", ScalarSource::Value(offset as f64));
+                let off = self.b.scalar("_offset", ScalarSource::Value(offset as f64));
                 Ok(IrExpr::bin(
                     BinaryOp::Sub,
                     IrExpr::ElemIndex,
@@ -496,7 +490,11 @@ mod tests {
                 BinOp::Mul,
                 bin(
                     BinOp::Div,
-                    bin(BinOp::Mul, name("dt"), bin(BinOp::Sub, name("El"), name("v"))),
+                    bin(
+                        BinOp::Mul,
+                        name("dt"),
+                        bin(BinOp::Sub, name("El"), name("v")),
+                    ),
                     name("tau"),
                 ),
                 name("i"),
@@ -535,7 +533,11 @@ mod tests {
         let r = TableResolver::lif();
         let code = [
             Assignment::set("_a", bin(BinOp::Mul, name("dt"), num(2.0)), true),
-            Assignment::set("counter", bin(BinOp::Add, name("counter"), name("_a")), false),
+            Assignment::set(
+                "counter",
+                bin(BinOp::Add, name("counter"), name("_a")),
+                false,
+            ),
             Assignment::set("v", name("_a"), false),
         ];
         let k = lower_code(&r, &code);
@@ -577,7 +579,8 @@ mod tests {
         let mut b = KernelBuilder::new("t", Iteration::Range);
         let mut l = Lowerer::new(&mut b, &r);
         l.conditional_writes = true;
-        l.statements(&[Assignment::set("v", num(0.0), false)]).unwrap();
+        l.statements(&[Assignment::set("v", num(0.0), false)])
+            .unwrap();
         let k = b.finish();
         assert!(matches!(k.kernel.body[0], Stmt::If { .. }));
     }

@@ -328,8 +328,7 @@ impl Network {
 
     /// Replaces the schedule (see [`Schedule::new`]).
     pub fn set_schedule(&self, slots: &[&str]) -> Result<()> {
-        let schedule =
-            Schedule::new(slots).map_err(|m| RuntimeError::invalid("network", m))?;
+        let schedule = Schedule::new(slots).map_err(|m| RuntimeError::invalid("network", m))?;
         let mut core = self.lock();
         for o in &core.objects {
             if schedule.position(&o.when.when).is_none() {
@@ -447,8 +446,7 @@ impl Network {
                 // With hooks, run the step in pieces so that each hook sees the state of its
                 // slot with the network unlocked.
                 drop(core);
-                if let Err(e) = self.step_with_hooks(&order, &current, &mut hooks, &hooks_sorted)
-                {
+                if let Err(e) = self.step_with_hooks(&order, &current, &mut hooks, &hooks_sorted) {
                     break Err(e);
                 }
                 core = self.lock();
@@ -554,7 +552,8 @@ impl Network {
             ));
         };
         if snap.store.len() != core.store.len() || snap.objects.len() != core.objects.len() {
-            let msg = "objects were added since this state was stored; restoring it is not supported";
+            let msg =
+                "objects were added since this state was stored; restoring it is not supported";
             core.stored.insert(name.to_string(), snap);
             return Err(RuntimeError::not_supported("network", msg));
         }
@@ -582,7 +581,8 @@ impl Network {
     pub(crate) fn with_object<T: 'static, R>(&self, id: ObjectId, f: impl FnOnce(&T) -> R) -> R {
         let core = self.lock();
         let op = core.objects[id.0].op.as_any();
-        f(op.downcast_ref::<T>().expect("object type matches its handle"))
+        f(op.downcast_ref::<T>()
+            .expect("object type matches its handle"))
     }
 }
 

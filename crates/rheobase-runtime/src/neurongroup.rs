@@ -131,10 +131,7 @@ impl NeuronGroup {
     ) -> Result<NeuronGroup> {
         let mut core = net.lock();
         let explicit = options.name.is_some();
-        let name = core.unique_name(
-            options.name.as_deref().unwrap_or("neurongroup"),
-            explicit,
-        )?;
+        let name = core.unique_name(options.name.as_deref().unwrap_or("neurongroup"), explicit)?;
         let result = build(&mut core, n, &name, spec, &options);
         let id = match result {
             Ok(id) => id,
@@ -214,9 +211,22 @@ impl NeuronGroup {
         self.net.lock().dimension(self.id, name)
     }
 
-    /// The values of a variable or subexpression in SI units (one value if shared).
+    /// The values of a variable or subexpression in SI units (one value if shared); also the
+    /// builtins `i`, `t`, `dt` and `N`.
     pub fn get(&self, name: &str) -> Result<Vec<f64>> {
-        self.net.lock().get_values(self.id, self.range.clone(), name)
+        let mut core = self.net.lock();
+        if core.group(self.id).variables.get(name).is_none() {
+            let builtin = |v: f64| Ok(vec![v]);
+            let time = core.time_of(core.group(self.id).clock);
+            match name {
+                "i" => return Ok((0..self.len()).map(|k| k as f64).collect()),
+                "N" => return builtin(self.len() as f64),
+                "t" => return builtin(time.t),
+                "dt" => return builtin(time.dt),
+                _ => {}
+            }
+        }
+        core.get_values(self.id, self.range.clone(), name)
     }
 
     /// One neuron's value (index relative to this (sub)group).
@@ -425,8 +435,12 @@ fn build(
     let mut variables = Variables::default();
     let mut guarded = Vec::new();
     let not_refractory = refractory.then(|| {
-        let lastspike = core.store.add(format!("{name}.lastspike"), ElemType::F64, n);
-        let nr = core.store.add(format!("{name}.not_refractory"), ElemType::Bool, n);
+        let lastspike = core
+            .store
+            .add(format!("{name}.lastspike"), ElemType::F64, n);
+        let nr = core
+            .store
+            .add(format!("{name}.not_refractory"), ElemType::Bool, n);
         // Brian2: lastspike = -1e4 s, not_refractory = True
         if let crate::state::ArrayData::F64(v) = core.store.get_mut(lastspike) {
             v.fill(-1e4);
@@ -533,13 +547,13 @@ fn build(
     let result = add_operations(core, gid, n, name, &spec, options, constant_over_dt);
     if result.is_err() {
         // Leave no half-built group behind.
-        core.objects.retain(|o| !o.name.starts_with(&format!("{name}_")));
+        core.objects
+            .retain(|o| !o.name.starts_with(&format!("{name}_")));
         core.groups.pop();
     }
     result.map(|_| gid)
 }
 
-#[allow(clippy::too_many_arguments)]
 fn add_op(
     core: &mut NetworkCore,
     gid: GroupId,
@@ -625,7 +639,15 @@ fn add_operations(
     let mut update: Vec<Assignment> = refractory_statement(&spec.refractory).into_iter().collect();
     update.extend(spec.state_update.iter().cloned());
     if !update.is_empty() {
-        let kernel = lower_kernel(core, gid, 0..n, "state_update", Iteration::Range, &update, false)?;
+        let kernel = lower_kernel(
+            core,
+            gid,
+            0..n,
+            "state_update",
+            Iteration::Range,
+            &update,
+            false,
+        )?;
         add_op(
             core,
             gid,
@@ -664,7 +686,15 @@ fn add_operations(
             },
         )?;
         if !spec.reset.is_empty() {
-            let kernel = lower_kernel(core, gid, 0..n, "reset", Iteration::List, &spec.reset, false)?;
+            let kernel = lower_kernel(
+                core,
+                gid,
+                0..n,
+                "reset",
+                Iteration::List,
+                &spec.reset,
+                false,
+            )?;
             add_op(
                 core,
                 gid,
@@ -703,7 +733,8 @@ fn add_operations(
             },
         )?;
         if !e.actions.is_empty() {
-            let kernel = lower_kernel(core, gid, 0..n, "reset", Iteration::List, &e.actions, false)?;
+            let kernel =
+                lower_kernel(core, gid, 0..n, "reset", Iteration::List, &e.actions, false)?;
             add_op(
                 core,
                 gid,
@@ -744,9 +775,16 @@ fn threshold_kernel(
     let cond = if refractory {
         let array = |name: &str| match g.variables.get(name) {
             Some(Variable::Array { id, .. }) => Ok(*id),
-            _ => Err(RuntimeError::Internal(format!("refractory group without '{name}'"))),
+            _ => Err(RuntimeError::Internal(format!(
+                "refractory group without '{name}'"
+            ))),
         };
-        let nr = b.array(array("not_refractory")?, "not_refractory", ElemType::Bool, true);
+        let nr = b.array(
+            array("not_refractory")?,
+            "not_refractory",
+            ElemType::Bool,
+            true,
+        );
         let ls = b.array(array("lastspike")?, "lastspike", ElemType::F64, true);
         let t = b.scalar("t", ScalarSource::Time);
         then.push(Stmt::Store {
@@ -848,7 +886,11 @@ mod tests {
                 bin(
                     BinOp::Add,
                     name("v"),
-                    bin(BinOp::Mul, call("int", vec![name("not_refractory")]), num(0.5)),
+                    bin(
+                        BinOp::Mul,
+                        call("int", vec![name("not_refractory")]),
+                        num(0.5),
+                    ),
                 ),
                 false,
             ),
@@ -903,7 +945,13 @@ mod tests {
         let g = NeuronGroup::from_spec(&net, 10, spec, Default::default()).unwrap();
         let sub = g.subgroup(4..7).unwrap();
         net.lock()
-            .assign_expr(sub.id, sub.range(), "x", &bin(BinOp::Add, name("i"), name("N")), None)
+            .assign_expr(
+                sub.id,
+                sub.range(),
+                "x",
+                &bin(BinOp::Add, name("i"), name("N")),
+                None,
+            )
             .unwrap();
         assert_eq!(
             g.get("x").unwrap(),
@@ -930,7 +978,11 @@ mod tests {
         let mut spec = counter(0.0);
         spec.state_update = vec![Assignment::set(
             "v",
-            bin(BinOp::Add, name("v"), bin(BinOp::Mul, num(0.3), call("rand", vec![]))),
+            bin(
+                BinOp::Add,
+                name("v"),
+                bin(BinOp::Mul, num(0.3), call("rand", vec![])),
+            ),
             false,
         )];
         let g = NeuronGroup::from_spec(net, 5, spec, Default::default()).unwrap();
@@ -975,7 +1027,8 @@ mod tests {
         let net = net();
         let g = NeuronGroup::from_spec(&net, 2, counter(0.25), Default::default()).unwrap();
         g.set_values("v", &[0.1, 0.2]).unwrap();
-        let m = StateMonitor::new(&g, &["v"], Record::Indices(vec![1]), Default::default()).unwrap();
+        let m =
+            StateMonitor::new(&g, &["v"], Record::Indices(vec![1]), Default::default()).unwrap();
         net.run(2.0 * DT).unwrap();
         assert_eq!(m.t(), vec![0.0, DT]);
         assert_eq!(m.trace("v", 0).unwrap(), vec![0.2, 0.45]);

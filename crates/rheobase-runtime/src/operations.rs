@@ -82,13 +82,9 @@ impl Operation for EventRunner {
         let rng = cx.rng(self.stream);
         // The event space is not in the store, so it can be borrowed beside the arrays.
         let indices = std::mem::take(&mut cx.events[self.event.0]);
-        let result = self.kernel.call(
-            cx.store,
-            Elements::List(&indices),
-            cx.time,
-            rng,
-            None,
-        );
+        let result = self
+            .kernel
+            .call(cx.store, Elements::List(&indices), cx.time, rng, None);
         cx.events[self.event.0] = indices;
         result?;
         Ok(())

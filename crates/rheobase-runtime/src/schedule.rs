@@ -7,7 +7,8 @@ pub struct Schedule {
 }
 
 /// Brian2's default schedule.
-pub const DEFAULT_SCHEDULE: [&str; 6] = ["start", "groups", "thresholds", "synapses", "resets", "end"];
+pub const DEFAULT_SCHEDULE: [&str; 6] =
+    ["start", "groups", "thresholds", "synapses", "resets", "end"];
 
 impl Default for Schedule {
     fn default() -> Self {
@@ -97,8 +98,8 @@ mod tests {
     #[test]
     fn custom_schedules_need_every_default_slot() {
         assert!(Schedule::new(&["start", "groups"]).is_err());
-        let s = Schedule::new(&["start", "groups", "synapses", "thresholds", "resets", "end"])
-            .unwrap();
+        let s =
+            Schedule::new(&["start", "groups", "synapses", "thresholds", "resets", "end"]).unwrap();
         assert!(s.position("synapses").unwrap() < s.position("thresholds").unwrap());
         assert!(Schedule::new(&[
             "start",

@@ -247,12 +247,19 @@ impl Frame<'_, '_> {
             Expr::Rand { kind, site } => {
                 let key = self.call.rng;
                 let u = |k: u64| {
-                    hash_uniform([key.seed, key.stream, key.step, self.idx as u64, *site as u64 * 8 + k])
+                    hash_uniform([
+                        key.seed,
+                        key.stream,
+                        key.step,
+                        self.idx as u64,
+                        *site as u64 * 8 + k,
+                    ])
                 };
                 match kind {
                     RandKind::Uniform => u(0),
                     RandKind::Normal => {
-                        (-2.0 * (1.0 - u(0)).ln()).sqrt() * (2.0 * std::f64::consts::PI * u(1)).cos()
+                        (-2.0 * (1.0 - u(0)).ln()).sqrt()
+                            * (2.0 * std::f64::consts::PI * u(1)).cos()
                     }
                     RandKind::Poisson(_) | RandKind::Binomial(..) => {
                         return Err(KernelError::BadCall {

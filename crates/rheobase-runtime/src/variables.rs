@@ -186,9 +186,11 @@ impl Resolver for GroupResolver<'_> {
                     source: ScalarSource::Dt,
                 })
             }
-            "i" => return Some(Resolved::Index {
-                offset: self.offset,
-            }),
+            "i" => {
+                return Some(Resolved::Index {
+                    offset: self.offset,
+                })
+            }
             "N" => return Some(Resolved::Const(self.n as f64)),
             _ => {}
         }

@@ -76,13 +76,8 @@ impl Operation for EventMonitorOp {
         }
         if let Some(rec) = &self.recorder {
             let rng = cx.rng(0);
-            rec.kernel.call(
-                cx.store,
-                Elements::List(&self.selected),
-                cx.time,
-                rng,
-                None,
-            )?;
+            rec.kernel
+                .call(cx.store, Elements::List(&self.selected), cx.time, rng, None)?;
             for (values, &s) in self.data.values.iter_mut().zip(&rec.scratch) {
                 let data = cx.store.get(s);
                 values.extend(self.selected.iter().map(|&k| data.get_f64(k as usize)));

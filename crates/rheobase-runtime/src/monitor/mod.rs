@@ -58,7 +58,9 @@ pub(crate) fn recorder(
             let value = l
                 .expr(&ast::Expr::name(v.clone(), Default::default()))
                 .map_err(|d| RuntimeError::model(monitor, d, &g.sources))?;
-            let arr = l.builder().array(s, &format!("_record_{v}"), ElemType::F64, true);
+            let arr = l
+                .builder()
+                .array(s, &format!("_record_{v}"), ElemType::F64, true);
             l.builder().body.push(Stmt::Store {
                 array: arr,
                 index: Index::Elem,

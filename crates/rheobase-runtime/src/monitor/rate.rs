@@ -138,7 +138,10 @@ impl PopulationRateMonitor {
         };
         let total: f64 = weights.iter().sum();
         let rate = self.rate();
-        Ok(convolve_same(&rate, &weights.iter().map(|w| w / total).collect::<Vec<_>>()))
+        Ok(convolve_same(
+            &rate,
+            &weights.iter().map(|w| w / total).collect::<Vec<_>>(),
+        ))
     }
 }
 

@@ -56,13 +56,9 @@ struct StateMonitorOp {
 impl Operation for StateMonitorOp {
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         let rng = cx.rng(0);
-        self.recorder.kernel.call(
-            cx.store,
-            Elements::List(&self.indices),
-            cx.time,
-            rng,
-            None,
-        )?;
+        self.recorder
+            .kernel
+            .call(cx.store, Elements::List(&self.indices), cx.time, rng, None)?;
         self.data.t.push(cx.time.t);
         for (values, &s) in self.data.values.iter_mut().zip(&self.recorder.scratch) {
             let data = cx.store.get(s);

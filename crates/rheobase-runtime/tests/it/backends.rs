@@ -1,7 +1,9 @@
 //! The JIT and the interpreter give identical spikes and states on the same models.
 
 use crate::{interpreted, jitted, options, DT};
-use rheobase_runtime::{Network, NeuronGroup, NeuronGroupOptions, Record, Refractory, SpikeMonitor, StateMonitor};
+use rheobase_runtime::{
+    Network, NeuronGroup, NeuronGroupOptions, Record, Refractory, SpikeMonitor, StateMonitor,
+};
 
 fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     let g = NeuronGroup::new(
@@ -19,8 +21,13 @@ fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     g.set_expr("v", "-60*mV + rand()*10*mV").unwrap();
     g.set_expr("ge", "rand()*5*mV").unwrap();
     let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
-    let m = StateMonitor::new(&g, &["v", "ge"], Record::Indices(vec![0, 7, 49]), Default::default())
-        .unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v", "ge"],
+        Record::Indices(vec![0, 7, 49]),
+        Default::default(),
+    )
+    .unwrap();
     (g, s, m)
 }
 
@@ -32,7 +39,9 @@ fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
         dh/dt = 0.128*exp((17.*mV-v+VT)/(18.*mV))/ms*(1.-h)-4./(1+exp((40.*mV-v+VT)/(5.*mV)))/ms*h : 1
         I : amp
     ";
-    let ns = |v: f64, d: [i32; 7]| rheobase_units::Quantity::new(v, rheobase_units::Dimension::from_ints(d));
+    let ns = |v: f64, d: [i32; 7]| {
+        rheobase_units::Quantity::new(v, rheobase_units::Dimension::from_ints(d))
+    };
     let siemens = [-2, -1, 3, 2, 0, 0, 0];
     let volt = [2, 1, -3, -1, 0, 0, 0];
     let farad = [-2, -1, 4, 2, 0, 0, 0];
@@ -63,8 +72,13 @@ fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     g.set_expr("v", "El + (rand() - 0.5)*10*mV").unwrap();
     g.set_expr("I", "i*0.1*nA").unwrap();
     let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
-    let m = StateMonitor::new(&g, &["v", "m"], Record::Indices(vec![3, 19]), Default::default())
-        .unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v", "m"],
+        Record::Indices(vec![3, 19]),
+        Default::default(),
+    )
+    .unwrap();
     (g, s, m)
 }
 

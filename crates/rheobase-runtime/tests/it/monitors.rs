@@ -16,17 +16,30 @@ fn population_rate_is_one_over_dt_when_every_neuron_fires_every_step() {
     assert_eq!(rate.rate(), vec![1.0 / DT; 10]);
     let smooth = rate.smooth_rate(SmoothingWindow::Flat(2.0 * DT)).unwrap();
     assert!((smooth[5] - 1.0 / DT).abs() < 1e-6);
-    assert!((smooth[0] - 2.0 / 3.0 / DT).abs() < 1e-6, "zero padded at the edges");
+    assert!(
+        (smooth[0] - 2.0 / 3.0 / DT).abs() < 1e-6,
+        "zero padded at the edges"
+    );
 }
 
 #[test]
 fn state_monitor_first_sample_is_the_initial_state() {
     let net = interpreted();
-    let g = NeuronGroup::new(&net, 3, "dv/dt = -v/(10*ms) : 1\nI = 2*v : 1", Default::default())
-        .unwrap();
+    let g = NeuronGroup::new(
+        &net,
+        3,
+        "dv/dt = -v/(10*ms) : 1\nI = 2*v : 1",
+        Default::default(),
+    )
+    .unwrap();
     g.set_values("v", &[1.0, 2.0, 3.0]).unwrap();
-    let m = StateMonitor::new(&g, &["v", "I"], Record::Indices(vec![0, 2]), Default::default())
-        .unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v", "I"],
+        Record::Indices(vec![0, 2]),
+        Default::default(),
+    )
+    .unwrap();
     net.run(5.0 * DT).unwrap();
     assert_eq!(m.t()[0], 0.0);
     assert_eq!(m.t().len(), 5);
@@ -45,7 +58,10 @@ fn state_monitor_with_its_own_dt() {
         &g,
         &["v"],
         Record::All,
-        StateMonitorOptions { dt: Some(3.0 * DT), ..Default::default() },
+        StateMonitorOptions {
+            dt: Some(3.0 * DT),
+            ..Default::default()
+        },
     )
     .unwrap();
     net.run(10.0 * DT).unwrap();
@@ -58,23 +74,37 @@ fn state_monitor_with_its_own_dt() {
 #[test]
 fn spike_monitor_records_variables_and_counts() {
     let net = interpreted();
-    let g = NeuronGroup::new(&net, 4, "dv/dt = (i+1)*1000*Hz : 1\nk : 1", options("v > 0.45", "v = 0\nk += 1"))
-        .unwrap();
+    let g = NeuronGroup::new(
+        &net,
+        4,
+        "dv/dt = (i+1)*1000*Hz : 1\nk : 1",
+        options("v > 0.45", "v = 0\nk += 1"),
+    )
+    .unwrap();
     let recorded = SpikeMonitor::spikes(
         &g,
-        EventMonitorOptions { variables: vec!["v".into(), "k".into()], ..Default::default() },
+        EventMonitorOptions {
+            variables: vec!["v".into(), "k".into()],
+            ..Default::default()
+        },
     )
     .unwrap();
     let counting = SpikeMonitor::spikes(
         &g,
-        EventMonitorOptions { record: false, ..Default::default() },
+        EventMonitorOptions {
+            record: false,
+            ..Default::default()
+        },
     )
     .unwrap();
     net.run(10.0 * DT).unwrap();
     assert_eq!(recorded.count(), counting.count());
     assert!(counting.i().is_empty());
     let k = g.get("k").unwrap();
-    assert_eq!(recorded.count(), k.iter().map(|&x| x as u64).collect::<Vec<_>>());
+    assert_eq!(
+        recorded.count(),
+        k.iter().map(|&x| x as u64).collect::<Vec<_>>()
+    );
     // recorded at threshold time: before the reset
     assert!(recorded.values("v").unwrap().iter().all(|&v| v > 0.45));
     let sub = g.subgroup(2..4).unwrap();

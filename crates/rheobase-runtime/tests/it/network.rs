@@ -60,7 +60,10 @@ fn groups_on_different_clocks_advance_in_lock_step() {
         &net,
         1,
         "dv/dt = 1000*Hz : 1",
-        NeuronGroupOptions { clock: Some(slow), ..Default::default() },
+        NeuronGroupOptions {
+            clock: Some(slow),
+            ..Default::default()
+        },
     )
     .unwrap();
     net.run(10.0 * DT).unwrap();
@@ -89,8 +92,11 @@ fn progress_and_network_operations_and_stop() {
     .unwrap();
     let fractions = Arc::new(Mutex::new(Vec::new()));
     let f2 = fractions.clone();
-    net.run_with_progress(20.0 * DT, Some(Box::new(move |f| f2.lock().unwrap().push(f))))
-        .unwrap();
+    net.run_with_progress(
+        20.0 * DT,
+        Some(Box::new(move |f| f2.lock().unwrap().push(f))),
+    )
+    .unwrap();
     assert_eq!(seen.lock().unwrap().len(), 5);
     assert!((net.t() - 5.0 * DT).abs() < 1e-15);
     let f = fractions.lock().unwrap();

@@ -10,13 +10,22 @@ use rheobase_runtime::{
 fn spike_times_of_constant_rate_neurons_fall_on_exact_steps() {
     let net = interpreted();
     // neuron k integrates at rate (k+1)/(10 dt): it crosses 1 after 10/(k+1) steps
-    let g = NeuronGroup::new(&net, 3, "dv/dt = rate : 1\nrate : Hz", options("v > 1 - 1e-9", "v = 0"))
-        .unwrap();
+    let g = NeuronGroup::new(
+        &net,
+        3,
+        "dv/dt = rate : 1\nrate : Hz",
+        options("v > 1 - 1e-9", "v = 0"),
+    )
+    .unwrap();
     g.set_expr("rate", "(i + 1) / (10 * 0.1*ms)").unwrap();
     let spikes = SpikeMonitor::spikes(&g, Default::default()).unwrap();
     net.run(20.0 * DT).unwrap();
     let trains = spikes.spike_trains();
-    let steps = |ts: &Vec<f64>| ts.iter().map(|t| (t / DT).round() as i64).collect::<Vec<_>>();
+    let steps = |ts: &Vec<f64>| {
+        ts.iter()
+            .map(|t| (t / DT).round() as i64)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(steps(&trains[0]), vec![9, 19]);
     assert_eq!(steps(&trains[1]), vec![4, 9, 14, 19]);
 }
@@ -30,7 +39,10 @@ fn threshold_then_reset_in_the_same_step() {
         &g,
         &["v"],
         Record::All,
-        StateMonitorOptions { when: When::new("end", 0), ..Default::default() },
+        StateMonitorOptions {
+            when: When::new("end", 0),
+            ..Default::default()
+        },
     )
     .unwrap();
     net.run(5.0 * DT).unwrap();
@@ -59,7 +71,10 @@ fn refractoriness_holds_v_for_exactly_the_period_while_w_integrates() {
         &g,
         &["v", "w"],
         Record::All,
-        StateMonitorOptions { when: When::new("end", 0), ..Default::default() },
+        StateMonitorOptions {
+            when: When::new("end", 0),
+            ..Default::default()
+        },
     )
     .unwrap();
     net.run(9.0 * DT).unwrap();
@@ -104,7 +119,10 @@ fn subgroup_code_uses_relative_indices() {
     assert_eq!(x[19], 14.0);
     sub.run_regularly("y = i", Default::default()).unwrap();
     net.run(DT).unwrap();
-    assert_eq!(sub.get("y").unwrap(), (0..10).map(f64::from).collect::<Vec<_>>());
+    assert_eq!(
+        sub.get("y").unwrap(),
+        (0..10).map(f64::from).collect::<Vec<_>>()
+    );
     g.set_expr_where("y", "i >= 18", "-1").unwrap();
     assert_eq!(g.get("y").unwrap()[17..], [7.0, -1.0, -1.0]);
 }
@@ -119,7 +137,10 @@ fn set_expr_sees_subexpressions_and_namespace() {
         NeuronGroupOptions {
             namespace: crate::namespace(&[(
                 "El",
-                rheobase_units::Quantity::new(-0.07, rheobase_units::registry::VOLT),
+                rheobase_units::Quantity::new(
+                    -0.07,
+                    rheobase_units::lookup_unit("volt").unwrap().dim,
+                ),
             )]),
             ..Default::default()
         },
@@ -135,8 +156,8 @@ fn set_expr_sees_subexpressions_and_namespace() {
 #[test]
 fn model_errors_render_against_the_group_sources() {
     let net = interpreted();
-    let err = NeuronGroup::new(&net, 2, "dv/dt = -v/tau : 1", NeuronGroupOptions::default())
-        .unwrap_err();
+    let err =
+        NeuronGroup::new(&net, 2, "dv/dt = -v/tau : 1", NeuronGroupOptions::default()).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("tau"), "{text}");
     assert!(text.contains("neurongroup"), "{text}");
