@@ -89,6 +89,19 @@ impl NetworkCore {
                     range.map(|k| data.get_f64(k)).collect()
                 })
             }
+            // A constant-over-dt subexpression has its value of this step stored.
+            Variable::Subexpression {
+                stored: Some(arr),
+                shared,
+                ..
+            } => {
+                let data = self.store.get(arr);
+                Ok(if shared {
+                    vec![data.get_f64(0)]
+                } else {
+                    range.map(|k| data.get_f64(k)).collect()
+                })
+            }
             Variable::Subexpression { expr, shared, .. } => {
                 let vals = self.eval_expr(id, range.clone(), &expr, None)?;
                 Ok(if shared {

@@ -611,11 +611,12 @@ fn add_operations(
                 );
             }
         }
+        let ordered = dependency_order(&g.variables, constant_over_dt);
         let mut b = KernelBuilder::new("subexpression_update", Iteration::Range);
         {
             let mut l = Lowerer::new(&mut b, &resolver);
-            // Later subexpressions read earlier ones from their stored arrays (already set).
-            l.statements(&constant_over_dt)
+            // Each reads those it depends on from their stored arrays, already updated.
+            l.statements(&ordered)
                 .map_err(|d| RuntimeError::model(name, d, &g.sources))?;
         }
         let kernel = b.finish();
@@ -753,6 +754,48 @@ fn add_operations(
         }
     }
     Ok(())
+}
+
+/// Orders `x = expr` updates of stored subexpressions so that each comes after the stored
+/// subexpressions it reads (directly or through other subexpressions).
+fn dependency_order(variables: &Variables, updates: Vec<Assignment>) -> Vec<Assignment> {
+    fn reads(variables: &Variables, e: &ast::Expr, out: &mut Vec<String>, depth: usize) {
+        for n in e.names() {
+            match variables.get(n) {
+                Some(Variable::Subexpression {
+                    stored: Some(_), ..
+                }) => out.push(n.to_string()),
+                Some(Variable::Subexpression { expr, .. }) if depth < 64 => {
+                    reads(variables, expr, out, depth + 1)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut pending: Vec<(Assignment, Vec<String>)> = updates
+        .into_iter()
+        .map(|a| {
+            let mut deps = Vec::new();
+            reads(variables, &a.value, &mut deps, 0);
+            deps.retain(|d| *d != a.target);
+            (a, deps)
+        })
+        .collect();
+    let mut out: Vec<Assignment> = Vec::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|(_, deps)| {
+                deps.iter().all(|d| {
+                    out.iter().any(|a| &a.target == d)
+                        || !pending.iter().any(|(p, _)| &p.target == d)
+                })
+            })
+            // A cycle was rejected by the checker; keep the given order if one slips through.
+            .unwrap_or(0);
+        out.push(pending.remove(ready).0);
+    }
+    out
 }
 
 /// `if cond (and not_refractory): emit; lastspike = t; not_refractory = False`.
@@ -1053,6 +1096,36 @@ mod tests {
                 "ratemonitor"
             ]
         );
+    }
+
+    #[test]
+    fn constant_over_dt_subexpressions_are_drawn_once_per_step_in_dependency_order() {
+        let net = net();
+        let sub = |n: &str, e: ast::Expr, stored: bool| {
+            let mut v = var(n, EquationKind::Subexpression);
+            v.expr = Some(e);
+            v.constant_over_dt = stored;
+            v
+        };
+        let mut spec = GroupSpec::new(vec![
+            sub("plus", bin(BinOp::Add, name("twice"), num(1.0)), true),
+            sub("twice", bin(BinOp::Mul, num(2.0), name("noise")), false),
+            sub("noise", call("rand", vec![]), true),
+            var("a", EquationKind::Parameter),
+            var("b", EquationKind::Parameter),
+        ]);
+        spec.state_update = vec![
+            Assignment::set("a", name("noise"), false),
+            Assignment::set("b", name("plus"), false),
+        ];
+        let g = NeuronGroup::from_spec(&net, 3, spec, Default::default()).unwrap();
+        net.run(2.0 * DT).unwrap();
+        let (a, b) = (g.get("a").unwrap(), g.get("b").unwrap());
+        for k in 0..3 {
+            assert_eq!(b[k], 2.0 * a[k] + 1.0);
+        }
+        assert_eq!(g.get("noise").unwrap(), a);
+        assert_ne!(a[0], a[1]);
     }
 
     #[test]
