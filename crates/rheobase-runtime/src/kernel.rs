@@ -20,6 +20,8 @@ pub enum ScalarSource {
     Time,
     /// The object's time step (`dt`).
     Dt,
+    /// The current step of the object's clock (`t_in_timesteps`).
+    Step,
     /// A value fixed when the kernel was built (a subgroup's offset for `i`).
     Value(f64),
 }
@@ -180,6 +182,7 @@ impl RunnableKernel {
             .map(|s| match s {
                 ScalarSource::Time => time.t,
                 ScalarSource::Dt => time.dt,
+                ScalarSource::Step => time.step as f64,
                 ScalarSource::Value(x) => *x,
             })
             .collect();

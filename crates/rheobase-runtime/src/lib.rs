@@ -2,12 +2,23 @@
 //! lowering of checked model code to kernel IR.
 //!
 //! ```text
-//! let net = Network::new();
-//! let g = NeuronGroup::new(&net, 100, "dv/dt = (1 - v)/(10*ms) : 1", NeuronGroupOptions {
-//!     threshold: Some("v > 0.8".into()), reset: Some("v = 0".into()), ..Default::default() })?;
+//! let net = Network::new();                       // JIT; Network::with_backend(interpreter())
+//! net.seed(42);
+//! let g = NeuronGroup::new(&net, 100, "dv/dt = (1.1 - v)/(10*ms) : 1 (unless refractory)",
+//!     NeuronGroupOptions { threshold: Some("v > 1".into()), reset: Some("v = 0".into()),
+//!                          refractory: Refractory::Duration(2e-3), ..Default::default() })?;
+//! g.set_expr("v", "rand()")?;
 //! let spikes = SpikeMonitor::spikes(&g, Default::default())?;
-//! net.run(0.1)?;
+//! let trace = StateMonitor::new(&g, &["v"], Record::Indices(vec![0]), Default::default())?;
+//! let rate = PopulationRateMonitor::new(&g.subgroup(0..50)?, None)?;
+//! net.run(0.1)?;                                  // seconds; runs continue from the last state
+//! println!("{:?} {:?}", spikes.i(), trace.trace("v", 0));
 //! ```
+//!
+//! Layout: [`state`] (one arena of typed arrays per network), [`lower`] and [`kernel`] (checked
+//! code to kernel IR bound to arrays), [`frontend`](self) (parse, check, integrate), [`group`] and
+//! [`neurongroup`] (variables, state access, operations), [`monitor`], [`network`], [`clock`],
+//! [`schedule`].
 
 pub mod backend;
 pub mod clock;
@@ -28,7 +39,7 @@ pub mod variables;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use backend::default_backend;
+pub use backend::{default_backend, interpreter};
 pub use clock::Clock;
 pub use error::{Result, RuntimeError};
 pub use group::Selection;
@@ -42,3 +53,4 @@ pub use neurongroup::{
 };
 pub use schedule::{Schedule, When};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
+pub use variables::VariableInfo;

@@ -55,6 +55,10 @@ pub trait Operation: Send {
         None
     }
     fn restore(&mut self, _saved: &(dyn Any + Send)) {}
+    /// The kernels this operation runs (for `show`-style dumps and profiling).
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        Vec::new()
+    }
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
@@ -95,6 +99,8 @@ pub(crate) struct NetworkCore {
     stopped: bool,
     names: HashSet<String>,
     stored: HashMap<String, Snapshot>,
+    /// Time spent in each object during runs (Brian2's `profile=True`); `None` when off.
+    profile: Option<Vec<std::time::Duration>>,
 }
 
 impl NetworkCore {
@@ -117,6 +123,11 @@ impl NetworkCore {
         }
         self.names.insert(name.clone());
         Ok(name)
+    }
+
+    /// Frees a name taken by an object whose creation failed.
+    pub fn release_name(&mut self, name: &str) {
+        self.names.remove(name);
     }
 
     /// The network clock for a user clock (the same `Clock` gives the same id).
@@ -177,13 +188,14 @@ impl NetworkCore {
         }
     }
 
-    /// A random key for code run outside the step loop: every call gets fresh numbers.
+    /// A random key for code run outside the step loop: every call gets fresh numbers. Its
+    /// steps start at 2^47, far beyond any run, and stay below the generator's 2^48 limit.
     pub fn offline_rng(&mut self, stream: u64) -> RngKey {
         self.rng_calls += 1;
         RngKey {
             seed: self.seed,
-            stream: stream ^ 0x5eed_0ff1_1e00_0000 ^ self.rng_calls.rotate_left(32),
-            step: u64::MAX - self.rng_calls,
+            stream,
+            step: (1u64 << 47) + (self.rng_calls % (1u64 << 47)),
         }
     }
 
@@ -219,7 +231,7 @@ pub type ProgressHook = Box<dyn FnMut(f64) + Send>;
 pub type NetworkOperation = Box<dyn FnMut(&Network, f64) -> Result<()> + Send>;
 
 struct Hooks {
-    operations: Vec<(When, NetworkOperation)>,
+    operations: Vec<(When, ClockId, NetworkOperation)>,
 }
 
 /// A simulation: groups, monitors and their state, run on Brian2's schedule.
@@ -273,6 +285,7 @@ impl Network {
             stopped: false,
             names: HashSet::new(),
             stored: HashMap::new(),
+            profile: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -363,6 +376,45 @@ impl Network {
             .collect()
     }
 
+    /// The kernel IR an object runs, pretty-printed (empty if it runs no kernels).
+    pub fn kernel_ir(&self, object: &str) -> Option<String> {
+        let core = self.lock();
+        let o = core.objects.iter().find(|o| o.name == object)?;
+        Some(
+            o.op.kernels()
+                .iter()
+                .map(|k| format!("{k:#?}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
+    /// Turns time measurement per object on (and clears it) or off.
+    pub fn set_profiling(&self, on: bool) {
+        self.lock().profile = on.then(Vec::new);
+    }
+
+    /// Time spent in each object during runs since profiling was turned on, longest first
+    /// (Brian2's `profiling_info`).
+    pub fn profiling_info(&self) -> Vec<(String, std::time::Duration)> {
+        let core = self.lock();
+        let Some(p) = &core.profile else {
+            return Vec::new();
+        };
+        let mut info: Vec<(String, std::time::Duration)> = core
+            .objects
+            .iter()
+            .zip(
+                p.iter()
+                    .copied()
+                    .chain(std::iter::repeat(std::time::Duration::ZERO)),
+            )
+            .map(|(o, d)| (o.name.clone(), d))
+            .collect();
+        info.sort_by_key(|e| std::cmp::Reverse(e.1));
+        info
+    }
+
     /// Activates or deactivates a scheduled object by name (Brian2's `obj.active = False`).
     pub fn set_active(&self, name: &str, active: bool) -> Result<()> {
         let mut core = self.lock();
@@ -375,17 +427,27 @@ impl Network {
         Ok(())
     }
 
-    /// Adds a callback run every step of the default clock at `when` (before the objects of
-    /// that slot with a higher order); the network is unlocked while it runs.
-    pub fn network_operation(&self, when: When, op: NetworkOperation) -> Result<()> {
-        if self.lock().schedule.position(&when.when).is_none() {
-            return Err(RuntimeError::invalid(
-                "network_operation",
-                format!("unknown scheduling slot '{}'", when.when),
-            ));
-        }
+    /// Adds a callback run every step of `clock` (default: the default clock) at `when`,
+    /// before the objects of that slot with a higher order (Brian2's `network_operation`).
+    /// The network is unlocked while it runs, so it may read and set state or call `stop`.
+    pub fn network_operation(
+        &self,
+        when: When,
+        clock: Option<&Clock>,
+        op: NetworkOperation,
+    ) -> Result<()> {
+        let clock = {
+            let mut core = self.lock();
+            if core.schedule.position(&when.when).is_none() {
+                return Err(RuntimeError::invalid(
+                    "network_operation",
+                    format!("unknown scheduling slot '{}'", when.when),
+                ));
+            }
+            core.clock_id(clock, None)?
+        };
         let mut hooks = self.hooks.lock().unwrap_or_else(|p| p.into_inner());
-        hooks.operations.push((when, op));
+        hooks.operations.push((when, clock, op));
         Ok(())
     }
 
@@ -486,18 +548,13 @@ impl Network {
         hooks: &mut Hooks,
         hooks_sorted: &[usize],
     ) -> Result<()> {
-        let default_clock_runs = {
-            let core = self.lock();
-            current.contains(&core.default_clock.0)
-        };
-        let mut pending: Vec<usize> = if default_clock_runs {
-            hooks_sorted.to_vec()
-        } else {
-            Vec::new()
-        };
+        let mut pending: Vec<usize> = hooks_sorted
+            .iter()
+            .copied()
+            .filter(|&h| current.contains(&hooks.operations[h].1 .0))
+            .collect();
         pending.reverse();
         let mut core = self.lock();
-        let t_now = core.t;
         for &k in order {
             let (pos, ord) = {
                 let o = &core.objects[k];
@@ -507,8 +564,9 @@ impl Network {
                 let w = &hooks.operations[h].0;
                 if (core.schedule.position(&w.when), w.order) <= (pos, ord) {
                     pending.pop();
+                    let t_now = core.clocks[hooks.operations[h].1 .0].t();
                     drop(core);
-                    (hooks.operations[h].1)(self, t_now)?;
+                    (hooks.operations[h].2)(self, t_now)?;
                     core = self.lock();
                 } else {
                     break;
@@ -517,8 +575,9 @@ impl Network {
             core.step_one(k, current)?;
         }
         while let Some(h) = pending.pop() {
+            let t_now = core.clocks[hooks.operations[h].1 .0].t();
             drop(core);
-            (hooks.operations[h].1)(self, t_now)?;
+            (hooks.operations[h].2)(self, t_now)?;
             core = self.lock();
         }
         for &c in current {
@@ -604,7 +663,16 @@ impl NetworkCore {
             },
             seed: self.seed,
         };
-        self.objects[k].op.run(&mut cx)
+        let Some(profile) = self.profile.as_mut() else {
+            return self.objects[k].op.run(&mut cx);
+        };
+        let start = std::time::Instant::now();
+        let result = self.objects[k].op.run(&mut cx);
+        if profile.len() < self.objects.len() {
+            profile.resize(self.objects.len(), std::time::Duration::ZERO);
+        }
+        profile[k] += start.elapsed();
+        result
     }
 }
 

@@ -21,7 +21,7 @@ use crate::spec::{GroupSpec, RefractorySpec};
 use crate::state::StoreId;
 use crate::variables::{elem_type, GroupResolver, SubexpressionMode, Variable, Variables};
 use rheobase_codegen::{ElemType, Expr as IrExpr, Index, Iteration, Stmt};
-use rheobase_lang::{ast, BinOp, EquationKind, Span, UnOp, VarType};
+use rheobase_lang::{ast, BinOp, EquationKind, Equations, SourceMap, Span, UnOp, VarType};
 use rheobase_units::{Dimension, Quantity};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -118,7 +118,28 @@ impl NeuronGroup {
                 "a NeuronGroup needs at least one neuron",
             ));
         }
-        let spec = frontend::neuron_group(&object, n, model, &options)?;
+        let spec = frontend::neuron_group(&object, frontend::ModelInput::Text(model), &options)?;
+        NeuronGroup::from_spec(net, n, spec, options)
+    }
+
+    /// Creates `n` neurons from equations parsed before (Brian2's `Equations` object); their
+    /// spans point into `sources`.
+    pub fn with_equations(
+        net: &Network,
+        n: usize,
+        equations: &Equations,
+        sources: &SourceMap,
+        options: NeuronGroupOptions,
+    ) -> Result<NeuronGroup> {
+        let object = options.name.clone().unwrap_or_else(|| "neurongroup".into());
+        if n == 0 {
+            return Err(RuntimeError::invalid(
+                object,
+                "a NeuronGroup needs at least one neuron",
+            ));
+        }
+        let input = frontend::ModelInput::Equations(equations, sources);
+        let spec = frontend::neuron_group(&object, input, &options)?;
         NeuronGroup::from_spec(net, n, spec, options)
     }
 
@@ -132,10 +153,10 @@ impl NeuronGroup {
         let mut core = net.lock();
         let explicit = options.name.is_some();
         let name = core.unique_name(options.name.as_deref().unwrap_or("neurongroup"), explicit)?;
-        let result = build(&mut core, n, &name, spec, &options);
-        let id = match result {
+        let id = match build(&mut core, n, &name, spec, &options) {
             Ok(id) => id,
             Err(e) => {
+                core.release_name(&name);
                 return Err(e);
             }
         };
@@ -209,6 +230,12 @@ impl NeuronGroup {
 
     pub fn dimension(&self, name: &str) -> Result<Dimension> {
         self.net.lock().dimension(self.id, name)
+    }
+
+    /// Dimension, type and flags of a variable (`None` if there is no such variable).
+    pub fn variable_info(&self, name: &str) -> Option<crate::variables::VariableInfo> {
+        let core = self.net.lock();
+        core.group(self.id).variables.get(name).map(|v| v.info())
     }
 
     /// The values of a variable or subexpression in SI units (one value if shared); also the

@@ -28,6 +28,9 @@ impl Operation for RangeRunner {
         )?;
         Ok(())
     }
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        vec![self.kernel.kernel()]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -59,6 +62,9 @@ impl Operation for Thresholder {
         )?;
         Ok(())
     }
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        vec![self.kernel.kernel()]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -88,6 +94,9 @@ impl Operation for EventRunner {
         cx.events[self.event.0] = indices;
         result?;
         Ok(())
+    }
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        vec![self.kernel.kernel()]
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -52,6 +52,46 @@ impl Variable {
     }
 }
 
+/// What a user may know about a variable (the Python layer converts values with it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariableInfo {
+    pub dim: Dimension,
+    pub vtype: VarType,
+    pub shared: bool,
+    /// Users may not set it (subexpressions, internal variables).
+    pub read_only: bool,
+    pub is_subexpression: bool,
+}
+
+impl Variable {
+    pub fn info(&self) -> VariableInfo {
+        match self {
+            Variable::Array {
+                dim,
+                vtype,
+                shared,
+                read_only,
+                ..
+            } => VariableInfo {
+                dim: *dim,
+                vtype: *vtype,
+                shared: *shared,
+                read_only: *read_only,
+                is_subexpression: false,
+            },
+            Variable::Subexpression {
+                dim, vtype, shared, ..
+            } => VariableInfo {
+                dim: *dim,
+                vtype: *vtype,
+                shared: *shared,
+                read_only: true,
+                is_subexpression: true,
+            },
+        }
+    }
+}
+
 /// The storage type of a variable of the given value type.
 pub fn elem_type(vtype: VarType) -> ElemType {
     match vtype {

@@ -147,13 +147,16 @@ impl EventMonitor {
         let gid = source.id;
         let group = core.group(gid);
         let clock = group.clock;
+        // Brian2: right after the event's thresholder. A subgroup has no thresholder of its
+        // own, so Brian2 uses the subgroup's slot, `thresholds` with order + 1: a custom event
+        // (checked in `after_thresholds`) is then recorded one step late. We do the same.
+        let is_subgroup = source.range().len() != group.n;
         let when = options.when.clone().unwrap_or_else(|| {
             let thresholder = format!("{}_{event}_thresholder", group.name);
-            core.objects
-                .iter()
-                .find(|o| o.name == thresholder)
-                .map(|o| When::new(o.when.when.clone(), o.when.order + 1))
-                .unwrap_or_else(|| When::new("after_thresholds", 1))
+            match core.objects.iter().find(|o| o.name == thresholder) {
+                Some(o) if !is_subgroup => When::new(o.when.when.clone(), o.when.order + 1),
+                _ => When::new("thresholds", group.order + 1),
+            }
         });
         let recorder = if options.variables.is_empty() || !options.record {
             None

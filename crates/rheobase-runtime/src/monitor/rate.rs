@@ -65,7 +65,7 @@ pub struct PopulationRateMonitor {
     net: Network,
     object: ObjectId,
     name: String,
-    dt: f64,
+    clock: crate::clock::ClockId,
 }
 
 impl PopulationRateMonitor {
@@ -75,7 +75,6 @@ impl PopulationRateMonitor {
         let mut core = net.lock();
         let name = core.unique_name(name.unwrap_or("ratemonitor"), name.is_some())?;
         let clock = core.group(source.id).clock;
-        let dt = core.clocks[clock.0].dt;
         let object = core.add_object(ObjectEntry {
             name: name.clone(),
             when: When::new("end", 0),
@@ -92,7 +91,7 @@ impl PopulationRateMonitor {
             net,
             object,
             name,
-            dt,
+            clock,
         })
     }
 
@@ -116,7 +115,7 @@ impl PopulationRateMonitor {
     /// The rate convolved with a normalised window, centred (numpy's `mode='same'`), as
     /// Brian2's `smooth_rate`.
     pub fn smooth_rate(&self, window: SmoothingWindow) -> Result<Vec<f64>> {
-        let dt = self.dt;
+        let dt = self.net.lock().clocks[self.clock.0].dt;
         let weights: Vec<f64> = match window {
             SmoothingWindow::Gaussian(width) if width > 0.0 => {
                 let half = (2.0 * width / dt).round_ties_even() as i64;

@@ -109,3 +109,22 @@ fn lif_is_identical_on_interpreter_and_jit() {
 fn hh_is_identical_on_interpreter_and_jit() {
     same_on_both_backends(hh, 500.0, true);
 }
+
+fn noisy_lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+    let g = NeuronGroup::new(
+        net,
+        30,
+        "dv/dt = (1.1 - v)/(10*ms) + 0.2*xi/sqrt(ms) : 1\nI = 2*v : 1",
+        options("v > 1", "v = rand()*0.1"),
+    )
+    .unwrap();
+    g.set_expr("v", "rand()").unwrap();
+    let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+    let m = StateMonitor::new(&g, &["v", "I"], Record::All, Default::default()).unwrap();
+    (g, s, m)
+}
+
+#[test]
+fn noisy_lif_is_identical_on_interpreter_and_jit() {
+    same_on_both_backends(noisy_lif, 300.0, true);
+}

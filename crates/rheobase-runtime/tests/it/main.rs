@@ -2,6 +2,7 @@
 //! lowering and both backends. One test binary (see STYLE.md).
 
 mod backends;
+mod brian2_reference;
 mod monitors;
 mod network;
 mod neurons;

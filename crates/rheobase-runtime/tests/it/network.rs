@@ -81,6 +81,7 @@ fn progress_and_network_operations_and_stop() {
     let g2 = g.clone();
     net.network_operation(
         When::new("end", 0),
+        None,
         Box::new(move |net, t| {
             seen2.lock().unwrap().push(t);
             if g2.get("v")?[0] > 0.45 {
@@ -102,4 +103,24 @@ fn progress_and_network_operations_and_stop() {
     let f = fractions.lock().unwrap();
     assert_eq!(f.first(), Some(&0.0));
     assert_eq!(f.last(), Some(&1.0));
+}
+
+#[test]
+fn network_operations_run_on_their_own_clock() {
+    let net = interpreted();
+    NeuronGroup::new(&net, 1, "v : 1", Default::default()).unwrap();
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let t2 = times.clone();
+    let slow = Clock::new(5.0 * DT);
+    net.network_operation(
+        When::new("start", 0),
+        Some(&slow),
+        Box::new(move |_, t| {
+            t2.lock().unwrap().push((t / DT).round() as i64);
+            Ok(())
+        }),
+    )
+    .unwrap();
+    net.run(12.0 * DT).unwrap();
+    assert_eq!(*times.lock().unwrap(), vec![0, 5, 10]);
 }

@@ -149,6 +149,10 @@ fn set_expr_sees_subexpressions_and_namespace() {
     g.set_expr("v", "El + i*mV").unwrap();
     let d = g.get("double_v").unwrap();
     assert!((d[1] - 2.0 * (-0.069)).abs() < 1e-12);
+    let info = g.variable_info("double_v").unwrap();
+    assert!(info.read_only && info.is_subexpression);
+    assert_eq!(info.dim, g.dimension("v").unwrap());
+    assert!(g.variable_info("w").is_none());
     let err = g.set_expr("v", "3*second").unwrap_err();
     assert_eq!(err.code(), "units::dimension_mismatch", "{err}");
 }
@@ -161,4 +165,30 @@ fn model_errors_render_against_the_group_sources() {
     let text = err.to_string();
     assert!(text.contains("tau"), "{text}");
     assert!(text.contains("neurongroup"), "{text}");
+}
+
+#[test]
+fn groups_from_equations_objects_report_errors_in_their_sources() {
+    use rheobase_lang::{Equations, SourceMap, Substitution};
+    let net = interpreted();
+    let mut sources = SourceMap::new();
+    let src = sources.add("model.eqs", "dv/dt = -v/tau : 1");
+    let eqs = Equations::with_substitutions(
+        "dv/dt = -v/tau : 1",
+        src,
+        &[("tau", Substitution::Name("tau_m".into()))],
+    )
+    .unwrap();
+    let err = NeuronGroup::with_equations(&net, 2, &eqs, &sources, NeuronGroupOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("model.eqs"), "{err}");
+    let eqs = eqs
+        .concat(&Equations::parse("tau_m : second", src).unwrap())
+        .unwrap();
+    let g = NeuronGroup::with_equations(&net, 2, &eqs, &sources, NeuronGroupOptions::default())
+        .unwrap();
+    g.set("tau_m", 0.01).unwrap();
+    g.set("v", 1.0).unwrap();
+    net.run(10.0 * DT).unwrap();
+    assert!((g.get("v").unwrap()[0] - (-0.1f64).exp()).abs() < 1e-9);
 }
