@@ -388,10 +388,7 @@ mod tests {
             iteration: Iteration::List,
             prologue: vec![],
             body: vec![
-                Stmt::Let(
-                    TempId(0),
-                    Expr::Load(ArrayId(0), Index::Gather(ArrayId(1))),
-                ),
+                Stmt::Let(TempId(0), Expr::Load(ArrayId(0), Index::Gather(ArrayId(1)))),
                 Stmt::Emit,
             ],
             n_temps: 1,

@@ -73,7 +73,11 @@ mod tests {
     #[test]
     fn matches_random123_known_answers() {
         for (counter, key, expected) in KAT {
-            assert_eq!(philox4x32_10(counter, key), expected, "counter {counter:08x?}");
+            assert_eq!(
+                philox4x32_10(counter, key),
+                expected,
+                "counter {counter:08x?}"
+            );
         }
     }
 

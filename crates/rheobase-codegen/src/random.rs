@@ -204,7 +204,8 @@ fn binomial_inversion(u: f64, n: f64, p: f64) -> f64 {
 fn stirling_tail(k: f64) -> f64 {
     const HALF_LN_TWO_PI: f64 = 0.918_938_533_204_672_8;
     if k < 10.0 {
-        return libm::lgamma(k + 1.0) - (HALF_LN_TWO_PI + (k + 0.5) * libm::log(k + 1.0) - (k + 1.0));
+        return libm::lgamma(k + 1.0)
+            - (HALF_LN_TWO_PI + (k + 0.5) * libm::log(k + 1.0) - (k + 1.0));
     }
     let kp1 = k + 1.0;
     let kp1sq = kp1 * kp1;
@@ -275,7 +276,10 @@ mod tests {
     /// Mean within 5 standard errors, variance within 5 % (plenty for 10^5 draws).
     fn assert_moments(name: &str, (mean, var): (f64, f64), want_mean: f64, want_var: f64) {
         let se = (want_var / DRAWS as f64).sqrt();
-        assert!((mean - want_mean).abs() < 5.0 * se, "{name}: mean {mean} vs {want_mean}");
+        assert!(
+            (mean - want_mean).abs() < 5.0 * se,
+            "{name}: mean {mean} vs {want_mean}"
+        );
         assert!(
             (var - want_var).abs() < 0.05 * want_var,
             "{name}: variance {var} vs {want_var}"
@@ -374,9 +378,10 @@ mod tests {
         }
         for (k, &c) in counts.iter().enumerate().skip(10).take(16) {
             let kf = k as f64;
-            let ln_pmf = libm::lgamma(n + 1.0) - libm::lgamma(kf + 1.0) - libm::lgamma(n - kf + 1.0)
-                + kf * p.ln()
-                + (n - kf) * (1.0 - p).ln();
+            let ln_pmf =
+                libm::lgamma(n + 1.0) - libm::lgamma(kf + 1.0) - libm::lgamma(n - kf + 1.0)
+                    + kf * p.ln()
+                    + (n - kf) * (1.0 - p).ln();
             let expected = ln_pmf.exp() * DRAWS as f64;
             assert!(
                 (c as f64 - expected).abs() < 5.0 * expected.sqrt(),
@@ -408,7 +413,10 @@ mod tests {
             DrawPoint { idx: 6, ..base },
             DrawPoint { site: 10, ..base },
             DrawPoint { step: 4, ..base },
-            DrawPoint { step: 3 + (1 << 32), ..base },
+            DrawPoint {
+                step: 3 + (1 << 32),
+                ..base
+            },
             DrawPoint {
                 key: stream_key(43, 7),
                 ..base

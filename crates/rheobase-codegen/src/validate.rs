@@ -202,7 +202,10 @@ impl Checker<'_> {
         if t < self.kernel.n_temps {
             Ok(())
         } else {
-            Err(format!("temporary {t} out of range (n_temps = {})", self.kernel.n_temps))
+            Err(format!(
+                "temporary {t} out of range (n_temps = {})",
+                self.kernel.n_temps
+            ))
         }
     }
 }
@@ -364,7 +367,10 @@ mod tests {
             vec![Stmt::Let(TempId(1), Expr::c(0.0))],
             vec![Stmt::Let(TempId(0), Expr::Load(ArrayId(5), Index::Elem))],
             vec![Stmt::Let(TempId(0), Expr::Scalar(crate::ir::ScalarId(1)))],
-            vec![Stmt::Let(TempId(0), Expr::call(MathFn::Clip, vec![Expr::c(1.0)]))],
+            vec![Stmt::Let(
+                TempId(0),
+                Expr::call(MathFn::Clip, vec![Expr::c(1.0)]),
+            )],
             vec![Stmt::Let(
                 TempId(0),
                 Expr::Load(ArrayId(1), Index::Gather(ArrayId(0))),
@@ -376,7 +382,10 @@ mod tests {
             }],
         ];
         for body in cases {
-            assert!(check_kernel(&kernel(Iteration::Range, body.clone())).is_err(), "{body:?}");
+            assert!(
+                check_kernel(&kernel(Iteration::Range, body.clone())).is_err(),
+                "{body:?}"
+            );
         }
         let mut k = kernel(Iteration::Range, vec![]);
         k.prologue = vec![Stmt::Emit];
@@ -432,7 +441,11 @@ mod tests {
         };
         assert!(matches!(
             check_call(&k, &facts, &call),
-            Err(KernelError::IndexOutOfBounds { index: 3, len: 3, .. })
+            Err(KernelError::IndexOutOfBounds {
+                index: 3,
+                len: 3,
+                ..
+            })
         ));
     }
 

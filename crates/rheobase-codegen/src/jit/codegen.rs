@@ -39,11 +39,7 @@ enum FailIndex {
 }
 
 /// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`).
-pub fn translate(
-    kernel: &Kernel,
-    builder: FunctionBuilder<'_>,
-    module: &mut JITModule,
-) -> Gen<()> {
+pub fn translate(kernel: &Kernel, builder: FunctionBuilder<'_>, module: &mut JITModule) -> Gen<()> {
     let mut t = Translator::new(kernel, builder, module);
     t.translate()?;
     t.b.seal_all_blocks();
@@ -110,7 +106,10 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             })
             .collect();
         let scalars = (0..kernel.scalars.len())
-            .map(|i| b.ins().load(types::F64, flags(), scalars_ptr, (i * 8) as i32))
+            .map(|i| {
+                b.ins()
+                    .load(types::F64, flags(), scalars_ptr, (i * 8) as i32)
+            })
             .collect();
         let emit_buf = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_buf));
         let emit_cap = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_cap));
@@ -404,8 +403,9 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.ins().store(flags(), x, addr, 0);
             }
             ElemType::Bool => {
+                // The i8 0/1 of the comparison is exactly a Rust bool.
                 let x = self.truth(v);
-                self.b.ins().istore8(flags(), x, addr, 0);
+                self.b.ins().store(flags(), x, addr, 0);
             }
         }
     }
@@ -417,7 +417,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     }
 
     /// An i8 condition as 1.0 / 0.0.
-    fn from_bool(&mut self, c: Value) -> Value {
+    fn bool_to_f64(&mut self, c: Value) -> Value {
         let one = self.b.ins().f64const(1.0);
         let zero = self.b.ins().f64const(0.0);
         self.b.ins().select(c, one, zero)
@@ -466,7 +466,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                     UnaryOp::Not => {
                         let zero = self.b.ins().f64const(0.0);
                         let is_zero = self.b.ins().fcmp(FloatCC::Equal, a, zero);
-                        self.from_bool(is_zero)
+                        self.bool_to_f64(is_zero)
                     }
                 }
             }
@@ -538,7 +538,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 } else {
                     self.b.ins().bor(ta, tb)
                 };
-                self.from_bool(c)
+                self.bool_to_f64(c)
             }
             BinaryOp::Min => ins.fmin(a, b),
             BinaryOp::Max => ins.fmax(a, b),
@@ -547,7 +547,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     fn compare(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
         let c = self.b.ins().fcmp(cc, a, b);
-        self.from_bool(c)
+        self.bool_to_f64(c)
     }
 
     fn math(&mut self, f: MathFn, args: &[Value]) -> Gen<Value> {

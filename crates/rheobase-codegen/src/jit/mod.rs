@@ -43,12 +43,18 @@ impl Jit {
 fn host_isa() -> Result<OwnedTargetIsa, String> {
     let mut flags = settings::builder();
     let set = |flags: &mut settings::Builder, k: &str, v: &str| {
-        flags.set(k, v).map_err(|e| format!("cranelift flag {k}={v}: {e}"))
+        flags
+            .set(k, v)
+            .map_err(|e| format!("cranelift flag {k}={v}: {e}"))
     };
     set(&mut flags, "opt_level", "speed")?;
     set(&mut flags, "use_colocated_libcalls", "false")?;
     set(&mut flags, "is_pic", "false")?;
-    let verify = if cfg!(debug_assertions) { "true" } else { "false" };
+    let verify = if cfg!(debug_assertions) {
+        "true"
+    } else {
+        "false"
+    };
     set(&mut flags, "enable_verifier", verify)?;
     let isa_builder =
         cranelift_native::builder().map_err(|e| format!("host machine not supported: {e}"))?;

@@ -213,7 +213,10 @@ mod tests {
             };
             for x in [-3.5, -0.5, 0.0, 1e-10, 0.25, 0.9, 2.0, 40.0] {
                 let (a, b) = (g(x), m::apply(f, &[x]));
-                assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "{name}({x})");
+                assert!(
+                    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                    "{name}({x})"
+                );
             }
         }
     }

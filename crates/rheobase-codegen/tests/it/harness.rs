@@ -99,7 +99,10 @@ impl State {
     pub fn run_both(&self, kernel: &Kernel) -> Outcome {
         let reference = self.run(&*interpreter(), kernel);
         let jitted = self.run(&*jit(), kernel);
-        assert_eq!(reference, jitted, "interpreter vs JIT on kernel {kernel:#?}");
+        assert_eq!(
+            reference, jitted,
+            "interpreter vs JIT on kernel {kernel:#?}"
+        );
         reference
     }
 }
