@@ -276,6 +276,12 @@ pub fn check_call(
                     return Err(out_of_bounds(kernel, id, range.start.max(len) as i64, len));
                 }
             }
+            if facts.max_emits_per_element > 0 && range.end - 1 > i32::MAX as usize {
+                return Err(bad(format!(
+                    "element {} cannot be emitted as an i32 index",
+                    range.end - 1
+                )));
+            }
             if facts.uses_rand && range.end as u64 > MAX_ELEMENT {
                 return Err(bad(format!(
                     "element {} is beyond the random generator's limit 2^32",
