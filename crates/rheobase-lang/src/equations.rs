@@ -7,7 +7,7 @@ use crate::ast::{BinOp, Equation, EquationKind, Expr, ExprKind};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parser::{parse_equations, validate_flags, FlagRules};
 use crate::span::{SourceId, Span};
-use rheobase_units::{lookup_unit, Quantity, Ratio, UnitKind};
+use rheobase_units::{unit_entry, Quantity, Ratio};
 use std::ops::Add;
 
 /// What replaces a name in [`Equations::with_substitutions`] (Brian2's keyword arguments).
@@ -328,7 +328,7 @@ fn check_variable_name(name: &str, span: Span) -> Option<Diagnostic> {
         )
     } else if RESERVED.contains(&name) || name.starts_with("xi_") {
         format!("`{name}` has a special meaning in equations and cannot be a variable name")
-    } else if lookup_unit(name).is_some_and(|u| u.kind == UnitKind::Unit) {
+    } else if unit_entry(name).is_some_and(|u| u.in_equations) {
         format!("`{name}` is the name of a unit and cannot be a variable name")
     } else {
         return None;
