@@ -78,6 +78,9 @@ impl Equations {
         }
         let eqs = Equations { equations: kept };
         diagnostics.extend(eqs.check_noise());
+        if let Err(d) = eqs.subexpression_order() {
+            diagnostics.push(d);
+        }
         if diagnostics.is_empty() {
             Ok(eqs)
         } else {
@@ -190,6 +193,97 @@ impl Equations {
             return Err(diagnostics);
         }
         Equations::from_equations(result)
+    }
+
+    /// Indices of the subexpressions in an order where each comes after the subexpressions it
+    /// reads (definition order among independent ones). A cycle is
+    /// `model::circular_subexpression`.
+    fn subexpression_order(&self) -> Result<Vec<usize>, Diagnostic> {
+        let subexpressions: Vec<usize> = (0..self.equations.len())
+            .filter(|&k| self.equations[k].kind == EquationKind::Subexpression)
+            .collect();
+        let reads = |k: usize| -> Vec<usize> {
+            let names = self.equations[k]
+                .expr
+                .as_ref()
+                .map(Expr::names)
+                .unwrap_or_default();
+            subexpressions
+                .iter()
+                .copied()
+                .filter(|&j| names.contains(&self.equations[j].name.as_str()))
+                .collect()
+        };
+        let deps: Vec<(usize, Vec<usize>)> =
+            subexpressions.iter().map(|&k| (k, reads(k))).collect();
+        let mut placed: Vec<usize> = Vec::with_capacity(deps.len());
+        while placed.len() < deps.len() {
+            let next = deps
+                .iter()
+                .find(|(k, d)| !placed.contains(k) && d.iter().all(|j| placed.contains(j)));
+            match next {
+                Some((k, _)) => placed.push(*k),
+                None => return Err(self.cycle_error(&deps, &placed)),
+            }
+        }
+        Ok(placed)
+    }
+
+    /// Describe one dependency cycle among the subexpressions not yet placed.
+    fn cycle_error(&self, deps: &[(usize, Vec<usize>)], placed: &[usize]) -> Diagnostic {
+        let unplaced = |k: &usize| !placed.contains(k);
+        let deps_of = |k: usize| -> &Vec<usize> {
+            &deps
+                .iter()
+                .find(|(j, _)| *j == k)
+                .expect("a subexpression")
+                .1
+        };
+        // Walk unplaced dependencies until a node repeats: that node starts a cycle.
+        let mut path: Vec<usize> = vec![deps.iter().map(|(k, _)| *k).find(unplaced).unwrap_or(0)];
+        let start = loop {
+            let last = *path.last().unwrap_or(&0);
+            let next = deps_of(last).iter().copied().find(unplaced).unwrap_or(last);
+            if let Some(pos) = path.iter().position(|&k| k == next) {
+                break pos;
+            }
+            path.push(next);
+        };
+        let cycle = &path[start..];
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&k| self.equations[k].name.as_str())
+            .collect();
+        let mut text = names.join(" -> ");
+        text.push_str(&format!(" -> {}", names[0]));
+        let mut d = Diagnostic::error(
+            "model::circular_subexpression",
+            format!("subexpressions depend on each other in a cycle: {text}"),
+        )
+        .with_primary(self.equations[cycle[0]].name_span, "part of the cycle")
+        .with_help("a subexpression cannot depend, directly or through others, on itself");
+        for &k in &cycle[1..] {
+            d = d.with_secondary(self.equations[k].name_span, "part of the cycle");
+        }
+        d
+    }
+
+    /// Brian2's `Equations.ordered`: subexpressions in dependency order, then differential
+    /// equations, then parameters, each of the latter two sorted by name.
+    pub fn ordered(&self) -> Vec<&Equation> {
+        let mut out: Vec<&Equation> = self
+            .subexpression_order()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| &self.equations[k])
+            .collect();
+        for kind in [EquationKind::Differential, EquationKind::Parameter] {
+            let mut group: Vec<&Equation> =
+                self.equations.iter().filter(|e| e.kind == kind).collect();
+            group.sort_by(|a, b| a.name.cmp(&b.name));
+            out.extend(group);
+        }
+        out
     }
 
     /// `eqs1 + eqs2`: all equations of both, in order; a name defined in both is an error.
@@ -566,6 +660,32 @@ mod tests {
             vec!["model::invalid_name"]
         );
         assert!(Equations::parse("ddx/dt = 1/tau : 1", SourceId(0)).is_ok());
+    }
+
+    #[test]
+    fn subexpressions_are_ordered_by_dependency() {
+        let e = eqs("dv/dt = (a - v)/tau : 1\nb = 2*c : 1\na = b + c : 1\nc = 3 : 1\ntau : second\ndu/dt = -u/tau : 1");
+        let order: Vec<&str> = e.ordered().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(order, vec!["c", "b", "a", "u", "v", "tau"]);
+    }
+
+    #[test]
+    fn circular_subexpressions() {
+        let err = Equations::parse(
+            "dv/dt = -(v + w)/tau : 1\nw = 2*x : 1\nx = 3*w : 1",
+            SourceId(0),
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "model::circular_subexpression");
+        assert_eq!(
+            err.0[0].message,
+            "subexpressions depend on each other in a cycle: w -> x -> w"
+        );
+        let own = Equations::parse("x = x + 1 : 1", SourceId(0)).unwrap_err();
+        assert_eq!(
+            own.0[0].message,
+            "subexpressions depend on each other in a cycle: x -> x"
+        );
     }
 
     #[test]
