@@ -43,10 +43,6 @@ const SI_BASE_NAMES: [&str; 7] = [
     "metre", "kilogram", "second", "amp", "kelvin", "mole", "candle",
 ];
 
-fn is_noise(name: &str) -> bool {
-    name == "xi" || name.starts_with("xi_")
-}
-
 impl Equations {
     /// Parse a model string and check its variable names, as `Equations(text)` does in Brian2.
     pub fn parse(text: &str, src: SourceId) -> Result<Equations, Diagnostics> {
@@ -89,7 +85,8 @@ impl Equations {
     }
 
     /// `xi` may appear only in differential equations, and in only one of them (each further
-    /// equation needs its own `xi_name`).
+    /// equation needs its own `xi_name`). As in Brian2 2.9, named noise `xi_name` is not
+    /// restricted here (a `constant over dt` subexpression may use it).
     fn check_noise(&self) -> Diagnostics {
         let mut diagnostics = Diagnostics::new();
         let mut first_xi: Option<&Equation> = None;
@@ -98,7 +95,7 @@ impl Equations {
             let mut noise_uses = Vec::new();
             expr.visit(&mut |e| {
                 if let ExprKind::Name(n) = &e.kind {
-                    if is_noise(n) {
+                    if n == "xi" {
                         noise_uses.push((n.clone(), e.span));
                     }
                 }
@@ -700,6 +697,9 @@ mod tests {
                 SourceId(0)
             )),
             vec!["model::invalid_noise"]
+        );
+        assert!(
+            Equations::parse("x = xi_pop*sqrt(dt) : 1 (constant over dt)", SourceId(0)).is_ok()
         );
         assert!(Equations::parse(
             "dv/dt = xi_1/sqrt(tau) : 1\ndw/dt = xi_2/sqrt(tau) : 1",

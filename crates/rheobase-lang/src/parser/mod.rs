@@ -36,6 +36,8 @@
 //! | `model::invalid_noise` | `xi` outside differential equations, or in two of them |
 //! | `model::invalid_substitution` | a model variable replaced by a value |
 
+#[cfg(test)]
+mod compat_tests;
 mod equation;
 mod expr;
 mod flags;
