@@ -580,6 +580,18 @@ mod tests {
             "-vm/tau_m"
         );
 
+        // Brian2's own example: `Equations('dv/dt = -v/tau : volt', tau='tau_m', v='V')`.
+        let e = Equations::with_substitutions(
+            "dv/dt = -v/tau : volt",
+            SourceId(0),
+            &[
+                ("tau", Substitution::Name("tau_m".into())),
+                ("v", Substitution::Name("V".into())),
+            ],
+        )
+        .unwrap();
+        assert_eq!(e.to_string(), "dV/dt = -V/tau_m : volt");
+
         let ten_ms = Quantity::new(0.01, Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]));
         let e = Equations::with_substitutions(
             "dv/dt = -v/tau : volt",
