@@ -11,7 +11,7 @@ pub mod philox;
 pub mod random;
 pub mod validate;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use backend::{
     ArrayArg, Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, RngKey,
@@ -20,9 +20,11 @@ pub use interp::Interpreter;
 pub use ir::*;
 pub use jit::Jit;
 
-/// The backend to use unless told otherwise: the Cranelift JIT.
+/// The backend to use unless told otherwise: the Cranelift JIT (one shared instance, so the
+/// host ISA is detected and the Cranelift flags are set once per process).
 pub fn default_backend() -> Arc<dyn Backend> {
-    Arc::new(Jit::new())
+    static JIT: OnceLock<Arc<Jit>> = OnceLock::new();
+    JIT.get_or_init(|| Arc::new(Jit::new())).clone()
 }
 
 /// The reference interpreter (slow; the oracle in tests).
