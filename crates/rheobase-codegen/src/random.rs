@@ -24,8 +24,11 @@
 //! * binomial(n, p): uses symmetry for p > 1/2; inversion with one uniform for n p < 10; BTRS
 //!   (Hoermann 1993, exact transformed rejection) otherwise, one block per trial.
 //!
-//! Invalid parameters (lambda < 0, non-finite; n not a non-negative integer; p outside [0, 1])
-//! give NaN. Rejection loops stop after [`MAX_BLOCKS`] trials with NaN (probability below
+//! Invalid parameters (lambda < 0 or non-finite; n not a non-negative integer; p outside
+//! [0, 1]) give NaN, and so do lambda and n above 2^53, where f64 no longer holds every
+//! integer. The rejection tests compare logarithms of size about `lambda ln lambda`, so their
+//! rounding error grows in proportion to the mean: about 10^-4 (relative, in the acceptance
+//! probability) at lambda = 10^10, negligible for the means of spiking-network models. Rejection loops stop after [`MAX_BLOCKS`] trials with NaN (probability below
 //! 10^-60000). The inversion searches stop when the pmf term underflows, which can only move
 //! draws whose uniform lies within rounding error (about 2^-52) of 1.
 
@@ -38,6 +41,8 @@ pub const MAX_ELEMENT: u64 = 1 << 32;
 /// Counter blocks available to one draw.
 pub const MAX_BLOCKS: u32 = 1 << 16;
 
+/// 2^53: above it f64 does not hold every integer.
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 const TWO_POW_MINUS_53: f64 = 1.0 / (1u64 << 53) as f64;
 /// Inversion below this mean (Poisson) or n p (binomial); transformed rejection above.
 const INVERSION_LIMIT: f64 = 10.0;
@@ -114,7 +119,7 @@ pub fn normal(d: &DrawPoint) -> f64 {
 
 /// Poisson with mean `lambda` (as f64; NaN for an invalid mean).
 pub fn poisson(d: &DrawPoint, lambda: f64) -> f64 {
-    if !(lambda >= 0.0 && lambda.is_finite()) {
+    if !(0.0..=MAX_EXACT_INTEGER).contains(&lambda) {
         return f64::NAN;
     }
     if lambda < INVERSION_LIMIT {
@@ -168,7 +173,7 @@ fn poisson_ptrs(d: &DrawPoint, lambda: f64) -> f64 {
 
 /// Binomial(n, p) (as f64; NaN for invalid parameters).
 pub fn binomial(d: &DrawPoint, n: f64, p: f64) -> f64 {
-    let n_valid = n >= 0.0 && n.is_finite() && n == libm::trunc(n);
+    let n_valid = (0.0..=MAX_EXACT_INTEGER).contains(&n) && n == libm::trunc(n);
     if !n_valid || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
@@ -401,6 +406,9 @@ mod tests {
         assert!(binomial(&d, -1.0, 0.5).is_nan());
         assert!(binomial(&d, 10.0, 1.5).is_nan());
         assert!(binomial(&d, 10.0, f64::NAN).is_nan());
+        assert!(binomial(&d, 1e17, 0.5).is_nan());
+        assert!(poisson(&d, 1e17).is_nan());
+        assert!(poisson(&d, 1e12).is_finite());
     }
 
     #[test]
