@@ -125,3 +125,68 @@ impl CompiledKernel for JitKernel {
         self.loaded.run(&self.kernel, &self.facts, call)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::{ArrayArg, Elements, RngKey};
+    use crate::ir::{ArrayDecl, ArrayId, ElemType, Expr, Index, Iteration, Stmt};
+
+    fn kernel(body: Vec<Stmt>) -> Kernel {
+        Kernel {
+            name: "k".into(),
+            arrays: vec![ArrayDecl {
+                name: "v".into(),
+                ty: ElemType::F64,
+                writable: true,
+            }],
+            scalars: vec![],
+            iteration: Iteration::Range,
+            prologue: vec![],
+            body,
+            n_temps: 0,
+        }
+    }
+
+    #[test]
+    fn raw_args_fields_are_eight_byte_words() {
+        assert_eq!(std::mem::size_of::<RawArgs>(), 13 * 8);
+        assert_eq!(std::mem::size_of::<RawArray>(), 16);
+        assert_eq!(std::mem::offset_of!(RawArgs, err_index), 12 * 8);
+    }
+
+    #[test]
+    fn malformed_kernels_are_compile_errors() {
+        let bad = kernel(vec![Stmt::Store {
+            array: ArrayId(3),
+            index: Index::Elem,
+            value: Expr::c(1.0),
+        }]);
+        let err = Jit::new().compile(&bad).err().expect("refused");
+        assert!(err.to_string().contains("this is a bug"), "{err}");
+    }
+
+    #[test]
+    fn empty_ranges_run_nothing() {
+        let compiled = Jit::new()
+            .compile(&kernel(vec![Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Elem,
+                value: Expr::c(1.0),
+            }]))
+            .unwrap();
+        let mut v = vec![0.0; 2];
+        #[allow(clippy::reversed_empty_ranges)]
+        for range in [0..0, 2..1, 5..5] {
+            let mut call = KernelCall {
+                arrays: vec![ArrayArg::F64(&mut v)],
+                scalars: &[],
+                elements: Elements::Range(range),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            assert_eq!(compiled.run(&mut call), Ok(0));
+        }
+        assert_eq!(v, vec![0.0; 2]);
+    }
+}
