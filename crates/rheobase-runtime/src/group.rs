@@ -255,7 +255,9 @@ impl NetworkCore {
             "state_get",
             |l, scratch| {
                 let scratch = scratch.expect("scratch array");
-                let value = l.expr(expr).map_err(rheobase_lang::Diagnostics::from)?;
+                let value = l
+                    .vector_expr(expr)
+                    .map_err(rheobase_lang::Diagnostics::from)?;
                 let arr = l.builder().array(scratch, "_scratch", ElemType::F64, true);
                 let store = Stmt::Store {
                     array: arr,
@@ -264,7 +266,7 @@ impl NetworkCore {
                 };
                 let stmt = match cond {
                     Some(c) => Stmt::If {
-                        cond: l.expr(c).map_err(rheobase_lang::Diagnostics::from)?,
+                        cond: l.vector_expr(c).map_err(rheobase_lang::Diagnostics::from)?,
                         then: vec![store],
                         otherwise: vec![],
                     },
@@ -303,7 +305,7 @@ impl NetworkCore {
             |l, _| match cond {
                 None => l.statements(std::slice::from_ref(&assignment)),
                 Some(c) => {
-                    let c = l.expr(c).map_err(rheobase_lang::Diagnostics::from)?;
+                    let c = l.vector_expr(c).map_err(rheobase_lang::Diagnostics::from)?;
                     let before = l.builder().body.len();
                     l.statements(std::slice::from_ref(&assignment))?;
                     let then: Vec<Stmt> = l.builder().body.drain(before..).collect();

@@ -48,6 +48,8 @@ pub struct KernelBuilder {
     next_site: u32,
     pub prologue: Vec<Stmt>,
     pub body: Vec<Stmt>,
+    /// Element-independent parts of the body, computed once after the prologue.
+    pub hoisted: Vec<Stmt>,
 }
 
 impl KernelBuilder {
@@ -64,6 +66,7 @@ impl KernelBuilder {
             next_site: 0,
             prologue: Vec::new(),
             body: Vec::new(),
+            hoisted: Vec::new(),
         }
     }
 
@@ -109,7 +112,8 @@ impl KernelBuilder {
         self.next_site - 1
     }
 
-    pub fn finish(self) -> BoundKernel {
+    pub fn finish(mut self) -> BoundKernel {
+        self.prologue.append(&mut self.hoisted);
         BoundKernel {
             kernel: Kernel {
                 name: self.name,

@@ -170,6 +170,7 @@ impl<'a> Lowerer<'a> {
             .with_primary(a.value.span, "depends on the element"));
         }
         let value = self.expr(&a.value)?;
+        let value = if var.shared { value } else { self.hoist(value) };
         let arr = self.b.array(var.id, &var.name, var.ty, true);
         let index = if var.shared {
             Index::Shared
@@ -215,6 +216,7 @@ impl<'a> Lowerer<'a> {
         };
         self.temps.insert(a.target.clone(), (id, scalar));
         let value = self.expr(&a.value)?;
+        let value = if scalar { value } else { self.hoist(value) };
         let value = combine(a.op, IrExpr::Temp(id), value);
         let stmt = Stmt::Let(id, value);
         if scalar {
@@ -223,6 +225,72 @@ impl<'a> Lowerer<'a> {
             self.b.body.push(stmt);
         }
         Ok(())
+    }
+
+    /// Lowers an expression evaluated per element, computing its element-independent parts
+    /// once per call (see [`Lowerer::hoist`]).
+    pub fn vector_expr(&mut self, e: &ast::Expr) -> LowerResult<IrExpr> {
+        let lowered = self.expr(e)?;
+        Ok(self.hoist(lowered))
+    }
+
+    /// Moves every maximal element-independent subexpression that does some work (such as
+    /// `timestep(refractory, dt)` or `exp(-dt/tau)`) out of the element loop: it is computed
+    /// once after the prologue and read from a temporary. Loads of shared variables count as
+    /// element-independent: code in the loop never writes them.
+    pub fn hoist(&mut self, e: IrExpr) -> IrExpr {
+        if self.invariant(&e) {
+            if matches!(e, IrExpr::Const(_) | IrExpr::Scalar(_) | IrExpr::Temp(_)) {
+                return e;
+            }
+            let t = self.b.fresh_temp();
+            self.b.hoisted.push(Stmt::Let(t, e));
+            return IrExpr::Temp(t);
+        }
+        match e {
+            IrExpr::Unary(op, a) => IrExpr::Unary(op, Box::new(self.hoist(*a))),
+            IrExpr::Binary(op, a, b) => {
+                let a = self.hoist(*a);
+                IrExpr::Binary(op, Box::new(a), Box::new(self.hoist(*b)))
+            }
+            IrExpr::Call(f, args) => {
+                IrExpr::Call(f, args.into_iter().map(|a| self.hoist(a)).collect())
+            }
+            IrExpr::Select(c, a, b) => {
+                let c = self.hoist(*c);
+                let a = self.hoist(*a);
+                IrExpr::select(c, a, self.hoist(*b))
+            }
+            IrExpr::Rand {
+                kind: RandKind::Poisson(mean),
+                site,
+            } => IrExpr::Rand {
+                kind: RandKind::Poisson(Box::new(self.hoist(*mean))),
+                site,
+            },
+            other => other,
+        }
+    }
+
+    /// Whether a lowered expression is the same for every element of a call.
+    fn invariant(&self, e: &IrExpr) -> bool {
+        match e {
+            IrExpr::Const(_) | IrExpr::Scalar(_) => true,
+            IrExpr::Temp(t) => {
+                self.temps.values().any(|&(id, scalar)| id == *t && scalar)
+                    || self
+                        .b
+                        .hoisted
+                        .iter()
+                        .any(|s| matches!(s, Stmt::Let(h, _) if h == t))
+            }
+            IrExpr::Load(_, Index::Shared) => true,
+            IrExpr::Load(..) | IrExpr::ElemIndex | IrExpr::Rand { .. } => false,
+            IrExpr::Unary(_, a) => self.invariant(a),
+            IrExpr::Binary(_, a, b) => self.invariant(a) && self.invariant(b),
+            IrExpr::Call(_, args) => args.iter().all(|a| self.invariant(a)),
+            IrExpr::Select(c, a, b) => self.invariant(c) && self.invariant(a) && self.invariant(b),
+        }
     }
 
     /// Whether an expression has the same value for every element.
@@ -543,6 +611,32 @@ mod tests {
         let k = lower_code(&r, &code);
         assert_eq!(k.kernel.prologue.len(), 2);
         assert_eq!(k.kernel.body.len(), 1);
+    }
+
+    #[test]
+    fn element_independent_parts_are_computed_once() {
+        let r = TableResolver::lif();
+        // v = v * exp(-dt/tau) + i: exp(-dt/tau) moves out of the loop, v and i stay
+        let decay = call(
+            "exp",
+            vec![bin(
+                BinOp::Div,
+                bin(BinOp::Sub, num(0.0), name("dt")),
+                name("tau"),
+            )],
+        );
+        let value = bin(BinOp::Add, bin(BinOp::Mul, name("v"), decay), name("i"));
+        let k = lower_code(&r, &[Assignment::set("v", value, false)]);
+        assert_eq!(k.kernel.prologue.len(), 1);
+        assert!(matches!(
+            &k.kernel.prologue[0],
+            Stmt::Let(_, IrExpr::Call(MathFn::Exp, _))
+        ));
+        let Stmt::Store { value, .. } = &k.kernel.body[0] else {
+            panic!()
+        };
+        let text = format!("{value:?}");
+        assert!(!text.contains("Exp") && text.contains("Temp"), "{text}");
     }
 
     #[test]

@@ -838,7 +838,7 @@ fn threshold_kernel(
     let mut b = KernelBuilder::new("threshold", Iteration::Range);
     let cond = {
         let mut l = Lowerer::new(&mut b, &resolver);
-        l.expr(condition)
+        l.vector_expr(condition)
             .map_err(|d| RuntimeError::model(&g.name, d, &g.sources))?
     };
     let mut then = vec![Stmt::Emit];

@@ -56,7 +56,7 @@ pub(crate) fn recorder(
         let mut l = Lowerer::new(&mut b, &resolver);
         for (v, &s) in variables.iter().zip(&scratch) {
             let value = l
-                .expr(&ast::Expr::name(v.clone(), Default::default()))
+                .vector_expr(&ast::Expr::name(v.clone(), Default::default()))
                 .map_err(|d| RuntimeError::model(monitor, d, &g.sources))?;
             let arr = l
                 .builder()
