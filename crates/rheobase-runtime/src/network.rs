@@ -701,3 +701,66 @@ fn default_seed() -> u64 {
     );
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::mini_backend;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handles_can_move_between_threads() {
+        assert_send_sync::<Network>();
+        assert_send_sync::<crate::NeuronGroup>();
+        assert_send_sync::<crate::SpikeMonitor>();
+        assert_send_sync::<crate::StateMonitor>();
+        assert_send_sync::<crate::PopulationRateMonitor>();
+    }
+
+    #[test]
+    fn schedule_changes_are_checked() {
+        let net = Network::with_backend(mini_backend());
+        assert!(net.set_schedule(&["start", "groups"]).is_err());
+        net.set_schedule(&["start", "groups", "synapses", "thresholds", "resets", "end"])
+            .unwrap();
+        assert_eq!(net.schedule()[2], "synapses");
+        assert!(net
+            .network_operation(When::new("nowhere", 0), None, Box::new(|_, _| Ok(())))
+            .is_err());
+    }
+
+    #[test]
+    fn runs_advance_time_and_reject_bad_durations() {
+        let net = Network::with_backend(mini_backend());
+        net.run(1e-3).unwrap();
+        assert!((net.t() - 1e-3).abs() < 1e-15);
+        assert!(net.run(f64::NAN).is_err());
+        assert!(net.set_default_dt(0.0).is_err());
+        // 1 ms is a multiple of 0.2 ms, not of 0.3 ms
+        assert!(net.set_default_dt(0.3e-3).is_err());
+        net.set_default_dt(0.2e-3).unwrap();
+        net.run(0.4e-3).unwrap();
+        assert!((net.t() - 1.4e-3).abs() < 1e-15);
+    }
+
+    #[test]
+    fn failing_operations_stop_the_run_with_their_error() {
+        let net = Network::with_backend(mini_backend());
+        net.network_operation(
+            When::new("start", 0),
+            None,
+            Box::new(|_, t| {
+                if t > 2.5e-4 {
+                    Err(RuntimeError::invalid("op", "boom"))
+                } else {
+                    Ok(())
+                }
+            }),
+        )
+        .unwrap();
+        let err = net.run(1e-3).unwrap_err();
+        assert!(err.to_string().contains("boom"));
+        assert!((net.t() - 3e-4).abs() < 1e-15, "{}", net.t());
+    }
+}
