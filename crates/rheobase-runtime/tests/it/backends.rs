@@ -128,3 +128,55 @@ fn noisy_lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
 fn noisy_lif_is_identical_on_interpreter_and_jit() {
     same_on_both_backends(noisy_lif, 300.0, true);
 }
+
+/// Shared, integer and boolean variables, a constant-over-dt random subexpression, a custom
+/// event with an action, `run_regularly` on a subgroup and a refractory condition.
+fn kitchen_sink(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+    let g = NeuronGroup::new(
+        net,
+        25,
+        "dv/dt = (drive - v)/(8*ms) + 0.1*xi_a/sqrt(ms) : 1 (unless refractory)
+         drive = 1.2 + 0.3*kick + 0.05*jitter : 1
+         jitter = randn() : 1 (constant over dt)
+         kick : 1
+         count : integer
+         gain : 1 (shared)
+         flag : boolean",
+        NeuronGroupOptions {
+            refractory: Refractory::Expression("v > 0.2 and flag".into()),
+            events: vec![rheobase_runtime::EventDefinition {
+                name: "low".into(),
+                condition: "v < 0.1".into(),
+                action: Some("count += 1".into()),
+            }],
+            ..options("v > 1", "v = 0\nflag = rand() < 0.5")
+        },
+    )
+    .unwrap();
+    g.set("gain", 0.5).unwrap();
+    g.set_expr("v", "rand()").unwrap();
+    g.subgroup(5..15)
+        .unwrap()
+        .run_regularly(
+            "kick = gain*(i % 3)",
+            rheobase_runtime::RunRegularlyOptions {
+                dt: Some(1e-3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let s = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v", "drive"],
+        Record::Indices(vec![0, 6, 24]),
+        Default::default(),
+    )
+    .unwrap();
+    (g, s, m)
+}
+
+#[test]
+fn kitchen_sink_is_identical_on_interpreter_and_jit() {
+    same_on_both_backends(kitchen_sink, 300.0, true);
+}
