@@ -8,19 +8,18 @@ use crate::neurongroup::{NeuronGroupOptions, Refractory};
 use crate::spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
 use crate::variables::{Variable, Variables};
 use rheobase_lang::check::{
-    check_condition, check_equations, check_expression, check_statements, Model, Scope,
-    ScopeVariable, VarKind,
+    check_condition, check_equations, check_expression, check_refractory, check_statements,
+    check_statements_detailed, Model, Refractory as RefractoryKind, Scope, ScopeVariable,
+    StatementOptions, VarKind,
 };
 use rheobase_lang::integrate::{choose_method, integrate, Method, Ode, OdeSystem};
 use rheobase_lang::{
     ast, parse_equations, parse_expression, parse_statements, Diagnostic, Diagnostics,
-    EquationKind, Equations, SourceMap, VarType,
+    EquationKind, Equations, SourceMap,
 };
-use rheobase_units::{Dimension, Quantity};
+use rheobase_units::Quantity;
 
 use std::collections::HashMap;
-
-const SECOND: Dimension = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
 
 /// `t`, `dt`, `t_in_timesteps`, `i`, `N`, noise, and the refractory variables.
 fn builtins(scope: &mut Scope, refractory: bool) {
@@ -57,6 +56,20 @@ impl Ctx<'_> {
     fn expression(&mut self, what: &str, text: &str) -> Option<ast::Expr> {
         let src = self.sources.add(format!("{} {what}", self.object), text);
         self.keep(parse_expression(text, src))
+    }
+
+    /// Reset and event code: Brian2 forbids writes to shared variables there. Warnings (a
+    /// float truncated into an integer, ...) are logged.
+    fn reset_code(&mut self, stmts: &[ast::Statement], scope: &Scope) -> Option<Vec<Assignment>> {
+        let checked = self.keep(check_statements_detailed(
+            stmts,
+            scope,
+            &StatementOptions::RESET,
+        ))?;
+        if !checked.warnings.is_empty() {
+            log::warn!("{}", checked.warnings.render(&self.sources));
+        }
+        Some(assignments(stmts))
     }
 
     fn statements(&mut self, what: &str, text: &str) -> Option<Vec<ast::Statement>> {
@@ -116,10 +129,7 @@ pub(crate) fn neuron_group(
     let reset = match &options.reset {
         Some(text) => cx
             .statements("reset", text)
-            .and_then(|s| {
-                cx.keep(check_statements(&s, &scope))
-                    .map(|_| assignments(&s))
-            })
+            .and_then(|s| cx.reset_code(&s, &scope))
             .unwrap_or_default(),
         None => Vec::new(),
     };
@@ -128,22 +138,10 @@ pub(crate) fn neuron_group(
         Refractory::Duration(d) => RefractorySpec::Duration(*d),
         Refractory::Expression(text) => match cx.expression("refractory", text) {
             None => RefractorySpec::None,
-            Some(e) => match cx.keep(check_expression(&e, &scope)) {
+            Some(e) => match cx.keep(check_refractory(&e, &scope)) {
                 None => RefractorySpec::None,
-                Some(typed) if typed.dim == SECOND => RefractorySpec::DurationExpr(e),
-                Some(typed) if typed.dim.is_dimensionless() && typed.vtype == VarType::Boolean => {
-                    RefractorySpec::Condition(e)
-                }
-                Some(_) => {
-                    cx.errors.push(
-                        Diagnostic::error(
-                            "units::dimension_mismatch",
-                            "the refractory expression must be a duration or a boolean condition",
-                        )
-                        .with_primary(e.span, "neither a time nor a condition"),
-                    );
-                    RefractorySpec::None
-                }
+                Some(RefractoryKind::Duration) => RefractorySpec::DurationExpr(e),
+                Some(RefractoryKind::Condition) => RefractorySpec::Condition(e),
             },
         },
     };
@@ -157,10 +155,7 @@ pub(crate) fn neuron_group(
         let actions = match &ev.action {
             Some(text) => cx
                 .statements(&format!("event '{}' action", ev.name), text)
-                .and_then(|s| {
-                    cx.keep(check_statements(&s, &scope))
-                        .map(|_| assignments(&s))
-                })
+                .and_then(|s| cx.reset_code(&s, &scope))
                 .unwrap_or_default(),
             None => Vec::new(),
         };

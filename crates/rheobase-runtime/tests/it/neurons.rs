@@ -192,3 +192,25 @@ fn groups_from_equations_objects_report_errors_in_their_sources() {
     net.run(10.0 * DT).unwrap();
     assert!((g.get("v").unwrap()[0] - (-0.1f64).exp()).abs() < 1e-9);
 }
+
+#[test]
+fn brian2_rules_for_reset_and_refractory_strings_are_enforced() {
+    let net = interpreted();
+    let model = "dv/dt = 1000*Hz : 1\ngain : 1 (shared)";
+    let err = NeuronGroup::new(&net, 2, model, options("v > 1", "gain = 0.5")).unwrap_err();
+    assert!(err.code().starts_with("model::"), "{err}");
+    let err = NeuronGroup::new(
+        &net,
+        2,
+        model,
+        NeuronGroupOptions {
+            refractory: Refractory::Expression("3*volt".into()),
+            ..options("v > 1", "v = 0")
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "model::invalid_refractory", "{err}");
+    // a failed group leaves its name free
+    let g = NeuronGroup::new(&net, 2, model, options("v > 1", "v = 0")).unwrap();
+    assert_eq!(g.name(), "neurongroup");
+}
