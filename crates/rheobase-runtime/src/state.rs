@@ -143,16 +143,15 @@ impl ArrayStore {
             return None;
         }
         let mut slots: Vec<Option<&mut ArrayData>> = (0..ids.len()).map(|_| None).collect();
-        let mut wanted = order.into_iter().peekable();
-        for (k, array) in self.data.iter_mut().enumerate() {
-            match wanted.peek() {
-                Some(&(id, pos)) if id == k => {
-                    slots[pos] = Some(array);
-                    wanted.next();
-                }
-                Some(_) => {}
-                None => break,
-            }
+        // Walk the sorted ids, splitting off one array at a time: O(ids), not O(arrays).
+        let mut rest: &mut [ArrayData] = &mut self.data;
+        let mut offset = 0;
+        for (id, pos) in order {
+            let tail = std::mem::take(&mut rest);
+            let (array, after) = tail[id - offset..].split_first_mut()?;
+            slots[pos] = Some(array);
+            rest = after;
+            offset = id + 1;
         }
         slots.into_iter().collect()
     }
