@@ -302,19 +302,24 @@ impl NetworkCore {
             id,
             range,
             "group_variable_set",
-            |l, _| match cond {
-                None => l.statements(std::slice::from_ref(&assignment)),
-                Some(c) => {
-                    let c = l.vector_expr(c).map_err(rheobase_lang::Diagnostics::from)?;
-                    let before = l.builder().body.len();
-                    l.statements(std::slice::from_ref(&assignment))?;
-                    let then: Vec<Stmt> = l.builder().body.drain(before..).collect();
-                    l.builder().body.push(Stmt::If {
-                        cond: c,
-                        then,
-                        otherwise: vec![],
-                    });
-                    Ok(())
+            |l, _| {
+                // As in Brian2, code (unlike values) skips `(unless refractory)` variables of
+                // refractory neurons.
+                l.conditional_writes = true;
+                match cond {
+                    None => l.statements(std::slice::from_ref(&assignment)),
+                    Some(c) => {
+                        let c = l.vector_expr(c).map_err(rheobase_lang::Diagnostics::from)?;
+                        let before = l.builder().body.len();
+                        l.statements(std::slice::from_ref(&assignment))?;
+                        let then: Vec<Stmt> = l.builder().body.drain(before..).collect();
+                        l.builder().body.push(Stmt::If {
+                            cond: c,
+                            then,
+                            otherwise: vec![],
+                        });
+                        Ok(())
+                    }
                 }
             },
             None,

@@ -214,3 +214,54 @@ fn brian2_rules_for_reset_and_refractory_strings_are_enforced() {
     let g = NeuronGroup::new(&net, 2, model, options("v > 1", "v = 0")).unwrap();
     assert_eq!(g.name(), "neurongroup");
 }
+
+/// Brian2 2.9: `G.v = 'x + 0.7'` leaves refractory neurons' `(unless refractory)` variables
+/// alone, `G.v = 0.9` does not.
+#[test]
+fn code_but_not_values_respects_unless_refractory() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        2,
+        "dv/dt = 1000*Hz : 1 (unless refractory)\nx : 1",
+        NeuronGroupOptions {
+            refractory: Refractory::Duration(5e-3),
+            ..options("v > 0.25", "v = 0")
+        },
+    )
+    .unwrap();
+    g.set_values("v", &[0.3, 0.0]).unwrap();
+    net.run(2.0 * DT).unwrap();
+    assert_eq!(g.get("not_refractory").unwrap(), vec![0.0, 1.0]);
+    g.set_expr("v", "x + 0.7").unwrap();
+    assert_eq!(g.get("v").unwrap(), vec![0.0, 0.7]);
+    g.set("v", 0.9).unwrap();
+    assert_eq!(g.get("v").unwrap(), vec![0.9, 0.9]);
+}
+
+/// Brian2 2.9 gives `[0, 0]`: `run_regularly` code does not write refractory neurons' `v`.
+#[test]
+fn run_regularly_respects_unless_refractory() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        2,
+        "dv/dt = 1000*Hz : 1 (unless refractory)\nx : 1",
+        NeuronGroupOptions {
+            refractory: Refractory::Duration(5e-3),
+            ..options("v > 0.25", "v = 0")
+        },
+    )
+    .unwrap();
+    g.set_values("v", &[0.3, 0.0]).unwrap();
+    g.run_regularly(
+        "v = 0.2",
+        rheobase_runtime::RunRegularlyOptions {
+            when: "end".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(2.0 * DT).unwrap();
+    assert_eq!(g.get("v").unwrap(), vec![0.0, 0.0]);
+}
