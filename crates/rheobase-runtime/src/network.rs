@@ -446,7 +446,7 @@ impl Network {
             }
             core.clock_id(clock, None)?
         };
-        let mut hooks = self.hooks.lock().unwrap_or_else(|p| p.into_inner());
+        let mut hooks = self.hooks_or_busy("add a network operation")?;
         hooks.operations.push((when, clock, op));
         Ok(())
     }
@@ -469,7 +469,7 @@ impl Network {
                 format!("the run duration must be finite and not negative, got {duration}"),
             ));
         }
-        let mut hooks = self.hooks.lock().unwrap_or_else(|p| p.into_inner());
+        let mut hooks = self.hooks_or_busy("start a run")?;
         let mut hooks_sorted: Vec<usize> = (0..hooks.operations.len()).collect();
         let (t_start, t_end, order) = {
             let mut core = self.lock();
@@ -539,6 +539,19 @@ impl Network {
             p(1.0);
         }
         result
+    }
+
+    /// The hooks, unless a run holds them: calling `run` or adding an operation from inside
+    /// a network operation is an error, not a deadlock.
+    fn hooks_or_busy(&self, what: &str) -> Result<MutexGuard<'_, Hooks>> {
+        match self.hooks.try_lock() {
+            Ok(h) => Ok(h),
+            Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => Err(RuntimeError::invalid(
+                "network",
+                format!("cannot {what} while the network is running"),
+            )),
+        }
     }
 
     fn step_with_hooks(
@@ -742,6 +755,24 @@ mod tests {
         net.set_default_dt(0.2e-3).unwrap();
         net.run(0.4e-3).unwrap();
         assert!((net.t() - 1.4e-3).abs() < 1e-15);
+    }
+
+    #[test]
+    fn running_from_inside_a_run_is_an_error() {
+        let net = Network::with_backend(mini_backend());
+        net.network_operation(
+            When::new("start", 0),
+            None,
+            Box::new(|net, _| {
+                assert!(net.run(1e-3).is_err());
+                assert!(net
+                    .network_operation(When::new("end", 0), None, Box::new(|_, _| Ok(())))
+                    .is_err());
+                Ok(())
+            }),
+        )
+        .unwrap();
+        net.run(2e-4).unwrap();
     }
 
     #[test]
