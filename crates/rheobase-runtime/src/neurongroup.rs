@@ -314,6 +314,29 @@ impl NeuronGroup {
         core.assign_expr(self.id, self.range.clone(), name, &expr, Some(&cond))
     }
 
+    /// The values of a variable for the neurons where a condition holds (Brian2's
+    /// `G.v['v > 0*mV']`), in index order.
+    pub fn get_where(&self, name: &str, condition: &str) -> Result<Vec<f64>> {
+        let values = self.get(name)?;
+        let mask = {
+            let mut core = self.net.lock();
+            let cond = frontend::group_condition(&mut core, self.id, "condition", condition)?;
+            core.eval_expr(self.id, self.range.clone(), &cond, None)?
+        };
+        if values.len() != mask.len() {
+            return Err(RuntimeError::invalid(
+                &self.name,
+                format!("'{name}' is shared: index it as a whole"),
+            ));
+        }
+        Ok(values
+            .into_iter()
+            .zip(mask)
+            .filter(|(_, m)| *m != 0.0)
+            .map(|(v, _)| v)
+            .collect())
+    }
+
     /// Evaluates an expression for every neuron (SI units).
     pub fn eval(&self, code: &str) -> Result<Vec<f64>> {
         let mut core = self.net.lock();

@@ -125,6 +125,9 @@ fn subgroup_code_uses_relative_indices() {
     );
     g.set_expr_where("y", "i >= 18", "-1").unwrap();
     assert_eq!(g.get("y").unwrap()[17..], [7.0, -1.0, -1.0]);
+    assert_eq!(g.get_where("i", "y < 0").unwrap(), vec![18.0, 19.0]);
+    assert_eq!(sub.get_where("x", "i < 2").unwrap(), vec![5.0, 6.0]);
+    assert_eq!(sub.eval("x - i").unwrap(), vec![5.0; 10]);
 }
 
 #[test]
