@@ -415,6 +415,24 @@ impl Network {
         info
     }
 
+    /// Moves a scheduled object to another slot and order (Brian2's `obj.when = ...`).
+    pub fn set_when(&self, name: &str, when: When) -> Result<()> {
+        let mut core = self.lock();
+        if core.schedule.position(&when.when).is_none() {
+            return Err(RuntimeError::invalid(
+                name,
+                format!("unknown scheduling slot '{}'", when.when),
+            ));
+        }
+        let o = core
+            .objects
+            .iter_mut()
+            .find(|o| o.name == name)
+            .ok_or_else(|| RuntimeError::invalid(name, "no such object in the network"))?;
+        o.when = when;
+        Ok(())
+    }
+
     /// Activates or deactivates a scheduled object by name (Brian2's `obj.active = False`).
     pub fn set_active(&self, name: &str, active: bool) -> Result<()> {
         let mut core = self.lock();

@@ -398,6 +398,21 @@ impl NeuronGroup {
         Ok(name)
     }
 
+    /// Checks an event's condition in another slot (Brian2's `set_event_schedule`; default
+    /// order: the group's).
+    pub fn set_event_schedule(&self, event: &str, when: &str, order: Option<i32>) -> Result<()> {
+        self.event_id(event)?;
+        let (group, default_order) = {
+            let core = self.net.lock();
+            let g = core.group(self.id);
+            (g.name.clone(), g.order)
+        };
+        self.net.set_when(
+            &format!("{group}_{event}_thresholder"),
+            When::new(when, order.unwrap_or(default_order)),
+        )
+    }
+
     pub(crate) fn event_id(&self, event: &str) -> Result<EventId> {
         self.net.lock().group(self.id).event(event).ok_or_else(|| {
             let mut msg = format!("the group has no event '{event}'");

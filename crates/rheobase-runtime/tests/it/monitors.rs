@@ -137,4 +137,7 @@ fn event_monitor_sees_custom_events_and_their_actions_run() {
     assert_eq!(m.count(), vec![5, 8]);
     assert_eq!(g.get("hits").unwrap(), vec![5.0, 8.0]);
     assert!(EventMonitor::event(&g, "nothing", Default::default()).is_err());
+    g.set_event_schedule("high", "before_groups", None).unwrap();
+    assert!(g.set_event_schedule("high", "whenever", None).is_err());
+    assert!(g.set_event_schedule("nothing", "start", None).is_err());
 }
