@@ -736,7 +736,7 @@ fn default_seed() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::mini_backend;
+    use crate::testing::test_backend;
 
     fn assert_send_sync<T: Send + Sync>() {}
 
@@ -751,7 +751,7 @@ mod tests {
 
     #[test]
     fn schedule_changes_are_checked() {
-        let net = Network::with_backend(mini_backend());
+        let net = Network::with_backend(test_backend());
         assert!(net.set_schedule(&["start", "groups"]).is_err());
         net.set_schedule(&["start", "groups", "synapses", "thresholds", "resets", "end"])
             .unwrap();
@@ -763,7 +763,7 @@ mod tests {
 
     #[test]
     fn runs_advance_time_and_reject_bad_durations() {
-        let net = Network::with_backend(mini_backend());
+        let net = Network::with_backend(test_backend());
         net.run(1e-3).unwrap();
         assert!((net.t() - 1e-3).abs() < 1e-15);
         assert!(net.run(f64::NAN).is_err());
@@ -777,7 +777,7 @@ mod tests {
 
     #[test]
     fn running_from_inside_a_run_is_an_error() {
-        let net = Network::with_backend(mini_backend());
+        let net = Network::with_backend(test_backend());
         net.network_operation(
             When::new("start", 0),
             None,
@@ -795,7 +795,7 @@ mod tests {
 
     #[test]
     fn failing_operations_stop_the_run_with_their_error() {
-        let net = Network::with_backend(mini_backend());
+        let net = Network::with_backend(test_backend());
         net.network_operation(
             When::new("start", 0),
             None,

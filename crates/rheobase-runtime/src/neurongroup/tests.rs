@@ -9,7 +9,7 @@ use crate::monitor::{
 use crate::spec::VarSpec;
 use crate::spec::{GroupSpec, RefractorySpec};
 use crate::testing::ast_builders::*;
-use crate::testing::mini_backend;
+use crate::testing::test_backend;
 use rheobase_lang::{ast, BinOp, EquationKind, Span};
 use rheobase_units::Dimension;
 
@@ -33,7 +33,7 @@ fn counter(step: f64) -> GroupSpec {
 }
 
 fn net() -> Network {
-    let net = Network::with_backend(mini_backend());
+    let net = Network::with_backend(test_backend());
     net.seed(7);
     net
 }
