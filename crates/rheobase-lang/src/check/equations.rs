@@ -1,0 +1,406 @@
+//! Checking a model's equations into a [`Model`], with Brian2's rules (`Equations`,
+//! `SingleEquation`, `check_units`, `check_subexpressions`, `NeuronGroup.__init__`):
+//! - names must not be reserved (`t`, `dt`, `xi`, `i`, `N`, ...), unit, constant or function
+//!   names, and each is defined once;
+//! - flags must suit the equation kind and the group;
+//! - only float variables can be defined by differential equations;
+//! - `dx/dt = f` needs `f` in the unit of `x` per second; `x = f : unit` needs `f` in `unit`;
+//! - `xi` noise only in differential equations, and one `xi` name in one equation only;
+//! - subexpressions must not refer to themselves, even indirectly; a subexpression that calls
+//!   a random function must be `constant over dt`; a shared subexpression may only read
+//!   shared values.
+
+use super::dimname::dimension_name;
+use super::expr::{check_expression_in, checked_div};
+use super::flags::{validate_flags, GroupKind, VarFlags};
+use super::model::{Model, ModelVariable};
+use super::scope::{is_noise_name, Resolved, Scope};
+use crate::ast::{Equation, EquationKind, Expr, ExprKind, VarType};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::functions::lookup_function;
+use crate::span::Span;
+use rheobase_units::{lookup_unit, Dimension};
+use std::collections::BTreeMap;
+
+const SECOND: Dimension = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
+
+/// Checks a `NeuronGroup` model against the builtins and namespace in `scope`.
+pub fn check_equations(eqs: &[Equation], scope: &Scope) -> Result<Model, Diagnostics> {
+    check_equations_for(eqs, scope, GroupKind::NeuronGroup)
+}
+
+/// Checks a model for a given kind of group (the flags allowed differ).
+pub fn check_equations_for(
+    eqs: &[Equation],
+    scope: &Scope,
+    group: GroupKind,
+) -> Result<Model, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut model = Model::default();
+
+    for eq in eqs {
+        check_name(eq, &mut errors);
+        if let Some(first) = seen.get(eq.name.as_str()) {
+            errors.push(
+                Diagnostic::error(
+                    "model::duplicate_definition",
+                    format!("`{}` is defined more than once", eq.name),
+                )
+                .with_primary(eq.name_span, "defined again here")
+                .with_secondary(*first, "first defined here"),
+            );
+            continue;
+        }
+        seen.insert(&eq.name, eq.name_span);
+        let flags = match validate_flags(eq, group) {
+            Ok(f) => f,
+            Err(d) => {
+                errors.extend(d);
+                VarFlags::default()
+            }
+        };
+        if eq.kind == EquationKind::Differential && eq.unit.vtype != VarType::Float {
+            let t = if eq.unit.vtype == VarType::Boolean {
+                "boolean"
+            } else {
+                "integer"
+            };
+            errors.push(
+                Diagnostic::error(
+                    "model::non_float_differential",
+                    format!(
+                        "differential equations can only define float variables, but `{}` is {t}",
+                        eq.name
+                    ),
+                )
+                .with_primary(eq.unit.span, t),
+            );
+        }
+        model.variables.push(ModelVariable {
+            name: eq.name.clone(),
+            dim: eq.unit.dim,
+            vtype: eq.unit.vtype,
+            kind: eq.kind,
+            expr: eq.expr.clone(),
+            flags,
+            span: eq.span,
+        });
+    }
+
+    let full = model.scope(scope);
+    let mut noise_users: BTreeMap<String, (String, Span)> = BTreeMap::new();
+    for eq in eqs {
+        let Some(expr) = &eq.expr else { continue };
+        // Duplicates were reported; check each name's first definition only.
+        if seen.get(eq.name.as_str()) != Some(&eq.name_span) {
+            continue;
+        }
+        let differential = eq.kind == EquationKind::Differential;
+        match check_expression_in(expr, &full, differential) {
+            Ok(t) => check_rhs_dimension(eq, expr, t.dim, t.vtype, &mut errors),
+            Err(d) => errors.extend(d),
+        }
+        if differential {
+            check_noise_reuse(eq, expr, &full, &mut noise_users, &mut errors);
+        }
+        if eq.kind == EquationKind::Subexpression {
+            let flags = model.get(&eq.name).map(|v| v.flags).unwrap_or_default();
+            check_subexpression_rules(eq, expr, &flags, &full, &mut errors);
+        }
+    }
+    check_cycles(eqs, &model, &mut errors);
+
+    if errors.has_errors() {
+        Err(errors)
+    } else {
+        Ok(model)
+    }
+}
+
+/// Brian2's `check_identifier_*`: reserved, unit, constant and function names are not
+/// available as variable names.
+fn check_name(eq: &Equation, errors: &mut Diagnostics) {
+    let name = eq.name.as_str();
+    let why = if matches!(name, "t" | "dt" | "t_in_timesteps" | "xi" | "i" | "N")
+        || is_noise_name(name)
+    {
+        "it has a special meaning in equations"
+    } else if name.starts_with('_') {
+        "names starting with an underscore are reserved for internal use"
+    } else if matches!(name, "pi" | "e" | "inf") {
+        "it is the name of a constant"
+    } else if lookup_unit(name).is_some() {
+        "it is the name of a unit"
+    } else if lookup_function(name).is_some() {
+        "it is the name of a function"
+    } else {
+        return;
+    };
+    errors.push(
+        Diagnostic::error(
+            "model::reserved_name",
+            format!("`{name}` cannot be used as a variable name: {why}"),
+        )
+        .with_primary(eq.name_span, "reserved name"),
+    );
+}
+
+fn check_rhs_dimension(
+    eq: &Equation,
+    expr: &Expr,
+    got: Dimension,
+    vtype: VarType,
+    errors: &mut Diagnostics,
+) {
+    let name = &eq.name;
+    let declared = dimension_name(&eq.unit.dim);
+    match eq.kind {
+        EquationKind::Differential => {
+            let Some(want) = checked_div(&eq.unit.dim, &SECOND) else {
+                return;
+            };
+            if got != want {
+                let mut d = Diagnostic::error(
+                    "units::equation_dimension",
+                    format!(
+                        "the right-hand side of `d{name}/dt` must be in {}, but it is in {}",
+                        dimension_name(&want),
+                        dimension_name(&got)
+                    ),
+                )
+                .with_primary(expr.span, dimension_name(&got))
+                .with_secondary(eq.unit.span, format!("`{name}` is in {declared}"));
+                if got == eq.unit.dim {
+                    d = d.with_help(format!(
+                        "divide by a time constant, e.g. `d{name}/dt = (... - {name})/tau`"
+                    ));
+                } else {
+                    d = d.with_help(format!(
+                        "`d{name}/dt` has the unit of `{name}` divided by second"
+                    ));
+                }
+                errors.push(d);
+            }
+        }
+        EquationKind::Subexpression => {
+            if got != eq.unit.dim {
+                errors.push(
+                    Diagnostic::error(
+                        "units::equation_dimension",
+                        format!(
+                            "the subexpression `{name}` is declared in {declared}, but its \
+                             definition is in {}",
+                            dimension_name(&got)
+                        ),
+                    )
+                    .with_primary(expr.span, dimension_name(&got))
+                    .with_secondary(eq.unit.span, format!("declared in {declared}")),
+                );
+            } else if eq.unit.vtype == VarType::Boolean && vtype != VarType::Boolean {
+                errors.push(
+                    Diagnostic::error(
+                        "model::not_boolean",
+                        format!("the subexpression `{name}` is declared boolean, but its definition is not"),
+                    )
+                    .with_primary(expr.span, "not a boolean")
+                    .with_secondary(eq.unit.span, "declared boolean"),
+                );
+            }
+        }
+        EquationKind::Parameter => {}
+    }
+}
+
+/// Brian2 forbids the same noise name in two equations: use `xi_1`, `xi_2` to say whether
+/// the noise is shared or independent.
+fn check_noise_reuse(
+    eq: &Equation,
+    expr: &Expr,
+    scope: &Scope,
+    users: &mut BTreeMap<String, (String, Span)>,
+    errors: &mut Diagnostics,
+) {
+    let mut mine: Vec<(&str, Span)> = Vec::new();
+    expr.visit(&mut |e| {
+        if let ExprKind::Name(n) = &e.kind {
+            if matches!(scope.resolve(n), Some(Resolved::Noise))
+                && !mine.iter().any(|(m, _)| m == n)
+            {
+                mine.push((n, e.span));
+            }
+        }
+    });
+    for (n, span) in mine {
+        match users.get(n) {
+            Some((other, other_span)) if *other != eq.name => errors.push(
+                Diagnostic::error(
+                    "model::noise_reused",
+                    format!(
+                        "the noise `{n}` is used in the equations of both `{other}` and `{}`",
+                        eq.name
+                    ),
+                )
+                .with_primary(span, "used again here")
+                .with_secondary(*other_span, "first used here")
+                .with_help(
+                    "rename to `xi_1`, `xi_2`, ...: one name for the same noise realisation \
+                     is ambiguous; different names give independent noise",
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                users.insert(n.to_string(), (eq.name.clone(), span));
+            }
+        }
+    }
+}
+
+fn check_subexpression_rules(
+    eq: &Equation,
+    expr: &Expr,
+    flags: &VarFlags,
+    scope: &Scope,
+    errors: &mut Diagnostics,
+) {
+    let mut random_calls: Vec<(String, Span)> = Vec::new();
+    let mut per_element: Vec<(String, Span)> = Vec::new();
+    expr.visit(&mut |e| match &e.kind {
+        ExprKind::Call {
+            name, name_span, ..
+        } => {
+            if let Some(Resolved::Function(f)) = scope.resolve(name) {
+                if !f.is_stateless() {
+                    random_calls.push((name.clone(), *name_span));
+                }
+            }
+        }
+        ExprKind::Name(n) => {
+            if let Some(Resolved::Variable(v)) = scope.resolve(n) {
+                if !v.shared {
+                    per_element.push((n.clone(), e.span));
+                }
+            }
+        }
+        _ => {}
+    });
+    if !flags.constant_over_dt {
+        for (f, span) in &random_calls {
+            errors.push(
+                Diagnostic::error(
+                    "model::stateful_subexpression",
+                    format!(
+                        "the subexpression `{}` calls `{f}`, which gives a new value on each \
+                         call",
+                        eq.name
+                    ),
+                )
+                .with_primary(*span, "random function")
+                .with_help(format!(
+                    "add the flag `(constant over dt)` so that `{}` is evaluated once per time step",
+                    eq.name
+                )),
+            );
+        }
+    }
+    if flags.shared {
+        let offenders = per_element
+            .iter()
+            .map(|(n, s)| (format!("`{n}` differs between elements"), *s))
+            .chain(
+                random_calls
+                    .iter()
+                    .map(|(f, s)| (format!("`{f}` draws a value per element"), *s)),
+            );
+        for (label, span) in offenders {
+            errors.push(
+                Diagnostic::error(
+                    "model::shared_non_shared",
+                    format!(
+                        "the shared subexpression `{}` refers to per-element values",
+                        eq.name
+                    ),
+                )
+                .with_primary(span, label)
+                .with_secondary(eq.name_span, "shared"),
+            );
+        }
+    }
+}
+
+/// Reports each cycle among subexpressions once.
+fn check_cycles(eqs: &[Equation], model: &Model, errors: &mut Diagnostics) {
+    let subs: BTreeMap<&str, &Equation> = eqs
+        .iter()
+        .filter(|e| e.kind == EquationKind::Subexpression)
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    let deps = |name: &str| -> Vec<&str> {
+        let mut d: Vec<&str> = subs
+            .get(name)
+            .and_then(|e| e.expr.as_ref())
+            .map(|x| x.names())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| subs.contains_key(n))
+            .collect();
+        d.dedup();
+        d
+    };
+    let mut reported: Vec<Vec<&str>> = Vec::new();
+    let mut finished: Vec<&str> = Vec::new();
+    for v in model.subexpressions() {
+        let mut stack: Vec<(&str, usize)> = vec![(v.name.as_str(), 0)];
+        while let Some(&(node, idx)) = stack.last() {
+            let next = deps(node);
+            if idx >= next.len() {
+                finished.push(node);
+                stack.pop();
+                continue;
+            }
+            stack.last_mut().expect("non-empty").1 += 1;
+            let dep = next[idx];
+            if finished.contains(&dep) {
+                continue;
+            }
+            if let Some(pos) = stack.iter().position(|(n, _)| *n == dep) {
+                let cycle: Vec<&str> = stack[pos..].iter().map(|(n, _)| *n).collect();
+                let mut key = cycle.clone();
+                key.sort();
+                if !reported.contains(&key) {
+                    reported.push(key);
+                    errors.push(cycle_diagnostic(&cycle, &subs));
+                }
+                continue;
+            }
+            stack.push((dep, 0));
+        }
+    }
+}
+
+fn cycle_diagnostic(cycle: &[&str], subs: &BTreeMap<&str, &Equation>) -> Diagnostic {
+    let path: Vec<String> = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let mut d = Diagnostic::error(
+        "model::circular_definition",
+        format!(
+            "circular definition of subexpressions: {}",
+            path.join(" -> ")
+        ),
+    );
+    for (k, name) in cycle.iter().enumerate() {
+        let next = cycle[(k + 1) % cycle.len()];
+        if let Some(eq) = subs.get(name) {
+            let msg = format!("`{name}` refers to `{next}`");
+            d = if k == 0 {
+                d.with_primary(eq.name_span, msg)
+            } else {
+                d.with_secondary(eq.name_span, msg)
+            };
+        }
+    }
+    d.with_help("define one of these in terms of state variables or parameters instead")
+}

@@ -1,0 +1,672 @@
+//! Dimension and type checking of one expression, with Brian2's rules
+//! (`brian2/parsing/expressions.py`, `brian2/parsing/bast.py`):
+//! `+ - %` and comparisons need equal dimensions (a plain number is dimensionless, so `v + 1`
+//! with `v` in volt is an error); `* /` combine dimensions; `//` needs dimensionless operands;
+//! `**` needs a dimensionless exponent, which must be a constant number when the base has a
+//! dimension; `and`, `or`, `not` need booleans; function arguments follow the function table.
+//!
+//! Every error in the expression is reported, not only the first: a sub-expression with an
+//! error yields no type, which silences the errors it would otherwise cause further up.
+
+use super::dimname::dimension_name;
+use super::scope::{noise_dimension, Resolved, Scope};
+use crate::ast::{BinOp, Expr, ExprKind, UnOp, VarType};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::functions::{ArgRule, FunctionSpec, ReturnDim};
+use crate::span::Span;
+use rheobase_units::{Dimension, Quantity, Ratio};
+
+/// The dimension and value type of a checked expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Typed {
+    pub dim: Dimension,
+    pub vtype: VarType,
+    /// Reads no per-element variable: the same value for the whole group.
+    pub shared: bool,
+}
+
+impl Typed {
+    pub fn new(dim: Dimension, vtype: VarType, shared: bool) -> Typed {
+        Typed { dim, vtype, shared }
+    }
+}
+
+/// Checks an expression that may not use white noise (a subexpression, a threshold, the
+/// right-hand side of a statement, ...).
+pub fn check_expression(expr: &Expr, scope: &Scope) -> Result<Typed, Diagnostics> {
+    check_expression_in(expr, scope, false)
+}
+
+/// Checks the right-hand side of a differential equation, where `xi` and `xi_*` are allowed.
+pub fn check_differential_rhs(expr: &Expr, scope: &Scope) -> Result<Typed, Diagnostics> {
+    check_expression_in(expr, scope, true)
+}
+
+/// Checks a condition that must be boolean (a threshold, a refractory condition, a
+/// `connect` condition); `what` names it in the message (`"threshold condition"`).
+pub fn check_condition(expr: &Expr, scope: &Scope, what: &str) -> Result<Typed, Diagnostics> {
+    let typed = check_expression(expr, scope)?;
+    if typed.vtype == VarType::Boolean {
+        return Ok(typed);
+    }
+    let found = describe_value(&typed);
+    let mut d = Diagnostic::error(
+        "model::not_boolean",
+        format!("the {what} must be a boolean expression, but it is {found}"),
+    )
+    .with_primary(expr.span, found);
+    if !typed.dim.is_dimensionless() {
+        d = d.with_help(format!(
+            "compare it with a value in {}, e.g. `... > 10*{}`",
+            dimension_name(&typed.dim),
+            dimension_name(&typed.dim)
+        ));
+    }
+    Err(d.into())
+}
+
+pub(crate) fn check_expression_in(
+    expr: &Expr,
+    scope: &Scope,
+    allow_noise: bool,
+) -> Result<Typed, Diagnostics> {
+    let mut c = ExprChecker {
+        scope,
+        allow_noise,
+        diags: Diagnostics::new(),
+    };
+    let typed = c.check(expr);
+    match typed {
+        Some(t) if c.diags.is_empty() => Ok(t),
+        _ => Err(c.diags),
+    }
+}
+
+/// "a value in volt", "an integer", "a dimensionless value".
+fn describe_value(t: &Typed) -> String {
+    match t.vtype {
+        VarType::Boolean => "a boolean".to_string(),
+        VarType::Integer => "an integer".to_string(),
+        VarType::Float if t.dim.is_dimensionless() => "a dimensionless value".to_string(),
+        VarType::Float => format!("a value in {}", dimension_name(&t.dim)),
+    }
+}
+
+pub(crate) fn checked_mul(a: &Dimension, b: &Dimension) -> Option<Dimension> {
+    let mut e = *a.exponents();
+    for (x, y) in e.iter_mut().zip(b.exponents()) {
+        *x = x.checked_add(*y)?;
+    }
+    Some(Dimension::from_exponents(e))
+}
+
+pub(crate) fn checked_div(a: &Dimension, b: &Dimension) -> Option<Dimension> {
+    checked_pow(b, Ratio::integer(-1)).and_then(|inv| checked_mul(a, &inv))
+}
+
+pub(crate) fn checked_pow(a: &Dimension, p: Ratio) -> Option<Dimension> {
+    let mut e = *a.exponents();
+    for x in e.iter_mut() {
+        *x = x.checked_mul(p)?;
+    }
+    Some(Dimension::from_exponents(e))
+}
+
+fn arith_type(a: VarType, b: VarType) -> VarType {
+    if a == VarType::Float || b == VarType::Float {
+        VarType::Float
+    } else {
+        VarType::Integer
+    }
+}
+
+/// A physical quantity's everyday name, for help lines.
+fn quantity_word(dim: &Dimension) -> Option<&'static str> {
+    Some(match dimension_name(dim).as_str() {
+        "volt" => "voltage",
+        "amp" => "current",
+        "second" => "time",
+        "farad" => "capacitance",
+        "siemens" => "conductance",
+        "ohm" => "resistance",
+        "hertz" => "rate",
+        "metre" => "length",
+        _ => return None,
+    })
+}
+
+/// The value of a literal number, possibly negated (`3`, `-2.5`).
+fn literal_number(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Float(x) => Some(*x),
+        ExprKind::Int(n) => Some(*n as f64),
+        ExprKind::Unary(UnOp::Neg, a) => literal_number(a).map(|x| -x),
+        ExprKind::Unary(UnOp::Pos, a) => literal_number(a),
+        _ => None,
+    }
+}
+
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The value of an expression made only of numbers, unit names and namespace constants
+/// (Brian2's `_get_value_from_expression`), used for the exponent of `**`.
+pub fn const_value(expr: &Expr, scope: &Scope) -> Option<Quantity> {
+    match &expr.kind {
+        ExprKind::Float(x) => Some(Quantity::dimensionless(*x)),
+        ExprKind::Int(n) => Some(Quantity::dimensionless(*n as f64)),
+        ExprKind::Bool(_) | ExprKind::Call { .. } => None,
+        ExprKind::Name(n) => match scope.resolve(n)? {
+            Resolved::Constant(c, _) => Some(c.value),
+            _ => None,
+        },
+        ExprKind::Unary(op, a) => {
+            let v = const_value(a, scope)?;
+            match op {
+                UnOp::Neg => Some(Quantity::new(-v.value, v.dim)),
+                UnOp::Pos => Some(v),
+                UnOp::Not => None,
+            }
+        }
+        ExprKind::Binary(op, a, b) => {
+            let (x, y) = (const_value(a, scope)?, const_value(b, scope)?);
+            match op {
+                BinOp::Add => x.try_add(&y).ok(),
+                BinOp::Sub => x.try_sub(&y).ok(),
+                BinOp::Mul => Some(Quantity::new(
+                    x.value * y.value,
+                    checked_mul(&x.dim, &y.dim)?,
+                )),
+                BinOp::Div => Some(Quantity::new(
+                    x.value / y.value,
+                    checked_div(&x.dim, &y.dim)?,
+                )),
+                BinOp::Pow if y.is_dimensionless() => {
+                    let dim = if x.is_dimensionless() {
+                        x.dim
+                    } else {
+                        checked_pow(&x.dim, Ratio::from_f64(y.value)?)?
+                    };
+                    Some(Quantity::new(x.value.powf(y.value), dim))
+                }
+                BinOp::FloorDiv if x.is_dimensionless() && y.is_dimensionless() => {
+                    Some(Quantity::dimensionless((x.value / y.value).floor()))
+                }
+                BinOp::Mod if x.dim == y.dim => {
+                    let r = x.value % y.value;
+                    // Python's modulo takes the sign of the divisor.
+                    let r = if r != 0.0 && (r < 0.0) != (y.value < 0.0) {
+                        r + y.value
+                    } else {
+                        r
+                    };
+                    Some(Quantity::new(r, x.dim))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+struct ExprChecker<'a> {
+    scope: &'a Scope,
+    allow_noise: bool,
+    diags: Diagnostics,
+}
+
+impl ExprChecker<'_> {
+    fn error(&mut self, d: Diagnostic) -> Option<Typed> {
+        self.diags.push(d);
+        None
+    }
+
+    fn check(&mut self, e: &Expr) -> Option<Typed> {
+        let dimless = Dimension::DIMENSIONLESS;
+        match &e.kind {
+            ExprKind::Float(_) => Some(Typed::new(dimless, VarType::Float, true)),
+            ExprKind::Int(_) => Some(Typed::new(dimless, VarType::Integer, true)),
+            ExprKind::Bool(_) => Some(Typed::new(dimless, VarType::Boolean, true)),
+            ExprKind::Name(n) => self.check_name(n, e.span),
+            ExprKind::Unary(op, a) => self.check_unary(*op, a, e.span),
+            ExprKind::Binary(op, a, b) => self.check_binary(*op, a, b, e.span),
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => self.check_call(name, *name_span, args, e.span),
+        }
+    }
+
+    fn check_name(&mut self, name: &str, span: Span) -> Option<Typed> {
+        match self.scope.resolve(name) {
+            Some(Resolved::Variable(v)) => Some(Typed::new(v.dim, v.vtype, v.shared)),
+            Some(Resolved::Constant(c, _)) => Some(Typed::new(c.value.dim, c.vtype, true)),
+            Some(Resolved::Noise) if self.allow_noise => {
+                Some(Typed::new(noise_dimension(), VarType::Float, false))
+            }
+            Some(Resolved::Noise) => self.error(
+                Diagnostic::error(
+                    "model::noise_not_allowed",
+                    format!("white noise `{name}` is only allowed in differential equations"),
+                )
+                .with_primary(span, "noise used here")
+                .with_help(
+                    "move the noise term into the differential equation that uses this value",
+                ),
+            ),
+            Some(Resolved::Function(_)) => self.error(
+                Diagnostic::error(
+                    "model::function_as_variable",
+                    format!("`{name}` is a function, but it is used like a variable"),
+                )
+                .with_primary(span, "a function")
+                .with_help(format!("call it with arguments, e.g. `{name}(...)`")),
+            ),
+            None => {
+                let mut d = Diagnostic::error(
+                    "model::undefined_identifier",
+                    format!("undefined identifier `{name}`"),
+                )
+                .with_primary(span, "not defined");
+                if name == "lastspike" || name == "not_refractory" {
+                    d = d.with_help(format!(
+                        "`{name}` only exists in groups with refractoriness (set `refractory`)"
+                    ));
+                } else if let Some(h) = did_you_mean(&self.scope.similar_names(name, false)) {
+                    d = d.with_help(h);
+                }
+                self.error(d)
+            }
+        }
+    }
+
+    fn check_unary(&mut self, op: UnOp, a: &Expr, span: Span) -> Option<Typed> {
+        let t = self.check(a)?;
+        match op {
+            UnOp::Not if t.vtype != VarType::Boolean => self.error(
+                Diagnostic::error(
+                    "model::not_boolean",
+                    format!(
+                        "`not` needs a boolean operand, but it is {}",
+                        describe_value(&t)
+                    ),
+                )
+                .with_primary(a.span, describe_value(&t)),
+            ),
+            UnOp::Not => Some(t),
+            UnOp::Neg | UnOp::Pos if t.vtype == VarType::Boolean => self.error(
+                Diagnostic::error(
+                    "model::type_mismatch",
+                    format!(
+                        "unary `{}` cannot be applied to a boolean",
+                        if op == UnOp::Neg { "-" } else { "+" }
+                    ),
+                )
+                .with_primary(span, "boolean operand"),
+            ),
+            UnOp::Neg | UnOp::Pos => Some(t),
+        }
+    }
+
+    fn check_binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> Option<Typed> {
+        let ta = self.check(a);
+        let tb = self.check(b);
+        if op == BinOp::Pow {
+            return self.check_pow(a, ta?, b, tb?);
+        }
+        let (ta, tb) = (ta?, tb?);
+        let shared = ta.shared && tb.shared;
+        let dimless = Dimension::DIMENSIONLESS;
+        match op {
+            BinOp::Add | BinOp::Sub | BinOp::Mod => {
+                if ta.dim != tb.dim {
+                    let msg = match op {
+                        BinOp::Add => "cannot add {L} and {R}",
+                        BinOp::Sub => "cannot subtract {R} from {L}",
+                        _ => "cannot take {L} modulo {R}",
+                    };
+                    return self.mismatch(msg, a, &ta, b, &tb);
+                }
+                Some(Typed::new(ta.dim, arith_type(ta.vtype, tb.vtype), shared))
+            }
+            BinOp::Mul | BinOp::Div => {
+                let dim = if op == BinOp::Mul {
+                    checked_mul(&ta.dim, &tb.dim)
+                } else {
+                    checked_div(&ta.dim, &tb.dim)
+                };
+                let Some(dim) = dim else {
+                    return self.error(exponent_overflow(span));
+                };
+                let vtype = if op == BinOp::Div {
+                    VarType::Float
+                } else {
+                    arith_type(ta.vtype, tb.vtype)
+                };
+                Some(Typed::new(dim, vtype, shared))
+            }
+            BinOp::FloorDiv => {
+                if !ta.dim.is_dimensionless() || !tb.dim.is_dimensionless() {
+                    let mut d = Diagnostic::error(
+                        "units::dimension_mismatch",
+                        format!(
+                            "floor division `//` needs dimensionless operands, not {} and {}",
+                            dimension_name(&ta.dim),
+                            dimension_name(&tb.dim)
+                        ),
+                    );
+                    for (x, t) in [(a, &ta), (b, &tb)] {
+                        if !t.dim.is_dimensionless() {
+                            d = d.with_primary(x.span, dimension_name(&t.dim));
+                        }
+                    }
+                    return self.error(d.with_help(
+                        "divide both operands by a unit first, e.g. `(t/ms) // (period/ms)`",
+                    ));
+                }
+                Some(Typed::new(dimless, arith_type(ta.vtype, tb.vtype), shared))
+            }
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
+                if ta.dim != tb.dim {
+                    return self.mismatch("cannot compare {L} with {R}", a, &ta, b, &tb);
+                }
+                Some(Typed::new(dimless, VarType::Boolean, shared))
+            }
+            BinOp::And | BinOp::Or => {
+                let mut ok = true;
+                for (x, t) in [(a, &ta), (b, &tb)] {
+                    if t.vtype != VarType::Boolean {
+                        ok = false;
+                        self.diags.push(
+                            Diagnostic::error(
+                                "model::not_boolean",
+                                format!(
+                                    "`{}` needs boolean operands, but this one is {}",
+                                    op.symbol(),
+                                    describe_value(t)
+                                ),
+                            )
+                            .with_primary(x.span, describe_value(t)),
+                        );
+                    }
+                }
+                ok.then(|| Typed::new(dimless, VarType::Boolean, shared))
+            }
+            BinOp::Pow => unreachable!("handled above"),
+        }
+    }
+
+    fn check_pow(&mut self, base: &Expr, tb: Typed, exp: &Expr, te: Typed) -> Option<Typed> {
+        let shared = tb.shared && te.shared;
+        if !te.dim.is_dimensionless() {
+            return self.error(
+                Diagnostic::error(
+                    "units::dimensioned_exponent",
+                    format!(
+                        "the exponent of `**` must be dimensionless, but it is in {}",
+                        dimension_name(&te.dim)
+                    ),
+                )
+                .with_primary(exp.span, dimension_name(&te.dim)),
+            );
+        }
+        if tb.dim.is_dimensionless() {
+            return Some(Typed::new(tb.dim, VarType::Float, shared));
+        }
+        let base_name = dimension_name(&tb.dim);
+        let Some(value) = const_value(exp, self.scope) else {
+            return self.error(
+                Diagnostic::error(
+                    "units::invalid_exponent",
+                    format!(
+                        "a quantity in {base_name} can only be raised to a constant number, \
+                         so that the result has known units"
+                    ),
+                )
+                .with_primary(exp.span, "not a constant number")
+                .with_secondary(base.span, base_name),
+            );
+        };
+        let Some(p) = Ratio::from_f64(value.value) else {
+            return self.error(
+                Diagnostic::error(
+                    "units::invalid_exponent",
+                    format!(
+                        "cannot raise a quantity in {base_name} to the power {}: the \
+                         exponent must be a simple fraction",
+                        value.value
+                    ),
+                )
+                .with_primary(exp.span, format!("= {}", value.value))
+                .with_secondary(base.span, base_name),
+            );
+        };
+        match checked_pow(&tb.dim, p) {
+            Some(dim) => Some(Typed::new(dim, VarType::Float, shared)),
+            None => self.error(exponent_overflow(exp.span)),
+        }
+    }
+
+    /// Reports operands whose dimensions must agree but do not.
+    fn mismatch(
+        &mut self,
+        template: &str,
+        a: &Expr,
+        ta: &Typed,
+        b: &Expr,
+        tb: &Typed,
+    ) -> Option<Typed> {
+        let (la, lb) = (dimension_name(&ta.dim), dimension_name(&tb.dim));
+        let msg = template.replace("{L}", &la).replace("{R}", &lb);
+        let mut d = Diagnostic::error("units::dimension_mismatch", msg)
+            .with_secondary(a.span, la)
+            .with_primary(b.span, lb);
+        if let Some(h) = self.mismatch_help(a, ta, b, tb) {
+            d = d.with_help(h);
+        }
+        self.error(d)
+    }
+
+    fn mismatch_help(&self, a: &Expr, ta: &Typed, b: &Expr, tb: &Typed) -> Option<String> {
+        // A bare number next to a quantity: give it the quantity's unit.
+        for (num, other) in [(b, ta), (a, tb)] {
+            if let Some(x) = literal_number(num) {
+                if !other.dim.is_dimensionless() {
+                    let unit = dimension_name(&other.dim);
+                    return Some(if unit.chars().all(|c| c.is_ascii_alphabetic()) {
+                        format!(
+                            "numbers are dimensionless; write `{}*{unit}`",
+                            format_number(x)
+                        )
+                    } else {
+                        format!(
+                            "numbers are dimensionless; multiply the number by a unit in {unit}"
+                        )
+                    });
+                }
+            }
+        }
+        // The right operand is off by a factor that a named quantity in scope supplies.
+        let ExprKind::Name(name) = &b.kind else {
+            return None;
+        };
+        let extra = checked_div(&tb.dim, &ta.dim)?;
+        for (verb, factor, op) in [("divide", extra, "/"), ("multiply", extra.inv(), "*")] {
+            let word = quantity_word(&factor)
+                .map(|w| format!("a {w}"))
+                .unwrap_or_else(|| format!("a quantity in {}", dimension_name(&factor)));
+            if let Some(example) = self.scope.names_with_dimension(&factor).first() {
+                return Some(format!(
+                    "{verb} `{name}` by {word}, e.g. `{name}{op}{example}`"
+                ));
+            }
+            if verb == "divide" && quantity_word(&factor).is_some() {
+                return Some(format!(
+                    "{verb} `{name}` by {word} ({})",
+                    dimension_name(&factor)
+                ));
+            }
+        }
+        None
+    }
+
+    /// "divide the argument by a quantity in volt, e.g. `exp(v/v_T)`".
+    fn dimensionless_help(&self, func: &str, arg: &Expr, dim: &Dimension) -> Option<String> {
+        let unit = dimension_name(dim);
+        let own = match &arg.kind {
+            ExprKind::Name(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let example = self
+            .scope
+            .names_with_dimension(dim)
+            .into_iter()
+            .find(|n| Some(n.as_str()) != own);
+        Some(match (own, example) {
+            (Some(n), Some(ex)) => {
+                format!("divide the argument by a quantity in {unit}, e.g. `{func}({n}/{ex})`")
+            }
+            _ => format!("divide the argument by a quantity in {unit} to make it dimensionless"),
+        })
+    }
+
+    fn check_call(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        args: &[Expr],
+        span: Span,
+    ) -> Option<Typed> {
+        let typed_args: Vec<Option<Typed>> = args.iter().map(|a| self.check(a)).collect();
+        let spec: FunctionSpec = match self.scope.resolve(name) {
+            Some(Resolved::Function(f)) => f.into_owned(),
+            Some(_) => {
+                return self.error(
+                    Diagnostic::error(
+                        "model::not_a_function",
+                        format!("`{name}` is not a function, but it is called like one"),
+                    )
+                    .with_primary(name_span, "not a function"),
+                )
+            }
+            None => {
+                let mut d = Diagnostic::error(
+                    "model::unknown_function",
+                    format!("unknown function `{name}`"),
+                )
+                .with_primary(name_span, "not a known function");
+                if let Some(h) = did_you_mean(&self.scope.similar_names(name, true)) {
+                    d = d.with_help(h);
+                }
+                return self.error(d);
+            }
+        };
+        if args.len() != spec.arity() {
+            let n = spec.arity();
+            let plural = if n == 1 { "" } else { "s" };
+            return self.error(
+                Diagnostic::error(
+                    "model::wrong_argument_count",
+                    format!(
+                        "`{name}` takes {n} argument{plural}, but {} {} given",
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                )
+                .with_primary(span, format!("expected {n} argument{plural}")),
+            );
+        }
+        let typed_args: Vec<Typed> = typed_args.into_iter().collect::<Option<_>>()?;
+        let mut ok = true;
+        for (k, (arg, t)) in args.iter().zip(&typed_args).enumerate() {
+            let (expected, what) = match spec.arg_rule(k) {
+                ArgRule::Any => continue,
+                ArgRule::Dimensionless => (Dimension::DIMENSIONLESS, None),
+                ArgRule::Dim(d) => (d, None),
+                ArgRule::SameAs(j) => (typed_args[j].dim, Some(j)),
+            };
+            if t.dim == expected {
+                continue;
+            }
+            ok = false;
+            let got = dimension_name(&t.dim);
+            let want = dimension_name(&expected);
+            let mut d = match what {
+                Some(j) => Diagnostic::error(
+                    "units::function_argument",
+                    format!(
+                        "argument {} of `{name}` must have the same unit as argument {}, \
+                         but it is in {got} and argument {} in {want}",
+                        k + 1,
+                        j + 1,
+                        j + 1
+                    ),
+                )
+                .with_primary(arg.span, got)
+                .with_secondary(args[j].span, want),
+                None if expected.is_dimensionless() => Diagnostic::error(
+                    "units::function_argument",
+                    format!("`{name}` needs a dimensionless argument, but it is in {got}"),
+                )
+                .with_primary(arg.span, got),
+                None => Diagnostic::error(
+                    "units::function_argument",
+                    format!(
+                        "argument {} of `{name}` must be in {want}, but it is in {got}",
+                        k + 1
+                    ),
+                )
+                .with_primary(arg.span, got),
+            };
+            if expected.is_dimensionless() {
+                if let Some(h) = self.dimensionless_help(name, arg, &t.dim) {
+                    d = d.with_help(h);
+                }
+            }
+            self.diags.push(d);
+        }
+        if !ok {
+            return None;
+        }
+        let dim = match spec.return_dim() {
+            ReturnDim::Dimensionless => Dimension::DIMENSIONLESS,
+            ReturnDim::Fixed(d) => d,
+            ReturnDim::SameAsArg(k) => typed_args[k].dim,
+            ReturnDim::SqrtOfArg(k) => match checked_pow(&typed_args[k].dim, Ratio::new(1, 2)?) {
+                Some(d) => d,
+                None => return self.error(exponent_overflow(span)),
+            },
+        };
+        let types: Vec<VarType> = typed_args.iter().map(|t| t.vtype).collect();
+        let vtype = spec.result_type(&types);
+        let shared = typed_args.iter().all(|t| t.shared);
+        Some(Typed::new(dim, vtype, shared))
+    }
+}
+
+fn exponent_overflow(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "units::invalid_exponent",
+        "the units of this expression have exponents too large to represent",
+    )
+    .with_primary(span, "exponent out of range")
+}
+
+pub(crate) fn did_you_mean(names: &[String]) -> Option<String> {
+    match names {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of {}?",
+            many.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}

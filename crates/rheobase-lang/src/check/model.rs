@@ -1,0 +1,161 @@
+//! The checked model: every variable with its dimension, type, kind, right-hand side and flags.
+
+use super::flags::VarFlags;
+use super::scope::{Scope, ScopeVariable, VarKind};
+use crate::ast::{EquationKind, Expr, ExprKind, VarType};
+use crate::span::Span;
+use rheobase_units::Dimension;
+use std::collections::BTreeSet;
+
+/// One model variable after checking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelVariable {
+    pub name: String,
+    pub dim: Dimension,
+    pub vtype: VarType,
+    pub kind: EquationKind,
+    /// Right-hand side (`None` for parameters).
+    pub expr: Option<Expr>,
+    pub flags: VarFlags,
+    /// The whole equation line.
+    pub span: Span,
+}
+
+impl ModelVariable {
+    /// The scope entry for this variable: state variables and parameters are writable
+    /// (linked parameters are not: they belong to another group), subexpressions read-only.
+    pub fn scope_variable(&self) -> ScopeVariable {
+        let kind = match self.kind {
+            EquationKind::Differential => VarKind::State,
+            EquationKind::Parameter => VarKind::Parameter,
+            EquationKind::Subexpression => VarKind::Subexpression,
+        };
+        let mut v = ScopeVariable::new(self.dim, self.vtype, kind);
+        v.shared = self.flags.shared;
+        v.writable = match self.kind {
+            EquationKind::Subexpression => false,
+            EquationKind::Parameter => !self.flags.linked,
+            EquationKind::Differential => true,
+        };
+        v
+    }
+}
+
+/// A checked model, variables in declaration order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Model {
+    pub variables: Vec<ModelVariable>,
+}
+
+impl Model {
+    pub fn get(&self, name: &str) -> Option<&ModelVariable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    fn of_kind(&self, kind: EquationKind) -> impl Iterator<Item = &ModelVariable> {
+        self.variables.iter().filter(move |v| v.kind == kind)
+    }
+
+    /// Variables defined by differential equations.
+    pub fn state_vars(&self) -> impl Iterator<Item = &ModelVariable> {
+        self.of_kind(EquationKind::Differential)
+    }
+
+    pub fn parameters(&self) -> impl Iterator<Item = &ModelVariable> {
+        self.of_kind(EquationKind::Parameter)
+    }
+
+    pub fn subexpressions(&self) -> impl Iterator<Item = &ModelVariable> {
+        self.of_kind(EquationKind::Subexpression)
+    }
+
+    /// `base` with every model variable added (model variables shadow the base's names).
+    pub fn scope(&self, base: &Scope) -> Scope {
+        let mut s = base.clone();
+        for v in &self.variables {
+            s.add_variable(v.name.clone(), v.scope_variable());
+        }
+        s
+    }
+
+    /// Subexpressions ordered so that each comes after those it refers to (a model that
+    /// passed checking has no cycles).
+    pub fn subexpressions_in_dependency_order(&self) -> Vec<&ModelVariable> {
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut out = Vec::new();
+        for v in self.subexpressions() {
+            self.visit_dependencies(v, &mut done, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+
+    fn visit_dependencies<'m>(
+        &'m self,
+        v: &'m ModelVariable,
+        done: &mut BTreeSet<&'m str>,
+        stack: &mut Vec<&'m str>,
+        out: &mut Vec<&'m ModelVariable>,
+    ) {
+        if done.contains(v.name.as_str()) || stack.contains(&v.name.as_str()) {
+            return;
+        }
+        stack.push(&v.name);
+        if let Some(e) = &v.expr {
+            for dep in e.names() {
+                if let Some(d) = self
+                    .get(dep)
+                    .filter(|d| d.kind == EquationKind::Subexpression)
+                {
+                    self.visit_dependencies(d, done, stack, out);
+                }
+            }
+        }
+        stack.pop();
+        done.insert(&v.name);
+        out.push(v);
+    }
+
+    /// `expr` with every subexpression replaced by its definition, recursively. Inserted
+    /// nodes keep their own spans (pointing at the subexpression's definition). Subexpressions
+    /// flagged `constant over dt` are left as names: the runtime stores them.
+    pub fn substitute_subexpressions(&self, expr: &Expr) -> Expr {
+        self.substitute(expr, &mut Vec::new())
+    }
+
+    fn substitute(&self, expr: &Expr, active: &mut Vec<String>) -> Expr {
+        let kind = match &expr.kind {
+            ExprKind::Name(n) => {
+                let sub = self
+                    .get(n)
+                    .filter(|v| v.kind == EquationKind::Subexpression && !v.flags.constant_over_dt);
+                match sub.and_then(|v| v.expr.as_ref()) {
+                    // A cycle (only in unchecked models) stops substitution instead of looping.
+                    Some(def) if !active.contains(n) => {
+                        active.push(n.clone());
+                        let out = self.substitute(def, active);
+                        active.pop();
+                        return out;
+                    }
+                    _ => ExprKind::Name(n.clone()),
+                }
+            }
+            ExprKind::Unary(op, a) => ExprKind::Unary(*op, Box::new(self.substitute(a, active))),
+            ExprKind::Binary(op, a, b) => ExprKind::Binary(
+                *op,
+                Box::new(self.substitute(a, active)),
+                Box::new(self.substitute(b, active)),
+            ),
+            ExprKind::Call {
+                name,
+                name_span,
+                args,
+            } => ExprKind::Call {
+                name: name.clone(),
+                name_span: *name_span,
+                args: args.iter().map(|a| self.substitute(a, active)).collect(),
+            },
+            other => other.clone(),
+        };
+        Expr::new(kind, expr.span)
+    }
+}

@@ -1,0 +1,327 @@
+//! Checking code strings made of statements (`reset`, `on_pre`, ...), with Brian2's rules
+//! (`check_units_statements`, `make_statements`, `array_read_write`):
+//! - the target must be a writable variable; `x = expr` with an unknown `x` defines a
+//!   temporary for the following lines (Brian2's "newly defined" variables);
+//! - `=`, `+=`, `-=` need the target's dimension; `*=` and `/=` a dimensionless value
+//!   (Brian2 checks `x *= y` as `x = x * y`);
+//! - a shared variable may only be assigned values that are the same for every element,
+//!   and all writes to shared variables come before writes to per-element ones;
+//! - a boolean target needs a boolean value; a float value written to an integer target is
+//!   truncated, as in Brian2, with a warning.
+
+use super::dimname::dimension_name;
+use super::expr::{check_expression, did_you_mean, Typed};
+use super::scope::{is_noise_name, Resolved, Scope, ScopeVariable, VarKind};
+use crate::ast::{AssignOp, Expr, ExprKind, Statement, VarType};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::span::Span;
+use rheobase_units::Dimension;
+use std::collections::BTreeMap;
+
+/// A variable introduced by a statement `x = expr` whose `x` is not in scope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Temporary {
+    pub name: String,
+    pub typed: Typed,
+    /// The statement that defines it.
+    pub span: Span,
+}
+
+/// What checking a code string found besides errors.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckedStatements {
+    /// Temporaries in order of definition.
+    pub temporaries: Vec<Temporary>,
+    /// Warnings (for example a float value truncated into an integer variable).
+    pub warnings: Diagnostics,
+}
+
+/// Checks statements; all errors of all lines are reported together.
+pub fn check_statements(stmts: &[Statement], scope: &Scope) -> Result<(), Diagnostics> {
+    check_statements_detailed(stmts, scope).map(|_| ())
+}
+
+/// As [`check_statements`], also returning the temporaries the code defines and warnings.
+pub fn check_statements_detailed(
+    stmts: &[Statement],
+    scope: &Scope,
+) -> Result<CheckedStatements, Diagnostics> {
+    let mut errors = Diagnostics::new();
+    let mut out = CheckedStatements::default();
+    let mut local = scope.clone();
+    let mut temporaries: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_vector_write: Option<Span> = None;
+    // Temporaries whose value had errors: later uses are not reported again as undefined.
+    let mut failed: Vec<String> = Vec::new();
+
+    for stmt in stmts {
+        let value = check_expression(&stmt.value, &local);
+        let target = resolve_target(stmt, &local, &temporaries, &mut errors);
+        let value = match value {
+            Ok(t) => t,
+            Err(d) => {
+                let undefined_failed = |d: &Diagnostic| {
+                    d.code == "model::undefined_identifier"
+                        && failed
+                            .iter()
+                            .any(|n| d.message == format!("undefined identifier `{n}`"))
+                };
+                errors
+                    .0
+                    .extend(d.0.into_iter().filter(|d| !undefined_failed(d)));
+                if stmt.op == AssignOp::Set && local.resolve(&stmt.target).is_none() {
+                    failed.push(stmt.target.clone());
+                }
+                continue;
+            }
+        };
+        let Some(target) = target else {
+            if stmt.op == AssignOp::Set && local.resolve(&stmt.target).is_none() {
+                // A new temporary.
+                temporaries.insert(stmt.target.clone(), out.temporaries.len());
+                out.temporaries.push(Temporary {
+                    name: stmt.target.clone(),
+                    typed: value,
+                    span: stmt.span,
+                });
+                let mut var = ScopeVariable::new(value.dim, value.vtype, VarKind::Builtin);
+                var.shared = value.shared;
+                local.add_variable(stmt.target.clone(), var);
+            }
+            continue;
+        };
+        check_assignment_dims(stmt, &target, &value, &mut errors);
+        check_assignment_types(stmt, &target, &value, &mut errors, &mut out.warnings);
+        if target.shared && !value.shared {
+            let mut d = Diagnostic::error(
+                "model::shared_non_shared",
+                format!(
+                    "cannot assign a per-element value to the shared variable `{}`",
+                    stmt.target
+                ),
+            )
+            .with_secondary(stmt.target_span, "shared: one value for the whole group");
+            for (name, span) in per_element_names(&stmt.value, &local) {
+                d = d.with_primary(span, format!("`{name}` differs between elements"));
+            }
+            errors.push(d);
+        }
+        if !target.shared {
+            first_vector_write.get_or_insert(stmt.span);
+        } else if let Some(earlier) = first_vector_write {
+            errors.push(
+                Diagnostic::error(
+                    "model::shared_write_order",
+                    format!(
+                        "the shared variable `{}` is written after a per-element variable; \
+                         all writes to shared variables must come first",
+                        stmt.target
+                    ),
+                )
+                .with_primary(stmt.span, "write to a shared variable")
+                .with_secondary(earlier, "first write to a per-element variable"),
+            );
+        }
+    }
+    if errors.has_errors() {
+        Err(errors)
+    } else {
+        Ok(out)
+    }
+}
+
+/// The target variable, or `None` when it is new (reported later as a temporary) or
+/// an error was reported.
+fn resolve_target(
+    stmt: &Statement,
+    scope: &Scope,
+    temporaries: &BTreeMap<String, usize>,
+    errors: &mut Diagnostics,
+) -> Option<ScopeVariable> {
+    let name = &stmt.target;
+    let span = stmt.target_span;
+    let read_only = |why: String| {
+        Diagnostic::error(
+            "model::read_only_assignment",
+            format!("cannot assign to `{name}`: {why}"),
+        )
+        .with_primary(span, "read-only")
+    };
+    match scope.resolve(name) {
+        Some(Resolved::Variable(v)) if temporaries.contains_key(name) => Some(v.clone()),
+        Some(Resolved::Variable(v)) if v.writable => Some(v.clone()),
+        Some(Resolved::Variable(v)) => {
+            let why = match v.kind {
+                VarKind::Subexpression => "it is a subexpression, defined by its equation".into(),
+                VarKind::Builtin => "it is provided by the simulator and read-only".into(),
+                VarKind::State | VarKind::Parameter => "it is read-only".into(),
+            };
+            errors.push(read_only(why));
+            None
+        }
+        Some(Resolved::Constant(..)) => {
+            errors.push(read_only("it is a constant".into()));
+            None
+        }
+        Some(Resolved::Function(_)) => {
+            errors.push(read_only("it is a function".into()));
+            None
+        }
+        Some(Resolved::Noise) => {
+            errors.push(
+                Diagnostic::error(
+                    "model::noise_not_allowed",
+                    format!("cannot assign to the white noise `{name}`"),
+                )
+                .with_primary(span, "noise"),
+            );
+            None
+        }
+        None if is_noise_name(name) && stmt.op == AssignOp::Set => {
+            errors.push(
+                Diagnostic::error(
+                    "model::noise_not_allowed",
+                    format!("`{name}` is reserved for white noise"),
+                )
+                .with_primary(span, "reserved name"),
+            );
+            None
+        }
+        None if stmt.op == AssignOp::Set => None,
+        None => {
+            let mut d = Diagnostic::error(
+                "model::undefined_identifier",
+                format!("undefined identifier `{name}`"),
+            )
+            .with_primary(span, "not defined");
+            if let Some(h) = did_you_mean(&scope.similar_names(name, false)) {
+                d = d.with_help(h);
+            }
+            errors.push(d);
+            None
+        }
+    }
+}
+
+fn op_symbol(op: AssignOp) -> &'static str {
+    match op {
+        AssignOp::Set => "=",
+        AssignOp::Add => "+=",
+        AssignOp::Sub => "-=",
+        AssignOp::Mul => "*=",
+        AssignOp::Div => "/=",
+    }
+}
+
+fn check_assignment_dims(
+    stmt: &Statement,
+    target: &ScopeVariable,
+    value: &Typed,
+    errors: &mut Diagnostics,
+) {
+    let (want, got) = (dimension_name(&target.dim), dimension_name(&value.dim));
+    let name = &stmt.target;
+    let d = match stmt.op {
+        AssignOp::Set | AssignOp::Add | AssignOp::Sub if value.dim != target.dim => {
+            let verb = match stmt.op {
+                AssignOp::Set => format!("cannot assign a value in {got} to `{name}`"),
+                AssignOp::Add => format!("cannot add a value in {got} to `{name}`"),
+                _ => format!("cannot subtract a value in {got} from `{name}`"),
+            };
+            Diagnostic::error(
+                "units::assignment_dimension",
+                format!("{verb}, which is in {want}"),
+            )
+            .with_secondary(stmt.target_span, want.clone())
+            .with_primary(stmt.value.span, got)
+        }
+        AssignOp::Mul | AssignOp::Div if !value.dim.is_dimensionless() => Diagnostic::error(
+            "units::assignment_dimension",
+            format!(
+                "`{}` needs a dimensionless value, but it is in {got} (it would change the \
+                 units of `{name}`)",
+                op_symbol(stmt.op)
+            ),
+        )
+        .with_primary(stmt.value.span, got),
+        _ => return,
+    };
+    let d = match literal(&stmt.value) {
+        Some(text)
+            if !target.dim.is_dimensionless()
+                && value.dim == Dimension::DIMENSIONLESS
+                && stmt.op != AssignOp::Mul
+                && stmt.op != AssignOp::Div =>
+        {
+            d.with_help(format!("numbers are dimensionless; write `{text}*{want}`"))
+        }
+        _ => d,
+    };
+    errors.push(d);
+}
+
+fn literal(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Int(n) => Some(n.to_string()),
+        ExprKind::Float(x) => Some(x.to_string()),
+        _ => None,
+    }
+}
+
+fn check_assignment_types(
+    stmt: &Statement,
+    target: &ScopeVariable,
+    value: &Typed,
+    errors: &mut Diagnostics,
+    warnings: &mut Diagnostics,
+) {
+    let name = &stmt.target;
+    match target.vtype {
+        VarType::Boolean if stmt.op != AssignOp::Set => errors.push(
+            Diagnostic::error(
+                "model::type_mismatch",
+                format!(
+                    "`{}` cannot be applied to the boolean `{name}`",
+                    op_symbol(stmt.op)
+                ),
+            )
+            .with_primary(stmt.span, "arithmetic on a boolean"),
+        ),
+        VarType::Boolean if value.vtype != VarType::Boolean => errors.push(
+            Diagnostic::error(
+                "model::not_boolean",
+                format!("`{name}` is boolean, but the assigned value is not"),
+            )
+            .with_primary(stmt.value.span, "not a boolean")
+            .with_help("assign a comparison or `True`/`False`"),
+        ),
+        VarType::Integer if value.vtype == VarType::Float || matches!(stmt.op, AssignOp::Div) => {
+            let mut d = Diagnostic::error(
+                "model::float_to_integer",
+                format!("a float value is stored in the integer variable `{name}` and truncated"),
+            )
+            .with_primary(stmt.value.span, "float value");
+            d.severity = Severity::Warning;
+            warnings.push(d.with_help("use `int(...)` to make the conversion explicit"));
+        }
+        _ => {}
+    }
+}
+
+/// Names in `expr` that are per-element variables, with their spans.
+fn per_element_names<'e>(expr: &'e Expr, scope: &Scope) -> Vec<(&'e str, Span)> {
+    let mut out = Vec::new();
+    expr.visit(&mut |e| {
+        if let ExprKind::Name(n) = &e.kind {
+            let per_element = match scope.resolve(n) {
+                Some(Resolved::Variable(v)) => !v.shared,
+                Some(Resolved::Noise) => true,
+                _ => false,
+            };
+            if per_element {
+                out.push((n.as_str(), e.span));
+            }
+        }
+    });
+    out
+}
