@@ -404,3 +404,233 @@ fn cycle_diagnostic(cycle: &[&str], subs: &BTreeMap<&str, &Equation>) -> Diagnos
     }
     d.with_help("define one of these in terms of state variables or parameters instead")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::noise_dimension;
+    use crate::check::testutil::{at, codes, equations, VOLT};
+
+    fn base() -> Scope {
+        let mut s = Scope::neuron_group(true);
+        s.add_constant("tau_c", rheobase_units::Quantity::new(0.005, SECOND));
+        s
+    }
+
+    fn err(text: &str) -> Diagnostics {
+        match check_equations(&equations(text), &base()) {
+            Ok(m) => panic!("{text} passed: {m:?}"),
+            Err(d) => d,
+        }
+    }
+
+    fn labels(text: &str, d: &Diagnostic) -> Vec<(bool, String, String)> {
+        d.labels
+            .iter()
+            .map(|l| (l.primary, at(text, l.span).to_string(), l.message.clone()))
+            .collect()
+    }
+
+    const LIF: &str = "dv/dt = (El - v)/tau + I/C + sigma*xi/tau**0.5 : volt (unless refractory)
+I = g*(El - v) + I0 : amp
+I0 : amp (constant)
+El : volt (shared)
+tau : second
+C : farad
+g : siemens
+sigma : volt";
+
+    #[test]
+    fn a_valid_model() {
+        let m = check_equations(&equations(LIF), &base()).unwrap();
+        let names: Vec<_> = m.variables.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["v", "I", "I0", "El", "tau", "C", "g", "sigma"]);
+        assert_eq!(m.state_vars().count(), 1);
+        assert_eq!(m.subexpressions().count(), 1);
+        assert_eq!(m.parameters().count(), 6);
+        let v = m.get("v").unwrap();
+        assert!(v.flags.unless_refractory && v.dim == VOLT && v.kind == EquationKind::Differential);
+        assert!(m.get("I0").unwrap().flags.constant);
+        assert!(m.get("El").unwrap().flags.shared);
+    }
+
+    #[test]
+    fn differential_equation_of_the_wrong_dimension() {
+        let text = "dv/dt = (El - v) : volt\nEl : volt";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::equation_dimension"]);
+        assert_eq!(
+            d.0[0].message,
+            "the right-hand side of `dv/dt` must be in volt/second, but it is in volt"
+        );
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [
+                (true, "(El - v)".to_string(), "volt".to_string()),
+                (false, "volt".to_string(), "`v` is in volt".to_string())
+            ]
+        );
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("divide by a time constant, e.g. `dv/dt = (... - v)/tau`")
+        );
+    }
+
+    #[test]
+    fn sum_in_a_differential_equation() {
+        let text = "dv/dt = (El - v)/tau + I : volt\nEl : volt\ntau : second\nI : amp\nC : farad";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
+        assert_eq!(d.0[0].message, "cannot add volt/second and amp");
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("divide `I` by a capacitance, e.g. `I/C`")
+        );
+    }
+
+    #[test]
+    fn subexpression_of_the_wrong_dimension() {
+        let text = "I = g*v : volt\ng : siemens\nv : volt";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::equation_dimension"]);
+        assert_eq!(
+            d.0[0].message,
+            "the subexpression `I` is declared in volt, but its definition is in amp"
+        );
+        let text = "b = v : boolean\nv : 1";
+        assert_eq!(codes(&err(text)), ["model::not_boolean"]);
+    }
+
+    #[test]
+    fn noise_in_a_subexpression() {
+        // The test reader has no unit volt/second**0.5; set it by hand.
+        let mut eqs =
+            equations("dv/dt = -v/tau : volt\nnoise = sigma*xi : volt\nsigma : volt\ntau : second");
+        eqs[1].unit.dim = VOLT.mul(&noise_dimension());
+        let d = check_equations(&eqs, &base()).unwrap_err();
+        assert_eq!(codes(&d), ["model::noise_not_allowed"]);
+        assert_eq!(
+            d.0[0].message,
+            "white noise `xi` is only allowed in differential equations"
+        );
+    }
+
+    #[test]
+    fn the_same_noise_in_two_equations() {
+        let text = "dv/dt = -v/tau + sg*xi/tau**0.5 : volt\ndw/dt = -w/tau + sg*xi/tau**0.5 : volt\nsg : volt\ntau : second";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::noise_reused"]);
+        let ok = "dv/dt = -v/tau + sg*xi_1/tau**0.5 : volt\ndw/dt = -w/tau + sg*xi_2/tau**0.5 : volt\nsg : volt\ntau : second";
+        assert!(check_equations(&equations(ok), &base()).is_ok());
+    }
+
+    #[test]
+    fn circular_subexpressions() {
+        let text = "a = b + v : volt\nb = 2*a : volt\nc = c : volt\nv : volt";
+        let d = err(text);
+        assert_eq!(
+            codes(&d),
+            ["model::circular_definition", "model::circular_definition"]
+        );
+        assert_eq!(
+            d.0[0].message,
+            "circular definition of subexpressions: `a` -> `b` -> `a`"
+        );
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [
+                (true, "a".to_string(), "`a` refers to `b`".to_string()),
+                (false, "b".to_string(), "`b` refers to `a`".to_string())
+            ]
+        );
+        assert_eq!(
+            d.0[1].message,
+            "circular definition of subexpressions: `c` -> `c`"
+        );
+    }
+
+    #[test]
+    fn bad_flag_for_a_parameter() {
+        let text = "dv/dt = -v/tau : volt\ntau : second (unless refractory)";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::invalid_flag"]);
+        assert_eq!(
+            d.0[0].message,
+            "parameters cannot have the flag `unless refractory` (variable `tau`)"
+        );
+        assert_eq!(labels(text, &d.0[0])[0].1, "unless refractory");
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("flags allowed for parameters: `constant`, `shared`, `linked`")
+        );
+        let d = err("tau : second (consant)");
+        assert_eq!(d.0[0].message, "unknown flag `consant` for variable `tau`");
+    }
+
+    #[test]
+    fn names_and_types() {
+        assert_eq!(codes(&err("t : second")), ["model::reserved_name"]);
+        assert_eq!(codes(&err("exp : 1")), ["model::reserved_name"]);
+        assert_eq!(codes(&err("mV : volt")), ["model::reserved_name"]);
+        assert_eq!(codes(&err("pi : 1")), ["model::reserved_name"]);
+        assert_eq!(codes(&err("xi_3 : 1")), ["model::reserved_name"]);
+        let d = err("x : volt\nx : amp");
+        assert_eq!(codes(&d), ["model::duplicate_definition"]);
+        let d = err("dn/dt = 1/second : integer");
+        assert_eq!(codes(&d), ["model::non_float_differential"]);
+    }
+
+    #[test]
+    fn undefined_names_in_equations() {
+        let text = "dv/dt = (El - v)/tau : volt\nEl : volt";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::undefined_identifier"]);
+        assert_eq!(d.0[0].help.as_deref(), Some("did you mean `tau_c`?"));
+    }
+
+    #[test]
+    fn random_and_shared_subexpressions() {
+        let d = err("dv/dt = -v/tau + r*mV/tau : volt\nr = rand() : 1\ntau : second");
+        assert_eq!(codes(&d), ["model::stateful_subexpression"]);
+        assert!(d.0[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("(constant over dt)"));
+        let ok =
+            "dv/dt = -v/tau + r*mV/tau : volt\nr = rand() : 1 (constant over dt)\ntau : second";
+        assert!(check_equations(&equations(ok), &base()).is_ok());
+        let d = err("m = v*2 : volt (shared)\nv : volt");
+        assert_eq!(codes(&d), ["model::shared_non_shared"]);
+        let ok = "m = v*2 : volt (shared)\nv : volt (shared)";
+        assert!(check_equations(&equations(ok), &base()).is_ok());
+    }
+
+    #[test]
+    fn all_errors_of_a_model_together() {
+        let text = "dv/dt = exp(v) : volt\nw = 2**v : 1\nq : volt (summed)";
+        let d = err(text);
+        assert_eq!(
+            codes(&d),
+            [
+                "model::invalid_flag",
+                "units::function_argument",
+                "units::dimensioned_exponent"
+            ]
+        );
+    }
+
+    #[test]
+    fn synapse_flags() {
+        let eqs = equations(
+            "dw/dt = -w/tau : 1 (event-driven)\ntau : second\nI_post = w*nA : amp (summed)",
+        );
+        let m = check_equations_for(&eqs, &base(), GroupKind::Synapses).unwrap();
+        assert!(m.get("w").unwrap().flags.event_driven);
+        assert!(m.get("I_post").unwrap().flags.summed);
+        let eqs = equations("dw/dt = -w/tau : 1 (event-driven, clock-driven)\ntau : second");
+        let d = check_equations_for(&eqs, &base(), GroupKind::Synapses).unwrap_err();
+        assert_eq!(codes(&d), ["model::incompatible_flags"]);
+        assert!(check_equations(&eqs, &base()).is_err());
+    }
+}

@@ -670,3 +670,258 @@ pub(crate) fn did_you_mean(names: &[String]) -> Option<String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testutil::*;
+
+    fn ok(text: &str) -> Typed {
+        check_expression(&expr(text), &neuron_scope()).unwrap_or_else(|d| panic!("{text}: {d:?}"))
+    }
+
+    fn err(text: &str) -> Diagnostics {
+        match check_expression(&expr(text), &neuron_scope()) {
+            Ok(t) => panic!("{text} passed as {t:?}"),
+            Err(d) => d,
+        }
+    }
+
+    /// (primary?, covered text, message) of each label.
+    fn labels<'t>(text: &'t str, d: &Diagnostic) -> Vec<(bool, &'t str, String)> {
+        d.labels
+            .iter()
+            .map(|l| (l.primary, at(text, l.span), l.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn arithmetic_dimensions() {
+        assert_eq!(ok("(El - v)/tau").dim, VOLT.div(&SECOND));
+        assert_eq!(ok("g*(El - v)").dim, AMP);
+        assert_eq!(ok("I/C").dim, VOLT.div(&SECOND));
+        assert_eq!(ok("v**2").dim, VOLT.mul(&VOLT));
+        assert_eq!(ok("sqrt(v**2)").dim, VOLT);
+        assert_eq!(ok("tau**-0.5").dim, noise_dimension());
+        assert_eq!(ok("v**(1/2)").dim, VOLT.sqrt());
+        assert_eq!(ok("3*mV").dim, VOLT);
+        assert_eq!(ok("2**count").dim, DIMLESS);
+        assert_eq!(ok("v % mV").dim, VOLT);
+        assert_eq!(ok("clip(v, El, 0*mV)").dim, VOLT);
+        assert_eq!(ok("abs(v)").dim, VOLT);
+        assert_eq!(ok("floor(t/dt)").dim, DIMLESS);
+        assert_eq!(ok("exp(-t/tau_c) * pi").dim, DIMLESS);
+    }
+
+    #[test]
+    fn value_types_and_sharing() {
+        assert_eq!(ok("count + 1").vtype, VarType::Integer);
+        assert_eq!(ok("count / 2").vtype, VarType::Float);
+        assert_eq!(ok("count // 2").vtype, VarType::Integer);
+        assert_eq!(ok("v > vt and not flag").vtype, VarType::Boolean);
+        assert_eq!(ok("int(v/mV)").vtype, VarType::Integer);
+        assert_eq!(ok("abs(count)").vtype, VarType::Integer);
+        assert_eq!(ok("timestep(t - lastspike, dt)").vtype, VarType::Integer);
+        assert_eq!(ok("poisson(5)").vtype, VarType::Integer);
+        assert!(ok("t/dt + N").shared);
+        assert!(!ok("v + vt").shared);
+        assert!(ok("vt*2").shared);
+    }
+
+    #[test]
+    fn sum_of_different_dimensions_points_at_both_operands() {
+        let text = "(El - v)/tau + I";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
+        assert_eq!(d.0[0].message, "cannot add volt/second and amp");
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [
+                (false, "(El - v)/tau", "volt/second".to_string()),
+                (true, "I", "amp".to_string())
+            ]
+        );
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("divide `I` by a capacitance, e.g. `I/C`")
+        );
+    }
+
+    #[test]
+    fn plain_numbers_are_dimensionless() {
+        let d = err("v + 1");
+        assert_eq!(d.0[0].message, "cannot add volt and 1");
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("numbers are dimensionless; write `1*volt`")
+        );
+        let d = err("v > 0");
+        assert_eq!(d.0[0].message, "cannot compare volt with 1");
+        let text = "t // ms";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
+        assert_eq!(labels(text, &d.0[0]).len(), 2);
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let d = err("(v + I) * exp(v) + undefined_thing");
+        assert_eq!(
+            codes(&d),
+            [
+                "units::dimension_mismatch",
+                "units::function_argument",
+                "model::undefined_identifier"
+            ]
+        );
+    }
+
+    #[test]
+    fn comparing_volt_with_amp() {
+        let text = "v > I";
+        let d = err(text);
+        assert_eq!(d.0[0].message, "cannot compare volt with amp");
+        assert_eq!(labels(text, &d.0[0])[1], (true, "I", "amp".to_string()));
+    }
+
+    #[test]
+    fn exp_of_a_voltage() {
+        let text = "exp(v)";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::function_argument"]);
+        assert_eq!(
+            d.0[0].message,
+            "`exp` needs a dimensionless argument, but it is in volt"
+        );
+        assert_eq!(labels(text, &d.0[0]), [(true, "v", "volt".to_string())]);
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("divide the argument by a quantity in volt, e.g. `exp(v/El)`")
+        );
+        let d = err("clip(v, 0*mV, I)");
+        assert!(d.0[0]
+            .message
+            .contains("argument 3 of `clip` must have the same unit as argument 1"));
+        let d = err("timestep(v, dt)");
+        assert_eq!(
+            d.0[0].message,
+            "argument 1 of `timestep` must be in second, but it is in volt"
+        );
+    }
+
+    #[test]
+    fn exponents() {
+        let text = "2**v";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::dimensioned_exponent"]);
+        assert_eq!(labels(text, &d.0[0]), [(true, "v", "volt".to_string())]);
+        let text = "v**count";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::invalid_exponent"]);
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [
+                (true, "count", "not a constant number".to_string()),
+                (false, "v", "volt".to_string())
+            ]
+        );
+        assert_eq!(codes(&err("v**pi")), ["units::invalid_exponent"]);
+        // Exponents too large for the dimension's integers give an error, not a panic.
+        assert_eq!(codes(&err("v**2000000000")), ["units::invalid_exponent"]);
+        assert_eq!(
+            codes(&err("(v**500000000)*(v**500000000)")),
+            ["units::invalid_exponent"]
+        );
+    }
+
+    #[test]
+    fn arity_and_unknown_functions() {
+        let text = "exp(v/mV, 2)";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::wrong_argument_count"]);
+        assert_eq!(d.0[0].message, "`exp` takes 1 argument, but 2 were given");
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [(true, text, "expected 1 argument".to_string())]
+        );
+        assert_eq!(
+            err("rand(1)").0[0].message,
+            "`rand` takes 0 arguments, but 1 was given"
+        );
+        let d = err("epx(v/mV)");
+        assert_eq!(codes(&d), ["model::unknown_function"]);
+        assert_eq!(d.0[0].help.as_deref(), Some("did you mean `exp`?"));
+        assert_eq!(codes(&err("v(1)")), ["model::not_a_function"]);
+        assert_eq!(codes(&err("exp + 1")), ["model::function_as_variable"]);
+    }
+
+    #[test]
+    fn undefined_identifier_suggests_close_names() {
+        let text = "tua + tau";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::undefined_identifier"]);
+        assert_eq!(d.0[0].message, "undefined identifier `tua`");
+        assert_eq!(
+            labels(text, &d.0[0]),
+            [(true, "tua", "not defined".to_string())]
+        );
+        assert_eq!(d.0[0].help.as_deref(), Some("did you mean `tau`?"));
+        let d = check_expression(&expr("lastspike"), &Scope::neuron_group(false)).unwrap_err();
+        assert!(d.0[0].help.as_deref().unwrap().contains("refractoriness"));
+    }
+
+    #[test]
+    fn booleans() {
+        let d = err("v > vt and count");
+        assert_eq!(codes(&d), ["model::not_boolean"]);
+        assert_eq!(
+            d.0[0].message,
+            "`and` needs boolean operands, but this one is an integer"
+        );
+        assert_eq!(codes(&err("not v")), ["model::not_boolean"]);
+        assert_eq!(codes(&err("-flag")), ["model::type_mismatch"]);
+    }
+
+    #[test]
+    fn noise_only_where_allowed() {
+        let text = "v/tau + xi";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::noise_not_allowed"]);
+        assert_eq!(at(text, d.0[0].labels[0].span), "xi");
+        let t =
+            check_differential_rhs(&expr("-v/tau + vt*xi_1/tau**0.5"), &neuron_scope()).unwrap();
+        assert_eq!(t.dim, VOLT.div(&SECOND));
+        assert!(!t.shared);
+    }
+
+    #[test]
+    fn threshold_conditions() {
+        let s = neuron_scope();
+        assert!(check_condition(&expr("v > vt"), &s, "threshold condition").is_ok());
+        let text = "v - vt";
+        let d = check_condition(&expr(text), &s, "threshold condition").unwrap_err();
+        assert_eq!(codes(&d), ["model::not_boolean"]);
+        assert_eq!(
+            d.0[0].message,
+            "the threshold condition must be a boolean expression, but it is a value in volt"
+        );
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("compare it with a value in volt, e.g. `... > 10*volt`")
+        );
+        let d = check_condition(&expr("v > I"), &s, "threshold condition").unwrap_err();
+        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
+    }
+
+    #[test]
+    fn constant_values() {
+        let s = neuron_scope();
+        let q = const_value(&expr("-(1 + 2)/4"), &s).unwrap();
+        assert_eq!(q.value, -0.75);
+        assert_eq!(const_value(&expr("3*mV"), &s).map(|q| q.dim), Some(VOLT));
+        assert_eq!(const_value(&expr("-7 % 3"), &s).unwrap().value, 2.0);
+        assert_eq!(const_value(&expr("tau_c/ms"), &s).unwrap().value, 5.0);
+        assert_eq!(const_value(&expr("v"), &s), None);
+        assert_eq!(const_value(&expr("exp(1)"), &s), None);
+    }
+}

@@ -159,3 +159,71 @@ impl Model {
         Expr::new(kind, expr.span)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ast::{BinOp, ExprKind};
+    use crate::check::testutil::*;
+    use crate::check::{check_equations, check_statements, Scope};
+
+    const TEXT: &str = "dv/dt = (I - v/R)/C : volt
+I = g*(E - v) + Iext : amp
+Iext = 2*I0 : amp
+r = rand() : 1 (constant over dt)
+g : siemens
+E : volt
+R : siemens
+C : farad
+I0 : amp";
+
+    fn model() -> crate::check::Model {
+        // R is declared in siemens so that v/R is not a current; fix it up for a valid model.
+        let text = TEXT.replace("v/R", "v*R");
+        check_equations(&equations(&text), &Scope::neuron_group(false)).unwrap()
+    }
+
+    #[test]
+    fn substitution_inlines_recursively_and_keeps_spans() {
+        let text = TEXT.replace("v/R", "v*R");
+        let m = model();
+        let rhs = m.get("v").unwrap().expr.clone().unwrap();
+        let full = m.substitute_subexpressions(&rhs);
+        let names = full.names();
+        assert!(names.contains(&"I0") && names.contains(&"g") && !names.contains(&"I"));
+        // The inlined `I` keeps the span of its definition.
+        let ExprKind::Binary(BinOp::Div, num, _) = &full.kind else {
+            panic!()
+        };
+        let ExprKind::Binary(BinOp::Sub, i, _) = &num.kind else {
+            panic!()
+        };
+        assert_eq!(at(&text, i.span), "g*(E - v) + Iext");
+        // `constant over dt` subexpressions stay names.
+        let e = expr("r + 1");
+        assert_eq!(m.substitute_subexpressions(&e).names(), ["r"]);
+    }
+
+    #[test]
+    fn dependency_order() {
+        let m = model();
+        let order: Vec<_> = m
+            .subexpressions_in_dependency_order()
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect();
+        assert_eq!(order, ["Iext", "I", "r"]);
+    }
+
+    #[test]
+    fn model_scope_marks_what_is_writable() {
+        let m = model();
+        let s = m.scope(&Scope::neuron_group(false));
+        assert!(s.variable("v").unwrap().writable);
+        assert!(s.variable("g").unwrap().writable);
+        assert!(!s.variable("I").unwrap().writable);
+        let d = check_statements(&statements("I = 1*nA"), &s).unwrap_err();
+        assert_eq!(codes(&d), ["model::read_only_assignment"]);
+        assert!(check_statements(&statements("v = E; g += 1*nA"), &s).is_err());
+        assert!(check_statements(&statements("v = E"), &s).is_ok());
+    }
+}

@@ -301,17 +301,32 @@ impl Scope {
         if functions_only {
             candidates.extend(crate::functions::Builtin::ALL.iter().map(|b| b.name()));
         }
-        let limit = (name.chars().count() / 3).max(1);
+        let len = name.chars().count();
+        let limit = (len / 3).max(1);
+        // A name that extends another (`tau` for `tau_c`) counts as one edit.
+        let score = |c: &str| {
+            let n = c.chars().count();
+            let extends = (c.starts_with(name) || name.starts_with(c))
+                && n.min(len) >= 2
+                && n.abs_diff(len) <= 3;
+            if extends {
+                1
+            } else {
+                edit_distance(name, c)
+            }
+        };
         let mut scored: Vec<(usize, &str)> = candidates
             .into_iter()
             .filter(|c| *c != name)
-            .map(|c| (edit_distance(name, c), c))
+            .map(|c| (score(c), c))
             .filter(|(d, _)| *d <= limit)
             .collect();
         scored.sort();
         scored.dedup();
+        let best = scored.first().map(|(d, _)| *d);
         scored
             .into_iter()
+            .filter(|(d, _)| Some(*d) == best)
             .take(3)
             .map(|(_, c)| c.to_string())
             .collect()

@@ -325,3 +325,142 @@ fn per_element_names<'e>(expr: &'e Expr, scope: &Scope) -> Vec<(&'e str, Span)> 
     });
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testutil::*;
+
+    fn err(text: &str) -> Diagnostics {
+        match check_statements(&statements(text), &neuron_scope()) {
+            Ok(()) => panic!("{text} passed"),
+            Err(d) => d,
+        }
+    }
+
+    #[test]
+    fn resets_that_pass() {
+        let s = neuron_scope();
+        let text = "v = El; I += 0.5*nA; tau *= 2; count += 1; flag = v > vt; vt = vt + 1*mV";
+        assert_eq!(
+            check_statements(&statements(text), &s),
+            Err(err_shared_order(text))
+        );
+        let text = "vt = vt + 1*mV; v = El; I += 0.5*nA; tau *= 2; count += 1; flag = v > vt";
+        assert_eq!(check_statements(&statements(text), &s), Ok(()));
+    }
+
+    fn err_shared_order(text: &str) -> Diagnostics {
+        let d = check_statements(&statements(text), &neuron_scope()).unwrap_err();
+        assert_eq!(codes(&d), ["model::shared_write_order"]);
+        d
+    }
+
+    #[test]
+    fn assignment_of_the_wrong_dimension() {
+        let text = "v = I";
+        let d = err(text);
+        assert_eq!(codes(&d), ["units::assignment_dimension"]);
+        assert_eq!(
+            d.0[0].message,
+            "cannot assign a value in amp to `v`, which is in volt"
+        );
+        let l: Vec<_> = d.0[0]
+            .labels
+            .iter()
+            .map(|l| (l.primary, at(text, l.span)))
+            .collect();
+        assert_eq!(l, [(false, "v"), (true, "I")]);
+        let d = err("v = 0");
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("numbers are dimensionless; write `0*volt`")
+        );
+        assert_eq!(codes(&err("v += 1*nA")), ["units::assignment_dimension"]);
+        let d = err("v *= mV");
+        assert!(d.0[0]
+            .message
+            .starts_with("`*=` needs a dimensionless value, but it is in volt"));
+    }
+
+    #[test]
+    fn read_only_targets() {
+        let text = "Iin = 1*nA";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::read_only_assignment"]);
+        assert_eq!(
+            d.0[0].message,
+            "cannot assign to `Iin`: it is a subexpression, defined by its equation"
+        );
+        assert_eq!(at(text, d.0[0].labels[0].span), "Iin");
+        assert_eq!(codes(&err("t = 0*ms")), ["model::read_only_assignment"]);
+        assert_eq!(codes(&err("tau_c = 1*ms")), ["model::read_only_assignment"]);
+        assert_eq!(codes(&err("mV = 1*mV")), ["model::read_only_assignment"]);
+        assert_eq!(codes(&err("xi = 1")), ["model::noise_not_allowed"]);
+        assert_eq!(codes(&err("v = El + xi*mV")), ["model::noise_not_allowed"]);
+    }
+
+    #[test]
+    fn temporaries() {
+        let s = neuron_scope();
+        let text = "dv = El - v; v += dv; n_t = count*2";
+        let out = check_statements_detailed(&statements(text), &s).unwrap();
+        let names: Vec<_> = out
+            .temporaries
+            .iter()
+            .map(|t| (t.name.as_str(), t.typed.dim))
+            .collect();
+        assert_eq!(names, [("dv", VOLT), ("n_t", DIMLESS)]);
+        assert_eq!(out.temporaries[1].typed.vtype, VarType::Integer);
+        // An augmented assignment needs an existing variable.
+        let d = err("vv += 1*mV");
+        assert_eq!(codes(&d), ["model::undefined_identifier"]);
+        assert_eq!(
+            d.0[0].help.as_deref(),
+            Some("did you mean one of `v`, `vt`?")
+        );
+        // A temporary whose value failed is not reported again where it is used.
+        let d = err("x = v + I; v = x");
+        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
+    }
+
+    #[test]
+    fn shared_targets_need_shared_values() {
+        let text = "vt = v";
+        let d = err(text);
+        assert_eq!(codes(&d), ["model::shared_non_shared"]);
+        let prim: Vec<_> = d.0[0]
+            .labels
+            .iter()
+            .filter(|l| l.primary)
+            .map(|l| at(text, l.span))
+            .collect();
+        assert_eq!(prim, ["v"]);
+        assert_eq!(
+            check_statements(&statements("vt = vt*2 + rand()*mV"), &neuron_scope()),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn types() {
+        let d = err("flag = 1");
+        assert_eq!(codes(&d), ["model::not_boolean"]);
+        assert_eq!(codes(&err("flag += True")), ["model::type_mismatch"]);
+        let out = check_statements_detailed(&statements("count = v/mV"), &neuron_scope()).unwrap();
+        assert_eq!(codes(&out.warnings), ["model::float_to_integer"]);
+        assert_eq!(out.warnings.0[0].severity, Severity::Warning);
+        let out =
+            check_statements_detailed(&statements("count = int(v/mV)"), &neuron_scope()).unwrap();
+        assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn all_lines_are_checked() {
+        let d = err("v = I\nw = 3\ng += 1");
+        assert_eq!(
+            codes(&d),
+            ["units::assignment_dimension", "units::assignment_dimension"]
+        );
+    }
+}

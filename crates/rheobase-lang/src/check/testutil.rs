@@ -405,3 +405,36 @@ fn reader_gives_python_precedence_and_spans() {
     let st = statements("v = vr; w += b");
     assert_eq!(at("v = vr; w += b", st[1].value.span), "b");
 }
+
+/// A `NeuronGroup` scope (with refractoriness) holding a few typical variables:
+/// `v`, `El`, `vt` (volt; `vt` shared), `tau` (second), `I` (amp), `C` (farad), `g` (siemens),
+/// `flag` (boolean), `count` (integer), `Iin` (amp subexpression), and `tau_c = 5 ms` in the
+/// namespace.
+pub fn neuron_scope() -> crate::check::Scope {
+    use crate::check::{ScopeVariable, VarKind};
+    let mut s = crate::check::Scope::neuron_group(true);
+    let p = |d, t| ScopeVariable::new(d, t, VarKind::Parameter);
+    s.add_variable(
+        "v",
+        ScopeVariable::new(VOLT, VarType::Float, VarKind::State),
+    );
+    s.add_variable("El", p(VOLT, VarType::Float));
+    s.add_variable("vt", p(VOLT, VarType::Float).shared());
+    s.add_variable("tau", p(SECOND, VarType::Float));
+    s.add_variable("I", p(AMP, VarType::Float));
+    s.add_variable("C", p(FARAD, VarType::Float));
+    s.add_variable("g", p(SIEMENS, VarType::Float));
+    s.add_variable("flag", p(DIMLESS, VarType::Boolean));
+    s.add_variable("count", p(DIMLESS, VarType::Integer));
+    s.add_variable(
+        "Iin",
+        ScopeVariable::new(AMP, VarType::Float, VarKind::Subexpression).read_only(),
+    );
+    s.add_constant("tau_c", rheobase_units::Quantity::new(0.005, SECOND));
+    s
+}
+
+/// The codes of a failed check, in order.
+pub fn codes(d: &crate::diagnostic::Diagnostics) -> Vec<&'static str> {
+    d.iter().map(|d| d.code).collect()
+}
