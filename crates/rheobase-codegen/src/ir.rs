@@ -155,7 +155,10 @@ pub enum Expr {
     Call(MathFn, Vec<Expr>),
     /// `if cond != 0 { a } else { b }`; both sides may be evaluated.
     Select(Box<Expr>, Box<Expr>, Box<Expr>),
-    Rand { kind: RandKind, site: u32 },
+    Rand {
+        kind: RandKind,
+        site: u32,
+    },
 }
 
 impl Expr {
