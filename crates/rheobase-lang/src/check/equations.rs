@@ -11,15 +11,16 @@
 //!   shared values.
 
 use super::dimname::dimension_name;
-use super::expr::{check_expression_in, checked_div};
+use super::expr::check_expression_in;
 use super::flags::{validate_flags, GroupKind, VarFlags};
 use super::model::{Model, ModelVariable};
-use super::scope::{is_noise_name, Resolved, Scope};
+use super::scope::{default_unit, is_noise_name, Resolved, Scope};
+use super::value::checked_div;
 use crate::ast::{Equation, EquationKind, Expr, ExprKind, VarType};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::lookup_function;
 use crate::span::Span;
-use rheobase_units::{lookup_unit, Dimension};
+use rheobase_units::Dimension;
 use std::collections::BTreeMap;
 
 const SECOND: Dimension = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
@@ -130,7 +131,7 @@ fn check_name(eq: &Equation, errors: &mut Diagnostics) {
         "names starting with an underscore are reserved for internal use"
     } else if matches!(name, "pi" | "e" | "inf") {
         "it is the name of a constant"
-    } else if lookup_unit(name).is_some() {
+    } else if default_unit(name).is_some() {
         "it is the name of a unit"
     } else if lookup_function(name).is_some() {
         "it is the name of a function"

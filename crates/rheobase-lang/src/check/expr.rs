@@ -9,12 +9,14 @@
 //! error yields no type, which silences the errors it would otherwise cause further up.
 
 use super::dimname::dimension_name;
+use super::help::{did_you_mean, dimensionless_help, mismatch_help};
 use super::scope::{noise_dimension, Resolved, Scope};
+use super::value::{checked_div, checked_mul, checked_pow, const_value};
 use crate::ast::{BinOp, Expr, ExprKind, UnOp, VarType};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::functions::{ArgRule, FunctionSpec, ReturnDim};
 use crate::span::Span;
-use rheobase_units::{Dimension, Quantity, Ratio};
+use rheobase_units::{Dimension, Ratio};
 
 /// The dimension and value type of a checked expression.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,124 +94,11 @@ fn describe_value(t: &Typed) -> String {
     }
 }
 
-pub(crate) fn checked_mul(a: &Dimension, b: &Dimension) -> Option<Dimension> {
-    let mut e = *a.exponents();
-    for (x, y) in e.iter_mut().zip(b.exponents()) {
-        *x = x.checked_add(*y)?;
-    }
-    Some(Dimension::from_exponents(e))
-}
-
-pub(crate) fn checked_div(a: &Dimension, b: &Dimension) -> Option<Dimension> {
-    checked_pow(b, Ratio::integer(-1)).and_then(|inv| checked_mul(a, &inv))
-}
-
-pub(crate) fn checked_pow(a: &Dimension, p: Ratio) -> Option<Dimension> {
-    let mut e = *a.exponents();
-    for x in e.iter_mut() {
-        *x = x.checked_mul(p)?;
-    }
-    Some(Dimension::from_exponents(e))
-}
-
 fn arith_type(a: VarType, b: VarType) -> VarType {
     if a == VarType::Float || b == VarType::Float {
         VarType::Float
     } else {
         VarType::Integer
-    }
-}
-
-/// A physical quantity's everyday name, for help lines.
-fn quantity_word(dim: &Dimension) -> Option<&'static str> {
-    Some(match dimension_name(dim).as_str() {
-        "volt" => "voltage",
-        "amp" => "current",
-        "second" => "time",
-        "farad" => "capacitance",
-        "siemens" => "conductance",
-        "ohm" => "resistance",
-        "hertz" => "rate",
-        "metre" => "length",
-        _ => return None,
-    })
-}
-
-/// The value of a literal number, possibly negated (`3`, `-2.5`).
-fn literal_number(e: &Expr) -> Option<f64> {
-    match &e.kind {
-        ExprKind::Float(x) => Some(*x),
-        ExprKind::Int(n) => Some(*n as f64),
-        ExprKind::Unary(UnOp::Neg, a) => literal_number(a).map(|x| -x),
-        ExprKind::Unary(UnOp::Pos, a) => literal_number(a),
-        _ => None,
-    }
-}
-
-fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
-/// The value of an expression made only of numbers, unit names and namespace constants
-/// (Brian2's `_get_value_from_expression`), used for the exponent of `**`.
-pub fn const_value(expr: &Expr, scope: &Scope) -> Option<Quantity> {
-    match &expr.kind {
-        ExprKind::Float(x) => Some(Quantity::dimensionless(*x)),
-        ExprKind::Int(n) => Some(Quantity::dimensionless(*n as f64)),
-        ExprKind::Bool(_) | ExprKind::Call { .. } => None,
-        ExprKind::Name(n) => match scope.resolve(n)? {
-            Resolved::Constant(c, _) => Some(c.value),
-            _ => None,
-        },
-        ExprKind::Unary(op, a) => {
-            let v = const_value(a, scope)?;
-            match op {
-                UnOp::Neg => Some(Quantity::new(-v.value, v.dim)),
-                UnOp::Pos => Some(v),
-                UnOp::Not => None,
-            }
-        }
-        ExprKind::Binary(op, a, b) => {
-            let (x, y) = (const_value(a, scope)?, const_value(b, scope)?);
-            match op {
-                BinOp::Add => x.try_add(&y).ok(),
-                BinOp::Sub => x.try_sub(&y).ok(),
-                BinOp::Mul => Some(Quantity::new(
-                    x.value * y.value,
-                    checked_mul(&x.dim, &y.dim)?,
-                )),
-                BinOp::Div => Some(Quantity::new(
-                    x.value / y.value,
-                    checked_div(&x.dim, &y.dim)?,
-                )),
-                BinOp::Pow if y.is_dimensionless() => {
-                    let dim = if x.is_dimensionless() {
-                        x.dim
-                    } else {
-                        checked_pow(&x.dim, Ratio::from_f64(y.value)?)?
-                    };
-                    Some(Quantity::new(x.value.powf(y.value), dim))
-                }
-                BinOp::FloorDiv if x.is_dimensionless() && y.is_dimensionless() => {
-                    Some(Quantity::dimensionless((x.value / y.value).floor()))
-                }
-                BinOp::Mod if x.dim == y.dim => {
-                    let r = x.value % y.value;
-                    // Python's modulo takes the sign of the divisor.
-                    let r = if r != 0.0 && (r < 0.0) != (y.value < 0.0) {
-                        r + y.value
-                    } else {
-                        r
-                    };
-                    Some(Quantity::new(r, x.dim))
-                }
-                _ => None,
-            }
-        }
     }
 }
 
@@ -466,73 +355,10 @@ impl ExprChecker<'_> {
         let mut d = Diagnostic::error("units::dimension_mismatch", msg)
             .with_secondary(a.span, la)
             .with_primary(b.span, lb);
-        if let Some(h) = self.mismatch_help(a, ta, b, tb) {
+        if let Some(h) = mismatch_help(self.scope, a, ta, b, tb) {
             d = d.with_help(h);
         }
         self.error(d)
-    }
-
-    fn mismatch_help(&self, a: &Expr, ta: &Typed, b: &Expr, tb: &Typed) -> Option<String> {
-        // A bare number next to a quantity: give it the quantity's unit.
-        for (num, other) in [(b, ta), (a, tb)] {
-            if let Some(x) = literal_number(num) {
-                if !other.dim.is_dimensionless() {
-                    let unit = dimension_name(&other.dim);
-                    return Some(if unit.chars().all(|c| c.is_ascii_alphabetic()) {
-                        format!(
-                            "numbers are dimensionless; write `{}*{unit}`",
-                            format_number(x)
-                        )
-                    } else {
-                        format!(
-                            "numbers are dimensionless; multiply the number by a unit in {unit}"
-                        )
-                    });
-                }
-            }
-        }
-        // The right operand is off by a factor that a named quantity in scope supplies.
-        let ExprKind::Name(name) = &b.kind else {
-            return None;
-        };
-        let extra = checked_div(&tb.dim, &ta.dim)?;
-        for (verb, factor, op) in [("divide", extra, "/"), ("multiply", extra.inv(), "*")] {
-            let word = quantity_word(&factor)
-                .map(|w| format!("a {w}"))
-                .unwrap_or_else(|| format!("a quantity in {}", dimension_name(&factor)));
-            if let Some(example) = self.scope.names_with_dimension(&factor).first() {
-                return Some(format!(
-                    "{verb} `{name}` by {word}, e.g. `{name}{op}{example}`"
-                ));
-            }
-            if verb == "divide" && quantity_word(&factor).is_some() {
-                return Some(format!(
-                    "{verb} `{name}` by {word} ({})",
-                    dimension_name(&factor)
-                ));
-            }
-        }
-        None
-    }
-
-    /// "divide the argument by a quantity in volt, e.g. `exp(v/v_T)`".
-    fn dimensionless_help(&self, func: &str, arg: &Expr, dim: &Dimension) -> Option<String> {
-        let unit = dimension_name(dim);
-        let own = match &arg.kind {
-            ExprKind::Name(n) => Some(n.as_str()),
-            _ => None,
-        };
-        let example = self
-            .scope
-            .names_with_dimension(dim)
-            .into_iter()
-            .find(|n| Some(n.as_str()) != own);
-        Some(match (own, example) {
-            (Some(n), Some(ex)) => {
-                format!("divide the argument by a quantity in {unit}, e.g. `{func}({n}/{ex})`")
-            }
-            _ => format!("divide the argument by a quantity in {unit} to make it dimensionless"),
-        })
     }
 
     fn check_call(
@@ -624,7 +450,7 @@ impl ExprChecker<'_> {
                 .with_primary(arg.span, got),
             };
             if expected.is_dimensionless() {
-                if let Some(h) = self.dimensionless_help(name, arg, &t.dim) {
+                if let Some(h) = dimensionless_help(self.scope, name, arg, &t.dim) {
                     d = d.with_help(h);
                 }
             }
@@ -655,20 +481,6 @@ fn exponent_overflow(span: Span) -> Diagnostic {
         "the units of this expression have exponents too large to represent",
     )
     .with_primary(span, "exponent out of range")
-}
-
-pub(crate) fn did_you_mean(names: &[String]) -> Option<String> {
-    match names {
-        [] => None,
-        [one] => Some(format!("did you mean `{one}`?")),
-        many => Some(format!(
-            "did you mean one of {}?",
-            many.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
 }
 
 #[cfg(test)]
@@ -911,17 +723,5 @@ mod tests {
         );
         let d = check_condition(&expr("v > I"), &s, "threshold condition").unwrap_err();
         assert_eq!(codes(&d), ["units::dimension_mismatch"]);
-    }
-
-    #[test]
-    fn constant_values() {
-        let s = neuron_scope();
-        let q = const_value(&expr("-(1 + 2)/4"), &s).unwrap();
-        assert_eq!(q.value, -0.75);
-        assert_eq!(const_value(&expr("3*mV"), &s).map(|q| q.dim), Some(VOLT));
-        assert_eq!(const_value(&expr("-7 % 3"), &s).unwrap().value, 2.0);
-        assert_eq!(const_value(&expr("tau_c/ms"), &s).unwrap().value, 5.0);
-        assert_eq!(const_value(&expr("v"), &s), None);
-        assert_eq!(const_value(&expr("exp(1)"), &s), None);
     }
 }

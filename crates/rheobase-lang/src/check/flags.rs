@@ -177,3 +177,65 @@ pub fn validate_flags(eq: &Equation, group: GroupKind) -> Result<VarFlags, Diagn
         Err(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{Flag, UnitSpec, VarType};
+    use crate::span::Span;
+    use rheobase_units::Dimension;
+
+    fn eq(kind: EquationKind, flags: &[&str]) -> Equation {
+        Equation {
+            kind,
+            name: "x".into(),
+            name_span: Span::default(),
+            expr: None,
+            unit: UnitSpec {
+                dim: Dimension::DIMENSIONLESS,
+                vtype: VarType::Float,
+                span: Span::default(),
+            },
+            flags: flags
+                .iter()
+                .map(|f| Flag {
+                    name: f.to_string(),
+                    span: Span::default(),
+                })
+                .collect(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn flags_are_read_with_normalised_whitespace() {
+        let e = eq(
+            EquationKind::Subexpression,
+            &["constant  over\tdt", "shared"],
+        );
+        let f = validate_flags(&e, GroupKind::NeuronGroup).unwrap();
+        assert!(f.constant_over_dt && f.shared && !f.summed);
+        assert_eq!(normalise_flag(" unless   refractory "), "unless refractory");
+    }
+
+    #[test]
+    fn allowed_sets_follow_brian2() {
+        use EquationKind::*;
+        assert_eq!(
+            allowed_flags(GroupKind::NeuronGroup, Differential),
+            &["unless refractory"]
+        );
+        assert!(allowed_flags(GroupKind::Synapses, Subexpression).contains(&"summed"));
+        assert!(!allowed_flags(GroupKind::NeuronGroup, Subexpression).contains(&"summed"));
+        let e = eq(Subexpression, &["summed"]);
+        let d = validate_flags(&e, GroupKind::NeuronGroup).unwrap_err();
+        assert_eq!(d.0[0].code, "model::invalid_flag");
+        assert_eq!(
+            d.0[0].message,
+            "subexpressions cannot have the flag `summed` (variable `x`)"
+        );
+        let e = eq(Subexpression, &["summed", "shared"]);
+        let d = validate_flags(&e, GroupKind::Synapses).unwrap_err();
+        assert_eq!(d.0[0].code, "model::incompatible_flags");
+    }
+}

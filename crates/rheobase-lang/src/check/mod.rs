@@ -10,15 +10,18 @@ mod dimname;
 mod equations;
 mod expr;
 mod flags;
+mod help;
 mod model;
 mod scope;
 mod statements;
+mod value;
+
 #[cfg(test)]
 mod testutil;
 
 pub use dimname::dimension_name;
 pub use equations::{check_equations, check_equations_for};
-pub use expr::{check_condition, check_differential_rhs, check_expression, const_value, Typed};
+pub use expr::{check_condition, check_differential_rhs, check_expression, Typed};
 pub use flags::{allowed_flags, normalise_flag, validate_flags, GroupKind, VarFlags};
 pub use model::{Model, ModelVariable};
 pub use scope::{
@@ -26,3 +29,4 @@ pub use scope::{
     VarKind,
 };
 pub use statements::{check_statements, check_statements_detailed, CheckedStatements, Temporary};
+pub use value::const_value;

@@ -8,7 +8,7 @@
 
 use crate::ast::VarType;
 use crate::functions::{lookup_function, FunctionSpec};
-use rheobase_units::{lookup_unit, Dimension, Quantity};
+use rheobase_units::{lookup_unit, Dimension, Quantity, Unit, UnitKind};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -115,6 +115,12 @@ fn default_constant(name: &str) -> Option<Constant> {
         value: Quantity::dimensionless(v),
         vtype: VarType::Float,
     })
+}
+
+/// A unit name Brian2 resolves by default (its `DEFAULT_UNITS`: every registered unit, not
+/// the physical constants, which come from the user's namespace).
+pub fn default_unit(name: &str) -> Option<Unit> {
+    lookup_unit(name).filter(|u| u.kind == UnitKind::Unit)
 }
 
 /// `xi` or `xi_<suffix>`, Brian2's white-noise symbols.
@@ -242,7 +248,7 @@ impl Scope {
         if let Some(c) = default_constant(name) {
             return Some(Resolved::Constant(c, ConstantOrigin::Default));
         }
-        if let Some(u) = lookup_unit(name) {
+        if let Some(u) = default_unit(name) {
             let c = Constant {
                 value: Quantity::new(u.scale, u.dim),
                 vtype: VarType::Float,
@@ -265,7 +271,7 @@ impl Scope {
             && (self.variables.contains_key(name)
                 || (self.noise && is_noise_name(name))
                 || default_constant(name).is_some()
-                || lookup_unit(name).is_some()
+                || default_unit(name).is_some()
                 || lookup_function(name).is_some())
     }
 
@@ -389,6 +395,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(s.resolve("faraday_constant"), None);
         match s.resolve("mV") {
             Some(Resolved::Constant(c, ConstantOrigin::Unit)) => assert_eq!(c.value.dim, VOLT),
             other => panic!("{other:?}"),

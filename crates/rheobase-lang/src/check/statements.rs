@@ -10,7 +10,8 @@
 //!   truncated, as in Brian2, with a warning.
 
 use super::dimname::dimension_name;
-use super::expr::{check_expression, did_you_mean, Typed};
+use super::expr::{check_expression, Typed};
+use super::help::did_you_mean;
 use super::scope::{is_noise_name, Resolved, Scope, ScopeVariable, VarKind};
 use crate::ast::{AssignOp, Expr, ExprKind, Statement, VarType};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
