@@ -69,7 +69,7 @@ pub fn check_equations_for(
             };
             errors.push(
                 Diagnostic::error(
-                    "model::non_float_differential",
+                    "model::invalid_type",
                     format!(
                         "differential equations can only define float variables, but `{}` is {t}",
                         eq.name
@@ -140,7 +140,7 @@ fn check_name(eq: &Equation, errors: &mut Diagnostics) {
     };
     errors.push(
         Diagnostic::error(
-            "model::reserved_name",
+            "model::invalid_name",
             format!("`{name}` cannot be used as a variable name: {why}"),
         )
         .with_primary(eq.name_span, "reserved name"),
@@ -236,7 +236,7 @@ fn check_noise_reuse(
         match users.get(n) {
             Some((other, other_span)) if *other != eq.name => errors.push(
                 Diagnostic::error(
-                    "model::noise_reused",
+                    "model::invalid_noise",
                     format!(
                         "the noise `{n}` is used in the equations of both `{other}` and `{}`",
                         eq.name
@@ -520,7 +520,7 @@ sigma : volt";
     fn the_same_noise_in_two_equations() {
         let text = "dv/dt = -v/tau + sg*xi/tau**0.5 : volt\ndw/dt = -w/tau + sg*xi/tau**0.5 : volt\nsg : volt\ntau : second";
         let d = err(text);
-        assert_eq!(codes(&d), ["model::noise_reused"]);
+        assert_eq!(codes(&d), ["model::invalid_noise"]);
         let ok = "dv/dt = -v/tau + sg*xi_1/tau**0.5 : volt\ndw/dt = -w/tau + sg*xi_2/tau**0.5 : volt\nsg : volt\ntau : second";
         assert!(check_equations(&equations(ok), &base()).is_ok());
     }
@@ -570,15 +570,15 @@ sigma : volt";
 
     #[test]
     fn names_and_types() {
-        assert_eq!(codes(&err("t : second")), ["model::reserved_name"]);
-        assert_eq!(codes(&err("exp : 1")), ["model::reserved_name"]);
-        assert_eq!(codes(&err("mV : volt")), ["model::reserved_name"]);
-        assert_eq!(codes(&err("pi : 1")), ["model::reserved_name"]);
-        assert_eq!(codes(&err("xi_3 : 1")), ["model::reserved_name"]);
+        assert_eq!(codes(&err("t : second")), ["model::invalid_name"]);
+        assert_eq!(codes(&err("exp : 1")), ["model::invalid_name"]);
+        assert_eq!(codes(&err("mV : volt")), ["model::invalid_name"]);
+        assert_eq!(codes(&err("pi : 1")), ["model::invalid_name"]);
+        assert_eq!(codes(&err("xi_3 : 1")), ["model::invalid_name"]);
         let d = err("x : volt\nx : amp");
         assert_eq!(codes(&d), ["model::duplicate_definition"]);
         let d = err("dn/dt = 1/second : integer");
-        assert_eq!(codes(&d), ["model::non_float_differential"]);
+        assert_eq!(codes(&d), ["model::invalid_type"]);
     }
 
     #[test]

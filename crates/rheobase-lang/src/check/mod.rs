@@ -25,8 +25,8 @@ pub use expr::{check_condition, check_differential_rhs, check_expression, Typed}
 pub use flags::{allowed_flags, normalise_flag, validate_flags, GroupKind, VarFlags};
 pub use model::{Model, ModelVariable};
 pub use scope::{
-    is_noise_name, noise_dimension, Constant, ConstantOrigin, Resolved, Scope, ScopeVariable,
-    VarKind,
+    default_unit, is_noise_name, noise_dimension, shadowing_warnings, Constant, ConstantOrigin,
+    Resolved, Scope, ScopeVariable, VarKind,
 };
 pub use statements::{check_statements, check_statements_detailed, CheckedStatements, Temporary};
 pub use value::const_value;

@@ -339,6 +339,47 @@ impl Scope {
     }
 }
 
+/// Brian2's warnings for names that the user's namespace defines but something earlier in
+/// the resolution order shadows (`e` in the namespace is still Euler's number; a namespace
+/// `N` does not replace the group's `N`). One warning per name, in order of first use.
+pub fn shadowing_warnings(
+    expr: &crate::ast::Expr,
+    scope: &Scope,
+) -> crate::diagnostic::Diagnostics {
+    use crate::diagnostic::{Diagnostic, Severity};
+    let mut out = crate::diagnostic::Diagnostics::new();
+    let mut seen: Vec<&str> = Vec::new();
+    expr.visit(&mut |e| {
+        let (name, span) = match &e.kind {
+            crate::ast::ExprKind::Name(n) => (n.as_str(), e.span),
+            crate::ast::ExprKind::Call {
+                name, name_span, ..
+            } => (name.as_str(), *name_span),
+            _ => return,
+        };
+        if seen.contains(&name) || !scope.shadowed_in_namespace(name) {
+            return;
+        }
+        seen.push(name);
+        let used = match scope.resolve(name) {
+            Some(Resolved::Variable(_)) => "the group's own variable",
+            Some(Resolved::Noise) => "white noise",
+            Some(Resolved::Constant(_, ConstantOrigin::Unit)) => "the unit",
+            Some(Resolved::Function(_)) => "the built-in function",
+            _ => "the built-in constant",
+        };
+        let mut d = Diagnostic::error(
+            "model::ambiguous_name",
+            format!("`{name}` is defined in the namespace, but here it refers to {used} `{name}`"),
+        )
+        .with_primary(span, used)
+        .with_help("rename the namespace entry if you meant it");
+        d.severity = Severity::Warning;
+        out.push(d);
+    });
+    out
+}
+
 /// Levenshtein distance between two names, counting a swap of neighbours as one edit.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -405,6 +446,41 @@ mod tests {
             Some(Resolved::Function(f)) if *f == FunctionSpec::Builtin(Builtin::Exp)
         ));
         assert_eq!(s.resolve("nothing"), None);
+    }
+
+    #[test]
+    fn shadowing_is_reported_as_a_warning() {
+        let mut s = Scope::neuron_group(false);
+        s.add_constant("e", Quantity::dimensionless(5.0));
+        s.add_typed_constant("N", Quantity::dimensionless(3.0), VarType::Integer);
+        s.add_constant("x", Quantity::dimensionless(1.0));
+        let span = crate::span::Span::default();
+        let e = crate::ast::Expr::binary(
+            crate::ast::BinOp::Add,
+            crate::ast::Expr::name("e", span),
+            crate::ast::Expr::binary(
+                crate::ast::BinOp::Mul,
+                crate::ast::Expr::name("N", span),
+                crate::ast::Expr::name("x", span),
+                span,
+            ),
+            span,
+        );
+        let w = shadowing_warnings(&e, &s);
+        let msgs: Vec<_> = w.iter().map(|d| (d.severity, d.message.as_str())).collect();
+        assert_eq!(
+            msgs,
+            [
+                (
+                    crate::diagnostic::Severity::Warning,
+                    "`e` is defined in the namespace, but here it refers to the built-in constant `e`"
+                ),
+                (
+                    crate::diagnostic::Severity::Warning,
+                    "`N` is defined in the namespace, but here it refers to the group's own variable `N`"
+                ),
+            ]
+        );
     }
 
     #[test]
