@@ -44,29 +44,6 @@ pub fn check_differential_rhs(expr: &Expr, scope: &Scope) -> Result<Typed, Diagn
     check_expression_in(expr, scope, true)
 }
 
-/// Checks a condition that must be boolean (a threshold, a refractory condition, a
-/// `connect` condition); `what` names it in the message (`"threshold condition"`).
-pub fn check_condition(expr: &Expr, scope: &Scope, what: &str) -> Result<Typed, Diagnostics> {
-    let typed = check_expression(expr, scope)?;
-    if typed.vtype == VarType::Boolean {
-        return Ok(typed);
-    }
-    let found = describe_value(&typed);
-    let mut d = Diagnostic::error(
-        "model::not_boolean",
-        format!("the {what} must be a boolean expression, but it is {found}"),
-    )
-    .with_primary(expr.span, found);
-    if !typed.dim.is_dimensionless() {
-        d = d.with_help(format!(
-            "compare it with a value in {}, e.g. `... > 10*{}`",
-            dimension_name(&typed.dim),
-            dimension_name(&typed.dim)
-        ));
-    }
-    Err(d.into())
-}
-
 pub(crate) fn check_expression_in(
     expr: &Expr,
     scope: &Scope,
@@ -85,7 +62,7 @@ pub(crate) fn check_expression_in(
 }
 
 /// "a value in volt", "an integer", "a dimensionless value".
-fn describe_value(t: &Typed) -> String {
+pub(super) fn describe_value(t: &Typed) -> String {
     match t.vtype {
         VarType::Boolean => "a boolean".to_string(),
         VarType::Integer => "an integer".to_string(),
@@ -704,24 +681,5 @@ mod tests {
             check_differential_rhs(&expr("-v/tau + vt*xi_1/tau**0.5"), &neuron_scope()).unwrap();
         assert_eq!(t.dim, VOLT.div(&SECOND));
         assert!(!t.shared);
-    }
-
-    #[test]
-    fn threshold_conditions() {
-        let s = neuron_scope();
-        assert!(check_condition(&expr("v > vt"), &s, "threshold condition").is_ok());
-        let text = "v - vt";
-        let d = check_condition(&expr(text), &s, "threshold condition").unwrap_err();
-        assert_eq!(codes(&d), ["model::not_boolean"]);
-        assert_eq!(
-            d.0[0].message,
-            "the threshold condition must be a boolean expression, but it is a value in volt"
-        );
-        assert_eq!(
-            d.0[0].help.as_deref(),
-            Some("compare it with a value in volt, e.g. `... > 10*volt`")
-        );
-        let d = check_condition(&expr("v > I"), &s, "threshold condition").unwrap_err();
-        assert_eq!(codes(&d), ["units::dimension_mismatch"]);
     }
 }

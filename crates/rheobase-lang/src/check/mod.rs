@@ -5,7 +5,40 @@
 //! - [`check_expression`], [`check_condition`]: the dimension and type of an expression.
 //! - [`check_statements`]: statements of reset and event code.
 //! - [`check_equations`]: a model's equations into a checked [`Model`].
+//!
+//! # Diagnostic codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `model::undefined_identifier` | a name found nowhere (help: close names) |
+//! | `model::unknown_function` | a call to a name that is not a function anywhere |
+//! | `model::not_a_function` | a variable or constant called like a function |
+//! | `model::function_as_variable` | a function used without a call |
+//! | `model::wrong_argument_count` | a call with the wrong number of arguments |
+//! | `model::not_boolean` | `and`/`or`/`not` on non-booleans; a non-boolean threshold; a non-boolean value for a boolean |
+//! | `model::type_mismatch` | `-`/`+` on a boolean; `+=` and friends on a boolean |
+//! | `model::noise_not_allowed` | `xi` outside a differential equation |
+//! | `model::invalid_noise` | the same `xi` name in two differential equations |
+//! | `model::read_only_assignment` | a statement writing a constant, unit, subexpression, `t`, ... |
+//! | `model::shared_non_shared` | a shared variable or subexpression given per-element values |
+//! | `model::shared_write_order` | a write to a shared variable after a per-element write |
+//! | `model::float_to_integer` | (warning) a float stored in an integer variable |
+//! | `model::ambiguous_name` | (warning) a namespace name shadowed by a variable, unit or default |
+//! | `model::circular_definition` | subexpressions defined in terms of each other |
+//! | `model::stateful_subexpression` | a subexpression calling `rand()` & co. without `(constant over dt)` |
+//! | `model::invalid_flag`, `model::incompatible_flags` | a flag not allowed here, or two that exclude each other |
+//! | `model::invalid_name` | a reserved, unit, constant or function name used as a variable |
+//! | `model::invalid_type` | a differential equation for a boolean or integer variable |
+//! | `model::duplicate_definition` | a variable defined twice |
+//! | `model::invalid_refractory` | a refractory period that is neither a time nor a condition |
+//! | `units::dimension_mismatch` | operands of `+ - %`, comparisons or `//` with incompatible units |
+//! | `units::dimensioned_exponent` | `x ** y` with `y` not dimensionless |
+//! | `units::invalid_exponent` | a quantity with units raised to a non-constant or irrational power |
+//! | `units::function_argument` | a function argument with the wrong units (`exp(v)`) |
+//! | `units::equation_dimension` | an equation's right side not in the unit it must have |
+//! | `units::assignment_dimension` | a statement's value not in the target's unit |
 
+mod conditions;
 mod dimname;
 mod equations;
 mod expr;
@@ -19,9 +52,10 @@ mod value;
 #[cfg(test)]
 mod testutil;
 
+pub use conditions::{check_condition, check_refractory, Refractory};
 pub use dimname::dimension_name;
 pub use equations::{check_equations, check_equations_for};
-pub use expr::{check_condition, check_differential_rhs, check_expression, Typed};
+pub use expr::{check_differential_rhs, check_expression, Typed};
 pub use flags::{allowed_flags, normalise_flag, validate_flags, GroupKind, VarFlags};
 pub use model::{Model, ModelVariable};
 pub use scope::{
