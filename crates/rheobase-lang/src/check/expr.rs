@@ -154,7 +154,8 @@ impl ExprChecker<'_> {
     fn check_unary(&mut self, op: UnOp, a: &Expr, span: Span) -> Option<Typed> {
         let t = self.check(a)?;
         match op {
-            UnOp::Not if t.vtype != VarType::Boolean => self.error(
+            // Brian2 also accepts `not` on integers (true when zero).
+            UnOp::Not if t.vtype == VarType::Float => self.error(
                 Diagnostic::error(
                     "model::not_boolean",
                     format!(
@@ -164,7 +165,7 @@ impl ExprChecker<'_> {
                 )
                 .with_primary(a.span, describe_value(&t)),
             ),
-            UnOp::Not => Some(t),
+            UnOp::Not => Some(Typed::new(t.dim, VarType::Boolean, t.shared)),
             UnOp::Neg | UnOp::Pos if t.vtype == VarType::Boolean => self.error(
                 Diagnostic::error(
                     "model::type_mismatch",
@@ -668,6 +669,7 @@ mod tests {
             "`and` needs boolean operands, but this one is an integer"
         );
         assert_eq!(codes(&err("not v")), ["model::not_boolean"]);
+        assert_eq!(ok("not count").vtype, VarType::Boolean);
         assert_eq!(codes(&err("-flag")), ["model::type_mismatch"]);
     }
 

@@ -15,12 +15,13 @@
 //! | `model::not_a_function` | a variable or constant called like a function |
 //! | `model::function_as_variable` | a function used without a call |
 //! | `model::wrong_argument_count` | a call with the wrong number of arguments |
-//! | `model::not_boolean` | `and`/`or`/`not` on non-booleans; a non-boolean threshold; a non-boolean value for a boolean |
+//! | `model::not_boolean` | `and`/`or` on non-booleans, `not` on floats; a non-boolean threshold; (warning) a number stored in a boolean |
 //! | `model::type_mismatch` | `-`/`+` on a boolean; `+=` and friends on a boolean |
 //! | `model::noise_not_allowed` | `xi` outside a differential equation |
 //! | `model::invalid_noise` | the same `xi` name in two differential equations |
 //! | `model::read_only_assignment` | a statement writing a constant, unit, subexpression, `t`, ... |
 //! | `model::shared_non_shared` | a shared variable or subexpression given per-element values |
+//! | `model::shared_write_not_allowed` | a shared variable written in a reset or synaptic event |
 //! | `model::shared_write_order` | a write to a shared variable after a per-element write |
 //! | `model::float_to_integer` | (warning) a float stored in an integer variable |
 //! | `model::ambiguous_name` | (warning) a namespace name shadowed by a variable, unit or default |
@@ -62,5 +63,7 @@ pub use scope::{
     default_unit, is_noise_name, noise_dimension, shadowing_warnings, Constant, ConstantOrigin,
     Resolved, Scope, ScopeVariable, VarKind,
 };
-pub use statements::{check_statements, check_statements_detailed, CheckedStatements, Temporary};
+pub use statements::{
+    check_statements, check_statements_detailed, CheckedStatements, StatementOptions, Temporary,
+};
 pub use value::const_value;

@@ -37,15 +37,42 @@ pub struct CheckedStatements {
     pub warnings: Diagnostics,
 }
 
-/// Checks statements; all errors of all lines are reported together.
-pub fn check_statements(stmts: &[Statement], scope: &Scope) -> Result<(), Diagnostics> {
-    check_statements_detailed(stmts, scope).map(|_| ())
+/// Where statements run, which decides whether they may write shared variables: Brian2
+/// allows that only in state-update code (`run_regularly`), not in resets or synaptic events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatementOptions {
+    pub allow_shared_writes: bool,
+    /// Names the code in messages (`"reset code"`).
+    pub context: &'static str,
 }
 
-/// As [`check_statements`], also returning the temporaries the code defines and warnings.
+impl StatementOptions {
+    pub const RUN_REGULARLY: StatementOptions = StatementOptions {
+        allow_shared_writes: true,
+        context: "run_regularly code",
+    };
+    pub const RESET: StatementOptions = StatementOptions {
+        allow_shared_writes: false,
+        context: "reset code",
+    };
+    pub const SYNAPTIC_EVENT: StatementOptions = StatementOptions {
+        allow_shared_writes: false,
+        context: "synaptic event code",
+    };
+}
+
+/// Checks statements that may write shared variables (as `run_regularly` code); all errors
+/// of all lines are reported together. Resets and synaptic events: use
+/// [`check_statements_detailed`] with [`StatementOptions::RESET`] or `SYNAPTIC_EVENT`.
+pub fn check_statements(stmts: &[Statement], scope: &Scope) -> Result<(), Diagnostics> {
+    check_statements_detailed(stmts, scope, &StatementOptions::RUN_REGULARLY).map(|_| ())
+}
+
+/// Checks statements, returning the temporaries the code defines and warnings.
 pub fn check_statements_detailed(
     stmts: &[Statement],
     scope: &Scope,
+    options: &StatementOptions,
 ) -> Result<CheckedStatements, Diagnostics> {
     let mut errors = Diagnostics::new();
     let mut out = CheckedStatements::default();
@@ -91,6 +118,22 @@ pub fn check_statements_detailed(
             }
             continue;
         };
+        if target.shared && !options.allow_shared_writes {
+            errors.push(
+                Diagnostic::error(
+                    "model::shared_write_not_allowed",
+                    format!(
+                        "the shared variable `{}` cannot be written in {}",
+                        stmt.target, options.context
+                    ),
+                )
+                .with_primary(stmt.target_span, "shared variable")
+                .with_help(
+                    "shared variables can be set from `run_regularly` code or from outside a run",
+                ),
+            );
+            continue;
+        }
         check_assignment_dims(stmt, &target, &value, &mut errors);
         check_assignment_types(stmt, &target, &value, &mut errors, &mut out.warnings);
         if target.shared && !value.shared {
@@ -288,14 +331,17 @@ fn check_assignment_types(
             )
             .with_primary(stmt.span, "arithmetic on a boolean"),
         ),
-        VarType::Boolean if value.vtype != VarType::Boolean => errors.push(
-            Diagnostic::error(
+        VarType::Boolean if value.vtype != VarType::Boolean => {
+            // Brian2 accepts this (any non-zero value is true); say so.
+            let mut d = Diagnostic::error(
                 "model::not_boolean",
-                format!("`{name}` is boolean, but the assigned value is not"),
+                format!("`{name}` is boolean, but the assigned value is not; non-zero values are stored as true"),
             )
             .with_primary(stmt.value.span, "not a boolean")
-            .with_help("assign a comparison or `True`/`False`"),
-        ),
+            .with_help("assign a comparison or `True`/`False`");
+            d.severity = Severity::Warning;
+            warnings.push(d);
+        }
         VarType::Integer if value.vtype == VarType::Float || matches!(stmt.op, AssignOp::Div) => {
             let mut d = Diagnostic::error(
                 "model::float_to_integer",
@@ -405,7 +451,8 @@ mod tests {
     fn temporaries() {
         let s = neuron_scope();
         let text = "dv = El - v; v += dv; n_t = count*2";
-        let out = check_statements_detailed(&statements(text), &s).unwrap();
+        let out =
+            check_statements_detailed(&statements(text), &s, &StatementOptions::RESET).unwrap();
         let names: Vec<_> = out
             .temporaries
             .iter()
@@ -444,15 +491,43 @@ mod tests {
     }
 
     #[test]
+    fn shared_writes_only_where_brian2_allows_them() {
+        let text = "vt = 2*mV";
+        let st = statements(text);
+        assert_eq!(check_statements(&st, &neuron_scope()), Ok(()));
+        let d =
+            check_statements_detailed(&st, &neuron_scope(), &StatementOptions::RESET).unwrap_err();
+        assert_eq!(codes(&d), ["model::shared_write_not_allowed"]);
+        assert_eq!(
+            d.0[0].message,
+            "the shared variable `vt` cannot be written in reset code"
+        );
+    }
+
+    #[test]
     fn types() {
-        let d = err("flag = 1");
-        assert_eq!(codes(&d), ["model::not_boolean"]);
+        let out = check_statements_detailed(
+            &statements("flag = 1"),
+            &neuron_scope(),
+            &StatementOptions::RESET,
+        )
+        .unwrap();
+        assert_eq!(codes(&out.warnings), ["model::not_boolean"]);
         assert_eq!(codes(&err("flag += True")), ["model::type_mismatch"]);
-        let out = check_statements_detailed(&statements("count = v/mV"), &neuron_scope()).unwrap();
+        let out = check_statements_detailed(
+            &statements("count = v/mV"),
+            &neuron_scope(),
+            &StatementOptions::RESET,
+        )
+        .unwrap();
         assert_eq!(codes(&out.warnings), ["model::float_to_integer"]);
         assert_eq!(out.warnings.0[0].severity, Severity::Warning);
-        let out =
-            check_statements_detailed(&statements("count = int(v/mV)"), &neuron_scope()).unwrap();
+        let out = check_statements_detailed(
+            &statements("count = int(v/mV)"),
+            &neuron_scope(),
+            &StatementOptions::RESET,
+        )
+        .unwrap();
         assert!(out.warnings.is_empty());
     }
 
