@@ -7,8 +7,16 @@
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
+pub mod equations;
 pub mod functions;
+pub mod lexer;
+pub mod parser;
+pub mod print;
+pub mod render;
+#[cfg(test)]
+mod snapshot_tests;
 pub mod span;
+pub mod unit_expr;
 
 pub use ast::*;
 pub use check::{
@@ -16,5 +24,11 @@ pub use check::{
     Scope, ScopeVariable, Typed, VarFlags, VarKind,
 };
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use equations::{Equations, Substitution};
 pub use functions::{Builtin, FunctionSpec, UserFunction};
+pub use parser::{
+    parse_equations, parse_expression, parse_statements, validate_flags, FlagRules,
+    NEURON_GROUP_FLAGS, SYNAPSES_FLAGS,
+};
 pub use span::{Source, SourceId, SourceMap, Span};
+pub use unit_expr::parse_unit;
