@@ -4,7 +4,7 @@
 use super::dimname::dimension_name;
 use super::expr::{check_expression, describe_value, Typed};
 use super::scope::Scope;
-use crate::ast::{Expr, VarType};
+use crate::ast::{BinOp, Expr, ExprKind, VarType};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use rheobase_units::Dimension;
 
@@ -23,10 +23,11 @@ pub fn check_condition(expr: &Expr, scope: &Scope, what: &str) -> Result<Typed, 
         format!("the {what} must be a boolean expression, but it is {found}"),
     )
     .with_primary(expr.span, found);
-    if !typed.dim.is_dimensionless() {
+    if let ExprKind::Binary(BinOp::Sub, a, b) = &expr.kind {
+        d = d.with_help(format!("did you mean `{a} > {b}`?"));
+    } else if !typed.dim.is_dimensionless() {
         d = d.with_help(format!(
-            "compare it with a value in {}, e.g. `... > 10*{}`",
-            dimension_name(&typed.dim),
+            "compare it with a value in {}, e.g. `{expr} > ...`",
             dimension_name(&typed.dim)
         ));
     }
@@ -78,9 +79,11 @@ mod tests {
             d.0[0].message,
             "the threshold condition must be a boolean expression, but it is a value in volt"
         );
+        assert_eq!(d.0[0].help.as_deref(), Some("did you mean `v > vt`?"));
+        let d = check_condition(&expr("v*2"), &s, "threshold condition").unwrap_err();
         assert_eq!(
             d.0[0].help.as_deref(),
-            Some("compare it with a value in volt, e.g. `... > 10*volt`")
+            Some("compare it with a value in volt, e.g. `v*2 > ...`")
         );
         let d = check_condition(&expr("v > I"), &s, "threshold condition").unwrap_err();
         assert_eq!(codes(&d), ["units::dimension_mismatch"]);

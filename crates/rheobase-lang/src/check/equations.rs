@@ -12,7 +12,8 @@
 
 use super::dimname::dimension_name;
 use super::expr::check_expression_in;
-use super::flags::{validate_flags, GroupKind, VarFlags};
+use super::flags::{var_flags, GroupKind, VarFlags};
+use super::help::operand_text;
 use super::model::{Model, ModelVariable};
 use super::scope::{default_unit, is_noise_name, Resolved, Scope};
 use super::value::checked_div;
@@ -54,7 +55,7 @@ pub fn check_equations_for(
             continue;
         }
         seen.insert(&eq.name, eq.name_span);
-        let flags = match validate_flags(eq, group) {
+        let flags = match var_flags(eq, group) {
             Ok(f) => f,
             Err(d) => {
                 errors.extend(d);
@@ -99,7 +100,7 @@ pub fn check_equations_for(
         }
         let differential = eq.kind == EquationKind::Differential;
         match check_expression_in(expr, &full, differential) {
-            Ok(t) => check_rhs_dimension(eq, expr, t.dim, t.vtype, &mut errors),
+            Ok(t) => check_rhs_dimension(eq, expr, t.dim, t.vtype, &full, &mut errors),
             Err(d) => errors.extend(d),
         }
         if differential {
@@ -152,6 +153,7 @@ fn check_rhs_dimension(
     expr: &Expr,
     got: Dimension,
     vtype: VarType,
+    scope: &Scope,
     errors: &mut Diagnostics,
 ) {
     let name = &eq.name;
@@ -172,9 +174,15 @@ fn check_rhs_dimension(
                 )
                 .with_primary(expr.span, dimension_name(&got))
                 .with_secondary(eq.unit.span, format!("`{name}` is in {declared}"));
+                let time_constant = scope
+                    .names_with_dimension(&SECOND)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| "tau".to_string());
                 if got == eq.unit.dim {
+                    let rhs = operand_text(expr).map_or("...".to_string(), |(_, w)| w);
                     d = d.with_help(format!(
-                        "divide by a time constant, e.g. `d{name}/dt = (... - {name})/tau`"
+                        "divide by a time constant, e.g. `d{name}/dt = {rhs}/{time_constant}`"
                     ));
                 } else {
                     d = d.with_help(format!(
@@ -213,8 +221,8 @@ fn check_rhs_dimension(
     }
 }
 
-/// Brian2 forbids the same noise name in two equations: use `xi_1`, `xi_2` to say whether
-/// the noise is shared or independent.
+/// Brian2 forbids plain `xi` in two equations: `xi_1`, `xi_2` say that the noise is
+/// independent, the same `xi_name` in both that it is shared.
 fn check_noise_reuse(
     eq: &Equation,
     expr: &Expr,
@@ -473,7 +481,7 @@ sigma : volt";
         );
         assert_eq!(
             d.0[0].help.as_deref(),
-            Some("divide by a time constant, e.g. `dv/dt = (... - v)/tau`")
+            Some("divide by a time constant, e.g. `dv/dt = (El - v)/tau_c`")
         );
     }
 
@@ -557,7 +565,7 @@ sigma : volt";
         assert_eq!(codes(&d), ["model::invalid_flag"]);
         assert_eq!(
             d.0[0].message,
-            "parameters cannot have the flag `unless refractory` (variable `tau`)"
+            "flag `unless refractory` is not allowed for parameters such as `tau`"
         );
         assert_eq!(labels(text, &d.0[0])[0].1, "unless refractory");
         assert_eq!(
@@ -565,7 +573,10 @@ sigma : volt";
             Some("flags allowed for parameters: `constant`, `shared`, `linked`")
         );
         let d = err("tau : second (consant)");
-        assert_eq!(d.0[0].message, "unknown flag `consant` for variable `tau`");
+        assert_eq!(
+            d.0[0].message,
+            "flag `consant` is not allowed for parameters such as `tau`"
+        );
     }
 
     #[test]
@@ -575,9 +586,14 @@ sigma : volt";
         assert_eq!(codes(&err("mV : volt")), ["model::invalid_name"]);
         assert_eq!(codes(&err("pi : 1")), ["model::invalid_name"]);
         assert_eq!(codes(&err("xi_3 : 1")), ["model::invalid_name"]);
-        let d = err("x : volt\nx : amp");
+        // The parser rejects these too; equations built in code must still be caught.
+        let mut eqs = equations("x : volt\ny : amp");
+        eqs[1].name = "x".into();
+        let d = check_equations(&eqs, &base()).unwrap_err();
         assert_eq!(codes(&d), ["model::duplicate_definition"]);
-        let d = err("dn/dt = 1/second : integer");
+        let mut eqs = equations("dn/dt = 1/second : 1");
+        eqs[0].unit.vtype = VarType::Integer;
+        let d = check_equations(&eqs, &base()).unwrap_err();
         assert_eq!(codes(&d), ["model::invalid_type"]);
     }
 
@@ -631,7 +647,7 @@ sigma : volt";
         assert!(m.get("I_post").unwrap().flags.summed);
         let eqs = equations("dw/dt = -w/tau : 1 (event-driven, clock-driven)\ntau : second");
         let d = check_equations_for(&eqs, &base(), GroupKind::Synapses).unwrap_err();
-        assert_eq!(codes(&d), ["model::incompatible_flags"]);
+        assert_eq!(codes(&d), ["model::invalid_flag"]);
         assert!(check_equations(&eqs, &base()).is_err());
     }
 }

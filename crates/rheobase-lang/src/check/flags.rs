@@ -3,7 +3,8 @@
 //! `NeuronGroup`, `Synapses` and `SpatialNeuron`.
 
 use crate::ast::{Equation, EquationKind};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
+use crate::parser::{validate_flags, FlagRules, NEURON_GROUP_FLAGS, SYNAPSES_FLAGS};
 
 /// The flags of one model variable.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -37,46 +38,28 @@ pub enum GroupKind {
     SpatialNeuron,
 }
 
-const ALL_FLAGS: &[&str] = &[
-    "unless refractory",
-    "constant",
-    "shared",
-    "linked",
-    "constant over dt",
-    "clock-driven",
-    "event-driven",
-    "summed",
-    "point current",
-];
+/// `SpatialNeuron` (Brian2 2.9 `spatialneuron.py`).
+pub const SPATIAL_NEURON_FLAGS: FlagRules = FlagRules {
+    differential: &["point current"],
+    subexpression: &["shared", "point current", "constant over dt"],
+    parameter: &["constant", "shared", "linked", "point current"],
+    incompatible: &[],
+};
 
-/// The flags Brian2 allows for this kind of equation in this kind of group.
-pub fn allowed_flags(group: GroupKind, kind: EquationKind) -> &'static [&'static str] {
-    use EquationKind::*;
-    match (group, kind) {
-        (GroupKind::NeuronGroup, Differential) => &["unless refractory"],
-        (GroupKind::NeuronGroup, Parameter) => &["constant", "shared", "linked"],
-        (GroupKind::NeuronGroup, Subexpression) => &["shared", "constant over dt"],
-        (GroupKind::Synapses, Differential) => &["event-driven", "clock-driven"],
-        (GroupKind::Synapses, Parameter) => &["constant", "shared", "linked"],
-        (GroupKind::Synapses, Subexpression) => &["summed", "shared", "constant over dt"],
-        (GroupKind::SpatialNeuron, Differential) => &["point current"],
-        (GroupKind::SpatialNeuron, Parameter) => &["constant", "shared", "linked", "point current"],
-        (GroupKind::SpatialNeuron, Subexpression) => {
-            &["shared", "point current", "constant over dt"]
+impl GroupKind {
+    /// The parser's flag rules for this group.
+    pub fn flag_rules(self) -> FlagRules {
+        match self {
+            GroupKind::NeuronGroup => NEURON_GROUP_FLAGS,
+            GroupKind::Synapses => SYNAPSES_FLAGS,
+            GroupKind::SpatialNeuron => SPATIAL_NEURON_FLAGS,
         }
     }
 }
 
-/// Flag pairs that cannot be combined (Brian2's `incompatible_flags` for `Synapses`).
-fn incompatible(group: GroupKind) -> &'static [(&'static str, &'static str)] {
-    match group {
-        GroupKind::Synapses => &[
-            ("event-driven", "clock-driven"),
-            ("summed", "shared"),
-            ("summed", "constant over dt"),
-        ],
-        _ => &[],
-    }
+/// The flags Brian2 allows for this kind of equation in this kind of group.
+pub fn allowed_flags(group: GroupKind, kind: EquationKind) -> &'static [&'static str] {
+    group.flag_rules().allowed(kind)
 }
 
 /// A flag as written, with whitespace normalised (`constant  over dt` → `constant over dt`).
@@ -84,81 +67,17 @@ pub fn normalise_flag(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn kind_noun(kind: EquationKind) -> &'static str {
-    match kind {
-        EquationKind::Differential => "differential equations",
-        EquationKind::Subexpression => "subexpressions",
-        EquationKind::Parameter => "parameters",
+/// Validates one equation's flags for `group` (with the parser's [`validate_flags`]) and
+/// returns them as [`VarFlags`].
+pub fn var_flags(eq: &Equation, group: GroupKind) -> Result<VarFlags, Diagnostics> {
+    let mut normalised = eq.clone();
+    for f in &mut normalised.flags {
+        f.name = normalise_flag(&f.name);
     }
-}
-
-/// Validates the flags of one equation and returns them as [`VarFlags`].
-pub fn validate_flags(eq: &Equation, group: GroupKind) -> Result<VarFlags, Diagnostics> {
-    let allowed = allowed_flags(group, eq.kind);
-    let mut errors = Diagnostics::new();
+    validate_flags(&normalised, &group.flag_rules())?;
     let mut flags = VarFlags::default();
-    let mut seen: Vec<(String, crate::span::Span)> = Vec::new();
-    for flag in &eq.flags {
-        let name = normalise_flag(&flag.name);
-        if !allowed.contains(&name.as_str()) {
-            let known = ALL_FLAGS.contains(&name.as_str());
-            let msg = if known {
-                format!(
-                    "{} cannot have the flag `{name}` (variable `{}`)",
-                    kind_noun(eq.kind),
-                    eq.name
-                )
-            } else {
-                format!("unknown flag `{name}` for variable `{}`", eq.name)
-            };
-            let help = if allowed.is_empty() {
-                format!("{} cannot have any flags", kind_noun(eq.kind))
-            } else {
-                format!(
-                    "flags allowed for {}: {}",
-                    kind_noun(eq.kind),
-                    allowed
-                        .iter()
-                        .map(|f| format!("`{f}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            errors.push(
-                Diagnostic::error("model::invalid_flag", msg)
-                    .with_primary(
-                        flag.span,
-                        if known {
-                            "not allowed here"
-                        } else {
-                            "unknown flag"
-                        },
-                    )
-                    .with_help(help),
-            );
-            continue;
-        }
-        for (a, b) in incompatible(group) {
-            let other = if name == *a {
-                b
-            } else if name == *b {
-                a
-            } else {
-                continue;
-            };
-            if let Some((_, other_span)) = seen.iter().find(|(n, _)| n == other) {
-                errors.push(
-                    Diagnostic::error(
-                        "model::incompatible_flags",
-                        format!("the flag `{name}` cannot be combined with `{other}`"),
-                    )
-                    .with_primary(flag.span, name.clone())
-                    .with_secondary(*other_span, other.to_string()),
-                );
-            }
-        }
-        seen.push((name.clone(), flag.span));
-        match name.as_str() {
+    for f in &normalised.flags {
+        match f.name.as_str() {
             "unless refractory" => flags.unless_refractory = true,
             "constant" => flags.constant = true,
             "shared" => flags.shared = true,
@@ -171,11 +90,7 @@ pub fn validate_flags(eq: &Equation, group: GroupKind) -> Result<VarFlags, Diagn
             _ => {}
         }
     }
-    if errors.is_empty() {
-        Ok(flags)
-    } else {
-        Err(errors)
-    }
+    Ok(flags)
 }
 
 #[cfg(test)]
@@ -213,7 +128,7 @@ mod tests {
             EquationKind::Subexpression,
             &["constant  over\tdt", "shared"],
         );
-        let f = validate_flags(&e, GroupKind::NeuronGroup).unwrap();
+        let f = var_flags(&e, GroupKind::NeuronGroup).unwrap();
         assert!(f.constant_over_dt && f.shared && !f.summed);
         assert_eq!(normalise_flag(" unless   refractory "), "unless refractory");
     }
@@ -228,14 +143,17 @@ mod tests {
         assert!(allowed_flags(GroupKind::Synapses, Subexpression).contains(&"summed"));
         assert!(!allowed_flags(GroupKind::NeuronGroup, Subexpression).contains(&"summed"));
         let e = eq(Subexpression, &["summed"]);
-        let d = validate_flags(&e, GroupKind::NeuronGroup).unwrap_err();
+        let d = var_flags(&e, GroupKind::NeuronGroup).unwrap_err();
         assert_eq!(d.0[0].code, "model::invalid_flag");
-        assert_eq!(
-            d.0[0].message,
-            "subexpressions cannot have the flag `summed` (variable `x`)"
-        );
+        assert!(d.0[0].message.contains("`summed`"));
         let e = eq(Subexpression, &["summed", "shared"]);
-        let d = validate_flags(&e, GroupKind::Synapses).unwrap_err();
-        assert_eq!(d.0[0].code, "model::incompatible_flags");
+        let d = var_flags(&e, GroupKind::Synapses).unwrap_err();
+        assert_eq!(d.0[0].code, "model::invalid_flag");
+        let e = eq(Parameter, &["point current"]);
+        assert!(
+            var_flags(&e, GroupKind::SpatialNeuron)
+                .unwrap()
+                .point_current
+        );
     }
 }

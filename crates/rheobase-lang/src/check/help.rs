@@ -66,28 +66,57 @@ pub(super) fn mismatch_help(
             }
         }
     }
-    // The right operand is off by a factor that a named quantity in scope supplies.
-    let ExprKind::Name(name) = &b.kind else {
-        return None;
-    };
-    let extra = checked_div(&tb.dim, &ta.dim)?;
+    factor_help(scope, b, &tb.dim, &ta.dim)
+}
+
+/// When `operand` (in `have`) would be right after dividing or multiplying by a quantity that
+/// a name in scope has: "divide `I` by a capacitance, e.g. `I/C`".
+pub(super) fn factor_help(
+    scope: &Scope,
+    operand: &Expr,
+    have: &Dimension,
+    want: &Dimension,
+) -> Option<String> {
+    let (text, wrapped) = operand_text(operand)?;
+    let extra = checked_div(have, want)?;
     for (verb, factor, op) in [("divide", extra, "/"), ("multiply", extra.inv(), "*")] {
         let word = quantity_word(&factor)
             .map(|w| format!("a {w}"))
             .unwrap_or_else(|| format!("a quantity in {}", dimension_name(&factor)));
-        if let Some(example) = scope.names_with_dimension(&factor).first() {
+        let used = operand.names();
+        let candidates = scope.names_with_dimension(&factor);
+        if let Some(example) = candidates.iter().find(|n| !used.contains(&n.as_str())) {
             return Some(format!(
-                "{verb} `{name}` by {word}, e.g. `{name}{op}{example}`"
+                "{verb} `{text}` by {word}, e.g. `{wrapped}{op}{example}`"
             ));
         }
-        if verb == "divide" && quantity_word(&factor).is_some() {
+        if verb == "divide" && (quantity_word(&factor).is_some() || !candidates.is_empty()) {
             return Some(format!(
-                "{verb} `{name}` by {word} ({})",
+                "{verb} `{text}` by {word} ({})",
                 dimension_name(&factor)
             ));
         }
     }
     None
+}
+
+/// An operand as the user would write it, and the same wrapped in parentheses where an
+/// operator after it would bind wrongly; `None` when too long to quote in a help line.
+pub(super) fn operand_text(e: &Expr) -> Option<(String, String)> {
+    let text = e.to_string();
+    if text.len() > 40 {
+        return None;
+    }
+    let simple = matches!(
+        e.kind,
+        ExprKind::Name(_) | ExprKind::Call { .. } | ExprKind::Float(_) | ExprKind::Int(_)
+    );
+    let wrapped = if simple {
+        text.clone()
+    } else {
+        format!("({text})")
+    };
+    Some((text, wrapped))
 }
 
 /// "divide the argument by a quantity in volt, e.g. `exp(v/v_T)`".
@@ -98,17 +127,14 @@ pub(super) fn dimensionless_help(
     dim: &Dimension,
 ) -> Option<String> {
     let unit = dimension_name(dim);
-    let own = match &arg.kind {
-        ExprKind::Name(n) => Some(n.as_str()),
-        _ => None,
-    };
+    let names = arg.names();
     let example = scope
         .names_with_dimension(dim)
         .into_iter()
-        .find(|n| Some(n.as_str()) != own);
-    Some(match (own, example) {
-        (Some(n), Some(ex)) => {
-            format!("divide the argument by a quantity in {unit}, e.g. `{func}({n}/{ex})`")
+        .find(|n| !names.contains(&n.as_str()));
+    Some(match (operand_text(arg), example) {
+        (Some((_, wrapped)), Some(ex)) => {
+            format!("divide the argument by a quantity in {unit}, e.g. `{func}({wrapped}/{ex})`")
         }
         _ => format!("divide the argument by a quantity in {unit} to make it dimensionless"),
     })

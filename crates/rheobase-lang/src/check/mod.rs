@@ -27,7 +27,7 @@
 //! | `model::ambiguous_name` | (warning) a namespace name shadowed by a variable, unit or default |
 //! | `model::circular_definition` | subexpressions defined in terms of each other |
 //! | `model::stateful_subexpression` | a subexpression calling `rand()` & co. without `(constant over dt)` |
-//! | `model::invalid_flag`, `model::incompatible_flags` | a flag not allowed here, or two that exclude each other |
+//! | `model::invalid_flag` | a flag not allowed here, repeated, or excluded by another (the parser's `validate_flags`) |
 //! | `model::invalid_name` | a reserved, unit, constant or function name used as a variable |
 //! | `model::invalid_type` | a differential equation for a boolean or integer variable |
 //! | `model::duplicate_definition` | a variable defined twice |
@@ -51,13 +51,17 @@ mod statements;
 mod value;
 
 #[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
 mod testutil;
 
 pub use conditions::{check_condition, check_refractory, Refractory};
 pub use dimname::dimension_name;
 pub use equations::{check_equations, check_equations_for};
 pub use expr::{check_differential_rhs, check_expression, Typed};
-pub use flags::{allowed_flags, normalise_flag, validate_flags, GroupKind, VarFlags};
+pub use flags::{
+    allowed_flags, normalise_flag, var_flags, GroupKind, VarFlags, SPATIAL_NEURON_FLAGS,
+};
 pub use model::{Model, ModelVariable};
 pub use scope::{
     default_unit, is_noise_name, noise_dimension, shadowing_warnings, Constant, ConstantOrigin,

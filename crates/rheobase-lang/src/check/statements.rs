@@ -11,7 +11,7 @@
 
 use super::dimname::dimension_name;
 use super::expr::{check_expression, Typed};
-use super::help::did_you_mean;
+use super::help::{did_you_mean, factor_help};
 use super::scope::{is_noise_name, Resolved, Scope, ScopeVariable, VarKind};
 use crate::ast::{AssignOp, Expr, ExprKind, Statement, VarType};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
@@ -134,7 +134,7 @@ pub fn check_statements_detailed(
             );
             continue;
         }
-        check_assignment_dims(stmt, &target, &value, &mut errors);
+        check_assignment_dims(stmt, &target, &value, &local, &mut errors);
         check_assignment_types(stmt, &target, &value, &mut errors, &mut out.warnings);
         if target.shared && !value.shared {
             let mut d = Diagnostic::error(
@@ -261,6 +261,7 @@ fn check_assignment_dims(
     stmt: &Statement,
     target: &ScopeVariable,
     value: &Typed,
+    scope: &Scope,
     errors: &mut Diagnostics,
 ) {
     let (want, got) = (dimension_name(&target.dim), dimension_name(&value.dim));
@@ -298,6 +299,12 @@ fn check_assignment_dims(
                 && stmt.op != AssignOp::Div =>
         {
             d.with_help(format!("numbers are dimensionless; write `{text}*{want}`"))
+        }
+        _ if matches!(stmt.op, AssignOp::Set | AssignOp::Add | AssignOp::Sub) => {
+            match factor_help(scope, &stmt.value, &value.dim, &target.dim) {
+                Some(h) => d.with_help(h),
+                None => d,
+            }
         }
         _ => d,
     };
