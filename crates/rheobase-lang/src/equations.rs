@@ -7,7 +7,7 @@ use crate::ast::{BinOp, Equation, EquationKind, Expr, ExprKind};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::parser::{parse_equations, validate_flags, FlagRules};
 use crate::span::{SourceId, Span};
-use rheobase_units::{lookup_unit, Quantity, Ratio, UnitKind};
+use rheobase_units::{unit_entry, Quantity, Ratio};
 use std::ops::Add;
 
 /// What replaces a name in [`Equations::with_substitutions`] (Brian2's keyword arguments).
@@ -43,10 +43,6 @@ const SI_BASE_NAMES: [&str; 7] = [
     "metre", "kilogram", "second", "amp", "kelvin", "mole", "candle",
 ];
 
-fn is_noise(name: &str) -> bool {
-    name == "xi" || name.starts_with("xi_")
-}
-
 impl Equations {
     /// Parse a model string and check its variable names, as `Equations(text)` does in Brian2.
     pub fn parse(text: &str, src: SourceId) -> Result<Equations, Diagnostics> {
@@ -78,6 +74,9 @@ impl Equations {
         }
         let eqs = Equations { equations: kept };
         diagnostics.extend(eqs.check_noise());
+        if let Err(d) = eqs.subexpression_order() {
+            diagnostics.push(d);
+        }
         if diagnostics.is_empty() {
             Ok(eqs)
         } else {
@@ -86,7 +85,8 @@ impl Equations {
     }
 
     /// `xi` may appear only in differential equations, and in only one of them (each further
-    /// equation needs its own `xi_name`).
+    /// equation needs its own `xi_name`). As in Brian2 2.9, named noise `xi_name` is not
+    /// restricted here (a `constant over dt` subexpression may use it).
     fn check_noise(&self) -> Diagnostics {
         let mut diagnostics = Diagnostics::new();
         let mut first_xi: Option<&Equation> = None;
@@ -95,7 +95,7 @@ impl Equations {
             let mut noise_uses = Vec::new();
             expr.visit(&mut |e| {
                 if let ExprKind::Name(n) = &e.kind {
-                    if is_noise(n) {
+                    if n == "xi" {
                         noise_uses.push((n.clone(), e.span));
                     }
                 }
@@ -190,6 +190,97 @@ impl Equations {
             return Err(diagnostics);
         }
         Equations::from_equations(result)
+    }
+
+    /// Indices of the subexpressions in an order where each comes after the subexpressions it
+    /// reads (definition order among independent ones). A cycle is
+    /// `model::circular_subexpression`.
+    fn subexpression_order(&self) -> Result<Vec<usize>, Diagnostic> {
+        let subexpressions: Vec<usize> = (0..self.equations.len())
+            .filter(|&k| self.equations[k].kind == EquationKind::Subexpression)
+            .collect();
+        let reads = |k: usize| -> Vec<usize> {
+            let names = self.equations[k]
+                .expr
+                .as_ref()
+                .map(Expr::names)
+                .unwrap_or_default();
+            subexpressions
+                .iter()
+                .copied()
+                .filter(|&j| names.contains(&self.equations[j].name.as_str()))
+                .collect()
+        };
+        let deps: Vec<(usize, Vec<usize>)> =
+            subexpressions.iter().map(|&k| (k, reads(k))).collect();
+        let mut placed: Vec<usize> = Vec::with_capacity(deps.len());
+        while placed.len() < deps.len() {
+            let next = deps
+                .iter()
+                .find(|(k, d)| !placed.contains(k) && d.iter().all(|j| placed.contains(j)));
+            match next {
+                Some((k, _)) => placed.push(*k),
+                None => return Err(self.cycle_error(&deps, &placed)),
+            }
+        }
+        Ok(placed)
+    }
+
+    /// Describe one dependency cycle among the subexpressions not yet placed.
+    fn cycle_error(&self, deps: &[(usize, Vec<usize>)], placed: &[usize]) -> Diagnostic {
+        let unplaced = |k: &usize| !placed.contains(k);
+        let deps_of = |k: usize| -> &Vec<usize> {
+            &deps
+                .iter()
+                .find(|(j, _)| *j == k)
+                .expect("a subexpression")
+                .1
+        };
+        // Walk unplaced dependencies until a node repeats: that node starts a cycle.
+        let mut path: Vec<usize> = vec![deps.iter().map(|(k, _)| *k).find(unplaced).unwrap_or(0)];
+        let start = loop {
+            let last = *path.last().unwrap_or(&0);
+            let next = deps_of(last).iter().copied().find(unplaced).unwrap_or(last);
+            if let Some(pos) = path.iter().position(|&k| k == next) {
+                break pos;
+            }
+            path.push(next);
+        };
+        let cycle = &path[start..];
+        let names: Vec<&str> = cycle
+            .iter()
+            .map(|&k| self.equations[k].name.as_str())
+            .collect();
+        let mut text = names.join(" -> ");
+        text.push_str(&format!(" -> {}", names[0]));
+        let mut d = Diagnostic::error(
+            "model::circular_subexpression",
+            format!("subexpressions depend on each other in a cycle: {text}"),
+        )
+        .with_primary(self.equations[cycle[0]].name_span, "part of the cycle")
+        .with_help("a subexpression cannot depend, directly or through others, on itself");
+        for &k in &cycle[1..] {
+            d = d.with_secondary(self.equations[k].name_span, "part of the cycle");
+        }
+        d
+    }
+
+    /// Brian2's `Equations.ordered`: subexpressions in dependency order, then differential
+    /// equations, then parameters, each of the latter two sorted by name.
+    pub fn ordered(&self) -> Vec<&Equation> {
+        let mut out: Vec<&Equation> = self
+            .subexpression_order()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| &self.equations[k])
+            .collect();
+        for kind in [EquationKind::Differential, EquationKind::Parameter] {
+            let mut group: Vec<&Equation> =
+                self.equations.iter().filter(|e| e.kind == kind).collect();
+            group.sort_by(|a, b| a.name.cmp(&b.name));
+            out.extend(group);
+        }
+        out
     }
 
     /// `eqs1 + eqs2`: all equations of both, in order; a name defined in both is an error.
@@ -328,7 +419,7 @@ fn check_variable_name(name: &str, span: Span) -> Option<Diagnostic> {
         )
     } else if RESERVED.contains(&name) || name.starts_with("xi_") {
         format!("`{name}` has a special meaning in equations and cannot be a variable name")
-    } else if lookup_unit(name).is_some_and(|u| u.kind == UnitKind::Unit) {
+    } else if unit_entry(name).is_some_and(|u| u.in_equations) {
         format!("`{name}` is the name of a unit and cannot be a variable name")
     } else {
         return None;
@@ -489,6 +580,18 @@ mod tests {
             "-vm/tau_m"
         );
 
+        // Brian2's own example: `Equations('dv/dt = -v/tau : volt', tau='tau_m', v='V')`.
+        let e = Equations::with_substitutions(
+            "dv/dt = -v/tau : volt",
+            SourceId(0),
+            &[
+                ("tau", Substitution::Name("tau_m".into())),
+                ("v", Substitution::Name("V".into())),
+            ],
+        )
+        .unwrap();
+        assert_eq!(e.to_string(), "dV/dt = -V/tau_m : volt");
+
         let ten_ms = Quantity::new(0.01, Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]));
         let e = Equations::with_substitutions(
             "dv/dt = -v/tau : volt",
@@ -569,6 +672,32 @@ mod tests {
     }
 
     #[test]
+    fn subexpressions_are_ordered_by_dependency() {
+        let e = eqs("dv/dt = (a - v)/tau : 1\nb = 2*c : 1\na = b + c : 1\nc = 3 : 1\ntau : second\ndu/dt = -u/tau : 1");
+        let order: Vec<&str> = e.ordered().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(order, vec!["c", "b", "a", "u", "v", "tau"]);
+    }
+
+    #[test]
+    fn circular_subexpressions() {
+        let err = Equations::parse(
+            "dv/dt = -(v + w)/tau : 1\nw = 2*x : 1\nx = 3*w : 1",
+            SourceId(0),
+        )
+        .unwrap_err();
+        assert_eq!(err.0[0].code, "model::circular_subexpression");
+        assert_eq!(
+            err.0[0].message,
+            "subexpressions depend on each other in a cycle: w -> x -> w"
+        );
+        let own = Equations::parse("x = x + 1 : 1", SourceId(0)).unwrap_err();
+        assert_eq!(
+            own.0[0].message,
+            "subexpressions depend on each other in a cycle: x -> x"
+        );
+    }
+
+    #[test]
     fn noise_rules() {
         assert_eq!(
             codes(Equations::parse("x = xi : 1", SourceId(0))),
@@ -580,6 +709,9 @@ mod tests {
                 SourceId(0)
             )),
             vec!["model::invalid_noise"]
+        );
+        assert!(
+            Equations::parse("x = xi_pop*sqrt(dt) : 1 (constant over dt)", SourceId(0)).is_ok()
         );
         assert!(Equations::parse(
             "dv/dt = xi_1/sqrt(tau) : 1\ndw/dt = xi_2/sqrt(tau) : 1",

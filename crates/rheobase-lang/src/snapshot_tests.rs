@@ -224,6 +224,12 @@ snapshot!(
     "neurons.model",
     "a : 1\nb : 1\nc : 1\nd : 1\ne : 1\nf : 1\ng : 1\nh : 1\nk : 1\nm : foo"
 );
+snapshot!(
+    circular_subexpression,
+    Kind::Equations,
+    "neurons.model",
+    "dv/dt = -(v + w)/tau : 1\nw = 2*x : 1  # uses x\nx = 3*w : 1"
+);
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]

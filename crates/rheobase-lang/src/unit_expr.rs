@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::lexer::{tokenize, Token, TokenKind};
 use crate::parser::{Fail, Parser};
 use crate::span::{SourceId, Span};
-use rheobase_units::{lookup_unit, Dimension, Ratio, UnitKind};
+use rheobase_units::{lookup_unit, unit_entry, Dimension, Ratio};
 
 /// Named units of scale one, in the order they are suggested for a dimension.
 const NAMED_BASE_UNITS: &[&str] = &[
@@ -200,9 +200,9 @@ fn unit_factor(number: &Expr) -> Result<(), Diagnostic> {
 
 /// A unit name usable in an equation: known, of scale one, and not a power alias (`metre2`).
 fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
-    // Physical constants (`k_B`, ...) share the registry but are not units.
-    let unit = lookup_unit(name).filter(|u| u.kind == UnitKind::Unit);
-    let Some(unit) = unit else {
+    // Only Brian2's `DEFAULT_UNITS` are known in equations; physical constants (`k_B`) are not
+    // units at all.
+    let Some(entry) = unit_entry(name).filter(|e| e.in_equations) else {
         let help = match closest_unit_name(name) {
             Some(close) => format!("did you mean `{close}`?"),
             None => "use a unit of scale one such as `volt`, `amp`, `second`, `siemens`, \
@@ -216,10 +216,11 @@ fn named_unit(name: &str, span: Span) -> Result<Dimension, Diagnostic> {
         );
     };
     // Brian2 2.9 allows units of scale one whose canonical name is not a power (`metre2`).
-    let power_alias = unit.name.ends_with('2') || unit.name.ends_with('3');
-    if unit.scale == 1.0 && !power_alias {
-        return Ok(unit.dim);
+    let power_alias = entry.canonical.ends_with('2') || entry.canonical.ends_with('3');
+    if entry.exponent == 0 && !power_alias {
+        return Ok(entry.dim);
     }
+    let unit = entry;
     let suggestion = base_unit_name(&unit.dim);
     let why = if power_alias {
         format!("`{name}` is a power of a unit")
@@ -398,6 +399,10 @@ mod tests {
         assert_eq!(dim("Hz"), SECOND.inv());
         assert_eq!(dim("hertz"), SECOND.inv());
         assert_eq!(dim("kilogram"), Dimension::from_ints([0, 1, 0, 0, 0, 0, 0]));
+        // 1 mmolar is exactly 1 mol/m**3, so Brian2 accepts it.
+        assert_eq!(dim("mmolar"), Dimension::from_ints([-3, 0, 0, 0, 0, 1, 0]));
+        // `V` is only how Brian2 prints volt, not a name it knows.
+        assert_eq!(err("V"), "units::unknown_unit");
         assert_eq!(dim("farad/ohm"), dim("farad").div(&dim("ohm")));
         assert_eq!(err("nS"), "units::not_base_unit");
         assert_eq!(err("metre2"), "units::not_base_unit");

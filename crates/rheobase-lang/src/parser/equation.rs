@@ -406,7 +406,15 @@ impl EquationParser<'_> {
             let kind = self.kind(i);
             let flags_start = kind == &TokenKind::LParen
                 && unit_tokens.last().is_some_and(|t| t.kind.ends_operand());
-            if flags_start || matches!(kind, TokenKind::Newline | TokenKind::Eof) {
+            if flags_start || kind == &TokenKind::Eof {
+                break;
+            }
+            if kind == &TokenKind::Newline {
+                // Brian2 accepts the flags on the next line; no equation starts with `(`.
+                let next = self.next_non_newline(i);
+                if self.kind(next) == &TokenKind::LParen && !unit_tokens.is_empty() {
+                    i = next;
+                }
                 break;
             }
             unit_tokens.push(self.token(i).clone());
@@ -675,6 +683,13 @@ mod tests {
             eqs[3].expr.as_ref().unwrap().kind,
             ExprKind::Binary(crate::ast::BinOp::Div, ..)
         ));
+    }
+
+    #[test]
+    fn flags_on_the_next_line() {
+        let eqs = parse("x : volt\n   (constant)\ny : 1");
+        assert_eq!(eqs.len(), 2);
+        assert!(eqs[0].has_flag("constant"));
     }
 
     #[test]

@@ -32,9 +32,12 @@
 //! | `model::duplicate_definition` | a variable defined twice |
 //! | `model::invalid_flag` | a flag not allowed for the equation kind, repeated or conflicting |
 //! | `model::invalid_name` | a reserved, keyword, underscore or unit name as a variable |
+//! | `model::circular_subexpression` | subexpressions that depend on each other in a cycle |
 //! | `model::invalid_noise` | `xi` outside differential equations, or in two of them |
 //! | `model::invalid_substitution` | a model variable replaced by a value |
 
+#[cfg(test)]
+mod compat_tests;
 mod equation;
 mod expr;
 mod flags;
