@@ -11,7 +11,7 @@
 //!   shared values.
 
 use super::dimname::dimension_name;
-use super::expr::check_expression_in;
+use super::expr::{check_expression_in, NoiseRule};
 use super::flags::{var_flags, GroupKind, VarFlags};
 use super::help::operand_text;
 use super::model::{Model, ModelVariable};
@@ -99,7 +99,13 @@ pub fn check_equations_for(
             continue;
         }
         let differential = eq.kind == EquationKind::Differential;
-        match check_expression_in(expr, &full, differential) {
+        let flags = model.get(&eq.name).map(|v| v.flags).unwrap_or_default();
+        let noise = match eq.kind {
+            EquationKind::Differential => NoiseRule::Allowed,
+            EquationKind::Subexpression if !flags.constant_over_dt => NoiseRule::NamedOnly,
+            _ => NoiseRule::Forbidden,
+        };
+        match check_expression_in(expr, &full, noise) {
             Ok(t) => check_rhs_dimension(eq, expr, t.dim, t.vtype, &full, &mut errors),
             Err(d) => errors.extend(d),
         }
@@ -107,8 +113,7 @@ pub fn check_equations_for(
             check_noise_reuse(eq, expr, &full, &mut noise_users, &mut errors);
         }
         if eq.kind == EquationKind::Subexpression {
-            let flags = model.get(&eq.name).map(|v| v.flags).unwrap_or_default();
-            check_subexpression_rules(eq, expr, &flags, &full, &mut errors);
+            check_subexpression_rules(eq, expr, &flags, &full, &model, &mut errors);
         }
     }
     check_cycles(eqs, &model, &mut errors);
@@ -270,8 +275,10 @@ fn check_subexpression_rules(
     expr: &Expr,
     flags: &VarFlags,
     scope: &Scope,
+    model: &Model,
     errors: &mut Diagnostics,
 ) {
+    let is_linked = |n: &str| model.get(n).is_some_and(|v| v.flags.linked);
     let mut random_calls: Vec<(String, Span)> = Vec::new();
     let mut per_element: Vec<(String, Span)> = Vec::new();
     expr.visit(&mut |e| match &e.kind {
@@ -284,13 +291,14 @@ fn check_subexpression_rules(
                 }
             }
         }
-        ExprKind::Name(n) => {
-            if let Some(Resolved::Variable(v)) = scope.resolve(n) {
-                if !v.shared {
-                    per_element.push((n.clone(), e.span));
-                }
+        ExprKind::Name(n) => match scope.resolve(n) {
+            // A linked variable is shared when its target is (known only at run time).
+            Some(Resolved::Variable(v)) if !v.shared && !is_linked(n) => {
+                per_element.push((n.clone(), e.span))
             }
-        }
+            Some(Resolved::Noise) => per_element.push((n.clone(), e.span)),
+            _ => {}
+        },
         _ => {}
     });
     if !flags.constant_over_dt {
@@ -418,7 +426,7 @@ fn cycle_diagnostic(cycle: &[&str], subs: &BTreeMap<&str, &Equation>) -> Diagnos
 mod tests {
     use super::*;
     use crate::check::noise_dimension;
-    use crate::check::testutil::{at, codes, equations, VOLT};
+    use crate::check::testutil::{at, codes, equations, expr, VOLT};
 
     fn base() -> Scope {
         let mut s = Scope::neuron_group(true);
@@ -522,6 +530,33 @@ sigma : volt";
             d.0[0].message,
             "white noise `xi` is only allowed in differential equations"
         );
+    }
+
+    #[test]
+    fn named_noise_in_subexpressions_as_in_brian2() {
+        // From Brian2's examples/frompapers/Spreizer_et_al_2019.
+        let text = "dv/dt = (E-v)/tau_m + (noise + I_syn)/C : volt (unless refractory)
+I_syn : amp
+noise = mu + sigma*sqrt(noise_dt)*xi_pop : amp
+mu : amp (shared)
+sigma : amp (shared)
+noise_dt = 1*ms : second (shared)
+C = 250*pF : farad (shared)
+tau_m = 10*ms : second (shared)
+E = -70*mV : volt (shared)";
+        let m = check_equations(&equations(text), &base()).unwrap();
+        assert!(m.is_noisy(m.get("noise").unwrap()));
+        let rhs = m.substitute_subexpressions(m.get("v").unwrap().expr.as_ref().unwrap());
+        assert!(rhs.names().contains(&"xi_pop"));
+        // Where the noisy subexpression is not substituted into a differential equation it
+        // is refused.
+        let scope = m.scope(&base());
+        let d = crate::check::check_expression(&expr("noise > 1*nA"), &scope).unwrap_err();
+        assert_eq!(codes(&d), ["model::noise_not_allowed"]);
+        let d = err("x = xi_1*second**0.5 : 1 (constant over dt)");
+        assert_eq!(codes(&d), ["model::noise_not_allowed"]);
+        let d = err("x = xi_1*second**0.5 : 1 (shared)");
+        assert_eq!(codes(&d), ["model::shared_non_shared"]);
     }
 
     #[test]

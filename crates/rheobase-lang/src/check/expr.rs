@@ -33,21 +33,33 @@ impl Typed {
     }
 }
 
-/// Checks an expression that may not use white noise (a subexpression, a threshold, the
-/// right-hand side of a statement, ...).
+/// Where white noise may appear.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NoiseRule {
+    /// Thresholds, statements, `constant over dt` subexpressions.
+    Forbidden,
+    /// Subexpressions (which are substituted into differential equations): named noise
+    /// `xi_*` and noisy subexpressions, not plain `xi` (Brian2 2.9's rule).
+    NamedOnly,
+    /// Differential equations.
+    Allowed,
+}
+
+/// Checks an expression that may not use white noise (a threshold, the right-hand side of
+/// a statement, ...), nor subexpressions that contain it.
 pub fn check_expression(expr: &Expr, scope: &Scope) -> Result<Typed, Diagnostics> {
-    check_expression_in(expr, scope, false)
+    check_expression_in(expr, scope, NoiseRule::Forbidden)
 }
 
 /// Checks the right-hand side of a differential equation, where `xi` and `xi_*` are allowed.
 pub fn check_differential_rhs(expr: &Expr, scope: &Scope) -> Result<Typed, Diagnostics> {
-    check_expression_in(expr, scope, true)
+    check_expression_in(expr, scope, NoiseRule::Allowed)
 }
 
 pub(crate) fn check_expression_in(
     expr: &Expr,
     scope: &Scope,
-    allow_noise: bool,
+    allow_noise: NoiseRule,
 ) -> Result<Typed, Diagnostics> {
     let mut c = ExprChecker {
         scope,
@@ -81,7 +93,7 @@ fn arith_type(a: VarType, b: VarType) -> VarType {
 
 struct ExprChecker<'a> {
     scope: &'a Scope,
-    allow_noise: bool,
+    allow_noise: NoiseRule,
     diags: Diagnostics,
 }
 
@@ -110,11 +122,37 @@ impl ExprChecker<'_> {
 
     fn check_name(&mut self, name: &str, span: Span) -> Option<Typed> {
         match self.scope.resolve(name) {
+            Some(Resolved::Variable(v)) if v.noisy && self.allow_noise == NoiseRule::Forbidden => {
+                self.error(
+                    Diagnostic::error(
+                        "model::noise_not_allowed",
+                        format!(
+                            "`{name}` contains white noise, which is only allowed in \
+                             differential equations"
+                        ),
+                    )
+                    .with_primary(span, "defined with a noise term"),
+                )
+            }
             Some(Resolved::Variable(v)) => Some(Typed::new(v.dim, v.vtype, v.shared)),
             Some(Resolved::Constant(c, _)) => Some(Typed::new(c.value.dim, c.vtype, true)),
-            Some(Resolved::Noise) if self.allow_noise => {
+            Some(Resolved::Noise)
+                if self.allow_noise == NoiseRule::Allowed
+                    || (self.allow_noise == NoiseRule::NamedOnly && name != "xi") =>
+            {
                 Some(Typed::new(noise_dimension(), VarType::Float, false))
             }
+            Some(Resolved::Noise) if self.allow_noise == NoiseRule::NamedOnly => self.error(
+                Diagnostic::error(
+                    "model::noise_not_allowed",
+                    "white noise `xi` is only allowed in differential equations",
+                )
+                .with_primary(span, "noise used here")
+                .with_help(
+                    "use a named noise such as `xi_1` in subexpressions, or move the noise \
+                     term into the differential equation",
+                ),
+            ),
             Some(Resolved::Noise) => self.error(
                 Diagnostic::error(
                     "model::noise_not_allowed",

@@ -51,6 +51,8 @@ mod statements;
 mod value;
 
 #[cfg(test)]
+mod compat_tests;
+#[cfg(test)]
 mod fuzz_tests;
 #[cfg(test)]
 mod snapshot_tests;

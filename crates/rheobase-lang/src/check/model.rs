@@ -1,7 +1,7 @@
 //! The checked model: every variable with its dimension, type, kind, right-hand side and flags.
 
 use super::flags::VarFlags;
-use super::scope::{Scope, ScopeVariable, VarKind};
+use super::scope::{is_noise_name, Scope, ScopeVariable, VarKind};
 use crate::ast::{EquationKind, Expr, ExprKind, VarType};
 use crate::span::Span;
 use rheobase_units::Dimension;
@@ -70,12 +70,26 @@ impl Model {
     }
 
     /// `base` with every model variable added (model variables shadow the base's names).
+    /// Subexpressions whose definition contains noise are marked `noisy`.
     pub fn scope(&self, base: &Scope) -> Scope {
         let mut s = base.clone();
         for v in &self.variables {
-            s.add_variable(v.name.clone(), v.scope_variable());
+            let mut var = v.scope_variable();
+            var.noisy = self.is_noisy(v);
+            s.add_variable(v.name.clone(), var);
         }
         s
+    }
+
+    /// A subexpression whose definition, with subexpressions substituted, reads white noise.
+    pub fn is_noisy(&self, v: &ModelVariable) -> bool {
+        v.kind == EquationKind::Subexpression
+            && v.expr.as_ref().is_some_and(|e| {
+                self.substitute_subexpressions(e)
+                    .names()
+                    .iter()
+                    .any(|n| is_noise_name(n))
+            })
     }
 
     /// Subexpressions ordered so that each comes after those it refers to (a model that

@@ -36,6 +36,8 @@ pub struct ScopeVariable {
     /// One value for the whole group (Brian2's `shared` flag / `scalar` variables).
     pub shared: bool,
     pub kind: VarKind,
+    /// A subexpression whose definition contains white noise: allowed only where noise is.
+    pub noisy: bool,
 }
 
 impl ScopeVariable {
@@ -47,6 +49,7 @@ impl ScopeVariable {
             writable: true,
             shared: false,
             kind,
+            noisy: false,
         }
     }
 
