@@ -224,6 +224,27 @@ impl Scope {
         self
     }
 
+    /// The variables every `Synapses` object has: `t`, `dt`, `t_in_timesteps`, `N` (shared,
+    /// read-only), `i`, `j` (source and target index), `N_incoming`, `N_outgoing` (integers,
+    /// read-only), and white noise. The caller adds `delay` per pathway, `lastupdate` for
+    /// event-driven models, and the `_pre`/`_post` variables of the connected groups.
+    pub fn add_synapse_builtins(&mut self) -> &mut Scope {
+        let dimless = Dimension::DIMENSIONLESS;
+        let time = ScopeVariable::new(SECOND, VarType::Float, VarKind::Builtin)
+            .read_only()
+            .shared();
+        let index = ScopeVariable::new(dimless, VarType::Integer, VarKind::Builtin).read_only();
+        self.add_variable("t", time.clone());
+        self.add_variable("dt", time);
+        self.add_variable("t_in_timesteps", index.clone().shared());
+        self.add_variable("N", index.clone().shared());
+        for name in ["i", "j", "N_incoming", "N_outgoing"] {
+            self.add_variable(name, index.clone());
+        }
+        self.enable_noise();
+        self
+    }
+
     /// A scope with the `NeuronGroup` builtins (see [`Scope::add_neuron_group_builtins`]).
     pub fn neuron_group(refractory: bool) -> Scope {
         let mut s = Scope::new();
@@ -516,6 +537,17 @@ mod tests {
         assert_eq!(s.resolve("xi_"), None);
         assert!(Scope::neuron_group(false).variable("lastspike").is_none());
         assert_eq!(noise_dimension().base_string(), "s^-0.5");
+    }
+
+    #[test]
+    fn synapse_builtins() {
+        let mut s = Scope::new();
+        s.add_synapse_builtins();
+        let j = s.variable("j").unwrap();
+        assert!(!j.shared && !j.writable && j.vtype == VarType::Integer);
+        assert!(s.variable("N").unwrap().shared);
+        assert!(s.variable("lastspike").is_none());
+        assert!(s.noise_enabled());
     }
 
     #[test]
