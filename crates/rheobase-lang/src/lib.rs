@@ -20,8 +20,9 @@ pub mod unit_expr;
 
 pub use ast::*;
 pub use check::{
-    check_condition, check_equations, check_expression, check_statements, Model, ModelVariable,
-    Scope, ScopeVariable, Typed, VarFlags, VarKind,
+    check_condition, check_equations, check_equations_for, check_expression, check_statements,
+    check_statements_detailed, GroupKind, Model, ModelVariable, Scope, ScopeVariable,
+    StatementOptions, Typed, VarFlags, VarKind,
 };
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 pub use equations::{Equations, Substitution};

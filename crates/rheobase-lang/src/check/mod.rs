@@ -2,9 +2,14 @@
 //!
 //! - [`Scope`]: the names a code string may use (model variables, builtins such as `t`,
 //!   constants, units, functions), resolved in Brian2's order.
-//! - [`check_expression`], [`check_condition`]: the dimension and type of an expression.
-//! - [`check_statements`]: statements of reset and event code.
-//! - [`check_equations`]: a model's equations into a checked [`Model`].
+//! - [`check_expression`], [`check_differential_rhs`]: the dimension and type of an
+//!   expression; [`check_condition`] (thresholds) and [`check_refractory`].
+//! - [`check_statements`], [`check_statements_detailed`] (with [`StatementOptions`] for
+//!   resets and synaptic events): statements, with their temporaries.
+//! - [`check_equations`], [`check_equations_for`] (per [`GroupKind`]): a model's equations
+//!   into a checked [`Model`] (inlining of subexpressions, dependency order, scope).
+//! - [`crate::functions`]: the table of default functions; user functions (`TimedArray`) go
+//!   in a [`Scope`] with [`Scope::add_function`].
 //!
 //! # Diagnostic codes
 //!
