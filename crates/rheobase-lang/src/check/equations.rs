@@ -375,7 +375,9 @@ fn check_cycles(eqs: &[Equation], model: &Model, errors: &mut Diagnostics) {
                 stack.pop();
                 continue;
             }
-            stack.last_mut().expect("non-empty").1 += 1;
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
             let dep = next[idx];
             if finished.contains(&dep) {
                 continue;

@@ -221,9 +221,6 @@ impl ExprChecker<'_> {
     fn check_binary(&mut self, op: BinOp, a: &Expr, b: &Expr, span: Span) -> Option<Typed> {
         let ta = self.check(a);
         let tb = self.check(b);
-        if op == BinOp::Pow {
-            return self.check_pow(a, ta?, b, tb?);
-        }
         let (ta, tb) = (ta?, tb?);
         let shared = ta.shared && tb.shared;
         let dimless = Dimension::DIMENSIONLESS;
@@ -302,7 +299,7 @@ impl ExprChecker<'_> {
                 }
                 ok.then(|| Typed::new(dimless, VarType::Boolean, shared))
             }
-            BinOp::Pow => unreachable!("handled above"),
+            BinOp::Pow => self.check_pow(a, ta, b, tb),
         }
     }
 
