@@ -1,5 +1,6 @@
 //! Times a LIF population without synapses (per-step overhead of the runtime plus kernels).
-//! `cargo run --release -p rheobase-runtime --example lif_timing`
+//! `N=4000 cargo run --release -p rheobase-runtime --example lif_timing [interp] [norefractory]
+//! [profile] [ir]`
 
 use rheobase_runtime::{Network, NeuronGroup, NeuronGroupOptions, Refractory, SpikeMonitor};
 use std::time::Instant;
@@ -42,7 +43,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_default()
         );
     }
-    net.set_profiling(true);
+    let profile = std::env::args().any(|a| a == "profile");
+    net.set_profiling(profile);
     let start = Instant::now();
     net.run(1.0)?;
     let secs = start.elapsed().as_secs_f64();
