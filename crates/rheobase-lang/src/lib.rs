@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod diagnostic;
 pub mod span;
+pub mod symbolic;
 
 pub use ast::*;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
