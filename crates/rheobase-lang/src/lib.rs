@@ -6,6 +6,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod integrate;
 pub mod span;
 pub mod symbolic;
 

@@ -44,9 +44,8 @@ fn d(e: &Expr, var: &str) -> Result<Expr, Diagnostic> {
             }
             let u = &args[0];
             let du = d(u, var)?;
-            let outer = function(name, u, s).ok_or_else(|| {
-                not_differentiable(&format!("'{name}'"), *name_span, var)
-            })?;
+            let outer = function(name, u, s)
+                .ok_or_else(|| not_differentiable(&format!("'{name}'"), *name_span, var))?;
             mul(outer, du, s)
         }
     })
@@ -112,7 +111,11 @@ fn function(name: &str, u: &Expr, s: Span) -> Option<Expr> {
     Some(match name {
         "exp" | "expm1" => f1("exp"),
         "log" => div(one(), u.clone(), s),
-        "log10" => div(one(), mul(u.clone(), float(std::f64::consts::LN_10, s), s), s),
+        "log10" => div(
+            one(),
+            mul(u.clone(), float(std::f64::consts::LN_10, s), s),
+            s,
+        ),
         "log1p" => div(one(), add(one(), u.clone(), s), s),
         "sqrt" => div(one(), mul(float(2.0, s), f1("sqrt"), s), s),
         "sin" => f1("cos"),
@@ -190,7 +193,10 @@ mod tests {
         let de = differentiate(&e, "v").unwrap();
         let val = eval(&de, &|x| (x == "tau").then_some(4.0)).unwrap();
         assert_eq!(val, -0.25);
-        assert_eq!(differentiate(&n("w"), "v").unwrap().kind, ExprKind::Float(0.0));
+        assert_eq!(
+            differentiate(&n("w"), "v").unwrap().kind,
+            ExprKind::Float(0.0)
+        );
     }
 
     #[test]

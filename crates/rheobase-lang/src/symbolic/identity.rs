@@ -24,9 +24,7 @@ pub fn same_structure(a: &Expr, b: &Expr) -> bool {
                 name: n2, args: a2, ..
             },
         ) => {
-            n1 == n2
-                && a1.len() == a2.len()
-                && a1.iter().zip(a2).all(|(x, y)| same_structure(x, y))
+            n1 == n2 && a1.len() == a2.len() && a1.iter().zip(a2).all(|(x, y)| same_structure(x, y))
         }
         (k1, k2) => k1 == k2,
     }

@@ -119,7 +119,11 @@ mod tests {
         // g*(E - v)
         check_linear(&b(BinOp::Mul, n("g"), b(BinOp::Sub, n("E"), n("v"))));
         // -v/tau
-        check_linear(&b(BinOp::Div, Expr::unary(UnOp::Neg, n("v"), sp()), n("tau")));
+        check_linear(&b(
+            BinOp::Div,
+            Expr::unary(UnOp::Neg, n("v"), sp()),
+            n("tau"),
+        ));
         // a*(b*v + c), and v*w (linear in v)
         check_linear(&b(
             BinOp::Mul,
@@ -136,11 +140,7 @@ mod tests {
         assert!(linear_coefficients(&b(BinOp::Mul, n("v"), n("v")), "v").is_none());
         assert!(linear_coefficients(&b(BinOp::Div, n("a"), n("v")), "v").is_none());
         let s = Span::new(crate::span::SourceId(0), 5, 11);
-        let e = b(
-            BinOp::Add,
-            n("v"),
-            Expr::call("exp", vec![n("v")], s),
-        );
+        let e = b(BinOp::Add, n("v"), Expr::call("exp", vec![n("v")], s));
         assert_eq!(split_linear(&e, "v").unwrap_err(), s);
     }
 

@@ -122,10 +122,7 @@ fn unary_node(op: UnOp, a: Expr, span: Span) -> Expr {
         (UnOp::Neg, ExprKind::Int(i)) if i != i64::MIN => Expr::new(ExprKind::Int(-i), span),
         (UnOp::Neg, ExprKind::Unary(UnOp::Neg, inner)) => *inner,
         (UnOp::Not, ExprKind::Bool(b)) => Expr::new(ExprKind::Bool(!b), span),
-        (op, kind) => Expr::new(
-            ExprKind::Unary(op, Box::new(Expr::new(kind, a.span))),
-            span,
-        ),
+        (op, kind) => Expr::new(ExprKind::Unary(op, Box::new(Expr::new(kind, a.span))), span),
     }
 }
 
@@ -350,7 +347,10 @@ pub(crate) mod tests {
             b(BinOp::Mul, f(2.0), f(3.0)),
         );
         let s = simplify(&e);
-        assert_eq!(s, Expr::binary(BinOp::Add, n("x"), Expr::float(6.0, sp(9)), sp(9)));
+        assert_eq!(
+            s,
+            Expr::binary(BinOp::Add, n("x"), Expr::float(6.0, sp(9)), sp(9))
+        );
         let z = simplify(&b(BinOp::Add, b(BinOp::Mul, n("y"), f(0.0)), n("x")));
         assert_eq!(z, n("x"));
     }
@@ -375,13 +375,19 @@ pub(crate) mod tests {
             ExprKind::Int(-4)
         );
         assert_eq!(simplify(&b(BinOp::Mod, i(-7), i(3))).kind, ExprKind::Int(2));
-        assert_eq!(simplify(&b(BinOp::Div, i(1), i(2))).kind, ExprKind::Float(0.5));
+        assert_eq!(
+            simplify(&b(BinOp::Div, i(1), i(2))).kind,
+            ExprKind::Float(0.5)
+        );
         // Division by zero is left for run time.
         assert!(matches!(
             simplify(&b(BinOp::Div, i(1), i(0))).kind,
             ExprKind::Binary(..)
         ));
-        assert_eq!(simplify(&b(BinOp::Lt, i(1), i(2))).kind, ExprKind::Bool(true));
+        assert_eq!(
+            simplify(&b(BinOp::Lt, i(1), i(2))).kind,
+            ExprKind::Bool(true)
+        );
     }
 
     #[test]
@@ -416,9 +422,7 @@ pub(crate) mod tests {
                     inner.clone()
                 )
                     .prop_map(|(op, a, c)| Expr::binary(op, a, c, sp(2))),
-                inner
-                    .clone()
-                    .prop_map(|a| Expr::unary(UnOp::Neg, a, sp(3))),
+                inner.clone().prop_map(|a| Expr::unary(UnOp::Neg, a, sp(3))),
                 (
                     prop_oneof![Just("exp"), Just("sin"), Just("sqrt"), Just("exprel")],
                     inner

@@ -89,13 +89,23 @@ mod tests {
         let s1 = Span::new(SourceId(0), 0, 1);
         let s2 = Span::new(SourceId(0), 4, 5);
         let s3 = Span::new(SourceId(1), 0, 3);
-        let e = Expr::binary(BinOp::Add, Expr::name("x", s1), Expr::name("y", s2), s1.to(s2));
+        let e = Expr::binary(
+            BinOp::Add,
+            Expr::name("x", s1),
+            Expr::name("y", s2),
+            s1.to(s2),
+        );
         let mut map = HashMap::new();
         map.insert("y".to_string(), Expr::name("z", s3));
         let r = substitute(&e, &map);
         assert_eq!(
             r,
-            Expr::binary(BinOp::Add, Expr::name("x", s1), Expr::name("z", s3), s1.to(s2))
+            Expr::binary(
+                BinOp::Add,
+                Expr::name("x", s1),
+                Expr::name("z", s3),
+                s1.to(s2)
+            )
         );
         assert!(depends_on(&r, "z"));
         assert!(!depends_on(&r, "y"));

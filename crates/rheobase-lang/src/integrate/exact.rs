@@ -1,0 +1,320 @@
+//! `exact` (Brian2's `linear`): closed-form solution of linear equations with constant
+//! coefficients, `dx_i/dt = a_i x_i + Σ_j c_ij x_j + b_i`, where `a`, `c`, `b` read neither a
+//! state variable nor `t`.
+//!
+//! Supported: systems that are triangular after reordering (each variable depends only on
+//! itself and on variables solved before it: LIF, CUBA, alpha and bi-exponential synapses).
+//! Coupled systems (a cycle, e.g. a 2-variable oscillator) are refused with "not yet
+//! supported"; Brian2 solves them with a symbolic matrix exponential.
+//!
+//! Method (variation of constants, Laplace view): over one step every variable is a sum of
+//! terms `coef * E[Λ](s)`, where `E[Λ](s)` is the divided difference over the multiset of rates
+//! `Λ` of `λ -> exp(λ s)`. A variable's own value contributes `x_i E[a_i]`, a constant input
+//! `b_i E[a_i, 0]`, and an input `c_ij x_j(s)` contributes each term of `x_j` with `a_i` added
+//! to its `Λ` (convolving with `exp(a_i s)` adds a node). Closed forms at `s = dt`:
+//! - one distinct rate `μ` taken `m` times: `dt**(m-1)/(m-1)! * exp(μ dt)` (equal time constants
+//!   that are the same expression give the `t*exp` form directly);
+//! - two distinct rates: `dt*exp(μ dt)*exprel((ν-μ) dt)`, finite and exact even when `μ == ν`
+//!   at run time (different parameters with equal values), and `dt*exprel(ν dt)` for `μ == 0`;
+//! - more: the divided-difference recursion, guarded by
+//!   `_select(abs((ν-μ)*dt) < 1e-5, <both nodes at their mean>, <recursion>)`; the guard's
+//!   relative error is below about 1e-10.
+//!
+//! Rates are compared with [`crate::symbolic::same_value`].
+
+use super::system::Prepared;
+use super::{AbstractStatement, Failure};
+use crate::ast::{BinOp, Expr};
+use crate::span::Span;
+use crate::symbolic::functions::{is_random, SELECT};
+use crate::symbolic::simplify::{add, call, div, float, is_number, mul, pow, sub, sum};
+use crate::symbolic::substitute::calls;
+use crate::symbolic::{is_zero, same_structure, same_value, split_linear};
+
+/// Relative closeness of two rates (times dt) below which the recursion is replaced by its
+/// confluent limit.
+const CONFLUENT_GUARD: f64 = 1e-5;
+
+struct Linear {
+    /// `a_i`, the coefficient of `x_i` in its own equation (may be the literal 0).
+    rate: Vec<Expr>,
+    /// `(j, c_ij)` for the other variables with a non-zero coefficient.
+    inputs: Vec<Vec<(usize, Expr)>>,
+    /// `b_i` when non-zero.
+    constant: Vec<Option<Expr>>,
+}
+
+type Term = (Expr, Vec<Expr>);
+
+pub(super) fn integrate(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure> {
+    if p.is_stochastic() {
+        return Err(Failure::unsupported(
+            "this method cannot integrate stochastic equations",
+            p.first_noise_use(),
+        ));
+    }
+    let lin = linear_system(p)?;
+    let order = solve_order(p, &lin)?;
+    let none_frozen = vec![false; p.eqs.len()];
+    let normal = solve(p, &lin, &order, &none_frozen);
+    let frozen_flags: Vec<bool> = p.eqs.iter().map(|e| e.unless_refractory).collect();
+    let frozen = frozen_flags
+        .iter()
+        .any(|f| *f)
+        .then(|| solve(p, &lin, &order, &frozen_flags));
+
+    let mut statements = Vec::new();
+    for (i, eq) in p.eqs.iter().enumerate() {
+        let s = eq.rhs.span;
+        let mut value = normal[i].clone();
+        if let Some(frozen) = &frozen {
+            // A variable that is not refractory itself but is driven by one: while refractory,
+            // the driver is held constant (Brian2 multiplies its equation by not_refractory).
+            if !eq.unless_refractory && !same_structure(&frozen[i], &value) {
+                value = call(
+                    SELECT,
+                    vec![Expr::name("not_refractory", s), value, frozen[i].clone()],
+                    s,
+                );
+            }
+        }
+        statements.push(AbstractStatement::temp(format!("_{}", eq.var), value));
+    }
+    statements.extend(p.final_assignments());
+    Ok(statements)
+}
+
+fn check_constant(p: &Prepared, e: &Expr, var: &str) -> Result<(), Failure> {
+    if let Some(span) = p.state_use(e) {
+        return Err(Failure::unsupported(
+            format!(
+                "the equation of '{var}' is not linear (a coefficient depends on a state variable)"
+            ),
+            span,
+        ));
+    }
+    if let Some(span) = p.time_use(e) {
+        return Err(Failure::unsupported(
+            format!("the equation of '{var}' depends on t (not constant over a time step)"),
+            span,
+        ));
+    }
+    if calls(e, &is_random) {
+        return Err(Failure::unsupported(
+            format!("the equation of '{var}' calls a random function"),
+            e.span,
+        ));
+    }
+    Ok(())
+}
+
+fn linear_system(p: &Prepared) -> Result<Linear, Failure> {
+    let n = p.eqs.len();
+    let mut lin = Linear {
+        rate: Vec::with_capacity(n),
+        inputs: vec![Vec::new(); n],
+        constant: Vec::with_capacity(n),
+    };
+    for (i, eq) in p.eqs.iter().enumerate() {
+        let mut rest = eq.f.clone();
+        let mut coefficients = Vec::with_capacity(n);
+        for other in &p.eqs {
+            let (c, r) = split_linear(&rest, &other.var).map_err(|span| {
+                Failure::unsupported(
+                    format!(
+                        "the equation of '{}' is not linear in '{}'",
+                        eq.var, other.var
+                    ),
+                    span,
+                )
+            })?;
+            check_constant(p, &c, &eq.var)?;
+            coefficients.push(c);
+            rest = r;
+        }
+        check_constant(p, &rest, &eq.var)?;
+        for (j, c) in coefficients.into_iter().enumerate() {
+            if j == i {
+                lin.rate
+                    .push(if is_zero(&c) { float(0.0, c.span) } else { c });
+            } else if !is_zero(&c) {
+                lin.inputs[i].push((j, c));
+            }
+        }
+        lin.constant.push((!is_zero(&rest)).then_some(rest));
+    }
+    Ok(lin)
+}
+
+/// An order in which every variable comes after the variables it depends on.
+fn solve_order(p: &Prepared, lin: &Linear) -> Result<Vec<usize>, Failure> {
+    let n = p.eqs.len();
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let next = (0..n).find(|&i| !done[i] && lin.inputs[i].iter().all(|(j, _)| done[*j]));
+        match next {
+            Some(i) => {
+                done[i] = true;
+                order.push(i);
+            }
+            None => {
+                let i = (0..n).find(|&i| !done[i]).unwrap_or(0);
+                let (j, c) = lin.inputs[i]
+                    .iter()
+                    .find(|(j, _)| !done[*j])
+                    .cloned()
+                    .unwrap_or((i, p.eqs[i].rhs.clone()));
+                return Err(Failure::unsupported(
+                    format!(
+                        "not yet supported: coupled linear system ('{}' and '{}' depend on each \
+                         other); use rk4 or exponential_euler",
+                        p.eqs[i].var, p.eqs[j].var
+                    ),
+                    c.span,
+                ));
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// The new value of every variable; variables flagged in `frozen` are held constant.
+fn solve(p: &Prepared, lin: &Linear, order: &[usize], frozen: &[bool]) -> Vec<Expr> {
+    let n = p.eqs.len();
+    let mut terms: Vec<Vec<Term>> = vec![Vec::new(); n];
+    for &i in order {
+        let s = p.eqs[i].rhs.span;
+        let x = Expr::name(p.eqs[i].var.clone(), s);
+        if frozen[i] {
+            terms[i] = vec![(x, vec![float(0.0, s)])];
+            continue;
+        }
+        let a = lin.rate[i].clone();
+        let mut own = vec![(x, vec![a.clone()])];
+        if let Some(b) = &lin.constant[i] {
+            push_term(&mut own, (b.clone(), vec![a.clone(), float(0.0, s)]));
+        }
+        for (j, c) in &lin.inputs[i] {
+            for (coef, nodes) in &terms[*j] {
+                let mut nodes = nodes.clone();
+                nodes.push(a.clone());
+                push_term(&mut own, (mul(c.clone(), coef.clone(), s), nodes));
+            }
+        }
+        terms[i] = own;
+    }
+    (0..n)
+        .map(|i| {
+            let s = p.eqs[i].rhs.span;
+            sum(
+                terms[i]
+                    .iter()
+                    .map(|(coef, nodes)| mul(coef.clone(), propagator(nodes, s), s)),
+                s,
+            )
+        })
+        .collect()
+}
+
+fn same_multiset(a: &[Expr], b: &[Expr]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut used = vec![false; b.len()];
+    a.iter().all(
+        |x| match (0..b.len()).find(|&k| !used[k] && same_value(x, &b[k])) {
+            Some(k) => {
+                used[k] = true;
+                true
+            }
+            None => false,
+        },
+    )
+}
+
+/// Adds a term, merging it with one that has the same rates.
+fn push_term(terms: &mut Vec<Term>, (coef, nodes): Term) {
+    if let Some(existing) = terms.iter_mut().find(|(_, n)| same_multiset(n, &nodes)) {
+        let span = existing.0.span;
+        existing.0 = add(existing.0.clone(), coef, span);
+    } else {
+        terms.push((coef, nodes));
+    }
+}
+
+fn is_zero_rate(e: &Expr) -> bool {
+    is_number(e, 0.0) || is_zero(e)
+}
+
+/// `E[nodes](dt)`: the divided difference of `λ -> exp(λ dt)` over the rates.
+fn propagator(nodes: &[Expr], s: Span) -> Expr {
+    let mut groups: Vec<(Expr, usize)> = Vec::new();
+    for node in nodes {
+        match groups.iter_mut().find(|(g, _)| same_value(g, node)) {
+            Some(group) => group.1 += 1,
+            None => groups.push((node.clone(), 1)),
+        }
+    }
+    // A zero rate first: it makes the closed forms cheaper.
+    groups.sort_by_key(|(g, _)| !is_zero_rate(g));
+    divided_difference(&groups, s)
+}
+
+fn dt(s: Span) -> Expr {
+    Expr::name("dt", s)
+}
+
+fn divided_difference(groups: &[(Expr, usize)], s: Span) -> Expr {
+    match groups {
+        [] => float(0.0, s),
+        [(mu, m)] => {
+            let k = m - 1;
+            let factorial: f64 = (1..=k).map(|j| j as f64).product();
+            let power = div(pow(dt(s), float(k as f64, s), s), float(factorial, s), s);
+            if is_zero_rate(mu) {
+                power
+            } else {
+                mul(power, call("exp", vec![mul(mu.clone(), dt(s), s)], s), s)
+            }
+        }
+        [(mu, 1), (nu, 1)] => {
+            let relative = mul(sub(nu.clone(), mu.clone(), s), dt(s), s);
+            let ramp = mul(dt(s), call("exprel", vec![relative], s), s);
+            if is_zero_rate(mu) {
+                ramp
+            } else {
+                mul(call("exp", vec![mul(mu.clone(), dt(s), s)], s), ramp, s)
+            }
+        }
+        _ => {
+            let (first, last) = (groups[0].0.clone(), groups[1].0.clone());
+            let without = |g: usize| -> Vec<(Expr, usize)> {
+                let mut out = groups.to_vec();
+                out[g].1 -= 1;
+                out.retain(|(_, m)| *m > 0);
+                out
+            };
+            let recursion = div(
+                sub(
+                    divided_difference(&without(0), s),
+                    divided_difference(&without(1), s),
+                    s,
+                ),
+                sub(last.clone(), first.clone(), s),
+                s,
+            );
+            let mean = div(add(first.clone(), last.clone(), s), float(2.0, s), s);
+            let mut merged = vec![(mean, groups[0].1 + groups[1].1)];
+            merged.extend(groups[2..].iter().cloned());
+            let confluent = divided_difference(&merged, s);
+            let close = Expr::binary(
+                BinOp::Lt,
+                call("abs", vec![mul(sub(last, first, s), dt(s), s)], s),
+                float(CONFLUENT_GUARD, s),
+                s,
+            );
+            call(SELECT, vec![close, confluent, recursion], s)
+        }
+    }
+}
