@@ -23,7 +23,7 @@
 //! Rates are compared with [`crate::symbolic::same_value`].
 
 use super::system::Prepared;
-use super::{AbstractStatement, Failure};
+use super::{AbstractStatement, Choice, Failure};
 use crate::ast::{BinOp, Expr};
 use crate::span::Span;
 use crate::symbolic::functions::{is_random, SELECT};
@@ -46,7 +46,7 @@ struct Linear {
 
 type Term = (Expr, Vec<Expr>);
 
-pub(super) fn integrate(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure> {
+pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStatement>, Failure> {
     if p.is_stochastic() {
         return Err(Failure::unsupported(
             "this method cannot integrate stochastic equations",
@@ -55,6 +55,18 @@ pub(super) fn integrate(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure>
     }
     let lin = linear_system(p)?;
     let order = solve_order(p, &lin)?;
+    if choice == Choice::Automatic {
+        if let Some(i) = (0..p.eqs.len()).find(|&i| is_number(&lin.rate[i], 0.0)) {
+            return Err(Failure::unsupported(
+                format!(
+                    "'{}' does not decay (Brian2's exact solver needs an invertible matrix)",
+                    p.eqs[i].var
+                ),
+                p.eqs[i].rhs.span,
+            ));
+        }
+    }
+    check_depth(p, &lin, &order)?;
     let none_frozen = vec![false; p.eqs.len()];
     let normal = solve(p, &lin, &order, &none_frozen);
     let frozen_flags: Vec<bool> = p.eqs.iter().map(|e| e.unless_refractory).collect();
@@ -177,6 +189,34 @@ fn solve_order(p: &Prepared, lin: &Linear) -> Result<Vec<usize>, Failure> {
         }
     }
     Ok(order)
+}
+
+/// The longest chain of rates in one term that we expand symbolically (the closed forms grow
+/// exponentially with it).
+const MAX_CHAIN: usize = 6;
+
+/// Refuses chains too deep for the symbolic closed form.
+fn check_depth(p: &Prepared, lin: &Linear, order: &[usize]) -> Result<(), Failure> {
+    let mut depth = vec![0usize; p.eqs.len()];
+    for &i in order {
+        let inputs = lin.inputs[i]
+            .iter()
+            .map(|(j, _)| depth[*j])
+            .max()
+            .unwrap_or(0);
+        let constant = usize::from(lin.constant[i].is_some());
+        depth[i] = 1 + inputs.max(constant);
+        if depth[i] > MAX_CHAIN {
+            return Err(Failure::unsupported(
+                format!(
+                    "not yet supported: a chain of more than {MAX_CHAIN} linear equations \
+                     driving each other"
+                ),
+                p.eqs[i].rhs.span,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The new value of every variable; variables flagged in `frozen` are held constant.

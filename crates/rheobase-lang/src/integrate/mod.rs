@@ -181,7 +181,20 @@ impl Failure {
     }
 }
 
-fn integrate_inner(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatement>, Failure> {
+/// How strictly `exact` follows Brian2 (see [`choose_method`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Choice {
+    /// The method was asked for by name: solve whatever we can solve exactly.
+    Explicit,
+    /// Automatic choice: refuse what Brian2's `exact` refuses, so the same method is picked.
+    Automatic,
+}
+
+fn integrate_inner(
+    sys: &OdeSystem,
+    method: Method,
+    choice: Choice,
+) -> Result<Vec<AbstractStatement>, Failure> {
     let prepared = system::Prepared::new(sys)?;
     match method {
         Method::Euler => explicit::euler(&prepared),
@@ -190,7 +203,7 @@ fn integrate_inner(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatem
         Method::Heun => explicit::heun(&prepared),
         Method::Milstein => explicit::milstein(&prepared),
         Method::ExponentialEuler => exponential_euler::integrate(&prepared),
-        Method::Exact => exact::integrate(&prepared),
+        Method::Exact => exact::integrate(&prepared, choice),
     }
 }
 
@@ -198,13 +211,13 @@ fn integrate_inner(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatem
 /// their shape). A method that cannot take the system gives `integrate::unsupported_method`,
 /// pointing at the offending term and naming the methods that could.
 pub fn integrate(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatement>, Diagnostic> {
-    match integrate_inner(sys, method) {
+    match integrate_inner(sys, method, Choice::Explicit) {
         Ok(statements) => Ok(statements),
         Err(Failure::Model(d)) => Err(d),
         Err(Failure::Unsupported { reason, span }) => {
             let others: Vec<&str> = Method::ALL
                 .iter()
-                .filter(|m| **m != method && integrate_inner(sys, **m).is_ok())
+                .filter(|m| **m != method && integrate_inner(sys, **m, Choice::Explicit).is_ok())
                 .map(|m| m.name())
                 .collect();
             let help = if others.is_empty() {
@@ -226,10 +239,14 @@ pub fn integrate(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatemen
 }
 
 /// Brian2's automatic choice: the first of exact, euler, heun that can take the system.
+///
+/// Here `exact` refuses, as Brian2's does, systems whose matrix is singular (a variable without
+/// decay, like `dv/dt = I/C`), so that the same method is picked; asked for by name, `exact`
+/// solves those too.
 pub fn choose_method(sys: &OdeSystem) -> Result<(Method, Vec<AbstractStatement>), Diagnostic> {
     let mut last = None;
     for method in Method::DEFAULT_ORDER {
-        match integrate_inner(sys, method) {
+        match integrate_inner(sys, method, Choice::Automatic) {
             Ok(statements) => {
                 log::info!("No numerical integration method specified, using method '{method}'.");
                 return Ok((method, statements));

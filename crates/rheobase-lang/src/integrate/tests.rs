@@ -606,6 +606,29 @@ fn default_choice_follows_brian2() {
     assert_eq!(pick(&system(&[("v", "-v**2/tau")])), Method::Euler);
     assert_eq!(pick(&system(&[("v", "-v/tau + sigma*xi")])), Method::Euler);
     assert_eq!(pick(&system(&[("v", "-v/tau + v*xi")])), Method::Heun);
+    // Brian2's exact refuses a singular matrix (no decay), so euler is chosen ...
+    let ramp = system(&[("v", "x/tau"), ("x", "-x/tau")]);
+    assert_eq!(pick(&ramp), Method::Euler);
+    assert_eq!(pick(&system(&[("v", "I/C")])), Method::Euler);
+    // ... but asked for by name, exact solves it.
+    assert!(integrate(&ramp, Method::Exact).is_ok());
+    // A long chain is refused rather than expanded without bound.
+    let chain: Vec<(String, String)> = (0..8)
+        .map(|i| {
+            let rhs = if i == 0 {
+                "-x0/tau".to_string()
+            } else {
+                format!("(x{} - x{i})/tau", i - 1)
+            };
+            (format!("x{i}"), rhs)
+        })
+        .collect();
+    let chain: Vec<(&str, &str)> = chain
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let err = integrate(&system(&chain), Method::Exact).unwrap_err();
+    assert!(err.message.contains("not yet supported"));
     assert!(choose_method(&OdeSystem::default()).unwrap().1.is_empty());
 }
 
@@ -670,4 +693,92 @@ mod fuzz {
             let _ = choose_method(&sys);
         }
     }
+}
+
+/// Values printed by `tests/data/brian2_integrators.py` (Brian2 2.9.0, numpy target).
+#[test]
+fn brian2_reference_values() {
+    let close = |got: f64, want: f64| (got - want).abs() <= 1e-13 * want.abs().max(1e-3);
+    let run_steps = |sys: &OdeSystem,
+                     m,
+                     init: &[(&str, f64)],
+                     params: &[(&'static str, f64)],
+                     refractory: Option<f64>,
+                     steps: usize| {
+        let st = integrate(sys, m).unwrap();
+        let mut state: HashMap<String, f64> =
+            init.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let mut p: HashMap<&str, f64> = params.iter().copied().collect();
+        p.insert("dt", 1e-4);
+        p.insert("not_refractory", refractory.unwrap_or(1.0));
+        for n in 0..steps {
+            p.insert("t", n as f64 * 1e-4);
+            step(&st, &mut state, &p, 0.0);
+        }
+        state
+    };
+    let sys = refractory_system();
+    let params = [("tau", 0.01), ("taue", 0.005)];
+    let init = [("v", 0.2), ("ge", 0.5), ("w", 0.1)];
+    let s = run_steps(&sys, Method::Exact, &init, &params, Some(0.0), 1);
+    assert_eq!(s["v"], 0.2);
+    assert!(
+        close(s["ge"], 0.4900993366533776) && close(s["w"], 0.10099501662508317),
+        "{s:?}"
+    );
+    let s = run_steps(&sys, Method::Exact, &init, &params, Some(1.0), 1);
+    assert!(
+        close(s["v"], 0.20293554697104002) && close(s["w"], 0.10100975198995463),
+        "{s:?}"
+    );
+    let s = run_steps(&sys, Method::Rk4, &init, &params, Some(0.0), 1);
+    assert_eq!(s["v"], 0.2);
+    assert!(
+        close(s["ge"], 0.49009933666666666) && close(s["w"], 0.100995016625),
+        "{s:?}"
+    );
+
+    let hh = system(&[
+        ("m", "alpha*(1-m) - beta*m"),
+        ("v", "(ge*(Ee - v) - m*v)/tau"),
+        ("ge", "-ge/taue"),
+    ]);
+    let params = [
+        ("alpha", 300.0),
+        ("beta", 100.0),
+        ("tau", 0.01),
+        ("taue", 0.005),
+        ("Ee", 1.0),
+    ];
+    let init = [("m", 0.1), ("v", 0.3), ("ge", 0.2)];
+    let s = run_steps(&hh, Method::ExponentialEuler, &init, &params, None, 3);
+    assert!(
+        close(s["m"], 0.17350171613384757)
+            && close(s["v"], 0.30297556158191846)
+            && close(s["ge"], 0.1883529067168497),
+        "{s:?}"
+    );
+    let s = run_steps(&hh, Method::Rk2, &init, &params, None, 3);
+    assert!(
+        close(s["m"], 0.1734827055872)
+            && close(s["v"], 0.30282203370992156)
+            && close(s["ge"], 0.18835367152160004),
+        "{s:?}"
+    );
+
+    let alpha = system(&[("v", "(g - v)/taum"), ("g", "(h - g)/tau"), ("h", "-h/tau")]);
+    let s = run_steps(
+        &alpha,
+        Method::Exact,
+        &[("v", 0.3), ("g", -0.2), ("h", 1.0)],
+        &[("taum", 0.01), ("tau", 0.004)],
+        None,
+        5,
+    );
+    assert!(
+        close(s["v"], 0.27903255134170263)
+            && close(s["g"], -0.06618726769384464)
+            && close(s["h"], 0.8824969025845952),
+        "{s:?}"
+    );
 }
