@@ -24,7 +24,7 @@
 
 use super::system::Prepared;
 use super::{AbstractStatement, Choice, Failure};
-use crate::ast::{BinOp, Expr};
+use crate::ast::{BinOp, Expr, ExprKind};
 use crate::span::Span;
 use crate::symbolic::functions::{is_random, SELECT};
 use crate::symbolic::simplify::{add, call, div, float, is_number, mul, pow, sub, sum};
@@ -68,14 +68,19 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
     }
     check_depth(p, &lin, &order)?;
     let none_frozen = vec![false; p.eqs.len()];
-    let normal = solve(p, &lin, &order, &none_frozen);
+    let mut propagators = Propagators::default();
+    let normal = solve(p, &lin, &order, &none_frozen, &mut propagators);
     let frozen_flags: Vec<bool> = p.eqs.iter().map(|e| e.unless_refractory).collect();
     let frozen = frozen_flags
         .iter()
         .any(|f| *f)
-        .then(|| solve(p, &lin, &order, &frozen_flags));
+        .then(|| solve(p, &lin, &order, &frozen_flags, &mut propagators));
 
-    let mut statements = Vec::new();
+    let mut statements: Vec<AbstractStatement> = propagators
+        .0
+        .into_iter()
+        .map(|(expr, name)| AbstractStatement::temp(name, expr))
+        .collect();
     for (i, eq) in p.eqs.iter().enumerate() {
         let s = eq.rhs.span;
         let mut value = normal[i].clone();
@@ -220,7 +225,13 @@ fn check_depth(p: &Prepared, lin: &Linear, order: &[usize]) -> Result<(), Failur
 }
 
 /// The new value of every variable; variables flagged in `frozen` are held constant.
-fn solve(p: &Prepared, lin: &Linear, order: &[usize], frozen: &[bool]) -> Vec<Expr> {
+fn solve(
+    p: &Prepared,
+    lin: &Linear,
+    order: &[usize],
+    frozen: &[bool],
+    propagators: &mut Propagators,
+) -> Vec<Expr> {
     let n = p.eqs.len();
     let mut terms: Vec<Vec<Term>> = vec![Vec::new(); n];
     for &i in order {
@@ -248,13 +259,37 @@ fn solve(p: &Prepared, lin: &Linear, order: &[usize], frozen: &[bool]) -> Vec<Ex
         .map(|i| {
             let s = p.eqs[i].rhs.span;
             sum(
-                terms[i]
-                    .iter()
-                    .map(|(coef, nodes)| mul(coef.clone(), propagator(nodes, s), s)),
+                terms[i].iter().map(|(coef, nodes)| {
+                    mul(coef.clone(), propagators.temp(propagator(nodes, s)), s)
+                }),
                 s,
             )
         })
         .collect()
+}
+
+/// The propagator factors (`exp(a*dt)`, `dt*exprel(a*dt)`, ...) as shared temporaries
+/// `__propagator_<n>`: each is computed once per step, and as it reads no state variable the
+/// runtime may hoist it out of the element loop when its parameters are shared.
+#[derive(Default)]
+struct Propagators(Vec<(Expr, String)>);
+
+impl Propagators {
+    fn temp(&mut self, e: Expr) -> Expr {
+        if matches!(
+            e.kind,
+            ExprKind::Name(_) | ExprKind::Float(_) | ExprKind::Int(_)
+        ) {
+            return e;
+        }
+        let span = e.span;
+        if let Some((_, name)) = self.0.iter().find(|(x, _)| same_structure(x, &e)) {
+            return Expr::name(name.clone(), span);
+        }
+        let name = format!("__propagator_{}", self.0.len());
+        self.0.push((e, name.clone()));
+        Expr::name(name, span)
+    }
 }
 
 fn same_multiset(a: &[Expr], b: &[Expr]) -> bool {

@@ -4,7 +4,8 @@
 //! - one temporary per noise symbol first, `_xi = randn()` / `_xi_a = randn()` (one normal
 //!   number per element and step, shared by every equation using that symbol); the Wiener
 //!   increment is `_xi_a*sqrt(dt)` where `dt` is the builtin name;
-//! - method temporaries whose names start with `__` (`__k_1_v`, `__x_support_v_xi`, ...);
+//! - method temporaries whose names start with `__` (`__k_1_v`, `__x_support_v_xi`,
+//!   `__propagator_0`, ...);
 //! - one temporary `_v` per state variable holding its new value, computed from old values only;
 //! - finally the state variables: `v = _v`, or `v = _select(not_refractory, _v, v)` for an
 //!   equation flagged `(unless refractory)` (Brian2's conditional write: a refractory variable

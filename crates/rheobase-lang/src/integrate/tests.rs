@@ -319,9 +319,14 @@ fn exact_cuba_distinct_and_equal_time_constants() {
     ]);
     let params = [("El", -0.049), ("taum", 0.02)];
     let statements = integrate(&same, Method::Exact).unwrap();
-    let v_update = &statements.iter().find(|s| s.target == "_v").unwrap().expr;
     // only the constant input El/taum needs exprel; the inputs with the same rate use t*exp
-    assert_eq!(format!("{v_update:?}").matches("\"exprel\"").count(), 1);
+    let text = format!("{statements:?}");
+    assert_eq!(
+        text.matches("\"exprel\"").count(),
+        1,
+        "{}",
+        show(&statements)
+    );
     let s = run(&same, Method::Exact, &init, &params, 1e-4, 0.03);
     let exact = cuba_exact(0.03, 0.02, 0.02, 0.02);
     assert!((s["v"] - exact).abs() < 1e-12, "{} vs {exact}", s["v"]);
@@ -780,5 +785,66 @@ fn brian2_reference_values() {
             && close(s["g"], -0.06618726769384464)
             && close(s["h"], 0.8824969025845952),
         "{s:?}"
+    );
+}
+
+/// Python-like text of an expression (fully parenthesised), for messages and snapshots.
+pub(crate) fn text(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Float(x) => format!("{x:?}"),
+        ExprKind::Int(i) => i.to_string(),
+        ExprKind::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::Unary(UnOp::Neg, a) => format!("-{}", text(a)),
+        ExprKind::Unary(UnOp::Pos, a) => format!("+{}", text(a)),
+        ExprKind::Unary(UnOp::Not, a) => format!("not {}", text(a)),
+        ExprKind::Binary(op, a, b) => format!("({} {} {})", text(a), op.symbol(), text(b)),
+        ExprKind::Call { name, args, .. } => format!(
+            "{name}({})",
+            args.iter().map(text).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+pub(crate) fn show(statements: &[AbstractStatement]) -> String {
+    statements
+        .iter()
+        .map(|s| format!("{} = {}\n", s.target, text(&s.expr)))
+        .collect()
+}
+
+#[test]
+fn statement_shapes() {
+    let cuba = system(&[
+        ("v", "(ge + gi - (v - El))/taum"),
+        ("ge", "-ge/taue"),
+        ("gi", "-gi/taui"),
+    ]);
+    let mut cuba = cuba;
+    cuba.odes[0].unless_refractory = true;
+    insta::assert_snapshot!(
+        "cuba_exact",
+        show(&integrate(&cuba, Method::Exact).unwrap())
+    );
+    let lif = system(&[("v", "(El - v + R*I)/tau + sigma*xi*tau**-0.5")]);
+    insta::assert_snapshot!(
+        "lif_noise_euler",
+        show(&integrate(&lif, Method::Euler).unwrap())
+    );
+    let hh = system(&[
+        ("m", "alpha*(1-m) - beta*m"),
+        ("v", "(g*(E - v) - m*v)/tau"),
+    ]);
+    insta::assert_snapshot!(
+        "gating_exponential_euler",
+        show(&integrate(&hh, Method::ExponentialEuler).unwrap())
+    );
+    let rk = system(&[("v", "(w - v)/tau"), ("w", "-w/tau + sin(t)")]);
+    insta::assert_snapshot!("rk2", show(&integrate(&rk, Method::Rk2).unwrap()));
+    let mult = system(&[("v", "-v/tau + v*xi*s")]);
+    insta::assert_snapshot!("heun", show(&integrate(&mult, Method::Heun).unwrap()));
+    insta::assert_snapshot!(
+        "milstein",
+        show(&integrate(&mult, Method::Milstein).unwrap())
     );
 }

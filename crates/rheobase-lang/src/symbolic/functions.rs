@@ -2,7 +2,9 @@
 //! value. (Derivatives live in `differentiate`.)
 //!
 //! `_select(cond, a, b)` is rheobase's own three-way choice (`a` where `cond` is true, else `b`);
-//! the integrators emit it and the runtime lowers it to a branch-free select.
+//! the integrators emit it and the runtime lowers it to a branch-free select. It must be a true
+//! select, not an arithmetic blend `c*a + (1-c)*b`: the branch not taken may be inf or NaN
+//! (e.g. `(exp(u) - exprel(u))/u` at `u == 0`).
 
 /// The name of the select function emitted by the integrators: `_select(cond, a, b)`.
 pub const SELECT: &str = "_select";

@@ -261,8 +261,21 @@ fn binary_node(op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
     Expr::new(ExprKind::Binary(op, Box::new(a), Box::new(b)), span)
 }
 
-/// `(-x)*y -> -(x*y)`, `x/(-y) -> -(x/y)`: exact, and gives one canonical place for signs.
+/// A negative float literal as a negation of its magnitude (exact), so signs have one place.
+fn split_sign(e: Expr) -> Expr {
+    match e.kind {
+        ExprKind::Float(x) if x < 0.0 => Expr::new(
+            ExprKind::Unary(UnOp::Neg, Box::new(Expr::float(-x, e.span))),
+            e.span,
+        ),
+        kind => Expr::new(kind, e.span),
+    }
+}
+
+/// `(-x)*y -> -(x*y)`, `x/(-y) -> -(x/y)`, `(-2)*y -> -(2*y)`: exact, and gives one canonical
+/// place for signs.
 fn move_negation(op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
+    let (a, b) = (split_sign(a), split_sign(b));
     match (a.kind, b.kind) {
         (ExprKind::Unary(UnOp::Neg, x), ExprKind::Unary(UnOp::Neg, y)) => {
             binary_node(op, *x, *y, span)
