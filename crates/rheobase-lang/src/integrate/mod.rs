@@ -18,6 +18,12 @@
 //! final select; where another variable's exact update depends on a refractory one, it gets
 //! `_select(not_refractory, <normal>, <with the refractory variables held constant>)`.
 //!
+//! Diagnostic codes: `integrate::unsupported_method` (the method cannot take these equations;
+//! the label points at the offending term, the help names the methods that can),
+//! `integrate::unknown_method`, `integrate::nonlinear_noise` (a noise symbol not appearing
+//! linearly), `integrate::duplicate_variable`, `integrate::reserved_name` (a state variable
+//! named `t`, `dt`, `xi` or `xi_*`).
+//!
 //! `_select(cond, a, b)` is a function call the runtime lowers to a select (see
 //! [`crate::symbolic::functions::SELECT`]); `exprel`, `exp`, `sqrt`, `int`, `abs`, `randn` are
 //! Brian2's functions.
