@@ -3,9 +3,10 @@
 //! state variable nor `t`.
 //!
 //! Supported: systems that are triangular after reordering (each variable depends only on
-//! itself and on variables solved before it: LIF, CUBA, alpha and bi-exponential synapses).
-//! Coupled systems (a cycle, e.g. a 2-variable oscillator) are refused with "not yet
-//! supported"; Brian2 solves them with a symbolic matrix exponential.
+//! itself and on variables solved before it: LIF, CUBA, alpha and bi-exponential synapses),
+//! plus coupled pairs that take no input from, and give none to, the other variables (a LIF
+//! with linear adaptation; see `coupled`). Larger or driven coupled systems are refused with
+//! "not yet supported"; Brian2 solves them with a symbolic matrix exponential.
 //!
 //! Method (variation of constants, Laplace view): over one step every variable is a sum of
 //! terms `coef * E[Λ](s)`, where `E[Λ](s)` is the divided difference over the multiset of rates
@@ -22,6 +23,7 @@
 //!
 //! Rates are compared with [`crate::symbolic::same_value`].
 
+use super::coupled::Block;
 use super::system::Prepared;
 use super::{AbstractStatement, Choice, Failure};
 use crate::ast::{BinOp, Expr, ExprKind};
@@ -35,13 +37,19 @@ use crate::symbolic::{is_zero, same_structure, same_value, split_linear};
 /// confluent limit.
 const CONFLUENT_GUARD: f64 = 1e-5;
 
-struct Linear {
+pub(super) struct Linear {
     /// `a_i`, the coefficient of `x_i` in its own equation (may be the literal 0).
-    rate: Vec<Expr>,
+    pub(super) rate: Vec<Expr>,
     /// `(j, c_ij)` for the other variables with a non-zero coefficient.
-    inputs: Vec<Vec<(usize, Expr)>>,
+    pub(super) inputs: Vec<Vec<(usize, Expr)>>,
     /// `b_i` when non-zero.
-    constant: Vec<Option<Expr>>,
+    pub(super) constant: Vec<Option<Expr>>,
+}
+
+/// How the variables are solved: triangular ones in `order`, coupled pairs in `blocks`.
+struct Plan {
+    order: Vec<usize>,
+    blocks: Vec<(usize, usize)>,
 }
 
 type Term = (Expr, Vec<Expr>);
@@ -54,9 +62,10 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
         ));
     }
     let lin = linear_system(p)?;
-    let order = solve_order(p, &lin)?;
+    let none_frozen = vec![false; p.eqs.len()];
+    let plan = plan(p, &lin, &none_frozen)?;
     if choice == Choice::Automatic {
-        if let Some(i) = (0..p.eqs.len()).find(|&i| is_number(&lin.rate[i], 0.0)) {
+        if let Some(&i) = plan.order.iter().find(|&&i| is_number(&lin.rate[i], 0.0)) {
             return Err(Failure::unsupported(
                 format!(
                     "'{}' does not decay (Brian2's exact solver needs an invertible matrix)",
@@ -66,15 +75,25 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
             ));
         }
     }
-    check_depth(p, &lin, &order)?;
-    let none_frozen = vec![false; p.eqs.len()];
+    for &(i, j) in &plan.blocks {
+        Block::new(i, j, &lin).check(p, choice)?;
+    }
+    check_depth(p, &lin, &plan.order)?;
     let mut propagators = Propagators::default();
-    let normal = solve(p, &lin, &order, &none_frozen, &mut propagators);
+    let normal = solve(p, &lin, &plan, &none_frozen, &mut propagators);
     let frozen_flags: Vec<bool> = p.eqs.iter().map(|e| e.unless_refractory).collect();
-    let frozen = frozen_flags
-        .iter()
-        .any(|f| *f)
-        .then(|| solve(p, &lin, &order, &frozen_flags, &mut propagators));
+    let frozen = if frozen_flags.iter().any(|f| *f) {
+        let frozen_plan = plan_frozen(p, &lin, &frozen_flags)?;
+        Some(solve(
+            p,
+            &lin,
+            &frozen_plan,
+            &frozen_flags,
+            &mut propagators,
+        ))
+    } else {
+        None
+    };
 
     let mut statements: Vec<AbstractStatement> = propagators
         .0
@@ -163,37 +182,77 @@ fn linear_system(p: &Prepared) -> Result<Linear, Failure> {
     Ok(lin)
 }
 
-/// An order in which every variable comes after the variables it depends on.
-fn solve_order(p: &Prepared, lin: &Linear) -> Result<Vec<usize>, Failure> {
+/// The inputs of variable `i` that matter: none for a variable held constant.
+fn inputs<'l>(lin: &'l Linear, frozen: &[bool], i: usize) -> &'l [(usize, Expr)] {
+    if frozen[i] {
+        &[]
+    } else {
+        &lin.inputs[i]
+    }
+}
+
+/// An order in which every variable comes after the variables it depends on, with coupled
+/// pairs that neither take input from nor give input to other variables set apart.
+fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
     let n = p.eqs.len();
     let mut done = vec![false; n];
-    let mut order = Vec::with_capacity(n);
-    while order.len() < n {
-        let next = (0..n).find(|&i| !done[i] && lin.inputs[i].iter().all(|(j, _)| done[*j]));
-        match next {
-            Some(i) => {
-                done[i] = true;
-                order.push(i);
-            }
-            None => {
-                let i = (0..n).find(|&i| !done[i]).unwrap_or(0);
-                let (j, c) = lin.inputs[i]
-                    .iter()
-                    .find(|(j, _)| !done[*j])
-                    .cloned()
-                    .unwrap_or((i, p.eqs[i].rhs.clone()));
-                return Err(Failure::unsupported(
-                    format!(
-                        "not yet supported: coupled linear system ('{}' and '{}' depend on each \
-                         other); use rk4 or exponential_euler",
-                        p.eqs[i].var, p.eqs[j].var
-                    ),
-                    c.span,
-                ));
-            }
+    let mut plan = Plan {
+        order: Vec::with_capacity(n),
+        blocks: Vec::new(),
+    };
+    let reads = |i: usize, j: usize| inputs(lin, frozen, i).iter().any(|(k, _)| *k == j);
+    while done.iter().any(|d| !d) {
+        let next =
+            (0..n).find(|&i| !done[i] && inputs(lin, frozen, i).iter().all(|(j, _)| done[*j]));
+        if let Some(i) = next {
+            done[i] = true;
+            plan.order.push(i);
+            continue;
         }
+        let isolated_pair = (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
+            .find(|&(i, j)| {
+                i < j
+                    && !done[i]
+                    && !done[j]
+                    && reads(i, j)
+                    && reads(j, i)
+                    && inputs(lin, frozen, i).iter().all(|(k, _)| *k == j)
+                    && inputs(lin, frozen, j).iter().all(|(k, _)| *k == i)
+                    && (0..n).all(|k| k == i || k == j || (!reads(k, i) && !reads(k, j)))
+            });
+        if let Some((i, j)) = isolated_pair {
+            done[i] = true;
+            done[j] = true;
+            plan.blocks.push((i, j));
+            continue;
+        }
+        let i = (0..n).find(|&i| !done[i]).unwrap_or(0);
+        let (j, c) = inputs(lin, frozen, i)
+            .iter()
+            .find(|(j, _)| !done[*j])
+            .cloned()
+            .unwrap_or((i, p.eqs[i].rhs.clone()));
+        return Err(Failure::unsupported(
+            format!(
+                "not yet supported: coupled linear system ('{}' and '{}' depend on each other, \
+                 and more than two variables are coupled or the pair is driven by or drives \
+                 other variables); use rk4 or exponential_euler",
+                p.eqs[i].var, p.eqs[j].var
+            ),
+            c.span,
+        ));
     }
-    Ok(order)
+    Ok(plan)
+}
+
+/// The plan with the refractory variables held constant.
+fn plan_frozen(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
+    let plan = plan(p, lin, frozen)?;
+    for &(i, j) in &plan.blocks {
+        Block::new(i, j, lin).check(p, Choice::Explicit)?;
+    }
+    Ok(plan)
 }
 
 /// The longest chain of rates in one term that we expand symbolically (the closed forms grow
@@ -228,13 +287,19 @@ fn check_depth(p: &Prepared, lin: &Linear, order: &[usize]) -> Result<(), Failur
 fn solve(
     p: &Prepared,
     lin: &Linear,
-    order: &[usize],
+    plan: &Plan,
     frozen: &[bool],
     propagators: &mut Propagators,
 ) -> Vec<Expr> {
     let n = p.eqs.len();
     let mut terms: Vec<Vec<Term>> = vec![Vec::new(); n];
-    for &i in order {
+    let mut block_values: Vec<Option<Expr>> = vec![None; n];
+    for &(i, j) in &plan.blocks {
+        let (new_i, new_j) = Block::new(i, j, lin).solve(p, propagators);
+        block_values[i] = Some(new_i);
+        block_values[j] = Some(new_j);
+    }
+    for &i in &plan.order {
         let s = p.eqs[i].rhs.span;
         let x = Expr::name(p.eqs[i].var.clone(), s);
         if frozen[i] {
@@ -257,6 +322,9 @@ fn solve(
     }
     (0..n)
         .map(|i| {
+            if let Some(value) = block_values[i].take() {
+                return value;
+            }
             let s = p.eqs[i].rhs.span;
             sum(
                 terms[i].iter().map(|(coef, nodes)| {
@@ -272,10 +340,10 @@ fn solve(
 /// `__propagator_<n>`: each is computed once per step, and as it reads no state variable the
 /// runtime may hoist it out of the element loop when its parameters are shared.
 #[derive(Default)]
-struct Propagators(Vec<(Expr, String)>);
+pub(super) struct Propagators(Vec<(Expr, String)>);
 
 impl Propagators {
-    fn temp(&mut self, e: Expr) -> Expr {
+    pub(super) fn temp(&mut self, e: Expr) -> Expr {
         if matches!(
             e.kind,
             ExprKind::Name(_) | ExprKind::Float(_) | ExprKind::Int(_)

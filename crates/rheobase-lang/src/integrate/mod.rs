@@ -28,6 +28,7 @@
 //! [`crate::symbolic::functions::SELECT`]); `exprel`, `exp`, `sqrt`, `int`, `abs`, `randn` are
 //! Brian2's functions.
 
+mod coupled;
 mod exact;
 mod explicit;
 mod exponential_euler;

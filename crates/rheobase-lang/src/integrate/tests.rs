@@ -586,12 +586,16 @@ fn heun_and_milstein_with_fixed_noise() {
 
 #[test]
 fn exact_refusals_point_at_the_problem() {
-    let osc = system(&[("x", "y/tau"), ("y", "-x/tau")]);
-    let err = integrate(&osc, Method::Exact).unwrap_err();
+    let cycle = system(&[("x", "y/tau"), ("y", "z/tau"), ("z", "-x/tau")]);
+    let err = integrate(&cycle, Method::Exact).unwrap_err();
     assert!(err
         .message
         .contains("not yet supported: coupled linear system"));
     assert!(err.help.as_deref().unwrap().contains("rk4"));
+    let driven_pair = system(&[("x", "(y + g)/tau"), ("y", "-x/tau"), ("g", "-g/tau")]);
+    assert!(integrate(&driven_pair, Method::Exact).is_err());
+    let singular_with_input = system(&[("x", "(y - x)/tau + 1/tau"), ("y", "(x - y)/tau")]);
+    assert!(integrate(&singular_with_input, Method::Exact).is_err());
     let nonlinear = system(&[("v", "-v**2/tau")]);
     let err = integrate(&nonlinear, Method::Exact).unwrap_err();
     assert_eq!(err.labels[0].span, Span::new(SourceId(0), 1, 5));
@@ -876,4 +880,98 @@ fn statement_shapes() {
         "milstein",
         show(&integrate(&mult, Method::Milstein).unwrap())
     );
+}
+
+fn adaptive_lif() -> OdeSystem {
+    let mut sys = system(&[("v", "(El - v - w)/tau"), ("w", "(a*(v - El) - w)/tauw")]);
+    sys.odes[0].unless_refractory = true;
+    sys
+}
+
+#[test]
+fn exact_coupled_pairs() {
+    let sys = adaptive_lif();
+    let init = [("v", -0.05), ("w", 0.01)];
+    // real, complex and (nearly) repeated eigenvalues: q = ((1/tauw - 1/tau)/2)**2 - a/(tau*tauw)
+    for (tau, tauw, a) in [
+        (0.01, 0.1, 0.5),
+        (0.01, 0.1, 30.0),
+        (0.02, 0.02, 1e-12),
+        (0.02, 0.02, 0.0),
+    ] {
+        let params = [
+            ("El", -0.07),
+            ("tau", tau),
+            ("tauw", tauw),
+            ("a", a),
+            ("not_refractory", 1.0),
+        ];
+        let exact = run(&sys, Method::Exact, &init, &params, 1e-3, 0.02);
+        let fine = run(&sys, Method::Rk4, &init, &params, 1e-6, 0.02);
+        for var in ["v", "w"] {
+            assert!(
+                (exact[var] - fine[var]).abs() < 1e-12,
+                "{tau} {tauw} {a} {var}: {} vs {}",
+                exact[var],
+                fine[var]
+            );
+        }
+    }
+    // An undamped oscillator (no input): exact with cos/sin when asked for ...
+    let osc = system(&[("x", "y/tau"), ("y", "-x/tau")]);
+    let s = run(
+        &osc,
+        Method::Exact,
+        &[("x", 1.0), ("y", 0.0)],
+        &[("tau", 0.5)],
+        0.01,
+        1.0,
+    );
+    assert!((s["x"] - 2f64.cos()).abs() < 1e-12 && (s["y"] + 2f64.sin()).abs() < 1e-12);
+    // ... refused by the automatic choice, as Brian2 refuses complex eigenvalues.
+    assert_eq!(choose_method(&osc).unwrap().0, Method::Euler);
+    assert_eq!(choose_method(&sys).unwrap().0, Method::Exact);
+    // a singular pair without input is fine when asked for
+    let exchange = system(&[("x", "(y - x)/tau"), ("y", "(x - y)/tau")]);
+    let s = run(
+        &exchange,
+        Method::Exact,
+        &[("x", 1.0), ("y", 0.0)],
+        &[("tau", 0.5)],
+        0.01,
+        1.0,
+    );
+    assert!((s["x"] - (0.5 + 0.5 * (-4f64).exp())).abs() < 1e-12);
+    assert_eq!(choose_method(&exchange).unwrap().0, Method::Euler);
+}
+
+/// Values printed by `tests/data/brian2_integrators.py` (adaptive LIF, Brian2 2.9.0).
+#[test]
+fn brian2_reference_coupled_pair() {
+    let sys = adaptive_lif();
+    let statements = integrate(&sys, Method::Exact).unwrap();
+    for (refractory, w0, want_v, want_w) in [
+        (1.0, 0.01, -0.050886627348903715, 0.009999332371640132),
+        (0.0, 0.02, -0.05, 0.01997004495503372),
+    ] {
+        let mut state: HashMap<String, f64> = [("v".to_string(), -0.05), ("w".to_string(), w0)]
+            .into_iter()
+            .collect();
+        let params: HashMap<&str, f64> = [
+            ("El", -0.07),
+            ("tau", 0.01),
+            ("tauw", 0.1),
+            ("a", 0.5),
+            ("dt", 1e-4),
+            ("t", 0.0),
+            ("not_refractory", refractory),
+        ]
+        .into_iter()
+        .collect();
+        for _ in 0..3 {
+            step(&statements, &mut state, &params, 0.0);
+        }
+        assert!((state["v"] - want_v).abs() < 1e-15, "{state:?}");
+        assert!((state["w"] - want_w).abs() < 1e-15, "{state:?}");
+    }
 }

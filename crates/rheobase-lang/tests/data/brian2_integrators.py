@@ -26,3 +26,8 @@ eqs3 = '''dv/dt = (g - v)/taum : 1
 dg/dt = (h - g)/tau : 1
 dh/dt = -h/tau : 1'''
 print('alpha exact', one(eqs3, 'exact', dict(v=0.3, g=-0.2, h=1.0), dict(taum=10*ms, tau=4*ms), steps=5))
+eqs4 = '''dv/dt = (El - v - w)/tau : 1 (unless refractory)
+dw/dt = (a*(v - El) - w)/tauw : 1'''
+ns4 = dict(El=-0.07, tau=10*ms, tauw=100*ms, a=0.5)
+print('adaptive exact', one(eqs4, 'exact', dict(v=-0.05, w=0.01), ns4, steps=3))
+print('adaptive exact refr', one(eqs4, 'exact', dict(v=-0.05, w=0.02), ns4, refr=True, steps=3))
