@@ -172,6 +172,13 @@ impl AbstractStatement {
     }
 }
 
+impl fmt::Display for AbstractStatement {
+    /// `target = expr`, as Brian2 prints abstract code.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} = {}", self.target, self.expr)
+    }
+}
+
 /// Why a method cannot take a system (becomes `integrate::unsupported_method`), or a problem
 /// with the equations themselves (returned as is).
 #[derive(Clone, Debug)]

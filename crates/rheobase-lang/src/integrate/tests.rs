@@ -2,161 +2,14 @@
 //! known solutions.
 
 use super::*;
-use crate::ast::{BinOp, Expr, ExprKind, UnOp};
+use crate::ast::{BinOp, Expr, ExprKind};
 use crate::span::{SourceId, Span};
 use crate::symbolic::eval_with;
 use std::collections::HashMap;
 
-/// A minimal expression reader for tests (until the real parser lands): numbers, names,
-/// `+ - * / **`, unary minus, calls and parentheses.
+/// Parses an expression of a test (source 0).
 pub(crate) fn expr(text: &str) -> Expr {
-    let tokens = tokenize(text);
-    let mut pos = 0;
-    let e = parse_sum(&tokens, &mut pos);
-    assert_eq!(pos, tokens.len(), "trailing input in {text:?}");
-    e
-}
-
-#[derive(Clone, Debug)]
-enum Tok {
-    Num(f64),
-    Ident(String),
-    Op(&'static str),
-}
-
-fn tokenize(text: &str) -> Vec<(Tok, Span)> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    let mut out = Vec::new();
-    while i < b.len() {
-        let c = b[i] as char;
-        let start = i;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let tok = if c.is_ascii_digit() || c == '.' {
-            while i < b.len() && ((b[i] as char).is_ascii_alphanumeric() || b[i] == b'.') {
-                if (b[i] == b'e' || b[i] == b'E') && i + 1 < b.len() && b[i + 1] == b'-' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            Tok::Num(text[start..i].parse().expect("number"))
-        } else if c.is_ascii_alphabetic() || c == '_' {
-            while i < b.len() && ((b[i] as char).is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            Tok::Ident(text[start..i].to_string())
-        } else if text[i..].starts_with("**") {
-            i += 2;
-            Tok::Op("**")
-        } else {
-            i += 1;
-            Tok::Op(match c {
-                '+' => "+",
-                '-' => "-",
-                '*' => "*",
-                '/' => "/",
-                '(' => "(",
-                ')' => ")",
-                ',' => ",",
-                _ => panic!("unexpected {c}"),
-            })
-        };
-        out.push((tok, Span::new(SourceId(0), start, i)));
-    }
-    out
-}
-
-fn is_op(tokens: &[(Tok, Span)], pos: usize, op: &str) -> bool {
-    matches!(tokens.get(pos), Some((Tok::Op(o), _)) if *o == op)
-}
-
-fn parse_sum(t: &[(Tok, Span)], pos: &mut usize) -> Expr {
-    let mut e = parse_product(t, pos);
-    while is_op(t, *pos, "+") || is_op(t, *pos, "-") {
-        let op = if is_op(t, *pos, "+") {
-            BinOp::Add
-        } else {
-            BinOp::Sub
-        };
-        *pos += 1;
-        let r = parse_product(t, pos);
-        let span = e.span.to(r.span);
-        e = Expr::binary(op, e, r, span);
-    }
-    e
-}
-
-fn parse_product(t: &[(Tok, Span)], pos: &mut usize) -> Expr {
-    let mut e = parse_unary(t, pos);
-    while is_op(t, *pos, "*") || is_op(t, *pos, "/") {
-        let op = if is_op(t, *pos, "*") {
-            BinOp::Mul
-        } else {
-            BinOp::Div
-        };
-        *pos += 1;
-        let r = parse_unary(t, pos);
-        let span = e.span.to(r.span);
-        e = Expr::binary(op, e, r, span);
-    }
-    e
-}
-
-fn parse_unary(t: &[(Tok, Span)], pos: &mut usize) -> Expr {
-    if is_op(t, *pos, "-") {
-        let s = t[*pos].1;
-        *pos += 1;
-        let a = parse_unary(t, pos);
-        let span = s.to(a.span);
-        return Expr::unary(UnOp::Neg, a, span);
-    }
-    let base = parse_atom(t, pos);
-    if is_op(t, *pos, "**") {
-        *pos += 1;
-        let exponent = parse_unary(t, pos);
-        let span = base.span.to(exponent.span);
-        return Expr::binary(BinOp::Pow, base, exponent, span);
-    }
-    base
-}
-
-fn parse_atom(t: &[(Tok, Span)], pos: &mut usize) -> Expr {
-    let (tok, span) = t[*pos].clone();
-    *pos += 1;
-    match tok {
-        Tok::Num(x) => Expr::float(x, span),
-        Tok::Ident(name) if is_op(t, *pos, "(") => {
-            *pos += 1;
-            let mut args = Vec::new();
-            while !is_op(t, *pos, ")") {
-                args.push(parse_sum(t, pos));
-                if is_op(t, *pos, ",") {
-                    *pos += 1;
-                }
-            }
-            let end = t[*pos].1;
-            *pos += 1;
-            Expr::new(
-                ExprKind::Call {
-                    name,
-                    name_span: span,
-                    args,
-                },
-                span.to(end),
-            )
-        }
-        Tok::Ident(name) => Expr::name(name, span),
-        Tok::Op("(") => {
-            let e = parse_sum(t, pos);
-            assert!(is_op(t, *pos, ")"));
-            *pos += 1;
-            e
-        }
-        other => panic!("unexpected {other:?}"),
-    }
+    crate::parser::parse_expression(text, SourceId(0)).unwrap_or_else(|d| panic!("{text}: {d:?}"))
 }
 
 pub(crate) fn ode(var: &str, rhs: &str) -> Ode {
@@ -821,29 +674,8 @@ fn brian2_reference_values() {
     );
 }
 
-/// Python-like text of an expression (fully parenthesised), for messages and snapshots.
-pub(crate) fn text(e: &Expr) -> String {
-    match &e.kind {
-        ExprKind::Float(x) => format!("{x:?}"),
-        ExprKind::Int(i) => i.to_string(),
-        ExprKind::Bool(b) => if *b { "True" } else { "False" }.to_string(),
-        ExprKind::Name(n) => n.clone(),
-        ExprKind::Unary(UnOp::Neg, a) => format!("-{}", text(a)),
-        ExprKind::Unary(UnOp::Pos, a) => format!("+{}", text(a)),
-        ExprKind::Unary(UnOp::Not, a) => format!("not {}", text(a)),
-        ExprKind::Binary(op, a, b) => format!("({} {} {})", text(a), op.symbol(), text(b)),
-        ExprKind::Call { name, args, .. } => format!(
-            "{name}({})",
-            args.iter().map(text).collect::<Vec<_>>().join(", ")
-        ),
-    }
-}
-
 pub(crate) fn show(statements: &[AbstractStatement]) -> String {
-    statements
-        .iter()
-        .map(|s| format!("{} = {}\n", s.target, text(&s.expr)))
-        .collect()
+    statements.iter().map(|s| format!("{s}\n")).collect()
 }
 
 #[test]

@@ -101,47 +101,48 @@ mod tests {
         }
     }
 
+    fn parse(text: &str) -> Expr {
+        crate::parser::parse_expression(text, crate::span::SourceId(0)).unwrap()
+    }
+
     #[test]
     fn brian2_shapes_are_linear() {
-        // (El - v + R*I)/tau
-        let lif = b(
-            BinOp::Div,
-            b(
-                BinOp::Add,
-                b(BinOp::Sub, n("El"), n("v")),
-                b(BinOp::Mul, n("R"), n("I")),
-            ),
-            n("tau"),
-        );
+        let lif = parse("(El - v + R*I)/tau");
         check_linear(&lif);
         let (a, _) = linear_coefficients(&lif, "v").unwrap();
         assert!((value(&a, 0.0) + 1.0 / value(&n("tau"), 0.0)).abs() < 1e-15);
-        // g*(E - v)
-        check_linear(&b(BinOp::Mul, n("g"), b(BinOp::Sub, n("E"), n("v"))));
-        // -v/tau
-        check_linear(&b(
-            BinOp::Div,
-            Expr::unary(UnOp::Neg, n("v"), sp()),
-            n("tau"),
-        ));
-        // a*(b*v + c), and v*w (linear in v)
-        check_linear(&b(
-            BinOp::Mul,
-            n("a"),
-            b(BinOp::Add, b(BinOp::Mul, n("b"), n("v")), n("c")),
-        ));
-        check_linear(&b(BinOp::Mul, n("v"), n("w")));
+        for text in [
+            "g*(E - v)",
+            "-v/tau",
+            "a*(b*v + c)",
+            "v*w",
+            "(El - v)/tau + g*(E - v)/C - 3*v + a*(b*v + c)",
+            "int(not_refractory)*((v0 - v)/tau)",
+            "v**1 + exp(w)",
+        ] {
+            check_linear(&parse(text));
+        }
     }
 
     #[test]
     fn non_linear_shapes_are_refused() {
-        assert!(linear_coefficients(&b(BinOp::Pow, n("v"), Expr::float(2.0, sp())), "v").is_none());
-        assert!(linear_coefficients(&Expr::call("exp", vec![n("v")], sp()), "v").is_none());
-        assert!(linear_coefficients(&b(BinOp::Mul, n("v"), n("v")), "v").is_none());
-        assert!(linear_coefficients(&b(BinOp::Div, n("a"), n("v")), "v").is_none());
-        let s = Span::new(crate::span::SourceId(0), 5, 11);
-        let e = b(BinOp::Add, n("v"), Expr::call("exp", vec![n("v")], s));
-        assert_eq!(split_linear(&e, "v").unwrap_err(), s);
+        for text in [
+            "v**2",
+            "exp(v)",
+            "v*v",
+            "a/v",
+            "sqrt(v)",
+            "v*(1 + v)",
+            "(v > 0)*v",
+        ] {
+            assert!(linear_coefficients(&parse(text), "v").is_none(), "{text}");
+        }
+        // the error points at the innermost non-linear node
+        let e = parse("v + 2*exp(v)");
+        assert_eq!(
+            split_linear(&e, "v").unwrap_err(),
+            Span::new(crate::span::SourceId(0), 6, 12)
+        );
     }
 
     fn arb_linear() -> impl Strategy<Value = Expr> {
