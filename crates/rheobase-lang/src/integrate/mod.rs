@@ -32,6 +32,7 @@ mod coupled;
 mod exact;
 mod explicit;
 mod exponential_euler;
+mod from_equations;
 mod system;
 
 #[cfg(test)]
