@@ -72,7 +72,8 @@ impl<'a> Block<'a> {
                     p.eqs[self.i].var, p.eqs[self.j].var
                 ),
                 s,
-            ));
+            )
+            .labelled("singular coupled pair"));
         }
         if choice == Choice::Automatic && always_negative(&q) {
             return Err(Failure::unsupported(
@@ -82,7 +83,8 @@ impl<'a> Block<'a> {
                     p.eqs[self.i].var, p.eqs[self.j].var
                 ),
                 s,
-            ));
+            )
+            .labelled("oscillating coupled pair"));
         }
         Ok(())
     }

@@ -59,7 +59,8 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
         return Err(Failure::unsupported(
             "this method cannot integrate stochastic equations",
             p.first_noise_use(),
-        ));
+        )
+        .labelled("noise used here"));
     }
     let lin = linear_system(p)?;
     let none_frozen = vec![false; p.eqs.len()];
@@ -72,7 +73,8 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
                     p.eqs[i].var
                 ),
                 p.eqs[i].rhs.span,
-            ));
+            )
+            .labelled("no decay term"));
         }
     }
     for &(i, j) in &plan.blocks {
@@ -127,19 +129,22 @@ fn check_constant(p: &Prepared, e: &Expr, var: &str) -> Result<(), Failure> {
                 "the equation of '{var}' is not linear (a coefficient depends on a state variable)"
             ),
             span,
-        ));
+        )
+        .labelled("depends on a state variable"));
     }
     if let Some(span) = p.time_use(e) {
         return Err(Failure::unsupported(
             format!("the equation of '{var}' depends on t (not constant over a time step)"),
             span,
-        ));
+        )
+        .labelled("depends on t"));
     }
     if calls(e, &is_random) {
         return Err(Failure::unsupported(
             format!("the equation of '{var}' calls a random function"),
             e.span,
-        ));
+        )
+        .labelled("random function"));
     }
     Ok(())
 }
@@ -163,6 +168,7 @@ fn linear_system(p: &Prepared) -> Result<Linear, Failure> {
                     ),
                     span,
                 )
+                .labelled("not linear")
             })?;
             check_constant(p, &c, &eq.var)?;
             coefficients.push(c);
@@ -241,7 +247,8 @@ fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
                 p.eqs[i].var, p.eqs[j].var
             ),
             c.span,
-        ));
+        )
+        .labelled("coupling term"));
     }
     Ok(plan)
 }
@@ -277,7 +284,8 @@ fn check_depth(p: &Prepared, lin: &Linear, order: &[usize]) -> Result<(), Failur
                      driving each other"
                 ),
                 p.eqs[i].rhs.span,
-            ));
+            )
+            .labelled("end of the chain"));
         }
     }
     Ok(())

@@ -57,7 +57,8 @@ fn refuse_noise(p: &Prepared) -> Result<(), Failure> {
         return Err(Failure::unsupported(
             "this method cannot integrate stochastic equations",
             p.first_noise_use(),
-        ));
+        )
+        .labelled("noise used here"));
     }
     Ok(())
 }
@@ -82,7 +83,8 @@ pub(super) fn euler(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure> {
                 return Err(Failure::unsupported(
                     "multiplicative noise (the noise factor depends on a state variable or on t)",
                     span,
-                ));
+                )
+                .labelled("the noise factor depends on this"));
             }
         }
     }
@@ -241,7 +243,8 @@ pub(super) fn milstein(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure> 
             return Err(Failure::unsupported(
                 "non-diagonal noise (this equation uses more than one noise symbol)",
                 eq.rhs.span,
-            ));
+            )
+            .labelled("more than one noise symbol"));
         }
         if let Some(&(k, _)) = eq.noise.first() {
             if let Some(other) = (0..p.eqs.len()).find(|&m| m != i && noise_term(p, m, k).is_some())
@@ -252,7 +255,8 @@ pub(super) fn milstein(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure> 
                         p.noise[k], eq.var, p.eqs[other].var
                     ),
                     p.eqs[other].rhs.span,
-                ));
+                )
+                .labelled("also uses the noise symbol"));
             }
         }
     }

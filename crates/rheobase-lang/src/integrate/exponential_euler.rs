@@ -19,7 +19,8 @@ pub(super) fn integrate(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure>
         return Err(Failure::unsupported(
             "this method cannot integrate stochastic equations",
             p.first_noise_use(),
-        ));
+        )
+        .labelled("noise used here"));
     }
     let mut statements = Vec::new();
     for eq in &p.eqs {
@@ -33,6 +34,7 @@ pub(super) fn integrate(p: &Prepared) -> Result<Vec<AbstractStatement>, Failure>
                 ),
                 span,
             )
+            .labelled("not linear in the variable")
         })?;
         let x = Expr::name(eq.var.clone(), s);
         let dt = Expr::name("dt", s);

@@ -25,8 +25,9 @@
 //! named `t`, `dt`, `xi` or `xi_*`).
 //!
 //! `_select(cond, a, b)` is a function call the runtime lowers to a select (see
-//! [`crate::symbolic::functions::SELECT`]); `exprel`, `exp`, `sqrt`, `int`, `abs`, `randn` are
-//! Brian2's functions.
+//! [`crate::symbolic::functions::SELECT`]). The other functions emitted are Brian2's: `randn`,
+//! `sqrt`, `int`, `exp`, `exprel`, `abs`, and for coupled pairs `cosh`, `cos`, `sinh`, `sin`;
+//! conditions use `<` and `>`.
 
 mod coupled;
 mod exact;
@@ -184,7 +185,12 @@ impl fmt::Display for AbstractStatement {
 /// with the equations themselves (returned as is).
 #[derive(Clone, Debug)]
 pub(crate) enum Failure {
-    Unsupported { reason: String, span: Span },
+    Unsupported {
+        reason: String,
+        /// A short note under the offending term.
+        label: &'static str,
+        span: Span,
+    },
     Model(Diagnostic),
 }
 
@@ -192,7 +198,20 @@ impl Failure {
     pub(crate) fn unsupported(reason: impl Into<String>, span: Span) -> Failure {
         Failure::Unsupported {
             reason: reason.into(),
+            label: "cannot be integrated with this method",
             span,
+        }
+    }
+
+    /// Replaces the note under the offending term.
+    pub(crate) fn labelled(self, note: &'static str) -> Failure {
+        match self {
+            Failure::Unsupported { reason, span, .. } => Failure::Unsupported {
+                reason,
+                label: note,
+                span,
+            },
+            other => other,
         }
     }
 }
@@ -230,7 +249,11 @@ pub fn integrate(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatemen
     match integrate_inner(sys, method, Choice::Explicit) {
         Ok(statements) => Ok(statements),
         Err(Failure::Model(d)) => Err(d),
-        Err(Failure::Unsupported { reason, span }) => {
+        Err(Failure::Unsupported {
+            reason,
+            label,
+            span,
+        }) => {
             let others: Vec<&str> = Method::ALL
                 .iter()
                 .filter(|m| **m != method && integrate_inner(sys, **m, Choice::Explicit).is_ok())
@@ -248,7 +271,7 @@ pub fn integrate(sys: &OdeSystem, method: Method) -> Result<Vec<AbstractStatemen
                 "integrate::unsupported_method",
                 format!("cannot integrate with '{method}': {reason}"),
             )
-            .with_primary(span, reason)
+            .with_primary(span, label)
             .with_help(help))
         }
     }
@@ -268,7 +291,7 @@ pub fn choose_method(sys: &OdeSystem) -> Result<(Method, Vec<AbstractStatement>)
                 return Ok((method, statements));
             }
             Err(Failure::Model(d)) => return Err(d),
-            Err(Failure::Unsupported { reason, span }) => last = Some((reason, span)),
+            Err(Failure::Unsupported { reason, span, .. }) => last = Some((reason, span)),
         }
     }
     let (reason, span) = last.unwrap_or_default();

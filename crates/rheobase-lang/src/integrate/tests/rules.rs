@@ -275,3 +275,32 @@ fn malformed_systems_give_diagnostics() {
         "integrate::reserved_name"
     );
 }
+
+/// The rendered errors a user sees when a method cannot take the model.
+#[test]
+fn rendered_refusals() {
+    let render = |model: &str, method: Method| {
+        let mut sources = crate::span::SourceMap::new();
+        let src = sources.add("NeuronGroup 'neurons' model", model);
+        let eqs = crate::equations::Equations::parse(model, src).unwrap();
+        let sys = OdeSystem::from_equations(&eqs, true);
+        let d = integrate(&sys, method).unwrap_err();
+        format!("{model}\n---\n{}", d.render(&sources))
+    };
+    insta::assert_snapshot!(
+        "rk4_refuses_noise",
+        render("dv/dt = -v/tau + sigma*xi*tau**-0.5 : 1", Method::Rk4)
+    );
+    insta::assert_snapshot!(
+        "euler_refuses_multiplicative_noise",
+        render("dv/dt = -v/tau + v*xi*tau**-0.5 : 1", Method::Euler)
+    );
+    insta::assert_snapshot!(
+        "exact_refuses_nonlinear",
+        render("dv/dt = (v**2 - v)/tau : 1", Method::Exact)
+    );
+    insta::assert_snapshot!(
+        "exponential_euler_refuses_nonlinear",
+        render("dv/dt = exp(v)/tau : 1", Method::ExponentialEuler)
+    );
+}
