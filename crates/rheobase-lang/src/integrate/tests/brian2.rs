@@ -222,3 +222,15 @@ fn brian2_reference_coupled_pair() {
         assert!((state["w"] - want_w).abs() < 1e-15, "{state:?}");
     }
 }
+
+#[test]
+fn two_noise_symbols_shape() {
+    let sys = system(&[
+        ("v", "-v/tau + a*v*xi_1 + b*xi_2"),
+        ("w", "-w/tau + c*xi_1"),
+    ]);
+    insta::assert_snapshot!(
+        "heun_two_noises",
+        show(&integrate(&sys, Method::Heun).unwrap())
+    );
+}
