@@ -10,7 +10,9 @@
 //! eigenvalues all get a finite, exact form (Brian2 refuses complex ones and produces NaN for
 //! real-looking ones that turn out complex at run time).
 //!
-//! A constant input `b` goes through the fixed point `x* = -M⁻¹ b`:
+//! An input `g*exp(λ s)` from a decaying variable solved before the pair adds
+//! `F(M) g` with `F(μ) = dt e^{λ dt} exprel((μ-λ) dt)` (see `response`), finite also at
+//! resonance. A constant input `b` goes through the fixed point `x* = -M⁻¹ b`:
 //! `x_new = x* + exp(M dt) (x - x*)`, as in Brian2; a matrix that is singular for all
 //! parameter values with a non-zero input is "not yet supported".
 
@@ -19,10 +21,11 @@ use super::system::Prepared;
 use super::{Choice, Failure};
 use crate::ast::{BinOp, Expr};
 use crate::span::Span;
+use crate::symbolic::differentiate::exprel_derivative;
 use crate::symbolic::eval::eval;
 use crate::symbolic::functions::SELECT;
 use crate::symbolic::is_zero;
-use crate::symbolic::simplify::{add, call, div, float, mul, neg, sub};
+use crate::symbolic::simplify::{add, call, div, float, mul, neg, pow, sub, sum};
 
 /// A coupled pair `(i, j)` taking no input from other state variables.
 pub(super) struct Block<'a> {
@@ -89,11 +92,53 @@ impl<'a> Block<'a> {
         Ok(())
     }
 
-    /// The new values of both variables.
-    pub(super) fn solve(&self, p: &Prepared, temps: &mut Propagators) -> (Expr, Expr) {
+    /// The new values of both variables. `drive` lists the inputs from variables solved
+    /// before: `(0 for i or 1 for j, g, λ)` for an input `g*exp(λ s)` over the step.
+    pub(super) fn solve(
+        &self,
+        p: &Prepared,
+        drive: &[(usize, Expr, Expr)],
+        temps: &mut Propagators,
+    ) -> (Expr, Expr) {
+        let s = p.eqs[self.i].rhs.span;
+        let (det, q, half, mean) = self.parts(s);
+        let (own_i, own_j) = self.own(p, det, q.clone(), half.clone(), mean.clone(), temps);
+        let mut terms_i = vec![own_i];
+        let mut terms_j = vec![own_j];
+        let q = temps.temp(q);
+        let half = temps.temp(half);
+        for (side, g, rate) in drive {
+            let (mean_part, difference) = response(&q, &mean, rate, s, temps);
+            // F(M) e_k = mean_part*e_k + difference*N e_k, N e_i = (h, c_ji), N e_j = (c_ij, -h)
+            let (to_i, to_j) = if *side == 0 {
+                (
+                    add(mean_part, mul(difference.clone(), half.clone(), s), s),
+                    mul(difference, self.coupling(self.i, self.j), s),
+                )
+            } else {
+                (
+                    mul(difference.clone(), self.coupling(self.j, self.i), s),
+                    sub(mean_part, mul(difference, half.clone(), s), s),
+                )
+            };
+            terms_i.push(mul(g.clone(), to_i, s));
+            terms_j.push(mul(g.clone(), to_j, s));
+        }
+        (sum(terms_i, s), sum(terms_j, s))
+    }
+
+    /// The response to the initial values and the constant inputs.
+    fn own(
+        &self,
+        p: &Prepared,
+        det: Expr,
+        q: Expr,
+        half: Expr,
+        mean: Expr,
+        temps: &mut Propagators,
+    ) -> (Expr, Expr) {
         let s = p.eqs[self.i].rhs.span;
         let dt = || Expr::name("dt", s);
-        let (det, q, half, mean) = self.parts(s);
         let q = temps.temp(q);
         let growth = temps.temp(call("exp", vec![mul(mean, dt(), s)], s));
         let sqrt = |e: Expr| call("sqrt", vec![e], s);
@@ -209,4 +254,76 @@ fn always_negative(e: &Expr) -> bool {
         };
         matches!(eval(e, &names), Ok(x) if x < 0.0)
     })
+}
+
+/// `(F̄, F[μ1, μ2])` for `F(μ) = ∫_0^dt exp(μ (dt - s)) exp(λ s) ds = dt e^{λ dt} exprel((μ-λ) dt)`
+/// over the eigenvalues `μ = m ± sqrt(q)` of the pair, so that `F(M) = F̄ I + F[μ1, μ2] N`.
+/// Three regimes, all finite (also at resonance, when `λ` is an eigenvalue): real eigenvalues
+/// (`exprel` at both), complex ones (real and imaginary parts of `exprel(x + iy)`, written with
+/// `expm1` and `sin(y/2)**2` so nothing cancels), and nearly equal ones (`|q| dt² < 2.5e-11`:
+/// `F[μ1, μ2] ≈ F'(m)`, relative error about 1e-11).
+fn response(q: &Expr, mean: &Expr, rate: &Expr, s: Span, temps: &mut Propagators) -> (Expr, Expr) {
+    let dt = || Expr::name("dt", s);
+    let f = |name: &str, e: Expr| call(name, vec![e], s);
+    let z0 = temps.temp(mul(sub(mean.clone(), rate.clone(), s), dt(), s));
+    let w = temps.temp(mul(q.clone(), mul(dt(), dt(), s), s));
+    let scale = temps.temp(mul(dt(), f("exp", mul(rate.clone(), dt(), s)), s));
+    let small = Expr::binary(BinOp::Lt, f("abs", w.clone()), float(2.5e-11, s), s);
+    let real = Expr::binary(BinOp::Gt, w.clone(), float(0.0, s), s);
+    // real eigenvalues
+    let r = f("sqrt", w.clone());
+    let plus = f("exprel", add(z0.clone(), r.clone(), s));
+    let minus = f("exprel", sub(z0.clone(), r.clone(), s));
+    let mean_real = div(add(plus.clone(), minus.clone(), s), float(2.0, s), s);
+    let diff_real = div(sub(plus, minus, s), mul(float(2.0, s), r, s), s);
+    // complex eigenvalues: exprel(x + iy) = (x A + y B + i (x B - y A))/(x² + y²)
+    let (x, y) = (z0.clone(), f("sqrt", neg(w.clone(), s)));
+    let a = sub(
+        mul(f("expm1", x.clone()), f("cos", y.clone()), s),
+        mul(
+            float(2.0, s),
+            pow(f("sin", div(y.clone(), float(2.0, s), s)), float(2.0, s), s),
+            s,
+        ),
+        s,
+    );
+    let b = mul(f("exp", x.clone()), f("sin", y.clone()), s);
+    let norm = add(
+        mul(x.clone(), x.clone(), s),
+        mul(y.clone(), y.clone(), s),
+        s,
+    );
+    let re = div(
+        add(
+            mul(x.clone(), a.clone(), s),
+            mul(y.clone(), b.clone(), s),
+            s,
+        ),
+        norm.clone(),
+        s,
+    );
+    let im = div(sub(mul(x, b, s), mul(y.clone(), a, s), s), norm, s);
+    let diff_complex = div(im, y, s);
+    // nearly equal eigenvalues
+    let mean_close = f("exprel", z0.clone());
+    let diff_close = exprel_derivative(&z0, s);
+
+    let choose = |close: Expr, real_value: Expr, complex_value: Expr| {
+        call(
+            SELECT,
+            vec![
+                small.clone(),
+                close,
+                call(SELECT, vec![real.clone(), real_value, complex_value], s),
+            ],
+            s,
+        )
+    };
+    let mean_part = temps.temp(mul(scale.clone(), choose(mean_close, mean_real, re), s));
+    let difference = temps.temp(mul(
+        mul(scale, dt(), s),
+        choose(diff_close, diff_real, diff_complex),
+        s,
+    ));
+    (mean_part, difference)
 }

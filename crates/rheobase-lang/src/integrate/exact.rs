@@ -4,9 +4,10 @@
 //!
 //! Supported: systems that are triangular after reordering (each variable depends only on
 //! itself and on variables solved before it: LIF, CUBA, alpha and bi-exponential synapses),
-//! plus coupled pairs that take no input from, and give none to, the other variables (a LIF
-//! with linear adaptation; see `coupled`). Larger or driven coupled systems are refused with
-//! "not yet supported"; Brian2 solves them with a symbolic matrix exponential.
+//! plus coupled pairs (a LIF with linear adaptation; see `coupled`) driven by constants and by
+//! variables that are single exponentials (pure decays), as long as no other variable reads
+//! the pair. Other coupled systems are refused with "not yet supported"; Brian2 solves them
+//! with a symbolic matrix exponential.
 //!
 //! Method (variation of constants, Laplace view): over one step every variable is a sum of
 //! terms `coef * E[Λ](s)`, where `E[Λ](s)` is the divided difference over the multiset of rates
@@ -207,6 +208,10 @@ fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
         blocks: Vec::new(),
     };
     let reads = |i: usize, j: usize| inputs(lin, frozen, i).iter().any(|(k, _)| *k == j);
+    // A variable that may drive a coupled pair: one whose solution is a single exponential
+    // (a pure decay, or held constant), solved before the pair.
+    let single_exponential =
+        |k: usize| inputs(lin, frozen, k).is_empty() && (frozen[k] || lin.constant[k].is_none());
     while done.iter().any(|d| !d) {
         let next =
             (0..n).find(|&i| !done[i] && inputs(lin, frozen, i).iter().all(|(j, _)| done[*j]));
@@ -215,6 +220,7 @@ fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
             plan.order.push(i);
             continue;
         }
+        let drives = |k: usize| done[k] && single_exponential(k);
         let isolated_pair = (0..n)
             .flat_map(|i| (0..n).map(move |j| (i, j)))
             .find(|&(i, j)| {
@@ -223,8 +229,12 @@ fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
                     && !done[j]
                     && reads(i, j)
                     && reads(j, i)
-                    && inputs(lin, frozen, i).iter().all(|(k, _)| *k == j)
-                    && inputs(lin, frozen, j).iter().all(|(k, _)| *k == i)
+                    && inputs(lin, frozen, i)
+                        .iter()
+                        .all(|(k, _)| *k == j || drives(*k))
+                    && inputs(lin, frozen, j)
+                        .iter()
+                        .all(|(k, _)| *k == i || drives(*k))
                     && (0..n).all(|k| k == i || k == j || (!reads(k, i) && !reads(k, j)))
             });
         if let Some((i, j)) = isolated_pair {
@@ -242,8 +252,9 @@ fn plan(p: &Prepared, lin: &Linear, frozen: &[bool]) -> Result<Plan, Failure> {
         return Err(Failure::unsupported(
             format!(
                 "not yet supported: coupled linear system ('{}' and '{}' depend on each other, \
-                 and more than two variables are coupled or the pair is driven by or drives \
-                 other variables); use rk4 or exponential_euler",
+                 and more than two variables are coupled, or the pair drives other variables \
+                 or is driven by one that is not a single exponential); use rk4 or \
+                 exponential_euler",
                 p.eqs[i].var, p.eqs[j].var
             ),
             c.span,
@@ -302,11 +313,6 @@ fn solve(
     let n = p.eqs.len();
     let mut terms: Vec<Vec<Term>> = vec![Vec::new(); n];
     let mut block_values: Vec<Option<Expr>> = vec![None; n];
-    for &(i, j) in &plan.blocks {
-        let (new_i, new_j) = Block::new(i, j, lin).solve(p, propagators);
-        block_values[i] = Some(new_i);
-        block_values[j] = Some(new_j);
-    }
     for &i in &plan.order {
         let s = p.eqs[i].rhs.span;
         let x = Expr::name(p.eqs[i].var.clone(), s);
@@ -327,6 +333,25 @@ fn solve(
             }
         }
         terms[i] = own;
+    }
+    // Pairs last: they read only single-exponential variables solved above (see `plan`).
+    for &(i, j) in &plan.blocks {
+        let mut drive = Vec::new();
+        for (side, k) in [(0, i), (1, j)] {
+            for (m, c) in inputs(lin, frozen, k) {
+                if *m == i || *m == j {
+                    continue;
+                }
+                for (coef, nodes) in &terms[*m] {
+                    let span = c.span;
+                    let rate = nodes.first().cloned().unwrap_or_else(|| float(0.0, span));
+                    drive.push((side, mul(c.clone(), coef.clone(), span), rate));
+                }
+            }
+        }
+        let (new_i, new_j) = Block::new(i, j, lin).solve(p, &drive, propagators);
+        block_values[i] = Some(new_i);
+        block_values[j] = Some(new_j);
     }
     (0..n)
         .map(|i| {

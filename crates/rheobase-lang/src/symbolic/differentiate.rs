@@ -139,7 +139,7 @@ fn f1_sqrt(e: Expr, s: Span) -> Expr {
 /// `exprel'(u) = (exp(u) - exprel(u))/u`, replaced by its Taylor series
 /// `1/2 + u/3 + u²/8 + u³/30` where `|u| < 1e-3` (the exact form cancels there; the series error
 /// is below `u⁴/144`).
-fn exprel_derivative(u: &Expr, s: Span) -> Expr {
+pub(crate) fn exprel_derivative(u: &Expr, s: Span) -> Expr {
     let exact = div(
         sub(
             call("exp", vec![u.clone()], s),

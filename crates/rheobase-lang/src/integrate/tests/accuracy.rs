@@ -1,6 +1,7 @@
 //! Convergence orders and exactness against known solutions.
 
 use super::*;
+use crate::integrate::choose_method;
 
 fn convergence_ratio(method: Method) -> f64 {
     // x' = -x + sin(t) (time-dependent), y' = x - y*y/4 (non-linear, coupled)
@@ -189,4 +190,54 @@ fn exponential_euler_is_exact_on_conditionally_linear_gating() {
     let bad = system(&[("v", "v*v - w"), ("w", "v")]);
     let err = integrate(&bad, Method::ExponentialEuler).unwrap_err();
     assert_eq!(err.code, "integrate::unsupported_method");
+}
+
+#[test]
+fn exact_driven_coupled_pair() {
+    // adaptive LIF driven by an exponentially decaying current
+    let mut sys = system(&[
+        ("v", "(El - v - w + ge)/tau"),
+        ("w", "(a*(v - El) - w)/tauw"),
+        ("ge", "-ge/taue"),
+    ]);
+    sys.odes[0].unless_refractory = true;
+    let init = [("v", -0.05), ("w", 0.01), ("ge", 0.03)];
+    // real, complex, nearly repeated eigenvalues, and resonance (taue equal to an eigenvalue's)
+    for (tau, tauw, a, taue) in [
+        (0.01, 0.1, 0.5, 0.005),
+        (0.01, 0.1, 30.0, 0.005),
+        (0.02, 0.02, 1e-13, 0.005),
+        (0.02, 0.02, 0.0, 0.02),
+        (0.01, 0.1, 0.0, 0.01),
+    ] {
+        for not_refractory in [1.0, 0.0] {
+            let params = [
+                ("El", -0.07),
+                ("tau", tau),
+                ("tauw", tauw),
+                ("a", a),
+                ("taue", taue),
+                ("not_refractory", not_refractory),
+            ];
+            let exact = run(&sys, Method::Exact, &init, &params, 1e-3, 0.01);
+            let fine = run(&sys, Method::Rk4, &init, &params, 1e-6, 0.01);
+            for var in ["v", "w", "ge"] {
+                assert!(
+                    (exact[var] - fine[var]).abs() < 1e-12,
+                    "{tau} {tauw} {a} {taue} nr={not_refractory} {var}: {} vs {}",
+                    exact[var],
+                    fine[var]
+                );
+            }
+        }
+    }
+    assert_eq!(choose_method(&sys).unwrap().0, Method::Exact);
+    // driven by a variable that is not a single exponential: not yet supported
+    let chain = system(&[
+        ("v", "(El - v - w + g)/tau"),
+        ("w", "(a*(v - El) - w)/tauw"),
+        ("g", "(h - g)/taue"),
+        ("h", "-h/taue"),
+    ]);
+    assert!(integrate(&chain, Method::Exact).is_err());
 }

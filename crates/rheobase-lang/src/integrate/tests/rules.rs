@@ -187,7 +187,9 @@ fn exact_refusals_point_at_the_problem() {
         .contains("not yet supported: coupled linear system"));
     assert!(err.help.as_deref().unwrap().contains("rk4"));
     let driven_pair = system(&[("x", "(y + g)/tau"), ("y", "-x/tau"), ("g", "-g/tau")]);
-    assert!(integrate(&driven_pair, Method::Exact).is_err());
+    assert!(integrate(&driven_pair, Method::Exact).is_ok());
+    let driving_pair = system(&[("x", "y/tau"), ("y", "-x/tau"), ("z", "(x - z)/tau")]);
+    assert!(integrate(&driving_pair, Method::Exact).is_err());
     let singular_with_input = system(&[("x", "(y - x)/tau + 1/tau"), ("y", "(x - y)/tau")]);
     assert!(integrate(&singular_with_input, Method::Exact).is_err());
     let nonlinear = system(&[("v", "-v**2/tau")]);
