@@ -72,6 +72,25 @@ impl Dimension {
         Ratio::from_f64(p).map(|r| self.pow(r))
     }
 
+    /// [`mul`](Self::mul) that returns `None` instead of panicking when an exponent
+    /// overflows (user input such as `(mV**1e6)**1e6`).
+    pub fn checked_mul(&self, o: &Dimension) -> Option<Dimension> {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0.iter()) {
+            *a = a.checked_add(*b)?;
+        }
+        Some(Dimension(r))
+    }
+
+    /// [`pow`](Self::pow) that returns `None` when an exponent overflows.
+    pub fn checked_pow(&self, p: Ratio) -> Option<Dimension> {
+        let mut r = self.0;
+        for a in r.iter_mut() {
+            *a = a.checked_mul(p)?;
+        }
+        Some(Dimension(r))
+    }
+
     pub fn sqrt(&self) -> Dimension {
         self.pow(Ratio::new(1, 2).expect("1/2"))
     }
@@ -116,5 +135,10 @@ mod tests {
         let s = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
         assert_eq!(s.pow(Ratio::new(-1, 2).unwrap()).base_string(), "s^-0.5");
         assert!(volt.div(&volt).is_dimensionless());
+        assert_eq!(volt.checked_mul(&amp), Some(volt.mul(&amp)));
+        assert_eq!(volt.checked_pow(Ratio::integer(2)), Some(volt.mul(&volt)));
+        let huge = volt.pow(Ratio::integer(1 << 29));
+        assert_eq!(huge.checked_pow(Ratio::integer(4)), None);
+        assert_eq!(huge.checked_mul(&huge), None);
     }
 }
