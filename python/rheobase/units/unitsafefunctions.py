@@ -6,6 +6,7 @@ import functools
 
 import numpy as np
 
+from rheobase.units.checks import check_units
 from rheobase.units.dimensions import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, is_dimensionless
 from rheobase.units.quantity import Quantity, _check_dimensionless
 
@@ -58,14 +59,9 @@ def zeros_like(x, *args, **kwds):
     return np.zeros_like(np.asarray(x), *args, **kwds)
 
 
+@check_units(x=1, result=1)
 def exprel(x):
     """``(exp(x) - 1)/x``, exact near 0 (1 at 0); `x` must be dimensionless."""
-    from rheobase.units.checks import check_units
-
-    return check_units(x=1, result=1)(_exprel)(x)
-
-
-def _exprel(x):
     x = np.asarray(x)
     if x.shape == ():
         if np.abs(x) < 1e-16:
