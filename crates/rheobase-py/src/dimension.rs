@@ -5,7 +5,14 @@ use pyo3::prelude::*;
 use rheobase_units::{dimension_repr, dimension_str, Dimension, Ratio};
 
 /// Exponents of metre, kilogram, second, ampere, kelvin, mole and candela.
-#[pyclass(name = "Dimension", module = "rheobase._core", frozen, eq, hash, from_py_object)]
+#[pyclass(
+    name = "Dimension",
+    module = "rheobase._core",
+    frozen,
+    eq,
+    hash,
+    from_py_object
+)]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PyDimension(pub Dimension);
 
@@ -62,7 +69,10 @@ impl PyDimension {
     }
 
     fn __mul__(&self, other: &PyDimension) -> PyResult<PyDimension> {
-        self.0.checked_mul(&other.0).map(PyDimension).ok_or_else(overflow)
+        self.0
+            .checked_mul(&other.0)
+            .map(PyDimension)
+            .ok_or_else(overflow)
     }
 
     fn __truediv__(&self, other: &PyDimension) -> PyResult<PyDimension> {

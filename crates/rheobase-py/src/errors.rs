@@ -20,7 +20,12 @@ pub fn dimension_mismatch_to_py(
     py: Python<'_>,
     err: &DimensionMismatchError,
 ) -> PyResult<Py<PyAny>> {
-    let mut args: Vec<Py<PyAny>> = vec![err.description.clone().into_pyobject(py)?.into_any().unbind()];
+    let mut args: Vec<Py<PyAny>> = vec![err
+        .description
+        .clone()
+        .into_pyobject(py)?
+        .into_any()
+        .unbind()];
     for d in &err.dims {
         args.push(Py::new(py, PyDimension(*d))?.into_any());
     }
@@ -96,8 +101,7 @@ fn dimensionless_arguments_error(
     arg: &str,
     dim: PyDimension,
 ) -> PyResult<Py<PyAny>> {
-    let err =
-        DimensionMismatchError::dimensionless_arguments_text(function, position, arg, dim.0);
+    let err = DimensionMismatchError::dimensionless_arguments_text(function, position, arg, dim.0);
     dimension_mismatch_to_py(py, &err)
 }
 

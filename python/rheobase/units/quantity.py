@@ -85,8 +85,6 @@ class Quantity(np.ndarray):
     `force_quantity`, a dimensionless result is a plain array (or a float for a scalar).
     """
 
-    __array_priority__ = 1000
-
     def __new__(cls, arr, dim=None, dtype=None, copy=False, force_quantity=False):
         if dim is not None and dim.is_dimensionless and not force_quantity:
             arr = np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)

@@ -21,8 +21,6 @@ class Unit(Quantity):
     iscompound=False)``
     """
 
-    __array_priority__ = 100
-
     def __new__(cls, arr, dim=None, scale=0, name=None, dispname=None, latexname=None, iscompound=False, dtype=None, copy=False):
         if dim is None:
             dim = DIMENSIONLESS

@@ -33,6 +33,16 @@ def describe(namespace, expr):
     return entry
 
 
+def _constants():
+    import brian2.units.constants as constants
+
+    return {
+        name: [float(value), str(value.dim)]
+        for name, value in vars(constants).items()
+        if not name.startswith("_") and hasattr(value, "dim") and type(value).__name__ == "Quantity"
+    }
+
+
 def main():
     namespace = {}
     exec("from brian2 import *\nimport numpy as np", namespace)
@@ -45,6 +55,8 @@ def main():
         "python": sys.version.split()[0],
         "values": [describe(namespace, e) for e in expressions("expressions.txt")],
         "errors": [describe(namespace, e) for e in expressions("errors.txt")],
+        "units_all": sorted(brian2.units.__all__),
+        "constants": _constants(),
     }
     out = HERE / "brian2_reference.json"
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
