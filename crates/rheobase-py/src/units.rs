@@ -8,11 +8,9 @@ use crate::errors::dimension_mismatch_to_py;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use rheobase_units::display_register::unscaled_unit;
-use rheobase_units::numfmt::{numpy_float_str_with_precision, python_float_repr, NUMPY_PRECISION};
 use rheobase_units::{
-    all_constants, all_units, best_unit_for_values, format_quantity_with, in_best_unit_with,
-    repr_quantity_with, unit_entry, DimensionMismatchError, DisplayUnit, Quantity, UnitRegister,
-    CELSIUS_ERROR,
+    all_constants, all_units, best_unit_for_values, in_best_unit_with, unit_entry,
+    DimensionMismatchError, DisplayUnit, Quantity, UnitRegister,
 };
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -66,12 +64,6 @@ fn constant_table() -> Vec<(&'static str, f64, PyDimension)> {
         .collect()
 }
 
-/// What Brian2 says when `celsius` is used.
-#[pyfunction]
-fn celsius_error() -> &'static str {
-    CELSIUS_ERROR
-}
-
 /// Register a unit made by arithmetic on units, as Brian2's `register_new_unit`.
 #[pyfunction]
 fn register_unit(name: String, dispname: String, scale: f64, dim: PyDimension) {
@@ -100,18 +92,6 @@ fn unscaled_unit_names(dim: PyDimension) -> Option<(String, String)> {
     unscaled_unit(&dim.0, Some(&user)).map(|u| (u.name.clone(), u.dispname.clone()))
 }
 
-/// `str()` of a scalar quantity: `3. mV`.
-#[pyfunction]
-fn format_quantity(value: f64, dim: PyDimension) -> String {
-    format_quantity_with(&Quantity::new(value, dim.0), &user_register())
-}
-
-/// `repr()` of a scalar quantity: `3. * mvolt`.
-#[pyfunction]
-fn repr_quantity(value: f64, dim: PyDimension) -> String {
-    repr_quantity_with(&Quantity::new(value, dim.0), &user_register())
-}
-
 /// Brian2's `in_best_unit` of a scalar quantity, `python_code` for the `repr` form.
 #[pyfunction]
 #[pyo3(signature = (value, dim, precision = None, python_code = false))]
@@ -128,19 +108,6 @@ fn in_best_unit(
         python_code,
         Some(&user),
     )
-}
-
-/// One float as numpy prints it inside an array (`3.`, `0.5`, `1.e-05`).
-#[pyfunction]
-#[pyo3(signature = (value, precision = None))]
-fn format_float(value: f64, precision: Option<usize>) -> String {
-    numpy_float_str_with_precision(value, precision.unwrap_or(NUMPY_PRECISION))
-}
-
-/// One float as Python's `repr` prints it (`3.0`, `1e-05`).
-#[pyfunction]
-fn float_repr(value: f64) -> String {
-    python_float_repr(value)
 }
 
 /// Raise an error unless an exponent is a simple fraction (dimension exponents are exact).
@@ -172,15 +139,10 @@ fn in_unit_error(py: Python<'_>, kind: &str, dim: PyDimension) -> PyResult<Py<Py
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(unit_table, m)?)?;
     m.add_function(wrap_pyfunction!(constant_table, m)?)?;
-    m.add_function(wrap_pyfunction!(celsius_error, m)?)?;
     m.add_function(wrap_pyfunction!(register_unit, m)?)?;
     m.add_function(wrap_pyfunction!(best_unit, m)?)?;
     m.add_function(wrap_pyfunction!(unscaled_unit_names, m)?)?;
-    m.add_function(wrap_pyfunction!(format_quantity, m)?)?;
-    m.add_function(wrap_pyfunction!(repr_quantity, m)?)?;
     m.add_function(wrap_pyfunction!(in_best_unit, m)?)?;
-    m.add_function(wrap_pyfunction!(format_float, m)?)?;
-    m.add_function(wrap_pyfunction!(float_repr, m)?)?;
     m.add_function(wrap_pyfunction!(check_exponent, m)?)?;
     m.add_function(wrap_pyfunction!(dimension_unit_string, m)?)?;
     m.add_function(wrap_pyfunction!(check_precision, m)?)?;
