@@ -66,8 +66,14 @@ class TestDimension:
         force = get_or_create_dimension(length=1, mass=1, time=-2)
         assert force == get_or_create_dimension([1, 1, -2, 0, 0, 0, 0])
         assert tuple(force.exponents) == (1.0, 1.0, -2.0, 0.0, 0.0, 0.0, 0.0)
-        with pytest.raises(TypeError):
+        assert force is get_or_create_dimension(m=1, kg=1, s=-2)
+        assert get_dimensions(500 * ms) is get_or_create_dimension([0, 0, 1, 0, 0, 0, 0])
+        assert get_dimensions(5.0) is rheobase.units.fundamentalunits.DIMENSIONLESS
+        assert force.get_dimension("time") == -2
+        with pytest.raises(KeyError):
             get_or_create_dimension(furlongs=1)
+        with pytest.raises(TypeError, match="exactly 7"):
+            get_or_create_dimension([1, 2, 3])
         with pytest.raises(ValueError):
             Dimension([1, 2])
 

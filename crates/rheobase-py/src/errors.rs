@@ -2,7 +2,7 @@
 //! (`rheobase.units.dimensions`), so users can raise and catch it as in Brian2; its
 //! message is always made here, from the Rust error.
 
-use crate::dimension::PyDimension;
+use crate::dimension::{intern, PyDimension};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
@@ -27,7 +27,7 @@ pub fn dimension_mismatch_to_py(
         .into_any()
         .unbind()];
     for d in &err.dims {
-        args.push(Py::new(py, PyDimension(*d))?.into_any());
+        args.push(intern(py, *d)?.into_any());
     }
     let args = PyTuple::new(py, args)?;
     Ok(mismatch_class(py)?.call1(args)?.unbind())

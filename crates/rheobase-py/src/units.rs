@@ -3,7 +3,7 @@
 //! Values cross as floats in SI units with a [`PyDimension`]; arrays cross as lists of floats
 //! (only for choosing a display unit, so a copy is fine).
 
-use crate::dimension::PyDimension;
+use crate::dimension::{intern, PyDimension};
 use crate::errors::dimension_mismatch_to_py;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -33,34 +33,34 @@ type UnitRow = (
     &'static str,
     i32,
     f64,
-    PyDimension,
+    Py<PyDimension>,
     bool,
 );
 
 /// Every unit name Brian2 defines (2095), in the registry's order.
 #[pyfunction]
-fn unit_table() -> Vec<UnitRow> {
+fn unit_table(py: Python<'_>) -> PyResult<Vec<UnitRow>> {
     all_units()
         .filter_map(|(name, _)| unit_entry(name))
         .map(|e| {
-            (
+            Ok((
                 e.name.as_str(),
                 e.canonical.as_str(),
                 e.dispname.as_str(),
                 e.exponent,
                 e.scale,
-                PyDimension(e.dim),
+                intern(py, e.dim)?,
                 e.star_export,
-            )
+            ))
         })
         .collect()
 }
 
 /// The physical constants of `brian2.units.constants`: (name, SI value, dimension).
 #[pyfunction]
-fn constant_table() -> Vec<(&'static str, f64, PyDimension)> {
+fn constant_table(py: Python<'_>) -> PyResult<Vec<(&'static str, f64, Py<PyDimension>)>> {
     all_constants()
-        .map(|c| (c.name, c.value.value, PyDimension(c.value.dim)))
+        .map(|c| Ok((c.name, c.value.value, intern(py, c.value.dim)?)))
         .collect()
 }
 

@@ -2,21 +2,30 @@
 cubes (``mvolt``, ``umetre2``, ``kgramme3``, ...), built from the Rust registry."""
 
 from rheobase import _core
-from rheobase.units.unit import Unit
+from rheobase.units.unit import Unit, remember_unit
 
 _TABLE = _core.unit_table()
+
+# One object per unit: `mV` is `mvolt`, as in Brian2.
+_by_canonical = {}
 
 
 def _make(row):
     name, canonical, dispname, exponent, scale, dim, _star = row
-    return Unit(scale, dim=dim, scale=exponent, name=canonical, dispname=dispname)
+    u = _by_canonical.get(canonical)
+    if u is None:
+        u = _by_canonical[canonical] = Unit(scale, dim=dim, scale=exponent, name=canonical, dispname=dispname)
+        remember_unit(u)
+    return u
 
 
 #: Every unit by the name users write (``mV`` and ``mvolt`` are both here).
-all_units = {row[0]: _make(row) for row in _TABLE}
+unit_by_name = {row[0]: _make(row) for row in _TABLE}
+#: Every unit once, as Brian2's ``all_units`` list.
+all_units = list(_by_canonical.values())
 #: The names ``from brian2 import *`` exports.
 star_exported_names = [row[0] for row in _TABLE if row[6]]
 
-globals().update(all_units)
+globals().update(unit_by_name)
 
-__all__ = list(all_units)
+__all__ = list(unit_by_name)

@@ -25,45 +25,23 @@ __all__ = [
 Dimension = _core.Dimension
 DIMENSIONLESS = _core.DIMENSIONLESS
 
-# Brian2's names for the 7 base dimensions, for `get_or_create_dimension(length=1, ...)`.
-_DIMENSION_INDEX = {}
-for _index, _names in enumerate(
-    [
-        ("length", "Length", "metre", "metres", "meter", "meters", "m"),
-        ("mass", "Mass", "kilogram", "kilograms", "kg"),
-        ("time", "Time", "second", "seconds", "s"),
-        ("current", "Current", "electric current", "Electric Current", "ampere", "amperes", "A"),
-        ("temperature", "Temperature", "kelvin", "kelvins", "K"),
-        (
-            "substance",
-            "Substance",
-            "quantity of substance",
-            "Quantity of substance",
-            "Quantity of Substance",
-            "mole",
-            "moles",
-            "mol",
-        ),
-        ("luminosity", "Luminosity", "candle", "candles", "cd"),
-    ]
-):
-    for _name in _names:
-        _DIMENSION_INDEX[_name] = _index
-
-
 def get_or_create_dimension(*args, **kwds):
-    """A `Dimension` from 7 exponents (m, kg, s, A, K, mol, cd) or from keywords such as
-    ``length=1, mass=1, time=-2``."""
+    """The `Dimension` for 7 exponents (m, kg, s, A, K, mol, cd) or for keywords such as
+    ``length=1, mass=1, time=-2``; equal dimensions are the same object, as in Brian2."""
     if args:
-        if kwds or len(args) != 1:
-            raise TypeError("give either one sequence of 7 exponents or keywords")
-        return Dimension(list(args[0]))
+        try:
+            if len(args[0]) != 7:
+                raise TypeError()
+        except TypeError:
+            raise TypeError("Need a sequence of exactly 7 items") from None
+        return _core.get_or_create_dimension([float(x) for x in args[0]])
     exponents = [0.0] * 7
     for name, value in kwds.items():
-        if name not in _DIMENSION_INDEX:
-            raise TypeError(f"unknown dimension {name!r}")
-        exponents[_DIMENSION_INDEX[name]] = value
-    return Dimension(exponents)
+        index = _core.base_index(name)
+        if index is None:
+            raise KeyError(name)
+        exponents[index] = value
+    return _core.get_or_create_dimension(exponents)
 
 
 class DimensionMismatchError(Exception):

@@ -12,7 +12,21 @@ from rheobase.units.dimensions import (
     have_same_dimensions,
     is_dimensionless,
 )
-from rheobase.units.quantity import Quantity, in_best_unit, in_unit, is_scalar_type, quantity_with_dimensions
+from rheobase.units.quantity import (
+    UFUNCS_CHANGE_DIMENSIONS,
+    UFUNCS_COMPARISONS,
+    UFUNCS_DIMENSIONLESS,
+    UFUNCS_DIMENSIONLESS_TWOARGS,
+    UFUNCS_INTEGERS,
+    UFUNCS_LOGICAL,
+    UFUNCS_MATCHING_DIMENSIONS,
+    UFUNCS_PRESERVE_DIMENSIONS,
+    Quantity,
+    in_best_unit,
+    in_unit,
+    is_scalar_type,
+    quantity_with_dimensions,
+)
 from rheobase.units.unit import Unit, get_unit, register_new_unit
 
 __all__ = [
@@ -32,4 +46,18 @@ __all__ = [
 ]
 
 # Also importable from here, as in Brian2, but not star-exported.
-_more = [DIMENSIONLESS, Dimension, fail_for_dimension_mismatch, get_unit_for_display, quantity_with_dimensions]
+_more = [
+    DIMENSIONLESS,
+    Dimension,
+    fail_for_dimension_mismatch,
+    get_unit_for_display,
+    quantity_with_dimensions,
+    UFUNCS_CHANGE_DIMENSIONS,
+    UFUNCS_COMPARISONS,
+    UFUNCS_DIMENSIONLESS,
+    UFUNCS_DIMENSIONLESS_TWOARGS,
+    UFUNCS_INTEGERS,
+    UFUNCS_LOGICAL,
+    UFUNCS_MATCHING_DIMENSIONS,
+    UFUNCS_PRESERVE_DIMENSIONS,
+]

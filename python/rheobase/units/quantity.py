@@ -24,24 +24,36 @@ from rheobase.units.dimensions import (
 
 __all__ = ["Quantity", "in_unit", "in_best_unit", "is_scalar_type", "quantity_with_dimensions"]
 
-# Brian2's classification of numpy's ufuncs.
-_PRESERVE = {"absolute", "rint", "negative", "positive", "conj", "conjugate", "floor", "ceil", "trunc"}
-_CHANGE = {
-    "multiply", "divide", "true_divide", "floor_divide", "sqrt", "square", "reciprocal",
-    "dot", "matmul", "power",
-}
-_MATCHING = {"add", "subtract", "maximum", "minimum", "remainder", "mod", "fmod"}
-_COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
-_LOGICAL = {
-    "logical_and", "logical_or", "logical_xor", "logical_not", "isreal", "iscomplex",
-    "isfinite", "isinf", "isnan", "sign", "ones_like",
-}
-_DIMENSIONLESS = {
+# Brian2's classification of numpy's ufuncs (public names, as in Brian2).
+UFUNCS_PRESERVE_DIMENSIONS = [
+    "absolute", "rint", "negative", "positive", "conj", "conjugate", "floor", "ceil", "trunc",
+]
+UFUNCS_CHANGE_DIMENSIONS = [
+    "multiply", "divide", "true_divide", "floor_divide", "sqrt", "square", "reciprocal", "dot",
+    "matmul",
+]
+UFUNCS_MATCHING_DIMENSIONS = ["add", "subtract", "maximum", "minimum", "remainder", "mod", "fmod"]
+UFUNCS_COMPARISONS = ["less", "less_equal", "greater", "greater_equal", "equal", "not_equal"]
+UFUNCS_LOGICAL = [
+    "logical_and", "logical_or", "logical_xor", "logical_not", "isreal", "iscomplex", "isfinite",
+    "isinf", "isnan",
+]
+UFUNCS_DIMENSIONLESS = [
     "sin", "sinh", "arcsin", "arcsinh", "cos", "cosh", "arccos", "arccosh", "tan", "tanh",
     "arctan", "arctanh", "log", "log2", "log10", "log1p", "exp", "exp2", "expm1",
-}
-_DIMENSIONLESS_TWO = {"logaddexp", "logaddexp2", "arctan2", "hypot"}
-_INTEGERS = {"bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift", "right_shift"}
+]
+UFUNCS_DIMENSIONLESS_TWOARGS = ["logaddexp", "logaddexp2", "arctan2", "hypot"]
+UFUNCS_INTEGERS = ["bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift", "right_shift"]
+
+_PRESERVE = set(UFUNCS_PRESERVE_DIMENSIONS)
+_CHANGE = set(UFUNCS_CHANGE_DIMENSIONS) | {"power"}
+_MATCHING = set(UFUNCS_MATCHING_DIMENSIONS)
+_COMPARISONS = set(UFUNCS_COMPARISONS)
+# `sign` and `ones_like` drop the dimension too.
+_LOGICAL = set(UFUNCS_LOGICAL) | {"sign", "ones_like"}
+_DIMENSIONLESS = set(UFUNCS_DIMENSIONLESS)
+_DIMENSIONLESS_TWO = set(UFUNCS_DIMENSIONLESS_TWOARGS)
+_INTEGERS = set(UFUNCS_INTEGERS)
 
 
 def _plain(values):

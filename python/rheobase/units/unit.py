@@ -170,14 +170,28 @@ def _named_unit(value, dim, scale, name, dispname, iscompound):
     return Unit(value, dim=dim, scale=scale, name=name, dispname=dispname, iscompound=iscompound)
 
 
+# Units that may be chosen for display, by repr name, so that `get_best_unit` gives back the
+# unit object itself (`mvolt`), as Brian2 does.
+_known_units = {}
+
+
+def remember_unit(u):
+    """Keep a unit so that `get_best_unit` can return it (the registry's named units)."""
+    _known_units.setdefault(repr(u), u)
+
+
 def register_new_unit(u):
     """Register a unit for display: quantities of its dimension that no standard unit covers
     will print in it (``register_new_unit(pfarad / mmetre**2)``)."""
+    _known_units[repr(u)] = u
     _core.register_unit(repr(u), str(u), float(u), u.dim)
 
 
 def unit_from_names(name, dispname, scale, dim):
     """A display unit chosen by the Rust registers, as a `Unit`."""
+    known = _known_units.get(name)
+    if known is not None and known.dim == dim and float(known) == scale:
+        return known
     return Unit(scale, dim=dim, scale=float(np.log10(scale)) if scale > 0 else 0, name=name, dispname=dispname)
 
 
