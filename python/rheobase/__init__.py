@@ -17,7 +17,7 @@ except ImportError:
     from numpy.random import *  # noqa: F403
 
 # numpy and np are the unit-aware versions, as in Brian2.
-import rheobase.numpy_ as numpy  # noqa: E402
-import rheobase.numpy_ as np  # noqa: E402
-from rheobase._core import __version__  # noqa: E402
+import rheobase.numpy_ as numpy  # noqa: E402,F401
+import rheobase.numpy_ as np  # noqa: E402,F401
+from rheobase._core import __version__  # noqa: E402,F401
 from rheobase.only import *  # noqa: E402,F403

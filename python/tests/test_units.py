@@ -36,7 +36,9 @@ from rheobase import (
 from rheobase.units import constants
 from rheobase.units.fundamentalunits import Dimension
 
-REFERENCE = json.loads((pathlib.Path(__file__).parent / "data" / "brian2_reference.json").read_text())
+REFERENCE = json.loads(
+    (pathlib.Path(__file__).parent / "data" / "brian2_reference.json").read_text()
+)
 
 
 class TestDimension:
@@ -81,7 +83,7 @@ class TestDimension:
         with pytest.raises(ValueError, match="simple fraction"):
             get_dimensions(volt) ** np.pi
         with pytest.raises(OverflowError):
-            (get_dimensions(volt) ** 500) ** 500 ** 3
+            (get_dimensions(volt) ** 500) ** 500**3
 
     def test_pickle(self):
         d = get_dimensions(nS)
@@ -163,6 +165,13 @@ class TestArithmetic:
         assert isinstance(2 / ms, Quantity) and not isinstance(2 / ms, Unit)
         assert mV == mvolt and hash(mV) == hash(mvolt) and mV != volt
 
+    def test_best_unit_is_the_unit_object(self):
+        assert (np.arange(10) * mV).get_best_unit() is mvolt
+        assert (3 * volt).get_best_unit() is volt
+        density = nS / rheobase.cm2  # a new unit, registered for display
+        assert (5 * density).get_best_unit() is density
+        assert str(0.5 * nS / rheobase.cm2) == "0.5 nS/cm^2"  # cm2 is a named unit
+
     def test_list_to_quantity(self):
         q = Quantity([1 * mV, 2 * mV])
         assert have_same_dimensions(q, volt) and q.shape == (2,)
@@ -192,7 +201,9 @@ class TestErrors:
         e = DimensionMismatchError("Oops", get_dimensions(volt), get_dimensions(second))
         assert str(e) == "Oops (units are V and s)."
         assert str(DimensionMismatchError("Plain")) == "Plain"
-        assert repr(DimensionMismatchError("Oops", get_dimensions(volt))).startswith("DimensionMismatchError('Oops'")
+        assert repr(DimensionMismatchError("Oops", get_dimensions(volt))).startswith(
+            "DimensionMismatchError('Oops'"
+        )
 
     def test_in_unit_errors(self):
         with pytest.raises(DimensionMismatchError, match='Non-matching unit for method "in_unit"'):
@@ -244,10 +255,37 @@ class TestNamespace:
     def test_star_import(self):
         ns = {}
         exec("from rheobase import *", ns)
-        for name in ["mV", "nS", "um2", "cmetre", "Quantity", "Unit", "DimensionMismatchError",
-                     "check_units", "in_unit", "in_best_unit", "get_dimensions", "have_same_dimensions",
-                     "is_dimensionless", "linspace", "arange", "exp", "log", "sqrt", "sum", "mean",
-                     "array", "ones", "zeros", "rand", "randn", "pi", "inf", "np", "numpy"]:
+        for name in [
+            "mV",
+            "nS",
+            "um2",
+            "cmetre",
+            "Quantity",
+            "Unit",
+            "DimensionMismatchError",
+            "check_units",
+            "in_unit",
+            "in_best_unit",
+            "get_dimensions",
+            "have_same_dimensions",
+            "is_dimensionless",
+            "linspace",
+            "arange",
+            "exp",
+            "log",
+            "sqrt",
+            "sum",
+            "mean",
+            "array",
+            "ones",
+            "zeros",
+            "rand",
+            "randn",
+            "pi",
+            "inf",
+            "np",
+            "numpy",
+        ]:
             assert name in ns, name
         assert ns["exp"] is rheobase.units.unitsafefunctions.exp
         assert ns["np"].exp is rheobase.units.unitsafefunctions.exp

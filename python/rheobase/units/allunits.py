@@ -11,10 +11,12 @@ _by_canonical = {}
 
 
 def _make(row):
-    name, canonical, dispname, exponent, scale, dim, _star = row
+    _name, canonical, dispname, exponent, scale, dim, _star = row
     u = _by_canonical.get(canonical)
     if u is None:
-        u = _by_canonical[canonical] = Unit(scale, dim=dim, scale=exponent, name=canonical, dispname=dispname)
+        u = _by_canonical[canonical] = Unit(
+            scale, dim=dim, scale=exponent, name=canonical, dispname=dispname
+        )
         remember_unit(u)
     return u
 

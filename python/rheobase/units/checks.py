@@ -36,7 +36,9 @@ def check_units(**au):
                         v = Quantity(v)
                     except TypeError:
                         if have_same_dimensions(au[n], 1):
-                            raise TypeError(f"Argument {n} is not a unitless value/array.") from None
+                            raise TypeError(
+                                f"Argument {n} is not a unitless value/array."
+                            ) from None
                         raise TypeError(
                             f"Argument '{n}' is not a quantity, expected a quantity with dimensions {au[n]}"
                         ) from None
@@ -62,7 +64,9 @@ def check_units(**au):
 def _check_argument(function, k, value, expected, values):
     if expected in (bool, np.bool_):
         if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"Function '{function}' expected a boolean value for argument '{k}' but got '{value}'")
+            raise TypeError(
+                f"Function '{function}' expected a boolean value for argument '{k}' but got '{value}'"
+            )
     elif isinstance(expected, str):
         if expected not in values:
             raise TypeError(

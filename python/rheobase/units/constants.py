@@ -6,7 +6,10 @@
 from rheobase import _core
 from rheobase.units.quantity import Quantity
 
-_VALUES = {name: Quantity(value, dim=dim, force_quantity=True) for name, value, dim in _core.constant_table()}
+_VALUES = {
+    name: Quantity(value, dim=dim, force_quantity=True)
+    for name, value, dim in _core.constant_table()
+}
 
 globals().update(_VALUES)
 

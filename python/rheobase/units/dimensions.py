@@ -25,6 +25,7 @@ __all__ = [
 Dimension = _core.Dimension
 DIMENSIONLESS = _core.DIMENSIONLESS
 
+
 def get_or_create_dimension(*args, **kwds):
     """The `Dimension` for 7 exponents (m, kg, s, A, K, mol, cd) or for keywords such as
     ``length=1, mass=1, time=-2``; equal dimensions are the same object, as in Brian2."""

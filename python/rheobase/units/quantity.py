@@ -26,24 +26,70 @@ __all__ = ["Quantity", "in_unit", "in_best_unit", "is_scalar_type", "quantity_wi
 
 # Brian2's classification of numpy's ufuncs (public names, as in Brian2).
 UFUNCS_PRESERVE_DIMENSIONS = [
-    "absolute", "rint", "negative", "positive", "conj", "conjugate", "floor", "ceil", "trunc",
+    "absolute",
+    "rint",
+    "negative",
+    "positive",
+    "conj",
+    "conjugate",
+    "floor",
+    "ceil",
+    "trunc",
 ]
 UFUNCS_CHANGE_DIMENSIONS = [
-    "multiply", "divide", "true_divide", "floor_divide", "sqrt", "square", "reciprocal", "dot",
+    "multiply",
+    "divide",
+    "true_divide",
+    "floor_divide",
+    "sqrt",
+    "square",
+    "reciprocal",
+    "dot",
     "matmul",
 ]
 UFUNCS_MATCHING_DIMENSIONS = ["add", "subtract", "maximum", "minimum", "remainder", "mod", "fmod"]
 UFUNCS_COMPARISONS = ["less", "less_equal", "greater", "greater_equal", "equal", "not_equal"]
 UFUNCS_LOGICAL = [
-    "logical_and", "logical_or", "logical_xor", "logical_not", "isreal", "iscomplex", "isfinite",
-    "isinf", "isnan",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "isreal",
+    "iscomplex",
+    "isfinite",
+    "isinf",
+    "isnan",
 ]
 UFUNCS_DIMENSIONLESS = [
-    "sin", "sinh", "arcsin", "arcsinh", "cos", "cosh", "arccos", "arccosh", "tan", "tanh",
-    "arctan", "arctanh", "log", "log2", "log10", "log1p", "exp", "exp2", "expm1",
+    "sin",
+    "sinh",
+    "arcsin",
+    "arcsinh",
+    "cos",
+    "cosh",
+    "arccos",
+    "arccosh",
+    "tan",
+    "tanh",
+    "arctan",
+    "arctanh",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "exp",
+    "exp2",
+    "expm1",
 ]
 UFUNCS_DIMENSIONLESS_TWOARGS = ["logaddexp", "logaddexp2", "arctan2", "hypot"]
-UFUNCS_INTEGERS = ["bitwise_and", "bitwise_or", "bitwise_xor", "invert", "left_shift", "right_shift"]
+UFUNCS_INTEGERS = [
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "invert",
+    "left_shift",
+    "right_shift",
+]
 
 _PRESERVE = set(UFUNCS_PRESERVE_DIMENSIONS)
 _CHANGE = set(UFUNCS_CHANGE_DIMENSIONS) | {"power"}
@@ -101,10 +147,9 @@ class Quantity(np.ndarray):
         if dim is not None and dim.is_dimensionless and not force_quantity:
             arr = np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)
             return arr.item() if arr.shape == () else arr
-        try:
-            subarr = (np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)).view(cls)
-        except DimensionMismatchError:
-            raise
+        subarr = (np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)).view(
+            cls
+        )
         if not issubclass(np.dtype(subarr.dtype).type, (np.number, np.bool_)):
             raise TypeError("Quantities can only be created from numerical data.")
         if dim is not None:
@@ -154,7 +199,9 @@ class Quantity(np.ndarray):
         if name in _PRESERVE:
             return Quantity(call(*_plain(inputs), **kwargs), dim=self.dim)
         if name in _CHANGE:
-            return Quantity(call(*_plain(inputs), **kwargs), dim=self._changed_dim(name, method, inputs))
+            return Quantity(
+                call(*_plain(inputs), **kwargs), dim=self._changed_dim(name, method, inputs)
+            )
         if name in _INTEGERS:
             raise TypeError(f"{name} cannot be used on quantities.")
         if name in _MATCHING or name in _COMPARISONS:
@@ -199,8 +246,12 @@ class Quantity(np.ndarray):
             return NotImplemented
         if not scalar or not np.isinf(other):
             other_dim = get_dimensions(other)
-            if not (self.dim == other_dim or _is_zero(self, self.dim) or _is_zero(other, other_dim)):
-                raise _core.comparison_error(symbol, short_str(self), self.dim, short_str(other), other_dim)
+            if not (
+                self.dim == other_dim or _is_zero(self, self.dim) or _is_zero(other, other_dim)
+            ):
+                raise _core.comparison_error(
+                    symbol, short_str(self), self.dim, short_str(other), other_dim
+                )
         return operation(np.asarray(self), np.asarray(other))
 
     def __lt__(self, other):
@@ -268,7 +319,9 @@ class Quantity(np.ndarray):
         """The quantity as text in unit `u`: ``in_unit(3*mV, volt)`` is ``'0.003 V'``."""
         if get_dimensions(u) != self.dim and not _is_zero(self, self.dim):
             raise _core.in_unit_error("method", self.dim)
-        return _text_in_unit(np.asarray(self) / np.asarray(u), u, precision, python_code, type(self).__name__)
+        return _text_in_unit(
+            np.asarray(self) / np.asarray(u), u, precision, python_code, type(self).__name__
+        )
 
     def in_best_unit(self, precision=None, python_code=False):
         """The quantity as text in the unit closest to 10: ``1.23456 mV``."""
@@ -381,7 +434,9 @@ class Quantity(np.ndarray):
         return Quantity(np.clip(np.asarray(self), low, high, *args, **kwds), self.dim)
 
     def dot(self, other, **kwds):
-        return Quantity(np.array(self).dot(np.array(other), **kwds), self.dim * get_dimensions(other))
+        return Quantity(
+            np.array(self).dot(np.array(other), **kwds), self.dim * get_dimensions(other)
+        )
 
     def searchsorted(self, v, **kwds):
         fail_for_dimension_mismatch(self, v, "searchsorted")
@@ -396,7 +451,9 @@ class Quantity(np.ndarray):
 
     def cumprod(self, *args, **kwds):
         if not self.is_dimensionless:
-            raise TypeError("cumprod over array elements on quantities with dimensions is not possible.")
+            raise TypeError(
+                "cumprod over array elements on quantities with dimensions is not possible."
+            )
         return Quantity(np.asarray(self).cumprod(*args, **kwds))
 
 
@@ -431,7 +488,12 @@ def _text_in_unit(value, u, precision, python_code, class_name="Quantity"):
     if precision is not None:
         precision = _core.check_precision(precision)
     if value.shape == ():
-        s = np.array_str(np.array([value]), precision=precision).replace("[", "").replace("]", "").strip()
+        s = (
+            np.array_str(np.array([value]), precision=precision)
+            .replace("[", "")
+            .replace("]", "")
+            .strip()
+        )
     elif python_code:
         s = np.array_repr(value, precision=precision)
     else:

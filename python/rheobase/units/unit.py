@@ -21,7 +21,18 @@ class Unit(Quantity):
     iscompound=False)``
     """
 
-    def __new__(cls, arr, dim=None, scale=0, name=None, dispname=None, latexname=None, iscompound=False, dtype=None, copy=False):
+    def __new__(
+        cls,
+        arr,
+        dim=None,
+        scale=0,
+        name=None,
+        dispname=None,
+        latexname=None,
+        iscompound=False,
+        dtype=None,
+        copy=False,
+    ):
         if dim is None:
             dim = DIMENSIONLESS
         return super().__new__(cls, arr, dim=dim, dtype=dtype, copy=copy, force_quantity=True)
@@ -34,7 +45,9 @@ class Unit(Quantity):
         self._latexname = getattr(orig, "_latexname", "")
         self.iscompound = getattr(orig, "iscompound", False)
 
-    def __init__(self, value, dim=None, scale=0, name=None, dispname=None, latexname=None, iscompound=False):
+    def __init__(
+        self, value, dim=None, scale=0, name=None, dispname=None, latexname=None, iscompound=False
+    ):
         if dim is None:
             dim = DIMENSIONLESS
         self.dim = dim
@@ -76,7 +89,14 @@ class Unit(Quantity):
         return self._dispname
 
     def __reduce__(self):
-        return _named_unit, (float(self), self.dim, self.scale, self._name, self._dispname, self.iscompound)
+        return _named_unit, (
+            float(self),
+            self.dim,
+            self.scale,
+            self._name,
+            self._dispname,
+            self.iscompound,
+        )
 
     # -- arithmetic between units gives units --------------------------------------------
 
@@ -116,7 +136,9 @@ def _grouped(unit, attribute):
 
 
 def _compound(value_scale, dim, name, dispname):
-    u = Unit(10.0**value_scale, dim=dim, scale=value_scale, name=name, dispname=dispname, iscompound=True)
+    u = Unit(
+        10.0**value_scale, dim=dim, scale=value_scale, name=name, dispname=dispname, iscompound=True
+    )
     register_new_unit(u)
     return u
 
@@ -142,7 +164,12 @@ def _unit_arithmetic(self, name, inputs):
                 f"{_grouped(first, 'name')} / {_grouped(second, 'name')}",
                 f"{_grouped(first, 'dispname')}/{_grouped(second, 'dispname')}",
             )
-        if isinstance(second, Unit) and is_dimensionless(first) and np.shape(first) == () and first == 1:
+        if (
+            isinstance(second, Unit)
+            and is_dimensionless(first)
+            and np.shape(first) == ()
+            and first == 1
+        ):
             return _unit_arithmetic(second, "reciprocal", (second,))
     elif name == "power":
         first, second = inputs
@@ -192,7 +219,13 @@ def unit_from_names(name, dispname, scale, dim):
     known = _known_units.get(name)
     if known is not None and known.dim == dim and float(known) == scale:
         return known
-    return Unit(scale, dim=dim, scale=float(np.log10(scale)) if scale > 0 else 0, name=name, dispname=dispname)
+    return Unit(
+        scale,
+        dim=dim,
+        scale=float(np.log10(scale)) if scale > 0 else 0,
+        name=name,
+        dispname=dispname,
+    )
 
 
 def get_unit(d):

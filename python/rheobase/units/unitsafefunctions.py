@@ -7,13 +7,43 @@ import functools
 import numpy as np
 
 from rheobase.units.checks import check_units
-from rheobase.units.dimensions import DIMENSIONLESS, fail_for_dimension_mismatch, get_dimensions, is_dimensionless
+from rheobase.units.dimensions import (
+    DIMENSIONLESS,
+    fail_for_dimension_mismatch,
+    get_dimensions,
+    is_dimensionless,
+)
 from rheobase.units.quantity import Quantity, _check_dimensionless
 
 __all__ = [
-    "log", "log10", "exp", "expm1", "log1p", "exprel", "sin", "cos", "tan", "arcsin", "arccos",
-    "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "diagonal", "ravel",
-    "trace", "dot", "where", "ones_like", "zeros_like", "arange", "linspace", "ptp",
+    "log",
+    "log10",
+    "exp",
+    "expm1",
+    "log1p",
+    "exprel",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "diagonal",
+    "ravel",
+    "trace",
+    "dot",
+    "where",
+    "ones_like",
+    "zeros_like",
+    "arange",
+    "linspace",
+    "ptp",
 ]
 
 
@@ -86,7 +116,9 @@ def where(condition, *args, **kwds):
     fail_for_dimension_mismatch(args[0], args[1], "x and y need to have the same dimensions")
     if is_dimensionless(args[0]):
         return np.where(condition, *args, **kwds)
-    return Quantity(np.where(condition, *[np.asarray(a) for a in args]), dim=get_dimensions(args[0]))
+    return Quantity(
+        np.where(condition, *[np.asarray(a) for a in args]), dim=get_dimensions(args[0])
+    )
 
 
 def _to_method(func):
@@ -134,27 +166,46 @@ def arange(*args, **kwargs):
     if stop is None:
         raise TypeError("Missing stop argument.")
     fail_for_dimension_mismatch(
-        start, stop, "Start value {start} and stop value {stop} have to have the same units.", start=start, stop=stop
+        start,
+        stop,
+        "Start value {start} and stop value {stop} have to have the same units.",
+        start=start,
+        stop=stop,
     )
     fail_for_dimension_mismatch(
-        stop, step, "Stop value {stop} and step value {step} have to have the same units.", stop=stop, step=step
+        stop,
+        step,
+        "Stop value {stop} and step value {step} have to have the same units.",
+        stop=stop,
+        step=step,
     )
     dim = getattr(stop, "dim", DIMENSIONLESS)
     if np.all(np.asarray(start) == 0):
         values = np.arange(stop=np.asarray(stop), step=np.asarray(step), **kwargs)
     else:
-        values = np.arange(np.asarray(start), stop=np.asarray(stop), step=np.asarray(step), **kwargs)
+        values = np.arange(
+            np.asarray(start), stop=np.asarray(stop), step=np.asarray(step), **kwargs
+        )
     return Quantity(values, dim=dim)
 
 
 @functools.wraps(np.linspace)
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None):
     fail_for_dimension_mismatch(
-        start, stop, "Start value {start} and stop value {stop} have to have the same units.", start=start, stop=stop
+        start,
+        stop,
+        "Start value {start} and stop value {stop} have to have the same units.",
+        start=start,
+        stop=stop,
     )
     dim = getattr(start, "dim", DIMENSIONLESS)
     result = np.linspace(
-        np.asarray(start), np.asarray(stop), num=num, endpoint=endpoint, retstep=retstep, dtype=dtype
+        np.asarray(start),
+        np.asarray(stop),
+        num=num,
+        endpoint=endpoint,
+        retstep=retstep,
+        dtype=dtype,
     )
     return Quantity(result, dim=dim)
 
