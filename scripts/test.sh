@@ -16,6 +16,5 @@ echo "== python package (pip install . into a fresh venv, then pytest)"
 python_env="$(mktemp -d)"
 trap 'rm -rf "$python_env"' EXIT
 python3 -m venv "$python_env/venv"
-"$python_env/venv/bin/python" -m pip install --quiet --upgrade pip
 MATURIN_PEP517_ARGS="--profile dev" "$python_env/venv/bin/python" -m pip install --quiet . pytest
 "$python_env/venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
