@@ -188,6 +188,21 @@ class TestArithmetic:
         assert pickle.loads(pickle.dumps(mV)) == mV
 
 
+class TestDisplay:
+    def test_numpy_print_options_apply(self):
+        # What Brian2 2.9 prints under the same options.
+        with np.printoptions(precision=3):
+            assert str(1.23456789 * mV) == "1.235 mV"
+            assert repr(1.23456789 * mV) == "1.235 * mvolt"
+            assert str(np.array([1.23456789]) * mV) == "[1.235] mV"
+        assert str(1.23456789 * mV) == "1.23456789 mV"
+
+    def test_in_best_unit_precision(self):
+        assert (0.00123456 * volt).in_best_unit(3) == "1.235 mV"
+        with pytest.raises(ValueError, match="precision"):
+            (3 * mV).in_best_unit(-1)
+
+
 class TestErrors:
     def test_exception_carries_description_and_dims(self):
         with pytest.raises(DimensionMismatchError) as info:

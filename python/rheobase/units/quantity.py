@@ -147,9 +147,7 @@ class Quantity(np.ndarray):
         if dim is not None and dim.is_dimensionless and not force_quantity:
             arr = np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)
             return arr.item() if arr.shape == () else arr
-        subarr = (np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)).view(
-            cls
-        )
+        subarr = (np.array(arr, dtype=dtype) if copy else np.asarray(arr, dtype=dtype)).view(cls)
         if not issubclass(np.dtype(subarr.dtype).type, (np.number, np.bool_)):
             raise TypeError("Quantities can only be created from numerical data.")
         if dim is not None:
@@ -327,7 +325,8 @@ class Quantity(np.ndarray):
         """The quantity as text in the unit closest to 10: ``1.23456 mV``."""
         if precision is not None:
             precision = _core.check_precision(precision)
-        if self.ndim == 0 and not self.is_dimensionless:
+        if self.ndim == 0 and not self.is_dimensionless and _default_print_options():
+            # Rust writes numbers as numpy does with its default print options.
             return _core.in_best_unit(float(self), self.dim, precision, python_code)
         return self.in_unit(self.get_best_unit(), precision=precision, python_code=python_code)
 
@@ -464,6 +463,15 @@ def _is_zero(obj, dim):
         return bool(np.all(np.asarray(obj) == 0))
     except (TypeError, ValueError):
         return False
+
+
+_DEFAULT_PRINT_OPTIONS = {"precision": 8, "floatmode": "maxprec", "suppress": False, "sign": "-"}
+
+
+def _default_print_options():
+    """Whether numpy's print options that shape a number are the defaults."""
+    options = np.get_printoptions()
+    return all(options.get(k) == v for k, v in _DEFAULT_PRINT_OPTIONS.items())
 
 
 def _display_values(q):
