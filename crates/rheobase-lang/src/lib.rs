@@ -5,8 +5,10 @@
 //! stable code and spans into the user's own text.
 
 pub mod ast;
+pub mod check;
 pub mod diagnostic;
 pub mod equations;
+pub mod functions;
 pub mod integrate;
 pub mod lexer;
 pub mod parser;
@@ -19,8 +21,14 @@ pub mod symbolic;
 pub mod unit_expr;
 
 pub use ast::*;
+pub use check::{
+    check_condition, check_equations, check_equations_for, check_expression, check_statements,
+    check_statements_detailed, GroupKind, Model, ModelVariable, Scope, ScopeVariable,
+    StatementOptions, Typed, VarFlags, VarKind,
+};
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 pub use equations::{Equations, Substitution};
+pub use functions::{Builtin, FunctionSpec, UserFunction};
 pub use parser::{
     parse_equations, parse_expression, parse_statements, validate_flags, FlagRules,
     NEURON_GROUP_FLAGS, SYNAPSES_FLAGS,
