@@ -1,7 +1,37 @@
 """Everything ``from rheobase import *`` gives, without the numpy and pylab names (as
 ``brian2.only``)."""
 
+from rheobase.core.base import BrianObject, BrianObjectException
+from rheobase.core.clocks import defaultclock
+from rheobase.core.magic import collect, restore, run, seed, start_scope, stop, store
+from rheobase.core.network import Network
+from rheobase.core.preferences import device, get_device, prefs, set_device
+from rheobase.groups import NeuronGroup, Subgroup, VariableView
+from rheobase.monitors import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 from rheobase.units import *  # noqa: F403
 from rheobase.units import __all__ as _units_all
 
-__all__ = list(_units_all)
+__all__ = list(_units_all) + [
+    "BrianObject",
+    "BrianObjectException",
+    "defaultclock",
+    "collect",
+    "restore",
+    "run",
+    "seed",
+    "start_scope",
+    "stop",
+    "store",
+    "Network",
+    "device",
+    "get_device",
+    "prefs",
+    "set_device",
+    "NeuronGroup",
+    "Subgroup",
+    "VariableView",
+    "EventMonitor",
+    "PopulationRateMonitor",
+    "SpikeMonitor",
+    "StateMonitor",
+]

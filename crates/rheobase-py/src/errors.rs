@@ -3,9 +3,11 @@
 //! message is always made here, from the Rust error.
 
 use crate::dimension::{intern, PyDimension};
+use pyo3::exceptions::{PyNotImplementedError, PyRuntimeError, PySyntaxError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
+use rheobase_runtime::RuntimeError;
 use rheobase_units::DimensionMismatchError;
 
 /// The Python class, looked up once.
@@ -124,4 +126,39 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dimensionless_arguments_error, m)?)?;
     m.add_function(wrap_pyfunction!(dimensioned_exponent_error, m)?)?;
     Ok(())
+}
+
+/// A runtime error as the Python exception Brian2 raises for it: dimension problems as
+/// `DimensionMismatchError`, syntax problems as `SyntaxError`, other problems in user code
+/// as `BrianObjectException`, each with the caret-rendered diagnostics as its message; bad
+/// arguments as `ValueError`, missing features as `NotImplementedError`.
+pub fn runtime_err(py: Python<'_>, err: &RuntimeError) -> PyErr {
+    let text = err.to_string();
+    let raise = |module: &str, class: &str| -> PyErr {
+        let made = py
+            .import(module)
+            .and_then(|m| m.getattr(class))
+            .and_then(|c| c.call1((text.clone(),)));
+        match made {
+            Ok(instance) => PyErr::from_value(instance),
+            Err(e) => e,
+        }
+    };
+    match err {
+        RuntimeError::Model { .. } => {
+            let code = err.code();
+            if code.starts_with("units::") {
+                raise("rheobase.units.dimensions", "DimensionMismatchError")
+            } else if code.starts_with("syntax::") {
+                PySyntaxError::new_err(text)
+            } else {
+                raise("rheobase.core.base", "BrianObjectException")
+            }
+        }
+        RuntimeError::Invalid { .. } => PyValueError::new_err(text),
+        RuntimeError::NotSupported { .. } => PyNotImplementedError::new_err(text),
+        RuntimeError::Kernel(_) | RuntimeError::Compile(_) | RuntimeError::Internal(_) => {
+            PyRuntimeError::new_err(text)
+        }
+    }
 }

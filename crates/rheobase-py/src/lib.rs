@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod dimension;
 mod errors;
+mod runtime;
 mod units;
 
 pub use dimension::PyDimension;
@@ -17,5 +18,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dimension::register(m)?;
     units::register(m)?;
     errors::register(m)?;
+    runtime::register(m)?;
     Ok(())
 }

@@ -1,0 +1,90 @@
+"""The magic functions: ``run``, ``stop``, ``store``, ``restore``, ``start_scope``,
+``collect``, ``seed``.
+
+Every object is made in the network of the current scope (one engine network per
+``start_scope()``), and the magic ``run`` runs that network. Brian2 runs only the objects
+it finds in the caller's frame; here every object of the scope takes part, including ones
+no longer referenced — call ``start_scope()`` to begin afresh, as Brian2 recommends.
+"""
+
+import logging
+
+import numpy as np
+
+import rheobase._core as _core
+from rheobase.core.base import BrianObject
+from rheobase.core.clocks import defaultclock, dt_seconds
+from rheobase.core.namespace import caller_frame
+
+logger = logging.getLogger("rheobase.core.magic")
+
+_scope = {"network": None, "seed": None}
+
+
+def current_network():
+    """The engine network of the current scope."""
+    if _scope["network"] is None:
+        net = _core.Network()
+        net.set_default_dt(defaultclock.dt_)
+        if _scope["seed"] is not None:
+            net.seed(_scope["seed"])
+        _scope["network"] = net
+    return _scope["network"]
+
+
+def start_scope():
+    """Starts a new scope: objects made from now on belong to a fresh network."""
+    _scope["network"] = None
+
+
+def collect(level=0):
+    """The simulation objects visible in the caller's frame (locals and globals, and one
+    level into lists, tuples and dicts), as Brian2's ``collect``."""
+    frame = caller_frame(level)
+    found = {}
+    for value in list(frame.f_globals.values()) + list(frame.f_locals.values()):
+        items = [value]
+        if isinstance(value, (list, tuple)):
+            items = list(value)
+        elif isinstance(value, dict):
+            items = list(value.values())
+        for item in items:
+            if isinstance(item, BrianObject):
+                found[id(item)] = item
+    return list(found.values())
+
+
+def run(duration, report=None, report_period=10, namespace=None, profile=None, level=0):
+    """Runs the current scope's network for `duration`."""
+    seconds = dt_seconds(duration, "duration")
+    if report is not None:
+        logger.info("report=%r is not yet supported; running without progress reports", report)
+    current_network().run(seconds)
+
+
+def stop():
+    """Stops the running network at the end of the current time step."""
+    current_network().stop()
+
+
+def store(name="default", filename=None):
+    """Keeps the complete state of the current scope's network under `name`."""
+    if filename is not None:
+        raise NotImplementedError("store(filename=...) is not yet supported")
+    current_network().store(name)
+
+
+def restore(name="default", filename=None, restore_random_state=False):
+    """Returns to a state kept by `store`."""
+    if filename is not None:
+        raise NotImplementedError("restore(filename=...) is not yet supported")
+    current_network().restore(name)
+
+
+def seed(seed=None):
+    """Seeds the engine's random numbers (and numpy's), as Brian2's ``seed``."""
+    np.random.seed(seed)
+    if seed is None:
+        seed = int(np.random.randint(0, 2**31 - 1))
+    _scope["seed"] = int(seed)
+    current_network().seed(int(seed))

@@ -1,0 +1,68 @@
+"""``Network``: an explicit set of objects to run."""
+
+from rheobase.core.base import BrianObject
+from rheobase.core.clocks import dt_seconds
+from rheobase.core.magic import current_network
+from rheobase.units.allunits import second
+
+
+class Network:
+    """Brian2's ``Network(*objs)``. All objects must belong to one engine network (the scope
+    they were made in); running the network runs every object of that scope."""
+
+    def __init__(self, *objs, name="network"):
+        self.name = name
+        self.objects = []
+        self._network = None
+        self.add(*objs)
+
+    def add(self, *objs):
+        for obj in objs:
+            if isinstance(obj, (list, tuple, set)):
+                self.add(*obj)
+                continue
+            if not isinstance(obj, BrianObject):
+                raise TypeError(f"cannot add {type(obj).__name__} to a Network")
+            if self._network is None:
+                self._network = obj._network
+            elif obj._network is not self._network:
+                raise NotImplementedError(
+                    "objects made in different scopes (start_scope) cannot run together yet"
+                )
+            self.objects.append(obj)
+
+    def _engine(self):
+        if self._network is None:
+            self._network = current_network()
+        return self._network
+
+    @property
+    def t(self):
+        return self._engine().t * second
+
+    @property
+    def t_(self):
+        return self._engine().t
+
+    def run(self, duration, report=None, report_period=10, namespace=None, profile=None,
+            level=0):
+        self._engine().run(dt_seconds(duration, "duration"))
+
+    def stop(self):
+        self._engine().stop()
+
+    def store(self, name="default", filename=None):
+        if filename is not None:
+            raise NotImplementedError("store(filename=...) is not yet supported")
+        self._engine().store(name)
+
+    def restore(self, name="default", filename=None, restore_random_state=False):
+        if filename is not None:
+            raise NotImplementedError("restore(filename=...) is not yet supported")
+        self._engine().restore(name)
+
+    def __len__(self):
+        return len(self.objects)
+
+    def __contains__(self, obj):
+        return any(o is obj for o in self.objects)

@@ -1,0 +1,291 @@
+"""``NeuronGroup`` and ``Subgroup`` with Brian2's attribute access to state variables."""
+
+import numbers
+
+import numpy as np
+
+import rheobase._core as _core
+from rheobase.core.base import BrianObject
+from rheobase.core.clocks import dt_seconds
+from rheobase.core.magic import current_network
+from rheobase.core.namespace import caller_frame, resolve
+from rheobase.units.allunits import second
+from rheobase.units.dimensions import (
+    DIMENSIONLESS,
+    DimensionMismatchError,
+    get_dimensions,
+)
+from rheobase.units.quantity import Quantity
+
+# Names every group has besides its model variables: (dimension, dtype).
+_BUILTINS = {
+    "i": (DIMENSIONLESS, np.int32),
+    "N": (DIMENSIONLESS, np.int32),
+    "t": (second.dim, np.float64),
+    "dt": (second.dim, np.float64),
+}
+_DTYPES = {"float": np.float64, "int": np.int32, "integer": np.int32, "bool": np.bool_,
+           "boolean": np.bool_}
+
+
+def _with_units(values, dim, dtype):
+    arr = np.asarray(values, dtype=np.float64).astype(dtype)
+    if dim is DIMENSIONLESS or dim.is_dimensionless:
+        return arr
+    return Quantity(arr, dim=dim)
+
+
+class VariableView:
+    """``G.v``: reads and writes one variable of a group, Brian2's ``VariableView``."""
+
+    def __init__(self, group, name, unitless=False):
+        self.group = group
+        self.name = name
+        self.unitless = unitless
+        self.dim, self.dtype, self.shared, self.read_only = group._info(name)
+
+    def _wrap(self, values):
+        if self.unitless:
+            return np.asarray(values, dtype=np.float64).astype(self.dtype)
+        return _with_units(values, self.dim, self.dtype)
+
+    def get_item(self, item):
+        engine = self.group._engine
+        if isinstance(item, str):
+            return self._wrap(engine.get_where(self.name, item))
+        values = np.asarray(engine.get(self.name))
+        if self.shared or self.name in ("N", "t", "dt"):
+            values = values.reshape(())
+            return self._wrap(values)[()] if item in (slice(None), Ellipsis, ()) else \
+                self._wrap(values)
+        return self._wrap(values[item])
+
+    def __getitem__(self, item):
+        return self.get_item(item)
+
+    def get_with_index_array(self, item):
+        return self.get_item(item)
+
+    def __setitem__(self, item, value):
+        self.group._set(self.name, item, value, self.unitless)
+
+    def __array__(self, dtype=None, copy=None):
+        values = np.asarray(self.group._engine.get(self.name), dtype=np.float64)
+        if not (self.shared or self.name in ("N", "t", "dt")) or values.size != 1:
+            pass
+        else:
+            values = values.reshape(())
+        values = values.astype(self.dtype)
+        return values if dtype is None else values.astype(dtype)
+
+    def _value(self):
+        return self.get_item(slice(None))
+
+    def __len__(self):
+        return len(np.asarray(self))
+
+    def __iter__(self):
+        return iter(self._value())
+
+    def __repr__(self):
+        return f"<{self.group.name}.{self.name}: {self._value()!r}>"
+
+    def __str__(self):
+        return str(self._value())
+
+    def __float__(self):
+        return float(np.asarray(self))
+
+    def __int__(self):
+        return int(np.asarray(self))
+
+    @property
+    def shape(self):
+        return np.asarray(self).shape
+
+    @property
+    def dimensions(self):
+        return self.dim
+
+
+def _delegate(op):
+    def method(self, *args):
+        return getattr(self._value(), op)(*args)
+
+    method.__name__ = op
+    return method
+
+
+for _op in ("add radd sub rsub mul rmul truediv rtruediv floordiv rfloordiv mod pow rpow "
+            "neg pos abs lt le gt ge eq ne").split():
+    setattr(VariableView, f"__{_op}__", _delegate(f"__{_op}__"))
+VariableView.__hash__ = None
+
+
+class Group(BrianObject):
+    """What `NeuronGroup` and `Subgroup` share: state access and subgroups."""
+
+    def _info(self, name):
+        info = self._engine.variable_info(name)
+        if info is None:
+            if name in _BUILTINS:
+                dim, dtype = _BUILTINS[name]
+                return dim, dtype, name != "i", True
+            raise AttributeError(f"{type(self).__name__} '{self.name}' has no variable '{name}'")
+        dim, shared, read_only, _subexpression, vtype = info
+        return dim, _DTYPES.get(vtype, np.float64), shared, read_only
+
+    def _has_variable(self, name):
+        return name in _BUILTINS or self._engine.variable_info(name) is not None
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._has_variable(name):
+            return VariableView(self, name)
+        if name.endswith("_") and self._has_variable(name[:-1]):
+            return VariableView(self, name[:-1], unitless=True)
+        raise AttributeError(f"{type(self).__name__} '{self.name}' has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        if not name.startswith("_") and self._has_variable(name):
+            self._set(name, slice(None), value, unitless=False)
+        elif (not name.startswith("_") and name.endswith("_")
+              and self._has_variable(name[:-1])):
+            self._set(name[:-1], slice(None), value, unitless=True)
+        else:
+            object.__setattr__(self, name, value)
+
+    def _set(self, name, item, value, unitless):
+        dim, _dtype, shared, read_only = self._info(name)
+        if read_only:
+            raise TypeError(f"Variable {name} is read-only.")
+        engine = self._engine
+        if isinstance(value, str):
+            if isinstance(item, str):
+                engine.set_expr_where(name, item, value)
+            elif isinstance(item, slice) and item == slice(None):
+                engine.set_expr(name, value)
+            else:
+                values = np.asarray(engine.eval(value))
+                indices = np.arange(len(self))[item]
+                engine.set_indices(name, list(map(int, np.atleast_1d(indices))),
+                                   list(np.broadcast_to(values, (len(self),))[indices].flat))
+            return
+        if not unitless and get_dimensions(value) != dim:
+            raise DimensionMismatchError(
+                f"Incorrect units for setting {name}", get_dimensions(value)
+            )
+        values = np.asarray(value, dtype=np.float64)
+        if isinstance(item, str):
+            mask = np.asarray(engine.eval(item)) != 0
+            indices = np.nonzero(mask)[0]
+        elif shared or (isinstance(item, slice) and item == slice(None)):
+            engine.set_all(name, list(values.flat))
+            return
+        else:
+            indices = np.atleast_1d(np.arange(len(self))[item])
+        values = np.broadcast_to(values, indices.shape) if values.size == 1 else values
+        engine.set_indices(name, [int(k) for k in indices], [float(x) for x in values.flat])
+
+    def __len__(self):
+        return len(self._engine)
+
+    @property
+    def N(self):
+        return len(self)
+
+    def __getitem__(self, item):
+        if isinstance(item, numbers.Integral):
+            item = slice(item, item + 1)
+        if not isinstance(item, slice) or item.step not in (None, 1):
+            raise TypeError("subgroups can only be made with contiguous slices (G[10:20])")
+        start, stop, _ = item.indices(len(self))
+        return Subgroup(self, start, stop)
+
+    def get_states(self, vars=None, units=True, format="dict", subexpressions=False,
+                   read_only_variables=True, level=0):
+        if format != "dict":
+            raise NotImplementedError("get_states(format=...) supports only 'dict' so far")
+        if vars is None:
+            vars = []
+            for name in self._engine.variables():
+                _dim, _shared, read_only, subexpression, _ = self._engine.variable_info(name)
+                if subexpression and not subexpressions:
+                    continue
+                if read_only and not read_only_variables:
+                    continue
+                vars.append(name)
+            if read_only_variables:
+                vars += [name for name in _BUILTINS if name not in vars]
+        return {name: VariableView(self, name, unitless=not units)[:] for name in vars}
+
+    def set_states(self, values, units=True, format="dict", level=0):
+        for name, value in values.items():
+            self._set(name, slice(None), value, unitless=not units)
+
+    def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None,
+                      codeobj_class=None):
+        if clock is not None:
+            dt = clock.dt
+        seconds = None if dt is None else dt_seconds(dt)
+        return RunRegularly(self._engine.run_regularly(code, seconds, when, order, name), self)
+
+
+class RunRegularly:
+    """The operation made by `Group.run_regularly`."""
+
+    def __init__(self, name, group):
+        self.name = name
+        self.group = group
+
+
+class NeuronGroup(Group):
+    """Brian2's ``NeuronGroup(N, model, method=None, threshold=None, reset=None,
+    refractory=False, events=None, namespace=None, dt=None, clock=None, order=0, name=...)``.
+    Without `method`, the engine picks the first integrator that suits the equations
+    (exact, then euler, then heun for stochastic ones), as Brian2 does."""
+
+    def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
+                 events=None, namespace=None, dtype=None, dt=None, clock=None, order=0,
+                 name=None, codeobj_class=None, method_options=None, level=0):
+        if clock is not None:
+            dt = clock.dt
+        if isinstance(refractory, str):
+            refr = refractory
+        elif refractory is False or refractory is None:
+            refr = None
+        else:
+            refr = dt_seconds(refractory, "refractory")
+        if isinstance(method, (list, tuple)):
+            method = method[0] if method else None
+        if name is not None and name.endswith("*"):
+            name = name[:-1]
+        model = str(model)
+        event_list = [
+            (event, condition, None) for event, condition in (events or {}).items()
+        ]
+        ns = resolve(caller_frame(level), namespace)
+        network = current_network()
+        engine = _core.NeuronGroup(
+            network, int(N), model, method=method, threshold=threshold, reset=reset,
+            refractory=refr, events=event_list, namespace=ns,
+            dt=None if dt is None else dt_seconds(dt), order=order, name=name,
+        )
+        object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_network", network)
+        object.__setattr__(self, "_event_actions", {})
+        object.__setattr__(self, "events", dict(events or {}))
+        object.__setattr__(self, "method_choice", method)
+
+
+class Subgroup(Group):
+    """``G[start:stop]``: a contiguous part of a group, sharing its state."""
+
+    def __init__(self, source, start, stop):
+        engine = source._engine.subgroup(start, stop)
+        object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_network", source._network)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "stop", stop)

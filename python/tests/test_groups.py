@@ -1,0 +1,97 @@
+"""NeuronGroup: state access, assignment, indexing, subgroups and errors."""
+
+import numpy as np
+import pytest
+
+from rheobase import (
+    DimensionMismatchError,
+    BrianObjectException,
+    NeuronGroup,
+    Subgroup,
+    mV,
+    ms,
+    start_scope,
+    volt,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scope():
+    start_scope()
+
+
+def make_group(n=10):
+    return NeuronGroup(n, "dv/dt = -v/(10*ms) : volt\nx : 1", threshold="v > 1*volt",
+                       reset="v = 0*volt", method="exact")
+
+
+def test_assignment_and_reading_with_units():
+    G = make_group()
+    G.v = -70 * mV
+    assert len(G) == 10 and G.N == 10
+    assert np.allclose(G.v[:] / mV, -70)
+    assert np.allclose(G.v_, -0.07)
+    assert float(G.v[3] / mV) == pytest.approx(-70)
+    G.v[:] = np.arange(10) * mV
+    assert np.allclose(G.v[:] / mV, np.arange(10))
+    G.x = np.arange(10.0)
+    assert isinstance(G.x[:], np.ndarray) and np.allclose(G.x[:], np.arange(10))
+
+
+def test_string_expressions_and_conditions():
+    offset = 5 * mV  # names are resolved when the group is made: define them before
+    G = NeuronGroup(10, "v : volt")
+    G2 = NeuronGroup(4, "v : volt")
+    G2.v = "i*mV"
+    assert np.allclose(G2.v[:] / mV, [0, 1, 2, 3])
+    G.v = "-70*mV + i*mV"
+    G.v["i > 5"] = -60 * mV
+    assert np.allclose(G.v[:] / mV, [-70, -69, -68, -67, -66, -65, -60, -60, -60, -60])
+    G.v["i < 2"] = "offset"
+    assert np.allclose(G.v["i < 3"] / mV, [5, 5, -68])
+    assert list(G.i["v > -61*mV"]) == [0, 1, 6, 7, 8, 9]
+
+
+def test_subgroups_share_state():
+    G = make_group(20)
+    G.v = 0 * mV
+    second = G[10:]
+    assert isinstance(second, Subgroup) and len(second) == 10
+    second.v[8:] = 3 * mV
+    second.v[:2] = "i*mV"
+    values = G.v[:] / mV
+    assert np.allclose(values[10:12], [0, 1]) and np.allclose(values[18:], [3, 3])
+
+
+def test_get_states_and_set_states():
+    G = make_group(3)
+    G.set_states({"v": [1, 2, 3] * mV})
+    states = G.get_states(units=False)
+    assert np.allclose(states["v"], [1e-3, 2e-3, 3e-3])
+    assert {"i", "N", "t", "dt", "v", "x"} <= set(states)
+
+
+def test_wrong_units_raise_dimension_mismatch():
+    G = make_group()
+    with pytest.raises(DimensionMismatchError):
+        G.v = 3 * ms
+
+
+def test_model_errors_have_brian2_names_and_carets():
+    with pytest.raises(DimensionMismatchError) as info:
+        NeuronGroup(2, "dv/dt = -v/(10*ms) : volt", threshold="v > 1", method="exact")
+    assert "^" in str(info.value)
+    with pytest.raises(SyntaxError):
+        NeuronGroup(2, "dv/dt = (-v : volt")
+    with pytest.raises(BrianObjectException) as info:
+        NeuronGroup(2, "dv/dt = -v/tau_undefined_here : 1")
+    assert "tau_undefined_here" in str(info.value)
+
+
+def test_namespace_from_caller_and_explicit():
+    tau = 10 * ms
+    G = NeuronGroup(1, "dv/dt = -v/tau : volt", method="exact")
+    assert G.v[0] == 0 * volt
+    G2 = NeuronGroup(1, "dv/dt = -v/tau2 : volt", namespace={"tau2": 5 * ms}, method="exact")
+    assert len(G2) == 1
+    del tau
