@@ -7,7 +7,7 @@ import numpy as np
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
-from rheobase.core.magic import current_network
+from rheobase.core.magic import current_network, register
 from rheobase.core.namespace import caller_frame, resolve
 from rheobase.units.allunits import second
 from rheobase.units.dimensions import (
@@ -274,6 +274,7 @@ class NeuronGroup(Group):
         )
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", network)
+        register(network, engine.name)
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
@@ -289,3 +290,6 @@ class Subgroup(Group):
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "stop", stop)
+
+    def _owner_names(self):
+        return self.source._owner_names()

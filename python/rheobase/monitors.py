@@ -5,6 +5,7 @@ import numpy as np
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
+from rheobase.core.magic import register
 from rheobase.units.allunits import Hz, second
 from rheobase.units.dimensions import DIMENSIONLESS
 from rheobase.units.quantity import Quantity
@@ -36,6 +37,7 @@ class EventMonitor(BrianObject):
             source._engine, event, self.record_variables, self.record, when,
             0 if order is None else order, name,
         )
+        register(self._network, self._engine.name)
 
     @property
     def i(self):
@@ -159,6 +161,7 @@ class StateMonitor(BrianObject):
             source._engine, self.record_variables, [int(k) for k in indices],
             None if dt is None else dt_seconds(dt), when, order, name,
         )
+        register(self._network, self._engine.name)
 
     @property
     def t_(self):
@@ -211,6 +214,7 @@ class PopulationRateMonitor(BrianObject):
         self.source = source
         self._network = source._network
         self._engine = _core.PopulationRateMonitor(source._engine, name)
+        register(self._network, self._engine.name)
 
     @property
     def t_(self):

@@ -1,5 +1,7 @@
 """Monitors and the magic run: spikes, traces, rates, store/restore."""
 
+import types
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,20 @@ def test_run_regularly_updates_a_variable():
     G.run_regularly("x += 1", dt=1 * ms)
     run(10 * ms)
     assert np.allclose(G.x[:], 10)
+
+
+def make_orphan():
+    G = NeuronGroup(1, "x : 1")
+    G.run_regularly("x += 1", dt=1 * ms)
+    return G
+
+
+def test_magic_run_runs_only_the_objects_in_the_callers_frame():
+    kept = NeuronGroup(1, "x : 1")
+    kept.run_regularly("x += 1", dt=1 * ms)
+    box = types.SimpleNamespace(group=make_orphan())  # not visible to collect()
+    run(5 * ms)
+    orphan = box.group
+    assert kept.x[0] == 5
+    Network(orphan).run(2 * ms)
+    assert orphan.x[0] == 2 and kept.x[0] == 5

@@ -66,6 +66,15 @@ impl PyNetwork {
         map(py, self.0.restore(name))
     }
 
+    /// Names of the scheduled objects, in the order they run within a step.
+    fn object_names(&self) -> Vec<String> {
+        self.0
+            .scheduling_summary()
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .collect()
+    }
+
     fn set_active(&self, py: Python<'_>, name: &str, active: bool) -> Res<()> {
         map(py, self.0.set_active(name, active))
     }

@@ -24,6 +24,10 @@ class BrianObject:
     def name(self):
         return self._engine.name
 
+    def _owner_names(self):
+        """Names of the objects (this one, a subgroup's parent) that run with it."""
+        return {self.name}
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"
 

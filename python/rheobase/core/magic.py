@@ -2,9 +2,8 @@
 ``collect``, ``seed``.
 
 Every object is made in the network of the current scope (one engine network per
-``start_scope()``), and the magic ``run`` runs that network. Brian2 runs only the objects
-it finds in the caller's frame; here every object of the scope takes part, including ones
-no longer referenced — call ``start_scope()`` to begin afresh, as Brian2 recommends.
+``start_scope()``). The magic ``run`` runs, as in Brian2, the objects it finds in the
+caller's frame (`collect`); the scope's other objects stay inactive during that run.
 """
 
 import logging
@@ -19,6 +18,28 @@ from rheobase.core.namespace import caller_frame
 logger = logging.getLogger("rheobase.core.magic")
 
 _scope = {"network": None, "seed": None}
+# Names of the objects made in each engine network (keyed by id), to tell which scheduled
+# engine objects (`<group>_stateupdater`, ...) belong to which Python object.
+_owners = {}
+
+
+def register(network, name):
+    """Records that the object `name` was made in `network`."""
+    _owners.setdefault(id(network), set()).add(name)
+
+
+def activate_only(network, objects):
+    """Makes the scheduled objects of `network` that belong to `objects` active, the others
+    inactive (objects no Python object owns stay active)."""
+    owners = _owners.get(id(network), set())
+    selected = set()
+    for obj in objects:
+        selected |= obj._owner_names()
+    for name in network.object_names():
+        owner = max(
+            (o for o in owners if name == o or name.startswith(o + "_")), key=len, default=None
+        )
+        network.set_active(name, owner is None or owner in selected)
 
 
 def current_network():
@@ -40,7 +61,10 @@ def start_scope():
 def collect(level=0):
     """The simulation objects visible in the caller's frame (locals and globals, and one
     level into lists, tuples and dicts), as Brian2's ``collect``."""
-    frame = caller_frame(level)
+    return _collect_frame(caller_frame(level))
+
+
+def _collect_frame(frame):
     found = {}
     for value in list(frame.f_globals.values()) + list(frame.f_locals.values()):
         items = [value]
@@ -59,7 +83,10 @@ def run(duration, report=None, report_period=10, namespace=None, profile=None, l
     seconds = dt_seconds(duration, "duration")
     if report is not None:
         logger.info("report=%r is not yet supported; running without progress reports", report)
-    current_network().run(seconds)
+    network = current_network()
+    objects = [o for o in _collect_frame(caller_frame(level)) if o._network is network]
+    activate_only(network, objects)
+    network.run(seconds)
 
 
 def stop():

@@ -2,7 +2,7 @@
 
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
-from rheobase.core.magic import current_network
+from rheobase.core.magic import activate_only, current_network
 from rheobase.units.allunits import second
 
 
@@ -46,7 +46,9 @@ class Network:
 
     def run(self, duration, report=None, report_period=10, namespace=None, profile=None,
             level=0):
-        self._engine().run(dt_seconds(duration, "duration"))
+        network = self._engine()
+        activate_only(network, self.objects)
+        network.run(dt_seconds(duration, "duration"))
 
     def stop(self):
         self._engine().stop()
