@@ -248,3 +248,56 @@ fn noise() {
         model("dv/dt = -v/tau + n : volt\nn = xi*mV/ms**0.5 : volt/second\ntau : second").is_err()
     );
 }
+
+#[test]
+fn flags_per_group() {
+    use rheobase_lang::check::GroupKind;
+    let check = |text: &str, group| {
+        let eqs = parse_equations(text, SRC).map_err(|d| codes(&d))?;
+        let mut s = Scope::new();
+        s.add_synapse_builtins();
+        let scope = if group == GroupKind::Synapses {
+            s
+        } else {
+            base()
+        };
+        rheobase_lang::check_equations_for(&eqs, &scope, group)
+            .map(|_| ())
+            .map_err(|d| codes(&d))
+    };
+    let neurons = GroupKind::NeuronGroup;
+    let synapses = GroupKind::Synapses;
+    assert_eq!(check("x : 1 (constant, shared)", neurons), Ok(()));
+    assert_eq!(check("x : 1 (linked)", neurons), Ok(()));
+    assert_eq!(
+        check("x : 1 (shared, shared)", neurons),
+        Err(vec!["model::invalid_flag"])
+    );
+    assert_eq!(
+        check("dx/dt = -x/second : 1 (event-driven)", neurons),
+        Err(vec!["model::invalid_flag"])
+    );
+    assert_eq!(
+        check("dx/dt = -x/second : 1 (event-driven)", synapses),
+        Ok(())
+    );
+    assert_eq!(
+        check(
+            "dx/dt = -x/second : 1 (event-driven, clock-driven)",
+            synapses
+        ),
+        Err(vec!["model::invalid_flag"])
+    );
+    assert_eq!(check("y = 2*w : 1 (summed)\nw : 1", synapses), Ok(()));
+    assert_eq!(
+        check("y = 2*w : 1 (summed, constant over dt)\nw : 1", synapses),
+        Err(vec!["model::invalid_flag"])
+    );
+    assert_eq!(
+        check(
+            "dv/dt = -v/tau : volt\n  (unless refractory)\ntau : second",
+            neurons
+        ),
+        Ok(())
+    );
+}
