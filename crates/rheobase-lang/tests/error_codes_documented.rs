@@ -52,11 +52,15 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A source file without its test code: test-only files are skipped, and a file is cut at
-/// its `#[cfg(test)] mod tests` (codes such as `"syntax::x"` there are fixtures).
+/// A source file without its test code: test-only files (`*tests.rs`, `testutil.rs`, files
+/// in a `tests/` folder) are skipped, and a file is cut at its `#[cfg(test)] mod tests`
+/// (codes such as `"syntax::x"` there are fixtures).
 fn non_test_source(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
-    if name.ends_with("tests.rs") || name == "testutil.rs" {
+    let root = workspace_root();
+    let relative = path.strip_prefix(&root).unwrap_or(path);
+    let in_tests_folder = relative.components().any(|c| c.as_os_str() == "tests");
+    if in_tests_folder || name.ends_with("tests.rs") || name == "testutil.rs" {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
