@@ -67,7 +67,12 @@ fn non_test_source(path: &Path) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let cut = lines
         .windows(2)
-        .position(|w| w[0].trim() == "#[cfg(test)]" && w[1].trim_start().starts_with("mod tests"))
+        .position(|w| {
+            // An inline `mod tests { ... }`; `mod tests;` declares a file skipped above.
+            w[0].trim() == "#[cfg(test)]"
+                && w[1].trim_start().starts_with("mod tests")
+                && w[1].trim_end().ends_with('{')
+        })
         .unwrap_or(lines.len());
     Some(lines[..cut].join("\n"))
 }
