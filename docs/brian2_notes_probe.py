@@ -118,3 +118,37 @@ I : amp""", threshold="vm > VT + 5*DeltaT", reset="vm = Vr; w += b", method="rk4
 Network(A).run(0*ms)
 print("rk4 state update (first lines):")
 print("\n".join(A.state_updater.abstract_code.splitlines()[:3]), "...")
+
+section("8. order of objects sharing a slot (same when, same order)")
+start_scope()
+gb = NeuronGroup(1, "v : 1", threshold="v > 1", name="b_group")
+ga = NeuronGroup(1, "v : 1", threshold="v > 1", name="a_group")
+gc = NeuronGroup(1, "v : 1", threshold="v > 1", name="c_group", order=-1)
+n8 = Network(gb, ga, gc)
+n8.run(0*ms)
+print(n8.scheduling_summary())
+
+section("9. abstract code for the three reference models")
+start_scope()
+lif = NeuronGroup(3, """dv/dt = (E_L - v)/tau_m + I/C_m : volt (unless refractory)
+I : amp""", threshold="v > v_th", reset="v = v_reset", refractory="5*ms", method="exact",
+                  namespace=dict(tau_m=20*ms, C_m=200*pF, E_L=-70*mV, v_th=-50*mV, v_reset=-70*mV))
+Network(lif).run(0*ms)
+print("[lif_fi_curve, exact]")
+print(lif.state_updater.abstract_code)
+hh_ns = dict(Cm=200*pF, gl=10*nS, El=-65*mV, EK=-90*mV, ENa=50*mV, g_na=20*uS, g_kd=6*uS, VT=-63*mV)
+hh = NeuronGroup(1, """dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
+dm/dt = alpha_m*(1-m)-beta_m*m : 1
+dn/dt = alpha_n*(1-n)-beta_n*n : 1
+dh/dt = alpha_h*(1-h)-beta_h*h : 1
+alpha_m = 0.32*(mV**-1)*(13*mV-v+VT)/(exp((13*mV-v+VT)/(4*mV))-1.)/ms : Hz
+beta_m = 0.28*(mV**-1)*(v-VT-40*mV)/(exp((v-VT-40*mV)/(5*mV))-1)/ms : Hz
+alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
+beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
+alpha_n = 0.032*(mV**-1)*(15*mV-v+VT)/(exp((15*mV-v+VT)/(5*mV))-1.)/ms : Hz
+beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
+I : amp""", threshold="v > -40*mV", refractory="v > -40*mV", method="exponential_euler",
+                 namespace=hh_ns)
+Network(hh).run(0*ms)
+print("[hh_fi_curve, exponential_euler]")
+print(hh.state_updater.abstract_code)
