@@ -66,6 +66,9 @@ def provenance(args, wall_run, wall_total):
         "codegen_target": args.target,
         "generated_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": " ".join([os.path.basename(sys.executable)] + [os.path.basename(sys.argv[0])] + sys.argv[1:]),
+        # Wall times depend on the machine's load: a shared 2-core machine, so keep the load
+        # average next to them.
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "wall_s_run": round(wall_run, 3),
         "wall_s_build_and_run": round(wall_total, 3),
     }
