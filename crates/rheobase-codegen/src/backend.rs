@@ -62,7 +62,9 @@ pub struct KernelCall<'a> {
 /// Why a kernel call failed. A failed call may have stored to some elements already.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum KernelError {
-    #[error("kernel '{kernel}': index {index} is out of bounds for array '{array}' of length {len}")]
+    #[error(
+        "kernel '{kernel}': index {index} is out of bounds for array '{array}' of length {len}"
+    )]
     IndexOutOfBounds {
         kernel: String,
         array: String,

@@ -6,8 +6,22 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod equations;
+pub mod lexer;
+pub mod parser;
+pub mod print;
+pub mod render;
+#[cfg(test)]
+mod snapshot_tests;
 pub mod span;
+pub mod unit_expr;
 
 pub use ast::*;
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
+pub use equations::{Equations, Substitution};
+pub use parser::{
+    parse_equations, parse_expression, parse_statements, validate_flags, FlagRules,
+    NEURON_GROUP_FLAGS, SYNAPSES_FLAGS,
+};
 pub use span::{Source, SourceId, SourceMap, Span};
+pub use unit_expr::parse_unit;

@@ -83,7 +83,10 @@ impl Ratio {
     }
 
     pub fn checked_mul(self, o: Ratio) -> Option<Ratio> {
-        Ratio::new(self.num as i64 * o.num as i64, self.den as i64 * o.den as i64)
+        Ratio::new(
+            self.num as i64 * o.num as i64,
+            self.den as i64 * o.den as i64,
+        )
     }
 }
 
