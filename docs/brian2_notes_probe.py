@@ -152,3 +152,15 @@ I : amp""", threshold="v > -40*mV", refractory="v > -40*mV", method="exponential
 Network(hh).run(0*ms)
 print("[hh_fi_curve, exponential_euler]")
 print(hh.state_updater.abstract_code)
+
+section("10. clock time: k*dt, not an accumulated sum")
+start_scope()
+G = NeuronGroup(1, "v : 1")
+st = StateMonitor(G, "v", record=0)
+run(1*second)
+t = st.t_[:]
+k = np.arange(len(t))
+accumulated = np.concatenate([[0.0], np.cumsum(np.full(len(t) - 1, 1e-4))])
+print(len(t), "samples; equal to k*dt:", bool(np.all(t == k * 1e-4)),
+      "; equal to an accumulated sum:", bool(np.all(t == accumulated)),
+      f"({int(np.sum(t != accumulated))} differ)")
