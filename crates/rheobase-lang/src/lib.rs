@@ -9,6 +9,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod equations;
 pub mod functions;
+pub mod integrate;
 pub mod lexer;
 pub mod parser;
 pub mod print;
@@ -16,6 +17,7 @@ pub mod render;
 #[cfg(test)]
 mod snapshot_tests;
 pub mod span;
+pub mod symbolic;
 pub mod unit_expr;
 
 pub use ast::*;
