@@ -172,6 +172,15 @@ enum Input {
     /// An expression against [`EXAMPLE_MODEL`] with `N = 100` in the user's namespace
     /// (shadowing warnings).
     WithNamespaceN(&'static str),
+    /// A model integrated with a method (`method="..."`; `None`: Brian2's automatic choice).
+    Integrated(&'static str, Option<&'static str>),
+    /// Differential equations built in code, not parsed (the integrators' own checks of
+    /// what the parser already refuses): `(variable, right-hand side)` pairs, each one line.
+    OdeSystem(&'static [(&'static str, &'static str)]),
+    /// `symbolic::differentiate(expr, var)` (used by the integrators).
+    Derivative(&'static str, &'static str),
+    /// `symbolic::eval_const(expr)` (numeric evaluation of a constant expression).
+    Evaluated(&'static str),
 }
 
 /// The scope of a `NeuronGroup` with refractoriness and `tau_c = 5*ms` in its namespace.
@@ -250,6 +259,10 @@ fn run(input: &Input) -> (SourceMap, Diagnostics) {
                 })
                 .map(|checked| checked.warnings)
         }
+        Input::Integrated(..)
+        | Input::OdeSystem(_)
+        | Input::Derivative(..)
+        | Input::Evaluated(_) => Ok(Diagnostics::new()),
         Input::WithNamespaceN(text) => {
             let mut scope = model_scope(&mut sources, &base);
             scope.add_typed_constant(
@@ -263,11 +276,72 @@ fn run(input: &Input) -> (SourceMap, Diagnostics) {
             })
         }
     };
+    let result = match *input {
+        Input::Integrated(text, method) => integrated(&mut sources, text, method),
+        Input::OdeSystem(odes) => ode_system(&mut sources, odes),
+        Input::Derivative(text, var) => expression(&mut sources, "neurons.expr", text)
+            .and_then(|e| Ok(rheobase_lang::symbolic::differentiate(&e, var).map(|_| ())?))
+            .map(|()| Diagnostics::new()),
+        Input::Evaluated(text) => expression(&mut sources, "neurons.expr", text)
+            .and_then(|e| Ok(rheobase_lang::symbolic::eval_const(&e).map(|_| ())?))
+            .map(|()| Diagnostics::new()),
+        _ => result,
+    };
     let diagnostics = match result {
         Ok(warnings) => warnings,
         Err(errors) => errors,
     };
     (sources, diagnostics)
+}
+
+/// Parses `text` as a refractory `NeuronGroup` model and integrates it.
+fn integrated(
+    sources: &mut SourceMap,
+    text: &str,
+    method: Option<&str>,
+) -> Result<Diagnostics, Diagnostics> {
+    use rheobase_lang::integrate::{choose_method, integrate, Method, OdeSystem};
+    let src = sources.add("neurons.model", text);
+    let eqs = Equations::parse(text, src)?;
+    check_equations(eqs.as_slice(), &base_scope())?;
+    let system = OdeSystem::from_equations(&eqs, true);
+    let outcome = match method {
+        Some(name) => name
+            .parse::<Method>()
+            .and_then(|m| integrate(&system, m))
+            .map(|_| ()),
+        None => choose_method(&system).map(|_| ()),
+    };
+    outcome
+        .map(|()| Diagnostics::new())
+        .map_err(Diagnostics::from)
+}
+
+/// Integrates equations built in code with `euler`.
+fn ode_system(sources: &mut SourceMap, odes: &[(&str, &str)]) -> Result<Diagnostics, Diagnostics> {
+    use rheobase_lang::integrate::{integrate, Method, Ode, OdeSystem};
+    let text: Vec<String> = odes
+        .iter()
+        .map(|(var, rhs)| format!("d{var}/dt = {rhs}"))
+        .collect();
+    let text = text.join("\n");
+    let src = sources.add("neurons.model", text.clone());
+    // The diagnostics point at whole equations; the right-hand sides' own spans are unused.
+    let unused = rheobase_lang::SourceId(u32::MAX as _);
+    let mut start = 0;
+    let mut system = Vec::new();
+    for (line, (var, rhs)) in text.split('\n').zip(odes) {
+        system.push(Ode {
+            var: var.to_string(),
+            rhs: parse_expression(rhs, unused)?,
+            unless_refractory: false,
+            span: rheobase_lang::Span::new(src, start, start + line.len()),
+        });
+        start += line.len() + 1;
+    }
+    integrate(&OdeSystem::new(system), Method::Euler)
+        .map(|_| Diagnostics::new())
+        .map_err(Diagnostics::from)
 }
 
 fn nested(depth: usize) -> &'static str {
@@ -337,6 +411,22 @@ fn cases() -> Vec<(&'static str, Input)> {
             "model::invalid_substitution",
             Substituted("dv/dt = -v/tau : volt\ntau : second", "v", 3.0),
         ),
+        ("integrate::unknown_method", Integrated("dv/dt = -v/tau : volt\ntau : second", Some("rk5"))),
+        (
+            "integrate::unsupported_method",
+            Integrated("dv/dt = -v**2/(tau*mV) : volt\ntau : second", Some("exact")),
+        ),
+        (
+            "integrate::nonlinear_noise",
+            Integrated("dv/dt = -v/tau + v*xi**2 : volt\ntau : second", Some("euler")),
+        ),
+        (
+            "integrate::not_differentiable",
+            Derivative("floor(v/mV)*mV/tau", "v"),
+        ),
+        ("integrate::duplicate_variable", OdeSystem(&[("v", "-v/second"), ("v", "v/second")])),
+        ("integrate::reserved_name", OdeSystem(&[("t", "1")])),
+        ("model::cannot_evaluate", Evaluated("2*rand()")),
     ]
 }
 
@@ -354,6 +444,20 @@ fn describe(input: &Input) -> String {
         Input::Reset(t) => ("reset", t),
         Input::RunRegularly(t) => ("`run_regularly` code", t),
         Input::WithNamespaceN(t) => ("expression, with `N = 100` in the namespace", t),
+        Input::Integrated(t, Some(m)) => {
+            return format!("model, with `method='{m}'`:\n\n```text\n{t}\n```")
+        }
+        Input::Integrated(t, None) => ("model, no method given", t),
+        Input::Derivative(t, var) => {
+            return format!(
+                "`symbolic::differentiate` with respect to `{var}` of\n\n```text\n{t}\n```"
+            )
+        }
+        Input::Evaluated(t) => ("`symbolic::eval_const` of", t),
+        Input::OdeSystem(odes) => {
+            let lines: Vec<String> = odes.iter().map(|(v, r)| format!("d{v}/dt = {r}")).collect();
+            return format!("equations built in code (not parsed), integrated with `euler`:\n\n```text\n{}\n```", lines.join("\n"));
+        }
     };
     format!("{what}:\n\n```text\n{text}\n```")
 }
