@@ -301,3 +301,40 @@ fn flags_per_group() {
         Ok(())
     );
 }
+
+#[test]
+fn integration_methods() {
+    use rheobase_lang::integrate::{choose_method, integrate, Method, OdeSystem};
+    assert_eq!("RK4".parse::<Method>().ok(), Some(Method::Rk4));
+    assert_eq!("linear".parse::<Method>().ok(), Some(Method::Exact));
+    assert_eq!(
+        "rk5".parse::<Method>().map_err(|d| d.code),
+        Err("integrate::unknown_method")
+    );
+    let system = |text: &str| {
+        let eqs = rheobase_lang::Equations::parse(text, SRC).expect("parses");
+        OdeSystem::from_equations(&eqs, true)
+    };
+    let leak = system("dv/dt = -v/tau : volt\ntau : second");
+    assert_eq!(
+        choose_method(&leak).map(|(m, _)| m).ok(),
+        Some(Method::Exact)
+    );
+    // Singular (no decay): the automatic choice leaves it to euler; `exact` by name solves it.
+    let drive = system("dv/dt = I/C : volt\nI : amp\nC : farad");
+    assert_eq!(
+        choose_method(&drive).map(|(m, _)| m).ok(),
+        Some(Method::Euler)
+    );
+    assert!(integrate(&drive, Method::Exact).is_ok());
+    let squared = system("dv/dt = -v**2/(tau*mV) : volt\ntau : second");
+    assert_eq!(
+        choose_method(&squared).map(|(m, _)| m).ok(),
+        Some(Method::Euler)
+    );
+    let noisy = system("dv/dt = -v/tau + v*xi**2 : volt\ntau : second");
+    assert_eq!(
+        integrate(&noisy, Method::Euler).map_err(|d| d.code).err(),
+        Some("integrate::nonlinear_noise")
+    );
+}
