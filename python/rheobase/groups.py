@@ -1,6 +1,9 @@
 """``NeuronGroup`` and ``Subgroup`` with Brian2's attribute access to state variables."""
 
 import numbers
+import os
+import re
+import sys
 
 import numpy as np
 
@@ -8,7 +11,8 @@ import rheobase._core as _core
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
 from rheobase.core.magic import current_network, register
-from rheobase.core.namespace import caller_frame, resolve
+from rheobase.core.namespace import _as_constant, caller_frame, resolve
+import rheobase.units as _units
 from rheobase.units.allunits import second
 from rheobase.units.dimensions import (
     DIMENSIONLESS,
@@ -35,6 +39,48 @@ def _with_units(values, dim, dtype):
     return Quantity(arr, dim=dim)
 
 
+_IDENTIFIER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\s*\()")
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _user_frame():
+    """The innermost frame outside the rheobase package: the code that did the assignment."""
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
+        _PACKAGE_DIR
+    ):
+        frame = frame.f_back
+    return frame
+
+
+def _with_current_constants(group, code):
+    """`code` with the external constants it names replaced by their current values from the
+    user's frame, so that code strings given after the group was made see names as Brian2
+    does (resolved where the assignment happens)."""
+    frame = _user_frame()
+    if frame is None:
+        return code
+    visible = dict(frame.f_globals)
+    visible.update(frame.f_locals)
+
+    def substitute(match):
+        name = match.group(1)
+        explicit = getattr(group, "_explicit_namespace", ())
+        if name not in visible or name in explicit or group._has_variable(name):
+            return name
+        if getattr(_units, name, None) is visible[name]:
+            return name
+        constant = _as_constant(visible[name])
+        if constant is None:
+            return name
+        value, dim = constant
+        if dim.is_dimensionless:
+            return f"({value!r})"
+        return f"({value!r}*{dim!r})"
+
+    return _IDENTIFIER.sub(substitute, code)
+
+
 class VariableView:
     """``G.v``: reads and writes one variable of a group, Brian2's ``VariableView``."""
 
@@ -52,6 +98,7 @@ class VariableView:
     def get_item(self, item):
         engine = self.group._engine
         if isinstance(item, str):
+            item = _with_current_constants(self.group, item)
             return self._wrap(engine.get_where(self.name, item))
         values = np.asarray(engine.get(self.name))
         if self.shared or self.name in ("N", "t", "dt"):
@@ -161,7 +208,10 @@ class Group(BrianObject):
         if read_only:
             raise TypeError(f"Variable {name} is read-only.")
         engine = self._engine
+        if isinstance(item, str):
+            item = _with_current_constants(self, item)
         if isinstance(value, str):
+            value = _with_current_constants(self, value)
             if isinstance(item, str):
                 engine.set_expr_where(name, item, value)
             elif isinstance(item, slice) and item == slice(None):
@@ -275,6 +325,7 @@ class NeuronGroup(Group):
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", network)
         register(network, engine.name)
+        object.__setattr__(self, "_explicit_namespace", frozenset(namespace or ()))
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
@@ -288,6 +339,7 @@ class Subgroup(Group):
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", source._network)
         object.__setattr__(self, "source", source)
+        object.__setattr__(self, "_explicit_namespace", source._explicit_namespace)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "stop", stop)
 

@@ -95,3 +95,18 @@ def test_namespace_from_caller_and_explicit():
     G2 = NeuronGroup(1, "dv/dt = -v/tau2 : volt", namespace={"tau2": 5 * ms}, method="exact")
     assert len(G2) == 1
     del tau
+
+
+def test_code_strings_see_names_defined_after_the_group():
+    G = NeuronGroup(3, "v : volt")
+    later = 2 * mV
+    factor = 3
+    G.v = "later*factor + i*mV"
+    assert np.allclose(G.v[:] / mV, [6, 7, 8])
+    G.v["v > later*factor"] = "later"
+    assert np.allclose(G.v[:] / mV, [6, 2, 2])
+    assert np.allclose(G.v["v < later*factor"] / mV, [2, 2])
+
+    G2 = NeuronGroup(1, "v : volt", namespace={"later": 5 * mV})
+    G2.v = "later"
+    assert np.allclose(G2.v[:] / mV, [5])

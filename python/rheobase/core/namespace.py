@@ -2,9 +2,11 @@
 then the creator's locals, then its globals. Only numbers and scalar quantities are
 external constants; unit names (``mV``) and ``pi``/``e`` are known to the engine already.
 
-Unlike Brian2, which resolves names at ``run()``, the engine needs them when the object is
-made: a name defined only after ``NeuronGroup(...)`` is not seen (define it before, or pass
-``namespace=``).
+Unlike Brian2, which resolves names at ``run()``, the engine needs the names of the model,
+threshold, reset and refractory strings when the object is made: a name defined only after
+``NeuronGroup(...)`` is not seen there (define it before, or pass ``namespace=``), and a
+later change of its value is not picked up. Code strings given later (``G.v = 'v0 + ...'``,
+``G.v['v > vt']``) are resolved where they are given, as in Brian2.
 """
 
 import numbers
