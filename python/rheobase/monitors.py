@@ -7,7 +7,6 @@ from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
 from rheobase.core.magic import register
 from rheobase.units.allunits import Hz, second
-from rheobase.units.dimensions import DIMENSIONLESS
 from rheobase.units.quantity import Quantity
 
 
@@ -245,5 +244,3 @@ class PopulationRateMonitor(BrianObject):
         rate = self._engine.smooth_rate(window, dt_seconds(width, "width"))
         return Quantity(np.asarray(rate, dtype=np.float64), dim=Hz.dim)
 
-
-_ = DIMENSIONLESS

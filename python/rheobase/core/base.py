@@ -1,8 +1,5 @@
 """The base of every simulation object, and the error raised for problems in its code."""
 
-import rheobase._core as _core
-
-
 class BrianObjectException(Exception):
     """A problem in an object's model, threshold, reset or code string; the message shows
     the offending text with carets under it (Brian2's ``BrianObjectException``)."""
@@ -32,12 +29,4 @@ class BrianObject:
         return f"<{type(self).__name__} {self.name!r}>"
 
 
-def engine_network():
-    """The network of the current scope (see `start_scope`); made on first use."""
-    from rheobase.core import magic
-
-    return magic.current_network()
-
-
 __all__ = ["BrianObject", "BrianObjectException"]
-_ = _core
