@@ -200,8 +200,19 @@ class Group(BrianObject):
         elif (not name.startswith("_") and name.endswith("_")
               and self._has_variable(name[:-1])):
             self._set(name[:-1], slice(None), value, unitless=True)
-        else:
+        elif name.startswith("_") or hasattr(type(self), name) or name in self.__dict__:
             object.__setattr__(self, name, value)
+        else:
+            raise AttributeError(
+                f"Could not find a state variable with name '{name}'. Use the add_attribute "
+                "method if you intend to add a new attribute to the object."
+            )
+
+    def add_attribute(self, name):
+        """Allows `name` as an ordinary (non-state) attribute, as in Brian2."""
+        if self._has_variable(name):
+            raise AttributeError(f"'{name}' is already a state variable")
+        object.__setattr__(self, name, None)
 
     def _set(self, name, item, value, unitless):
         dim, _dtype, shared, read_only = self._info(name)

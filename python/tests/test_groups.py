@@ -110,3 +110,14 @@ def test_code_strings_see_names_defined_after_the_group():
     G2 = NeuronGroup(1, "v : volt", namespace={"later": 5 * mV})
     G2.v = "later"
     assert np.allclose(G2.v[:] / mV, [5])
+
+
+def test_unknown_attributes_are_refused_unless_added():
+    G = NeuronGroup(2, "v : volt")
+    with pytest.raises(AttributeError, match="state variable with name 'vv'"):
+        G.vv = 3 * mV
+    G.add_attribute("label")
+    G.label = "excitatory"
+    assert G.label == "excitatory"
+    with pytest.raises(AttributeError):
+        G.nothing
