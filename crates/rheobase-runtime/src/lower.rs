@@ -131,7 +131,10 @@ impl<'a> Lowerer<'a> {
     fn statement(&mut self, a: &Assignment) -> LowerResult<()> {
         let value_scalar = self.is_scalar(&a.value)?;
         if a.is_temp || self.temps.contains_key(&a.target) {
-            return self.temp_assignment(a, value_scalar);
+            // A random draw in a temporary is one draw per element (the integrators' noise
+            // terms `_xi = randn()*...`), never one shared draw in the prologue.
+            let scalar = value_scalar && !calls_random(&a.value);
+            return self.temp_assignment(a, scalar);
         }
         let var = match self.resolver.resolve(&a.target) {
             Some(Resolved::Array(var)) => var,
@@ -534,6 +537,17 @@ fn math_fn(name: &str) -> Option<MathFn> {
     })
 }
 
+/// Whether an expression draws random numbers (`rand()`, `randn()`, `poisson(...)`).
+fn calls_random(e: &ast::Expr) -> bool {
+    let mut random = false;
+    e.visit(&mut |node| {
+        if let ExprKind::Call { name, .. } = &node.kind {
+            random |= matches!(name.as_str(), "rand" | "randn" | "poisson");
+        }
+    });
+    random
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -611,6 +625,18 @@ mod tests {
         let k = lower_code(&r, &code);
         assert_eq!(k.kernel.prologue.len(), 2);
         assert_eq!(k.kernel.body.len(), 1);
+    }
+
+    #[test]
+    fn random_temporaries_are_drawn_per_element() {
+        let r = TableResolver::lif();
+        let code = [
+            Assignment::set("_noise", call("randn", vec![]), true),
+            Assignment::set("v", bin(BinOp::Add, name("v"), name("_noise")), false),
+        ];
+        let k = lower_code(&r, &code);
+        assert!(k.kernel.prologue.is_empty(), "{:?}", k.kernel.prologue);
+        assert_eq!(k.kernel.body.len(), 2);
     }
 
     #[test]
