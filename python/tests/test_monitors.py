@@ -122,3 +122,13 @@ def test_magic_run_runs_only_the_objects_in_the_callers_frame():
     assert kept.x[0] == 5
     Network(orphan).run(2 * ms)
     assert orphan.x[0] == 2 and kept.x[0] == 5
+
+
+def test_noise_differs_between_neurons_and_event_variables_are_recorded():
+    G = NeuronGroup(50, "dv/dt = -v/(10*ms) + 0.5*xi/sqrt(ms) : 1", threshold="v > 0.1",
+                    reset="v = 0", method="euler")
+    spikes = SpikeMonitor(G, variables="v")
+    run(5 * ms)
+    assert np.std(G.v[:]) > 0
+    assert len(spikes.v) == spikes.num_spikes > 0
+    assert np.all(spikes.v > 0.1)
