@@ -1,1 +1,3 @@
 //! The runtime: networks, clocks, groups, monitors.
+
+pub mod synapses;
