@@ -121,7 +121,12 @@ pub enum ConnectError {
     #[error("connect({text}): the probability p={p} is not a number")]
     InvalidProbability { p: f64, text: String },
     #[error("connect({text}): the number of synapses n={n} for i={i}, j={j} is negative")]
-    NegativeMultiplicity { n: i64, i: i64, j: i64, text: String },
+    NegativeMultiplicity {
+        n: i64,
+        i: i64,
+        j: i64,
+        text: String,
+    },
     #[error("connect({text}): cannot broadcast {pre} presynaptic indices, {post} postsynaptic indices and {n} values of n together")]
     LengthMismatch {
         pre: usize,
@@ -356,7 +361,7 @@ pub fn connect_arrays(
         }
     }
     for k in 0..len {
-        if p < 1.0 && !(rng.uniform() < p) {
+        if p < 1.0 && rng.uniform() >= p {
             continue;
         }
         push_repeated(sink, at(pre, k) as i32, at(post, k) as i32, at(n, k) as u32);
@@ -518,6 +523,10 @@ pub fn connect_generator(
         if plan.condition == ConditionPlacement::PerOuter && !callbacks.outer_condition(outer)? {
             continue;
         }
+        let bounds = match plan.iterator {
+            IteratorKind::Single => IteratorBounds::range(0, 1, 1),
+            _ => callbacks.iterator_bounds(outer)?,
+        };
         let mut visit = |var: i64| -> Result<(), ConnectError> {
             let result = callbacks.element(outer, var)?;
             let in_range = result >= 0 && result < result_size as i64;
@@ -570,11 +579,6 @@ pub fn connect_generator(
             push_repeated(sink, i, j, n as u32);
             Ok(())
         };
-        if plan.iterator == IteratorKind::Single {
-            visit(0)?;
-            continue;
-        }
-        let bounds = callbacks.iterator_bounds(outer)?;
         if bounds.step == 0 {
             return Err(ConnectError::ZeroStep {
                 text: text.to_string(),
@@ -780,7 +784,10 @@ mod tests {
         let mut rng = SplitMix64::new(0);
         let mut out = NewSynapses::default();
         connect_arrays(&[1, 2], &[2, 1], &[1], 1.0, 3, 3, &mut rng, &mut out, "").unwrap();
-        assert_eq!((out.pre.clone(), out.post.clone()), (vec![1, 2], vec![2, 1]));
+        assert_eq!(
+            (out.pre.clone(), out.post.clone()),
+            (vec![1, 2], vec![2, 1])
+        );
         let mut out = NewSynapses::default();
         connect_arrays(&[0], &[0, 1, 2], &[2], 1.0, 3, 3, &mut rng, &mut out, "").unwrap();
         assert_eq!(out.pre, [0; 6]);

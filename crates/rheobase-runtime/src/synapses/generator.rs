@@ -30,14 +30,18 @@ fn result_names(over: GeneratorOver) -> (&'static str, &'static str) {
 
 /// Where the `if` is evaluated: per outer index when it reads neither the iteration variable,
 /// nor the created index, nor a variable of the created index's group; per element otherwise,
-/// range-checking first when it reads such a variable (`v_post` in a `j=` generator).
+/// range-checking first when it reads such a variable (`v_post` in a `j=` generator; a name
+/// with the group's suffix other than `N_post`/`N_pre`).
 pub fn condition_placement(spec: &GeneratorSpec, over: GeneratorOver) -> ConditionPlacement {
     let Some(condition) = &spec.condition else {
         return ConditionPlacement::None;
     };
     let (result, suffix) = result_names(over);
     let names = condition.names();
-    let reads_result_variables = names.iter().any(|n| n.ends_with(suffix));
+    // `N_post` and `N_pre` are sizes, not variables of a group.
+    let reads_result_variables = names
+        .iter()
+        .any(|n| n.ends_with(suffix) && !n.starts_with("N_"));
     let per_element = reads_result_variables
         || names
             .iter()
@@ -205,7 +209,11 @@ mod tests {
     }
 
     fn pairs(out: &NewSynapses) -> Vec<(i32, i32)> {
-        out.pre.iter().copied().zip(out.post.iter().copied()).collect()
+        out.pre
+            .iter()
+            .copied()
+            .zip(out.post.iter().copied())
+            .collect()
     }
 
     #[test]
@@ -334,7 +342,11 @@ mod tests {
         )
         .unwrap();
         let sd = (40_000.0f64 * 0.1 * 0.9).sqrt();
-        assert!((out.len() as f64 - 4000.0).abs() < 5.0 * sd, "{}", out.len());
+        assert!(
+            (out.len() as f64 - 4000.0).abs() < 5.0 * sd,
+            "{}",
+            out.len()
+        );
         // sample over a strided range: only even targets.
         let out = connect(
             "k for k in sample(0, N_post, 2, p=0.5)",

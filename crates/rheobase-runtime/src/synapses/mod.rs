@@ -15,3 +15,6 @@ pub mod generator;
 pub mod partition;
 pub mod queue;
 pub mod store;
+
+#[cfg(test)]
+mod bench;

@@ -148,7 +148,12 @@ fn build_parts(store: &SynapseStore, part_of_target: &[u16], parts: usize) -> Ve
 
 /// CUBA-style propagation without partitions: `target[j] += weight` for every delivered
 /// synapse, in delivery order. The reference for [`propagate_add_partitioned`].
-pub fn propagate_add(store: &SynapseStore, delivery: &Delivery, weights: &[f64], target: &mut [f64]) {
+pub fn propagate_add(
+    store: &SynapseStore,
+    delivery: &Delivery,
+    weights: &[f64],
+    target: &mut [f64],
+) {
     let targets = store.targets();
     delivery.for_each_slot(store, |slot| {
         target[targets[slot] as usize] += weights[slot];
@@ -184,9 +189,7 @@ pub fn propagate_add_partitioned(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synapses::connect::{
-        connect_probability, NewSynapses, SplitMix64, UniformSource,
-    };
+    use crate::synapses::connect::{connect_probability, NewSynapses, SplitMix64, UniformSource};
     use crate::synapses::queue::{PathwayDelays, SpikeQueue};
 
     fn random_store(n_pre: usize, n_post: usize, p: f64, seed: u64) -> SynapseStore {
@@ -236,7 +239,10 @@ mod tests {
             .map(|p| (0..300).map(|s| partition.slots_of(p, s).len()).sum())
             .collect();
         let share = store.len() / 4;
-        assert!(sizes.iter().all(|&n| n.abs_diff(share) < share / 10), "{sizes:?}");
+        assert!(
+            sizes.iter().all(|&n| n.abs_diff(share) < share / 10),
+            "{sizes:?}"
+        );
     }
 
     #[test]
@@ -256,11 +262,7 @@ mod tests {
             PathwayDelays::from_steps(delay_steps),
         ] {
             let spikes: Vec<Vec<i32>> = (0..30)
-                .map(|_| {
-                    (0..n_pre as i32)
-                        .filter(|_| rng.uniform() < 0.1)
-                        .collect()
-                })
+                .map(|_| (0..n_pre as i32).filter(|_| rng.uniform() < 0.1).collect())
                 .collect();
             let simulate = |parts: Option<usize>| {
                 let partition = parts.map(|p| TargetPartition::new(&store, p));

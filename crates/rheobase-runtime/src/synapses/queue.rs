@@ -96,7 +96,11 @@ impl PathwayDelays {
     /// Delays in seconds, one for the whole pathway or one per slot (`slots` synapses); values
     /// that all round to the same step count become [`PathwayDelays::Homogeneous`], as in
     /// Brian2. `synapse` numbers in errors are slots.
-    pub fn from_seconds(delays: &[f64], dt: f64, slots: usize) -> Result<PathwayDelays, DelayError> {
+    pub fn from_seconds(
+        delays: &[f64],
+        dt: f64,
+        slots: usize,
+    ) -> Result<PathwayDelays, DelayError> {
         if delays.len() == 1 {
             return Ok(PathwayDelays::Homogeneous(delay_steps(delays[0], dt, 0)?));
         }
@@ -389,9 +393,11 @@ mod tests {
         assert_eq!(delay_steps(0.0, dt, 0), Ok(0));
         assert_eq!(delay_steps(1.5e-3, dt, 0), Ok(15));
         assert_eq!(delay_steps(0.149e-3, dt, 0), Ok(1));
-        assert_eq!(delay_steps(0.15e-3, dt, 0), Ok(2));
-        assert_eq!(delay_steps(0.25e-3, dt, 0), Ok(3)); // half up, not half to even
         assert_eq!(delay_steps(0.04e-3, dt, 0), Ok(0));
+        // Exact halves (dt = 0.5 s keeps the quotients exact) round up, not to even.
+        assert_eq!(delay_steps(0.75, 0.5, 0), Ok(2));
+        assert_eq!(delay_steps(1.25, 0.5, 0), Ok(3));
+        assert_eq!(delay_steps(0.25, 0.5, 0), Ok(1));
         assert!(matches!(
             delay_steps(-1e-3, dt, 4),
             Err(DelayError::Negative { synapse: 4, .. })
@@ -449,12 +455,18 @@ mod tests {
     fn homogeneous_delay_delivers_whole_spike_lists_later() {
         let store = store();
         let mut queue = SpikeQueue::new();
-        let out = run(&mut queue, &store, &PathwayDelays::Homogeneous(3), 8, |t| match t {
-            0 => vec![2],
-            1 => vec![0, 1],
-            2 => vec![0],
-            _ => vec![],
-        });
+        let out = run(
+            &mut queue,
+            &store,
+            &PathwayDelays::Homogeneous(3),
+            8,
+            |t| match t {
+                0 => vec![2],
+                1 => vec![0, 1],
+                2 => vec![0],
+                _ => vec![],
+            },
+        );
         assert_eq!(queue.ring_len(), 4);
         assert_eq!(
             out,
@@ -515,9 +527,13 @@ mod tests {
     fn switching_to_heterogeneous_delays_keeps_the_order_of_events() {
         let store = store();
         let mut queue = SpikeQueue::new();
-        run(&mut queue, &store, &PathwayDelays::Homogeneous(1), 1, |_| {
-            vec![0]
-        });
+        run(
+            &mut queue,
+            &store,
+            &PathwayDelays::Homogeneous(1),
+            1,
+            |_| vec![0],
+        );
         let het = PathwayDelays::from_steps(vec![0, 0, 1]);
         let out = run(&mut queue, &store, &het, 2, |t| {
             if t == 0 {
@@ -536,14 +552,15 @@ mod tests {
         let mut queue = SpikeQueue::new();
         let delays = PathwayDelays::Homogeneous(2);
         run(&mut queue, &store, &delays, 1, |_| vec![2]);
-        // Adding synapses from source 0 and 2 moves synapse slot 2 (2 -> 2) to slot 3.
+        // The spike is due in one more step. Adding synapses from sources 2 and 0 moves
+        // synapse slot 2 (2 -> 2) to slot 3.
         queue.materialize(&store);
         let renumbering = store.add_pairs(&[2, 0], &[0, 2]).unwrap();
         queue.remap(&renumbering);
         let out = run(&mut queue, &store, &delays, 2, |_| vec![]);
         assert_eq!(store.targets()[3], 2);
         // Only the synapse that existed when the spike was emitted receives it.
-        assert_eq!(out, vec![vec![3], vec![]]);
+        assert_eq!(out, vec![vec![], vec![3]]);
     }
 
     #[test]
