@@ -577,6 +577,31 @@ mod tests {
         assert_eq!(code(""), "syntax::unexpected_token");
     }
 
+    /// Rendered diagnostics, as users see them (snapshots in `parser/snapshots/`).
+    fn render(text: &str) -> String {
+        let mut sources = crate::span::SourceMap::new();
+        let src = sources.add("Synapses 'S' connect(j=...)", text);
+        let diagnostics = parse_generator(text, src).expect_err("must be rejected");
+        format!("{text}\n---\n{}", diagnostics.render(&sources))
+    }
+
+    #[test]
+    fn rendered_diagnostics() {
+        insta::assert_snapshot!(
+            "generator_unknown_iterator",
+            render("k for k in randint(N_post)")
+        );
+        insta::assert_snapshot!(
+            "generator_p_and_size",
+            render("k for k in sample(N_post, p=0.1, size=10)")
+        );
+        insta::assert_snapshot!(
+            "generator_two_ifs",
+            render("k for k in range(N_post) if k > i if k < i + 5")
+        );
+        insta::assert_snapshot!("generator_missing_in", render("k for k range(i, i+4)"));
+    }
+
     #[test]
     fn error_spans_point_at_the_problem() {
         let text = "k for k in sample(N, p=0.1, size=3)";
