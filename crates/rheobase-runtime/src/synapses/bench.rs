@@ -92,16 +92,13 @@ fn bench_cuba_style_propagation() {
         let mut queue = SpikeQueue::new();
         queue.prepare(&delays, &store);
         let mut v = vec![0.0; n];
-        let mut scratch = Vec::new();
         let t0 = Instant::now();
         for step in &spikes {
             queue.push(step, &store, &delays);
             let delivery = queue.current();
             match &partition {
                 None => propagate_add(&store, &delivery, &weights, &mut v),
-                Some(p) => {
-                    propagate_add_partitioned(p, &store, &delivery, &weights, &mut v, &mut scratch)
-                }
+                Some(p) => propagate_add_partitioned(p, &store, &delivery, &weights, &mut v),
             }
             queue.advance();
         }

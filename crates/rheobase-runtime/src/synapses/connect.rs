@@ -158,7 +158,7 @@ const SKIPPING_THRESHOLD: f64 = 0.25;
 pub fn bernoulli_positions<E>(
     count: u64,
     p: f64,
-    rng: &mut dyn UniformSource,
+    rng: &mut (impl UniformSource + ?Sized),
     mut visit: impl FnMut(u64) -> Result<(), E>,
 ) -> Result<(), E> {
     if count == 0 || p.is_nan() || p <= 0.0 {
@@ -199,7 +199,11 @@ pub fn bernoulli_positions<E>(
 
 /// `size` distinct positions of `0..count`, in increasing order, every subset equally likely.
 /// Requires `size <= count`.
-pub fn sample_without_replacement(count: u64, size: u64, rng: &mut dyn UniformSource) -> Vec<u64> {
+pub fn sample_without_replacement(
+    count: u64,
+    size: u64,
+    rng: &mut (impl UniformSource + ?Sized),
+) -> Vec<u64> {
     debug_assert!(size <= count);
     if size == count {
         return (0..count).collect();
@@ -232,7 +236,8 @@ pub fn sample_without_replacement(count: u64, size: u64, rng: &mut dyn UniformSo
     chosen
 }
 
-fn push_repeated(sink: &mut dyn SynapseSink, pre: i32, post: i32, n: u32) {
+#[inline]
+fn push_repeated(sink: &mut (impl SynapseSink + ?Sized), pre: i32, post: i32, n: u32) {
     for _ in 0..n {
         sink.push(pre, post);
     }
@@ -245,7 +250,7 @@ pub fn connect_all_pairs(
     n_post: usize,
     n: u32,
     mut condition: impl FnMut(i32, i32) -> Result<bool, ConnectError>,
-    sink: &mut dyn SynapseSink,
+    sink: &mut (impl SynapseSink + ?Sized),
 ) -> Result<(), ConnectError> {
     for i in 0..n_pre as i32 {
         for j in 0..n_post as i32 {
@@ -265,8 +270,8 @@ pub fn connect_probability(
     n_post: usize,
     p: f64,
     n: u32,
-    rng: &mut dyn UniformSource,
-    sink: &mut dyn SynapseSink,
+    rng: &mut (impl UniformSource + ?Sized),
+    sink: &mut (impl SynapseSink + ?Sized),
     text: &str,
 ) -> Result<(), ConnectError> {
     check_probability(p, text)?;
@@ -277,9 +282,14 @@ pub fn connect_probability(
     let expected = (pairs as f64 * p.clamp(0.0, 1.0) * n as f64) as usize;
     sink.reserve(expected + expected / 64 + 16);
     let n_post = n_post as u64;
+    // The row changes at most once per row: divide only then.
+    let (mut row, mut row_start) = (0u64, 0u64);
     bernoulli_positions(pairs, p, rng, |position| {
-        let (i, j) = (position / n_post, position % n_post);
-        push_repeated(sink, i as i32, j as i32, n);
+        if position - row_start >= n_post {
+            row = position / n_post;
+            row_start = row * n_post;
+        }
+        push_repeated(sink, row as i32, (position - row_start) as i32, n);
         Ok::<(), ConnectError>(())
     })
 }
@@ -295,8 +305,8 @@ pub fn connect_probability_with_condition(
     p: f64,
     n: u32,
     mut condition: impl FnMut(i32, i32) -> Result<bool, ConnectError>,
-    rng: &mut dyn UniformSource,
-    sink: &mut dyn SynapseSink,
+    rng: &mut (impl UniformSource + ?Sized),
+    sink: &mut (impl SynapseSink + ?Sized),
     text: &str,
 ) -> Result<(), ConnectError> {
     check_probability(p, text)?;
@@ -324,8 +334,8 @@ pub fn connect_arrays(
     p: f64,
     n_pre: usize,
     n_post: usize,
-    rng: &mut dyn UniformSource,
-    sink: &mut dyn SynapseSink,
+    rng: &mut (impl UniformSource + ?Sized),
+    sink: &mut (impl SynapseSink + ?Sized),
     text: &str,
 ) -> Result<(), ConnectError> {
     check_probability(p, text)?;
@@ -510,9 +520,9 @@ pub trait GeneratorCallbacks {
 /// the element, the condition, range checks and `n`, in the order of Brian2's template.
 pub fn connect_generator(
     plan: &GeneratorPlan,
-    callbacks: &mut dyn GeneratorCallbacks,
-    rng: &mut dyn UniformSource,
-    sink: &mut dyn SynapseSink,
+    callbacks: &mut (impl GeneratorCallbacks + ?Sized),
+    rng: &mut (impl UniformSource + ?Sized),
+    sink: &mut (impl SynapseSink + ?Sized),
 ) -> Result<(), ConnectError> {
     let (outer_size, result_size, result_name) = match plan.over {
         GeneratorOver::Presynaptic => (plan.n_pre, plan.n_post, "j"),

@@ -161,27 +161,34 @@ pub fn propagate_add(
 }
 
 /// The same, one rayon task per partition; each writes only its own target range, so the
-/// result does not depend on the number of partitions or threads. `scratch` holds the gathered
-/// slot lists between steps.
+/// result does not depend on the number of partitions or threads. Each task walks its own
+/// CSR for spike lists and picks its events out of the explicit synapse list, so nothing is
+/// copied per step. Worth it only when a step delivers many events (the fork-join costs
+/// microseconds); the runtime decides by a size threshold.
 pub fn propagate_add_partitioned(
     partition: &TargetPartition,
     store: &SynapseStore,
     delivery: &Delivery,
     weights: &[f64],
     target: &mut [f64],
-    scratch: &mut Vec<Vec<u32>>,
 ) {
-    partition.gather(store, delivery, scratch);
     let targets = store.targets();
     let pieces = partition.split_targets_mut(target);
     pieces
         .into_par_iter()
-        .zip(scratch.par_iter())
         .enumerate()
-        .for_each(|(part, (piece, slots))| {
-            let first = partition.targets_of(part).start;
-            for &slot in slots {
-                piece[targets[slot as usize] as usize - first] += weights[slot as usize];
+        .for_each(|(part, piece)| {
+            let owned = partition.targets_of(part);
+            for &slot in delivery.synapses {
+                let t = targets[slot as usize] as usize;
+                if owned.contains(&t) {
+                    piece[t - owned.start] += weights[slot as usize];
+                }
+            }
+            for &source in delivery.sources {
+                for &slot in partition.slots_of(part, source as usize) {
+                    piece[targets[slot as usize] as usize - owned.start] += weights[slot as usize];
+                }
             }
         });
 }
@@ -269,10 +276,27 @@ mod tests {
                 let mut queue = SpikeQueue::new();
                 queue.prepare(&delays, &store);
                 let mut target = vec![0.0; n_post];
-                let mut scratch = Vec::new();
                 for step_spikes in &spikes {
                     queue.push(step_spikes, &store, &delays);
                     let delivery = queue.current();
+                    if let Some(partition) = &partition {
+                        // The gathered lists hold the delivered events, each once, each in
+                        // the partition owning its target.
+                        let mut gathered = Vec::new();
+                        partition.gather(&store, &delivery, &mut gathered);
+                        let mut expected = Vec::new();
+                        delivery.for_each_slot(&store, |s| expected.push(s as u32));
+                        let mut all: Vec<u32> = gathered.concat();
+                        all.sort_unstable();
+                        expected.sort_unstable();
+                        assert_eq!(all, expected);
+                        for (part, list) in gathered.iter().enumerate() {
+                            let owned = partition.targets_of(part);
+                            assert!(list
+                                .iter()
+                                .all(|&s| owned.contains(&(store.targets()[s as usize] as usize))));
+                        }
+                    }
                     match &partition {
                         None => propagate_add(&store, &delivery, &weights, &mut target),
                         Some(partition) => propagate_add_partitioned(
@@ -281,7 +305,6 @@ mod tests {
                             &delivery,
                             &weights,
                             &mut target,
-                            &mut scratch,
                         ),
                     }
                     queue.advance();
