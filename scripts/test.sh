@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, and every Rust test. CI runs exactly this.
+# The whole test suite: formatting, lints, every Rust test, and the Python package built and
+# tested in a fresh virtual environment. CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +10,11 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+
+echo "== python package (pip install . into a fresh venv, then pytest)"
+# A dev build is enough for tests and much faster than maturin's default release build.
+python_env="$(mktemp -d)"
+trap 'rm -rf "$python_env"' EXIT
+python3 -m venv "$python_env/venv"
+MATURIN_PEP517_ARGS="--profile dev" "$python_env/venv/bin/python" -m pip install --quiet . pytest
+"$python_env/venv/bin/python" -m pytest -q -p no:cacheprovider python/tests

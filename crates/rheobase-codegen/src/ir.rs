@@ -5,6 +5,12 @@
 //! typed in memory ([`ElemType`]) and converted on load and store. Every backend (the
 //! interpreter, the Cranelift JIT, later a C tier or a GPU) runs the same IR with the same
 //! results; the interpreter is the oracle.
+//!
+//! Details every backend follows (see `interp` for the full list): a value is true when it is
+//! not 0.0 (NaN is true); evaluation is left to right, depth first, and a `Store` evaluates its
+//! index before its value, so the first failing access is the one reported; temporaries start
+//! at 0.0 for each call and keep their values from one element to the next; random draws in
+//! the prologue use element index 0.
 
 /// Index into [`Kernel::arrays`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,7 +59,8 @@ pub enum Index {
     Shared,
     /// `array[idx[_idx]]` where `idx` is an `I32` array: synapses reading pre/post variables.
     Gather(ArrayId),
-    /// `array[int(expr)]`: computed indices (TimedArray tables). Bounds-checked at run time.
+    /// `array[int(expr)]`: computed indices (TimedArray tables). Bounds-checked at run time;
+    /// NaN is out of bounds (reported as index `i64::MIN`).
     At(Box<Expr>),
 }
 
@@ -70,9 +77,9 @@ pub enum BinaryOp {
     Sub,
     Mul,
     Div,
-    /// Python's `//`: `floor(a / b)`.
+    /// Python's `//`: `floor(a / b)`. By zero: what f64 gives (+-inf, NaN for `0 // 0`).
     FloorDiv,
-    /// Python's `%`: `a - floor(a / b) * b`, sign of the divisor.
+    /// Python's `%`: `a - floor(a / b) * b`, sign of the divisor. By zero: NaN.
     Mod,
     Pow,
     Lt,
@@ -84,7 +91,9 @@ pub enum BinaryOp {
     /// Logical and/or on truth values (0.0 is false); both sides are always evaluated.
     And,
     Or,
+    /// NaN if either side is NaN; -0 counts as less than +0 (IEEE 754-2019 `minimum`).
     Min,
+    /// NaN if either side is NaN; +0 counts as greater than -0 (IEEE 754-2019 `maximum`).
     Max,
 }
 
@@ -115,7 +124,8 @@ pub enum MathFn {
     Ceil,
     /// Truncation towards zero (`int()`).
     Trunc,
-    /// `clip(x, lo, hi)`: three arguments.
+    /// `clip(x, lo, hi) = min(max(x, lo), hi)` with [`BinaryOp::Min`]/`Max` semantics: three
+    /// arguments.
     Clip,
 }
 
@@ -136,9 +146,10 @@ pub enum RandKind {
     Uniform,
     /// Standard normal.
     Normal,
-    /// Poisson with the given mean.
+    /// Poisson with the given mean (NaN for a negative or non-finite mean).
     Poisson(Box<Expr>),
-    /// Binomial(n, p), for PoissonInput.
+    /// Binomial(n, p), for PoissonInput (NaN unless n is a non-negative integer and p is in
+    /// [0, 1]).
     Binomial(Box<Expr>, Box<Expr>),
 }
 

@@ -1,3 +1,57 @@
-//! The runtime: networks, clocks, groups, monitors.
+//! The runtime: networks, clocks and Brian2's schedule, neuron groups, monitors, and the
+//! lowering of checked model code to kernel IR.
+//!
+//! ```text
+//! let net = Network::new();                       // JIT; Network::with_backend(interpreter())
+//! net.seed(42);
+//! let g = NeuronGroup::new(&net, 100, "dv/dt = (1.1 - v)/(10*ms) : 1 (unless refractory)",
+//!     NeuronGroupOptions { threshold: Some("v > 1".into()), reset: Some("v = 0".into()),
+//!                          refractory: Refractory::Duration(2e-3), ..Default::default() })?;
+//! g.set_expr("v", "rand()")?;
+//! let spikes = SpikeMonitor::spikes(&g, Default::default())?;
+//! let trace = StateMonitor::new(&g, &["v"], Record::Indices(vec![0]), Default::default())?;
+//! let rate = PopulationRateMonitor::new(&g.subgroup(0..50)?, None)?;
+//! net.run(0.1)?;                                  // seconds; runs continue from the last state
+//! println!("{:?} {:?}", spikes.i(), trace.trace("v", 0));
+//! ```
+//!
+//! Layout: [`state`] (one arena of typed arrays per network), [`lower`] and [`kernel`] (checked
+//! code to kernel IR bound to arrays), [`frontend`](self) (parse, check, integrate), [`group`] and
+//! [`neurongroup`] (variables, state access, operations), [`monitor`], [`network`], [`clock`],
+//! [`schedule`].
 
+pub mod backend;
+pub mod clock;
+pub mod error;
+mod frontend;
+pub mod group;
+pub mod kernel;
+pub mod lower;
+pub mod monitor;
+pub mod network;
+pub mod neurongroup;
+pub mod operations;
+pub mod schedule;
+pub mod spec;
+pub mod state;
 pub mod synapses;
+pub mod variables;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use backend::{default_backend, interpreter};
+pub use clock::Clock;
+pub use error::{Result, RuntimeError};
+pub use group::Selection;
+pub use monitor::{
+    EventMonitor, EventMonitorOptions, PopulationRateMonitor, Record, SmoothingWindow,
+    SpikeMonitor, StateMonitor, StateMonitorOptions,
+};
+pub use network::{Network, NetworkOperation, ProgressHook};
+pub use neurongroup::{
+    EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, RunRegularlyOptions, Subgroup,
+};
+pub use schedule::{Schedule, When};
+pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
+pub use variables::VariableInfo;

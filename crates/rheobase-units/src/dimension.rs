@@ -28,6 +28,30 @@ impl Dimension {
         Dimension(r)
     }
 
+    /// Which of the 7 base dimensions a name means, accepting Brian2's names for them
+    /// (`length`, `metre`, `m`, `time`, `s`, `current`, `A`, `substance`, `mol`, ...).
+    pub fn base_index(name: &str) -> Option<usize> {
+        let index = match name {
+            "Length" | "length" | "metre" | "metres" | "meter" | "meters" | "m" => 0,
+            "Mass" | "mass" | "kilogram" | "kilograms" | "kg" => 1,
+            "Time" | "time" | "second" | "seconds" | "s" => 2,
+            "Electric Current" | "electric current" | "Current" | "current" | "ampere"
+            | "amperes" | "A" => 3,
+            "Temperature" | "temperature" | "kelvin" | "kelvins" | "K" => 4,
+            "Quantity of Substance"
+            | "Quantity of substance"
+            | "quantity of substance"
+            | "Substance"
+            | "substance"
+            | "mole"
+            | "moles"
+            | "mol" => 5,
+            "Luminosity" | "luminosity" | "candle" | "candles" | "cd" => 6,
+            _ => return None,
+        };
+        Some(index)
+    }
+
     pub fn exponents(&self) -> &[Ratio; 7] {
         &self.0
     }
@@ -70,6 +94,25 @@ impl Dimension {
             return Some(*self);
         }
         Ratio::from_f64(p).map(|r| self.pow(r))
+    }
+
+    /// [`mul`](Self::mul) that returns `None` instead of panicking when an exponent
+    /// overflows (user input such as `(mV**1e6)**1e6`).
+    pub fn checked_mul(&self, o: &Dimension) -> Option<Dimension> {
+        let mut r = self.0;
+        for (a, b) in r.iter_mut().zip(o.0.iter()) {
+            *a = a.checked_add(*b)?;
+        }
+        Some(Dimension(r))
+    }
+
+    /// [`pow`](Self::pow) that returns `None` when an exponent overflows.
+    pub fn checked_pow(&self, p: Ratio) -> Option<Dimension> {
+        let mut r = self.0;
+        for a in r.iter_mut() {
+            *a = a.checked_mul(p)?;
+        }
+        Some(Dimension(r))
     }
 
     pub fn sqrt(&self) -> Dimension {
@@ -116,5 +159,14 @@ mod tests {
         let s = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
         assert_eq!(s.pow(Ratio::new(-1, 2).unwrap()).base_string(), "s^-0.5");
         assert!(volt.div(&volt).is_dimensionless());
+        assert_eq!(Dimension::base_index("length"), Some(0));
+        assert_eq!(Dimension::base_index("A"), Some(3));
+        assert_eq!(Dimension::base_index("Quantity of substance"), Some(5));
+        assert_eq!(Dimension::base_index("furlong"), None);
+        assert_eq!(volt.checked_mul(&amp), Some(volt.mul(&amp)));
+        assert_eq!(volt.checked_pow(Ratio::integer(2)), Some(volt.mul(&volt)));
+        let huge = volt.pow(Ratio::integer(1 << 29));
+        assert_eq!(huge.checked_pow(Ratio::integer(4)), None);
+        assert_eq!(huge.checked_mul(&huge), None);
     }
 }

@@ -125,6 +125,17 @@ pub fn in_best_unit(q: &Quantity, precision: Option<usize>) -> String {
     best_unit_text(q, None, precision.unwrap_or(NUMPY_PRECISION), false)
 }
 
+/// [`in_best_unit`] that also considers user-registered units; `python_code` gives the
+/// `repr` form (`1.235 * mvolt`).
+pub fn in_best_unit_with(
+    q: &Quantity,
+    precision: Option<usize>,
+    python_code: bool,
+    user: Option<&UnitRegister>,
+) -> String {
+    best_unit_text(q, user, precision.unwrap_or(NUMPY_PRECISION), python_code)
+}
+
 /// Brian2's `in_unit(q, unit, precision)`: `20. mV`, `0.02 V`; an error when the
 /// dimensions differ.
 pub fn in_unit(
@@ -224,5 +235,9 @@ mod tests {
             "Non-matching unit for method \"in_unit\" (unit is V)."
         );
         assert_eq!(in_best_unit(&q(1.23456, "mV"), Some(2)), "1.23 mV");
+        assert_eq!(
+            in_best_unit_with(&q(1.23456, "mV"), Some(2), true, None),
+            "1.23 * mvolt"
+        );
     }
 }

@@ -59,21 +59,34 @@ impl DimensionMismatchError {
 
     /// `Cannot perform comparison 3. mV < 5. s, units do not match (units are V and s).`
     pub fn comparison(op: &str, a: &Quantity, b: &Quantity) -> DimensionMismatchError {
-        let description = format!(
-            "Cannot perform comparison {} {op} {}, units do not match",
-            format_quantity(a),
-            format_quantity(b)
-        );
-        Self::new(&description, vec![a.dim, b.dim])
+        Self::comparison_text(op, &format_quantity(a), a.dim, &format_quantity(b), b.dim)
+    }
+
+    /// [`comparison`](Self::comparison) with operands already written out.
+    pub fn comparison_text(
+        op: &str,
+        a: &str,
+        a_dim: Dimension,
+        b: &str,
+        b_dim: Dimension,
+    ) -> DimensionMismatchError {
+        let description = format!("Cannot perform comparison {a} {op} {b}, units do not match");
+        Self::new(&description, vec![a_dim, b_dim])
     }
 
     /// `exp expects a dimensionless argument but got 3. mV (unit is V).`
     pub fn dimensionless_argument(function: &str, arg: &Quantity) -> DimensionMismatchError {
-        let description = format!(
-            "{function} expects a dimensionless argument but got {}",
-            format_quantity(arg)
-        );
-        Self::new(&description, vec![arg.dim])
+        Self::dimensionless_argument_text(function, &format_quantity(arg), arg.dim)
+    }
+
+    /// [`dimensionless_argument`](Self::dimensionless_argument) with the argument written out.
+    pub fn dimensionless_argument_text(
+        function: &str,
+        arg: &str,
+        dim: Dimension,
+    ) -> DimensionMismatchError {
+        let description = format!("{function} expects a dimensionless argument but got {arg}");
+        Self::new(&description, vec![dim])
     }
 
     /// `Both arguments for "arctan2" should be dimensionless but first argument was 3. mV
@@ -83,21 +96,34 @@ impl DimensionMismatchError {
         position: usize,
         arg: &Quantity,
     ) -> DimensionMismatchError {
+        Self::dimensionless_arguments_text(function, position, &format_quantity(arg), arg.dim)
+    }
+
+    /// [`dimensionless_arguments`](Self::dimensionless_arguments) with the argument written out.
+    pub fn dimensionless_arguments_text(
+        function: &str,
+        position: usize,
+        arg: &str,
+        dim: Dimension,
+    ) -> DimensionMismatchError {
         let which = if position == 0 { "first" } else { "second" };
         let description = format!(
-            "Both arguments for \"{function}\" should be dimensionless but {which} argument was {}",
-            format_quantity(arg)
+            "Both arguments for \"{function}\" should be dimensionless but {which} argument was {arg}"
         );
-        Self::new(&description, vec![arg.dim])
+        Self::new(&description, vec![dim])
     }
 
     /// `The exponent for a power operation has to be dimensionless but was 2. mV (unit is V).`
     pub fn dimensioned_exponent(exponent: &Quantity) -> DimensionMismatchError {
+        Self::dimensioned_exponent_text(&format_quantity(exponent), exponent.dim)
+    }
+
+    /// [`dimensioned_exponent`](Self::dimensioned_exponent) with the exponent written out.
+    pub fn dimensioned_exponent_text(exponent: &str, dim: Dimension) -> DimensionMismatchError {
         let description = format!(
-            "The exponent for a power operation has to be dimensionless but was {}",
-            format_quantity(exponent)
+            "The exponent for a power operation has to be dimensionless but was {exponent}"
         );
-        Self::new(&description, vec![exponent.dim])
+        Self::new(&description, vec![dim])
     }
 }
 
@@ -163,5 +189,27 @@ mod tests {
             "Cannot calculate 3. mV add 5, the units do not match (units are V and 1)."
         );
         assert_eq!(e.dims, vec![volt, Dimension::DIMENSIONLESS]);
+        let second = Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(
+            DimensionMismatchError::comparison_text("<", "[1. 2.] mV", volt, "2", second)
+                .to_string(),
+            "Cannot perform comparison [1. 2.] mV < 2, units do not match (units are V and s)."
+        );
+        assert_eq!(
+            DimensionMismatchError::dimensionless_argument_text("log", "[1. 2.] mV", volt)
+                .to_string(),
+            "log expects a dimensionless argument but got [1. 2.] mV (unit is V)."
+        );
+        assert_eq!(
+            DimensionMismatchError::dimensionless_arguments_text("hypot", 0, "[3.] mV", volt)
+                .to_string(),
+            "Both arguments for \"hypot\" should be dimensionless but first argument was \
+             [3.] mV (unit is V)."
+        );
+        assert_eq!(
+            DimensionMismatchError::dimensioned_exponent_text("[2.] mV", volt).to_string(),
+            "The exponent for a power operation has to be dimensionless but was [2.] mV \
+             (unit is V)."
+        );
     }
 }

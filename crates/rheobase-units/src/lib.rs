@@ -27,7 +27,7 @@ pub use constants::{all_constants, lookup_constant, Constant, CELSIUS_ERROR};
 pub use dimension::Dimension;
 pub use display::{
     dimension_repr, dimension_str, dimension_unit_string, format_quantity, format_quantity_with,
-    in_best_unit, in_unit, repr_quantity, repr_quantity_with,
+    in_best_unit, in_best_unit_with, in_unit, repr_quantity, repr_quantity_with,
 };
 pub use display_register::{best_unit, best_unit_for_values, DisplayUnit, UnitRegister};
 pub use error::DimensionMismatchError;

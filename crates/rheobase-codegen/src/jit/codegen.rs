@@ -1,0 +1,590 @@
+//! Translation of one kernel into one Cranelift function `fn(*mut RawArgs) -> i32`.
+//!
+//! Layout of the generated function: the entry block loads every array pointer and length,
+//! every scalar, the random key and the Emit buffer from [`RawArgs`]; runs the prologue; then
+//! loops over the elements (a counted loop for ranges, a walk over the index list for lists)
+//! running the body; finally it writes `emit_count` and returns [`STATUS_OK`]. Temporaries are
+//! Cranelift variables. Failing bounds checks branch to cold blocks that fill in the error slot
+//! and return a non-zero status.
+
+use std::collections::HashMap;
+use std::mem::offset_of;
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{types, FuncRef, InstBuilder, MemFlagsData, Type, Value};
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_jit::JITModule;
+use cranelift_module::{Linkage, Module};
+
+use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
+use super::symbols;
+use crate::ir::{
+    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
+};
+
+type Gen<T> = Result<T, String>;
+
+struct ArrayView {
+    data: Value,
+    len: Value,
+    ty: ElemType,
+}
+
+/// What to report as the failing index when a bounds check fails.
+enum FailIndex {
+    /// An i64 index.
+    Int(Value),
+    /// A computed f64 index (already truncated): NaN is reported as `i64::MIN`.
+    Float { value: Value, truncated: Value },
+}
+
+/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`).
+pub fn translate(kernel: &Kernel, builder: FunctionBuilder<'_>, module: &mut JITModule) -> Gen<()> {
+    let mut t = Translator::new(kernel, builder, module);
+    t.translate()?;
+    t.b.seal_all_blocks();
+    let config = t.module.target_config();
+    t.b.finalize(config);
+    Ok(())
+}
+
+struct Translator<'k, 'f, 'm> {
+    kernel: &'k Kernel,
+    b: FunctionBuilder<'f>,
+    module: &'m mut JITModule,
+    imports: HashMap<&'static str, FuncRef>,
+    args: Value,
+    arrays: Vec<ArrayView>,
+    scalars: Vec<Value>,
+    temps: Vec<Variable>,
+    idx: Variable,
+    emit_count: Variable,
+    emit_buf: Value,
+    emit_cap: Value,
+    rng_key: Value,
+    rng_step: Value,
+}
+
+fn flags() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
+    fn new(kernel: &'k Kernel, mut b: FunctionBuilder<'f>, module: &'m mut JITModule) -> Self {
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let args = b.block_params(entry)[0];
+        let load_field = |b: &mut FunctionBuilder<'_>, ty: Type, offset: usize| {
+            b.ins().load(ty, flags(), args, offset as i32)
+        };
+        let arrays_ptr = load_field(&mut b, types::I64, offset_of!(RawArgs, arrays));
+        let scalars_ptr = load_field(&mut b, types::I64, offset_of!(RawArgs, scalars));
+        let arrays = kernel
+            .arrays
+            .iter()
+            .enumerate()
+            .map(|(i, decl)| {
+                let base = (i * size_of::<RawArray>()) as i32;
+                let data = b.ins().load(
+                    types::I64,
+                    flags(),
+                    arrays_ptr,
+                    base + offset_of!(RawArray, data) as i32,
+                );
+                let len = b.ins().load(
+                    types::I64,
+                    flags(),
+                    arrays_ptr,
+                    base + offset_of!(RawArray, len) as i32,
+                );
+                ArrayView {
+                    data,
+                    len,
+                    ty: decl.ty,
+                }
+            })
+            .collect();
+        let scalars = (0..kernel.scalars.len())
+            .map(|i| {
+                b.ins()
+                    .load(types::F64, flags(), scalars_ptr, (i * 8) as i32)
+            })
+            .collect();
+        let emit_buf = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_buf));
+        let emit_cap = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_cap));
+        let rng_key = load_field(&mut b, types::I64, offset_of!(RawArgs, rng_key));
+        let rng_step = load_field(&mut b, types::I64, offset_of!(RawArgs, rng_step));
+        let zero_f = b.ins().f64const(0.0);
+        let zero_i = b.ins().iconst(types::I64, 0);
+        let temps = (0..kernel.n_temps)
+            .map(|_| {
+                let v = b.declare_var(types::F64);
+                b.def_var(v, zero_f);
+                v
+            })
+            .collect();
+        let idx = b.declare_var(types::I64);
+        b.def_var(idx, zero_i);
+        let emit_count = b.declare_var(types::I64);
+        b.def_var(emit_count, zero_i);
+        Translator {
+            kernel,
+            b,
+            module,
+            imports: HashMap::new(),
+            args,
+            arrays,
+            scalars,
+            temps,
+            idx,
+            emit_count,
+            emit_buf,
+            emit_cap,
+            rng_key,
+            rng_step,
+        }
+    }
+
+    fn translate(&mut self) -> Gen<()> {
+        let prologue = &self.kernel.prologue;
+        self.stmts(prologue)?;
+        match self.kernel.iteration {
+            Iteration::Range => self.range_loop()?,
+            Iteration::List => self.list_loop()?,
+        }
+        self.store_emit_count();
+        let ok = self.b.ins().iconst(types::I32, i64::from(STATUS_OK));
+        self.b.ins().return_(&[ok]);
+        Ok(())
+    }
+
+    fn field(&mut self, offset: usize) -> Value {
+        self.b
+            .ins()
+            .load(types::I64, flags(), self.args, offset as i32)
+    }
+
+    fn range_loop(&mut self) -> Gen<()> {
+        let start = self.field(offset_of!(RawArgs, range_start));
+        let end = self.field(offset_of!(RawArgs, range_end));
+        let i = self.b.declare_var(types::I64);
+        self.b.def_var(i, start);
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let cur = self.b.use_var(i);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, cur, end);
+        self.b.ins().brif(more, body, &[], exit, &[]);
+        self.b.switch_to_block(body);
+        self.b.def_var(self.idx, cur);
+        let stmts = &self.kernel.body;
+        self.stmts(stmts)?;
+        let next = self.b.ins().iadd_imm_u(cur, 1);
+        self.b.def_var(i, next);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    fn list_loop(&mut self) -> Gen<()> {
+        let list = self.field(offset_of!(RawArgs, list));
+        let len = self.field(offset_of!(RawArgs, list_len));
+        let j = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(j, zero);
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let cur = self.b.use_var(j);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, cur, len);
+        self.b.ins().brif(more, body, &[], exit, &[]);
+        self.b.switch_to_block(body);
+        let offset = self.b.ins().ishl_imm_u(cur, 2);
+        let addr = self.b.ins().iadd(list, offset);
+        // Entries were checked to be non-negative before the call.
+        let entry = self.b.ins().sload32(flags(), addr, 0);
+        self.b.def_var(self.idx, entry);
+        let stmts = &self.kernel.body;
+        self.stmts(stmts)?;
+        let next = self.b.ins().iadd_imm_u(cur, 1);
+        self.b.def_var(j, next);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    fn store_emit_count(&mut self) {
+        let count = self.b.use_var(self.emit_count);
+        self.b.ins().store(
+            flags(),
+            count,
+            self.args,
+            offset_of!(RawArgs, emit_count) as i32,
+        );
+    }
+
+    /// Returns from the function with `status` in a new cold block unless `ok` is true.
+    fn fail_unless(&mut self, ok: Value, status: i32, array: ArrayId, index: FailIndex) {
+        let (fail, cont) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(ok, cont, &[], fail, &[]);
+        self.b.switch_to_block(fail);
+        self.b.set_cold_block(fail);
+        let index = match index {
+            FailIndex::Int(v) => v,
+            FailIndex::Float { value, truncated } => {
+                let is_nan = self.b.ins().fcmp(FloatCC::Unordered, value, value);
+                let sat = self.b.ins().fcvt_to_sint_sat(types::I64, truncated);
+                let min = self.b.ins().iconst(types::I64, i64::MIN);
+                self.b.ins().select(is_nan, min, sat)
+            }
+        };
+        let array_id = self.b.ins().iconst(types::I64, i64::from(array.0));
+        self.b.ins().store(
+            flags(),
+            array_id,
+            self.args,
+            offset_of!(RawArgs, err_array) as i32,
+        );
+        self.b.ins().store(
+            flags(),
+            index,
+            self.args,
+            offset_of!(RawArgs, err_index) as i32,
+        );
+        self.store_emit_count();
+        let status = self.b.ins().iconst(types::I32, i64::from(status));
+        self.b.ins().return_(&[status]);
+        self.b.switch_to_block(cont);
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt]) -> Gen<()> {
+        for stmt in stmts {
+            self.stmt(stmt)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) -> Gen<()> {
+        match stmt {
+            Stmt::Let(temp, value) => {
+                let v = self.expr(value)?;
+                self.b.def_var(self.temps[temp.0 as usize], v);
+            }
+            Stmt::Store {
+                array,
+                index,
+                value,
+            } => {
+                let at = self.resolve(*array, index)?;
+                let v = self.expr(value)?;
+                self.store(*array, at, v);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr(cond)?;
+                let truth = self.truth(c);
+                let (then_block, else_block, merge) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                self.b.ins().brif(truth, then_block, &[], else_block, &[]);
+                self.b.switch_to_block(then_block);
+                self.stmts(then)?;
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(else_block);
+                self.stmts(otherwise)?;
+                self.b.ins().jump(merge, &[]);
+                self.b.switch_to_block(merge);
+            }
+            Stmt::Emit => {
+                let count = self.b.use_var(self.emit_count);
+                let room = self
+                    .b
+                    .ins()
+                    .icmp(IntCC::UnsignedLessThan, count, self.emit_cap);
+                let no_array = ArrayId(u32::MAX);
+                self.fail_unless(room, STATUS_EMIT_OVERFLOW, no_array, FailIndex::Int(count));
+                let offset = self.b.ins().ishl_imm_u(count, 2);
+                let addr = self.b.ins().iadd(self.emit_buf, offset);
+                let idx = self.b.use_var(self.idx);
+                let idx32 = self.b.ins().ireduce(types::I32, idx);
+                self.b.ins().store(flags(), idx32, addr, 0);
+                let next = self.b.ins().iadd_imm_u(count, 1);
+                self.b.def_var(self.emit_count, next);
+            }
+        }
+        Ok(())
+    }
+
+    /// The i64 element of `array` that `index` selects, bounds-checked where not done per call.
+    fn resolve(&mut self, array: ArrayId, index: &Index) -> Gen<Value> {
+        let len = self.arrays[array.0 as usize].len;
+        Ok(match index {
+            Index::Elem => self.b.use_var(self.idx),
+            Index::Shared => self.b.ins().iconst(types::I64, 0),
+            Index::Gather(by) => {
+                let idx = self.b.use_var(self.idx);
+                let addr = self.element_address(*by, idx);
+                let j = self.b.ins().sload32(flags(), addr, 0);
+                // Negative j compares as a huge unsigned value.
+                let ok = self.b.ins().icmp(IntCC::UnsignedLessThan, j, len);
+                self.fail_unless(ok, STATUS_OUT_OF_BOUNDS, array, FailIndex::Int(j));
+                j
+            }
+            Index::At(expr) => {
+                let value = self.expr(expr)?;
+                let truncated = self.b.ins().trunc(value);
+                let zero = self.b.ins().f64const(0.0);
+                let len_f = self.b.ins().fcvt_from_uint(types::F64, len);
+                let lower = self
+                    .b
+                    .ins()
+                    .fcmp(FloatCC::GreaterThanOrEqual, truncated, zero);
+                let upper = self.b.ins().fcmp(FloatCC::LessThan, truncated, len_f);
+                let ok = self.b.ins().band(lower, upper);
+                self.fail_unless(
+                    ok,
+                    STATUS_OUT_OF_BOUNDS,
+                    array,
+                    FailIndex::Float { value, truncated },
+                );
+                self.b.ins().fcvt_to_uint_sat(types::I64, truncated)
+            }
+        })
+    }
+
+    fn element_address(&mut self, array: ArrayId, at: Value) -> Value {
+        let view = &self.arrays[array.0 as usize];
+        let (data, shift) = (view.data, elem_shift(view.ty));
+        let offset = if shift == 0 {
+            at
+        } else {
+            self.b.ins().ishl_imm_u(at, shift)
+        };
+        self.b.ins().iadd(data, offset)
+    }
+
+    fn load(&mut self, array: ArrayId, at: Value) -> Value {
+        let addr = self.element_address(array, at);
+        match self.arrays[array.0 as usize].ty {
+            ElemType::F64 => self.b.ins().load(types::F64, flags(), addr, 0),
+            ElemType::I32 => {
+                let x = self.b.ins().load(types::I32, flags(), addr, 0);
+                self.b.ins().fcvt_from_sint(types::F64, x)
+            }
+            ElemType::Bool => {
+                let x = self.b.ins().uload8(types::I32, flags(), addr, 0);
+                self.b.ins().fcvt_from_uint(types::F64, x)
+            }
+        }
+    }
+
+    fn store(&mut self, array: ArrayId, at: Value, v: Value) {
+        let addr = self.element_address(array, at);
+        match self.arrays[array.0 as usize].ty {
+            ElemType::F64 => {
+                self.b.ins().store(flags(), v, addr, 0);
+            }
+            ElemType::I32 => {
+                let x = self.b.ins().fcvt_to_sint_sat(types::I32, v);
+                self.b.ins().store(flags(), x, addr, 0);
+            }
+            ElemType::Bool => {
+                // The i8 0/1 of the comparison is exactly a Rust bool.
+                let x = self.truth(v);
+                self.b.ins().store(flags(), x, addr, 0);
+            }
+        }
+    }
+
+    /// `x != 0.0` as an i8 (NaN is true).
+    fn truth(&mut self, x: Value) -> Value {
+        let zero = self.b.ins().f64const(0.0);
+        self.b.ins().fcmp(FloatCC::NotEqual, x, zero)
+    }
+
+    /// An i8 condition as 1.0 / 0.0.
+    fn bool_to_f64(&mut self, c: Value) -> Value {
+        let one = self.b.ins().f64const(1.0);
+        let zero = self.b.ins().f64const(0.0);
+        self.b.ins().select(c, one, zero)
+    }
+
+    fn import(&mut self, name: &'static str) -> Gen<FuncRef> {
+        if let Some(&f) = self.imports.get(name) {
+            return Ok(f);
+        }
+        let symbol = symbols::lookup(name).ok_or_else(|| format!("unknown symbol {name}"))?;
+        let sig = symbol
+            .func
+            .signature(self.module.target_config().default_call_conv);
+        let id = self
+            .module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|e| format!("declaring {name}: {e}"))?;
+        let f = self.module.declare_func_in_func(id, self.b.func);
+        self.imports.insert(name, f);
+        Ok(f)
+    }
+
+    fn call(&mut self, name: &'static str, args: &[Value]) -> Gen<Value> {
+        let f = self.import(name)?;
+        let inst = self.b.ins().call(f, args);
+        Ok(self.b.inst_results(inst)[0])
+    }
+
+    fn expr(&mut self, expr: &Expr) -> Gen<Value> {
+        Ok(match expr {
+            Expr::Const(c) => self.b.ins().f64const(*c),
+            Expr::Scalar(id) => self.scalars[id.0 as usize],
+            Expr::Temp(t) => self.b.use_var(self.temps[t.0 as usize]),
+            Expr::ElemIndex => {
+                let idx = self.b.use_var(self.idx);
+                self.b.ins().fcvt_from_uint(types::F64, idx)
+            }
+            Expr::Load(array, index) => {
+                let at = self.resolve(*array, index)?;
+                self.load(*array, at)
+            }
+            Expr::Unary(op, a) => {
+                let a = self.expr(a)?;
+                match op {
+                    UnaryOp::Neg => self.b.ins().fneg(a),
+                    UnaryOp::Not => {
+                        let zero = self.b.ins().f64const(0.0);
+                        let is_zero = self.b.ins().fcmp(FloatCC::Equal, a, zero);
+                        self.bool_to_f64(is_zero)
+                    }
+                }
+            }
+            Expr::Binary(op, a, b) => {
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                self.binary(*op, a, b)?
+            }
+            Expr::Call(f, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for arg in args {
+                    values.push(self.expr(arg)?);
+                }
+                self.math(*f, &values)?
+            }
+            Expr::Select(c, a, b) => {
+                let c = self.expr(c)?;
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                let truth = self.truth(c);
+                self.b.ins().select(truth, a, b)
+            }
+            Expr::Rand { kind, site } => {
+                let idx = self.b.use_var(self.idx);
+                let site = self.b.ins().iconst(types::I32, i64::from(*site));
+                let mut args = vec![self.rng_key, self.rng_step, idx, site];
+                match kind {
+                    RandKind::Uniform | RandKind::Normal => {}
+                    RandKind::Poisson(lambda) => args.push(self.expr(lambda)?),
+                    RandKind::Binomial(n, p) => {
+                        args.push(self.expr(n)?);
+                        args.push(self.expr(p)?);
+                    }
+                }
+                self.call(symbols::rand_symbol(kind), &args)?
+            }
+        })
+    }
+
+    fn binary(&mut self, op: BinaryOp, a: Value, b: Value) -> Gen<Value> {
+        let ins = self.b.ins();
+        Ok(match op {
+            BinaryOp::Add => ins.fadd(a, b),
+            BinaryOp::Sub => ins.fsub(a, b),
+            BinaryOp::Mul => ins.fmul(a, b),
+            BinaryOp::Div => ins.fdiv(a, b),
+            BinaryOp::FloorDiv => {
+                let q = ins.fdiv(a, b);
+                self.b.ins().floor(q)
+            }
+            BinaryOp::Mod => {
+                let q = ins.fdiv(a, b);
+                let f = self.b.ins().floor(q);
+                let m = self.b.ins().fmul(f, b);
+                self.b.ins().fsub(a, m)
+            }
+            BinaryOp::Pow => return self.call(symbols::POW, &[a, b]),
+            BinaryOp::Lt => self.compare(FloatCC::LessThan, a, b),
+            BinaryOp::Le => self.compare(FloatCC::LessThanOrEqual, a, b),
+            BinaryOp::Gt => self.compare(FloatCC::GreaterThan, a, b),
+            BinaryOp::Ge => self.compare(FloatCC::GreaterThanOrEqual, a, b),
+            BinaryOp::Eq => self.compare(FloatCC::Equal, a, b),
+            BinaryOp::Ne => self.compare(FloatCC::NotEqual, a, b),
+            BinaryOp::And | BinaryOp::Or => {
+                let ta = self.truth(a);
+                let tb = self.truth(b);
+                let c = if op == BinaryOp::And {
+                    self.b.ins().band(ta, tb)
+                } else {
+                    self.b.ins().bor(ta, tb)
+                };
+                self.bool_to_f64(c)
+            }
+            BinaryOp::Min => ins.fmin(a, b),
+            BinaryOp::Max => ins.fmax(a, b),
+        })
+    }
+
+    fn compare(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
+        let c = self.b.ins().fcmp(cc, a, b);
+        self.bool_to_f64(c)
+    }
+
+    fn math(&mut self, f: MathFn, args: &[Value]) -> Gen<Value> {
+        if let Some(name) = symbols::math_symbol(f) {
+            return self.call(name, args);
+        }
+        let x = args[0];
+        let ins = self.b.ins();
+        Ok(match f {
+            MathFn::Sqrt => ins.sqrt(x),
+            MathFn::Abs => ins.fabs(x),
+            MathFn::Floor => ins.floor(x),
+            MathFn::Ceil => ins.ceil(x),
+            MathFn::Trunc => ins.trunc(x),
+            MathFn::Sign => {
+                // x > 0 ? 1 : (x < 0 ? -1 : x), keeping zeros and NaN.
+                let zero = ins.f64const(0.0);
+                let one = self.b.ins().f64const(1.0);
+                let minus_one = self.b.ins().f64const(-1.0);
+                let neg = self.b.ins().fcmp(FloatCC::LessThan, x, zero);
+                let pos = self.b.ins().fcmp(FloatCC::GreaterThan, x, zero);
+                let low = self.b.ins().select(neg, minus_one, x);
+                self.b.ins().select(pos, one, low)
+            }
+            MathFn::Clip => {
+                let lo = ins.fmax(x, args[1]);
+                self.b.ins().fmin(lo, args[2])
+            }
+            other => return Err(format!("no lowering for {other:?}")),
+        })
+    }
+}
+
+fn elem_shift(ty: ElemType) -> i64 {
+    match ty {
+        ElemType::F64 => 3,
+        ElemType::I32 => 2,
+        ElemType::Bool => 0,
+    }
+}

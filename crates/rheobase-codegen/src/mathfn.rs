@@ -1,0 +1,213 @@
+//! The scalar functions every backend uses, as `extern "C"` functions so that the interpreter
+//! calls exactly the code the JIT calls (registered in `jit::symbols`). Transcendental
+//! functions come from the `libm` crate (a port of musl), which gives the same bits on every
+//! platform.
+//!
+//! Functions that are exact IEEE operations (sqrt, abs, floor, ceil, trunc) and the ones built
+//! from comparisons (sign, min, max, clip) are defined here too and lowered to instructions by
+//! the JIT.
+
+use crate::ir::MathFn;
+use crate::random::{self, DrawPoint};
+
+macro_rules! unary_libm {
+    ($($name:ident => $f:path),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($f), "` with the C ABI.")]
+            pub extern "C" fn $name(x: f64) -> f64 {
+                $f(x)
+            }
+        )*
+    };
+}
+
+unary_libm! {
+    rb_exp => libm::exp,
+    rb_log => libm::log,
+    rb_log10 => libm::log10,
+    rb_expm1 => libm::expm1,
+    rb_log1p => libm::log1p,
+    rb_sin => libm::sin,
+    rb_cos => libm::cos,
+    rb_tan => libm::tan,
+    rb_sinh => libm::sinh,
+    rb_cosh => libm::cosh,
+    rb_tanh => libm::tanh,
+    rb_asin => libm::asin,
+    rb_acos => libm::acos,
+    rb_atan => libm::atan,
+}
+
+/// `x ** y`.
+pub extern "C" fn rb_pow(x: f64, y: f64) -> f64 {
+    libm::pow(x, y)
+}
+
+/// `(exp(x) - 1) / x`, 1 at 0. `expm1(x) / x` is accurate down to the smallest subnormals
+/// (expm1 is exact to first order there); above 709 expm1 overflows while the quotient is
+/// still finite up to about 716, so that range goes through `exp(x - ln x)`.
+pub extern "C" fn rb_exprel(x: f64) -> f64 {
+    if x == 0.0 {
+        1.0
+    } else if x > 700.0 {
+        if x == f64::INFINITY {
+            f64::INFINITY
+        } else {
+            libm::exp(x - libm::log(x))
+        }
+    } else if x == f64::NEG_INFINITY {
+        0.0
+    } else {
+        libm::expm1(x) / x
+    }
+}
+
+/// -1, 0 or 1; zeros (with their sign) and NaN are returned unchanged.
+pub fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x
+    }
+}
+
+/// Minimum propagating NaN, with -0 < +0 (IEEE 754-2019 `minimum`, Cranelift's `fmin`).
+pub fn min(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a < b || (a == b && a.is_sign_negative()) {
+        a
+    } else {
+        b
+    }
+}
+
+/// Maximum propagating NaN, with -0 < +0 (IEEE 754-2019 `maximum`, Cranelift's `fmax`).
+pub fn max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a > b || (a == b && a.is_sign_positive()) {
+        a
+    } else {
+        b
+    }
+}
+
+/// `clip(x, lo, hi) = min(max(x, lo), hi)`, as numpy.
+pub fn clip(x: f64, lo: f64, hi: f64) -> f64 {
+    min(max(x, lo), hi)
+}
+
+/// Evaluates a math function on already evaluated arguments (`args.len()` is its arity).
+pub fn apply(f: MathFn, args: &[f64]) -> f64 {
+    let x = args[0];
+    match f {
+        MathFn::Exp => rb_exp(x),
+        MathFn::Log => rb_log(x),
+        MathFn::Log10 => rb_log10(x),
+        MathFn::Expm1 => rb_expm1(x),
+        MathFn::Exprel => rb_exprel(x),
+        MathFn::Log1p => rb_log1p(x),
+        MathFn::Sqrt => x.sqrt(),
+        MathFn::Sin => rb_sin(x),
+        MathFn::Cos => rb_cos(x),
+        MathFn::Tan => rb_tan(x),
+        MathFn::Sinh => rb_sinh(x),
+        MathFn::Cosh => rb_cosh(x),
+        MathFn::Tanh => rb_tanh(x),
+        MathFn::Asin => rb_asin(x),
+        MathFn::Acos => rb_acos(x),
+        MathFn::Atan => rb_atan(x),
+        MathFn::Abs => x.abs(),
+        MathFn::Sign => sign(x),
+        MathFn::Floor => x.floor(),
+        MathFn::Ceil => x.ceil(),
+        MathFn::Trunc => x.trunc(),
+        MathFn::Clip => clip(x, args[1], args[2]),
+    }
+}
+
+fn draw_point(key: u64, step: u64, idx: u64, site: u32) -> DrawPoint {
+    DrawPoint {
+        key,
+        step,
+        idx,
+        site,
+    }
+}
+
+/// `rand()` at (key, step, idx, site).
+pub extern "C" fn rb_rand_uniform(key: u64, step: u64, idx: u64, site: u32) -> f64 {
+    random::uniform(&draw_point(key, step, idx, site))
+}
+
+/// `randn()` at (key, step, idx, site).
+pub extern "C" fn rb_rand_normal(key: u64, step: u64, idx: u64, site: u32) -> f64 {
+    random::normal(&draw_point(key, step, idx, site))
+}
+
+/// `poisson(lambda)` at (key, step, idx, site).
+pub extern "C" fn rb_rand_poisson(key: u64, step: u64, idx: u64, site: u32, lambda: f64) -> f64 {
+    random::poisson(&draw_point(key, step, idx, site), lambda)
+}
+
+/// `binomial(n, p)` at (key, step, idx, site).
+pub extern "C" fn rb_rand_binomial(
+    key: u64,
+    step: u64,
+    idx: u64,
+    site: u32,
+    n: f64,
+    p: f64,
+) -> f64 {
+    random::binomial(&draw_point(key, step, idx, site), n, p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exprel_is_continuous_at_zero_and_finite_where_it_should_be() {
+        assert_eq!(rb_exprel(0.0), 1.0);
+        assert_eq!(rb_exprel(-0.0), 1.0);
+        assert_eq!(rb_exprel(1e-300), 1.0);
+        assert_eq!(rb_exprel(f64::from_bits(1)), 1.0);
+        assert!((rb_exprel(1e-8) - (1.0 + 0.5e-8)).abs() < 4e-16);
+        assert!((rb_exprel(1.0) - (std::f64::consts::E - 1.0)).abs() < 1e-15);
+        // exp(710) / 710 is finite although expm1(710) overflows.
+        let big = rb_exprel(710.0);
+        assert!(big.is_finite());
+        assert!((big / (libm::exp(355.0) * (libm::exp(355.0) / 710.0)) - 1.0).abs() < 1e-12);
+        assert_eq!(rb_exprel(800.0), f64::INFINITY);
+        assert_eq!(rb_exprel(f64::INFINITY), f64::INFINITY);
+        assert_eq!(rb_exprel(f64::NEG_INFINITY), 0.0);
+        assert!((rb_exprel(-50.0) - 1.0 / 50.0).abs() < 1e-17);
+        assert!(rb_exprel(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn sign_min_max_clip_handle_nan_and_zeros() {
+        assert_eq!(sign(3.0), 1.0);
+        assert_eq!(sign(-0.5), -1.0);
+        assert!(sign(-0.0).is_sign_negative() && sign(-0.0) == 0.0);
+        assert!(sign(f64::NAN).is_nan());
+        assert!(min(1.0, f64::NAN).is_nan() && max(f64::NAN, 1.0).is_nan());
+        assert!(min(0.0, -0.0).is_sign_negative() && min(-0.0, 0.0).is_sign_negative());
+        assert!(max(0.0, -0.0).is_sign_positive() && max(-0.0, 0.0).is_sign_positive());
+        assert_eq!(clip(5.0, 0.0, 2.0), 2.0);
+        assert_eq!(clip(-5.0, 0.0, 2.0), 0.0);
+        assert_eq!(clip(1.5, 0.0, 2.0), 1.5);
+    }
+
+    #[test]
+    fn transcendental_functions_match_std_closely() {
+        for x in [0.1, 0.5, 1.0, 2.5, 10.0] {
+            assert!((rb_exp(x) - x.exp()).abs() <= 1e-15 * x.exp());
+            assert!((rb_log(x) - x.ln()).abs() <= 1e-15);
+            assert!((rb_pow(x, 1.7) - x.powf(1.7)).abs() <= 1e-15 * x.powf(1.7));
+        }
+    }
+}

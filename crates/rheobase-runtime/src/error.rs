@@ -1,0 +1,139 @@
+//! The runtime's error type: user errors as diagnostics against the object's own sources,
+//! kernel failures, and internal bugs.
+
+use rheobase_codegen::{CompileError, KernelError};
+use rheobase_lang::{Diagnostic, Diagnostics, SourceMap};
+use std::fmt;
+
+/// Everything that can go wrong when building or running a network.
+#[derive(Debug, Clone)]
+pub enum RuntimeError {
+    /// Problems in user text (model, threshold, reset, code strings), with the sources of the
+    /// object they belong to so that they render with carets.
+    Model {
+        object: String,
+        diagnostics: Diagnostics,
+        sources: SourceMap,
+    },
+    /// A bad argument that is not about a code string (unknown variable, wrong length, ...).
+    Invalid { object: String, message: String },
+    /// Something the runtime does not support yet; never a silently wrong result.
+    NotSupported { object: String, message: String },
+    /// A kernel failed while running (an index out of bounds in a computed index, ...).
+    Kernel(KernelError),
+    /// Our own lowering produced IR that does not compile: a bug.
+    Compile(CompileError),
+    /// A broken internal invariant: a bug.
+    Internal(String),
+}
+
+pub type Result<T, E = RuntimeError> = std::result::Result<T, E>;
+
+impl RuntimeError {
+    pub fn invalid(object: impl Into<String>, message: impl Into<String>) -> RuntimeError {
+        RuntimeError::Invalid {
+            object: object.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_supported(object: impl Into<String>, message: impl Into<String>) -> RuntimeError {
+        RuntimeError::NotSupported {
+            object: object.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn model(
+        object: impl Into<String>,
+        diagnostics: impl Into<Diagnostics>,
+        sources: &SourceMap,
+    ) -> RuntimeError {
+        RuntimeError::Model {
+            object: object.into(),
+            diagnostics: diagnostics.into(),
+            sources: sources.clone(),
+        }
+    }
+
+    /// The diagnostics of a `Model` error (empty otherwise).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            RuntimeError::Model { diagnostics, .. } => &diagnostics.0,
+            _ => &[],
+        }
+    }
+
+    /// The stable code of the first diagnostic, or the error's category.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuntimeError::Model { diagnostics, .. } => {
+                diagnostics.0.first().map(|d| d.code).unwrap_or("model")
+            }
+            RuntimeError::Invalid { .. } => "runtime::invalid_argument",
+            RuntimeError::NotSupported { .. } => "runtime::not_supported",
+            RuntimeError::Kernel(_) => "runtime::kernel_failed",
+            RuntimeError::Compile(_) | RuntimeError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuntimeError::Model {
+                object,
+                diagnostics,
+                sources,
+            } => {
+                write!(f, "in '{object}':\n{}", diagnostics.render(sources))
+            }
+            RuntimeError::Invalid { object, message } => write!(f, "'{object}': {message}"),
+            RuntimeError::NotSupported { object, message } => {
+                write!(f, "'{object}': not yet supported: {message}")
+            }
+            RuntimeError::Kernel(e) => write!(f, "{e}"),
+            RuntimeError::Compile(e) => write!(f, "{e}"),
+            RuntimeError::Internal(m) => {
+                write!(f, "internal error: {m} (this is a bug, please report it)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+impl From<KernelError> for RuntimeError {
+    fn from(e: KernelError) -> Self {
+        RuntimeError::Kernel(e)
+    }
+}
+
+impl From<CompileError> for RuntimeError {
+    fn from(e: CompileError) -> Self {
+        RuntimeError::Compile(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rheobase_lang::Span;
+
+    #[test]
+    fn renders_caret_under_the_span() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("neurongroup threshold", "v > Vt");
+        let d = Diagnostic::error("model::undefined_identifier", "unknown name 'Vt'")
+            .with_primary(Span::new(id, 4, 6), "not defined")
+            .with_help("add it to the namespace");
+        let e = RuntimeError::model("neurongroup", d, &sources);
+        let text = e.to_string();
+        assert!(text.contains("error[model::undefined_identifier]: unknown name 'Vt'"));
+        assert!(text.contains("--> neurongroup threshold:1:5"));
+        assert!(text.contains("1 | v > Vt"), "{text}");
+        assert!(text.contains("^^ not defined"), "{text}");
+        assert!(text.contains("= help: add it to the namespace"));
+        assert_eq!(e.code(), "model::undefined_identifier");
+    }
+}

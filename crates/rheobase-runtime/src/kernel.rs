@@ -1,0 +1,248 @@
+//! Building kernels over store arrays, compiling them, and calling them on the store.
+//!
+//! [`KernelBuilder`] assembles a [`Kernel`] while remembering which store array and which
+//! runtime value stands behind each kernel array and scalar. [`RunnableKernel`] is the compiled
+//! result bound to those arrays: one call runs it on the current state.
+
+use crate::error::{Result, RuntimeError};
+use crate::state::{ArrayStore, StoreId};
+use rheobase_codegen::{
+    ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel, KernelCall,
+    RngKey, ScalarId, Stmt, TempId,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where the value of a kernel scalar comes from at call time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalarSource {
+    /// The current time of the object's clock (`t`).
+    Time,
+    /// The object's time step (`dt`).
+    Dt,
+    /// The current step of the object's clock (`t_in_timesteps`).
+    Step,
+    /// A value fixed when the kernel was built (a subgroup's offset for `i`).
+    Value(f64),
+}
+
+/// The time of one kernel call.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeInfo {
+    pub t: f64,
+    pub dt: f64,
+    pub step: u64,
+}
+
+/// Assembles one kernel.
+#[derive(Debug)]
+pub struct KernelBuilder {
+    name: String,
+    iteration: Iteration,
+    arrays: Vec<ArrayDecl>,
+    bindings: Vec<StoreId>,
+    by_store: HashMap<StoreId, ArrayId>,
+    scalars: Vec<String>,
+    scalar_sources: Vec<ScalarSource>,
+    n_temps: u32,
+    next_site: u32,
+    pub prologue: Vec<Stmt>,
+    pub body: Vec<Stmt>,
+    /// Element-independent parts of the body, computed once after the prologue.
+    pub hoisted: Vec<Stmt>,
+}
+
+impl KernelBuilder {
+    pub fn new(name: impl Into<String>, iteration: Iteration) -> KernelBuilder {
+        KernelBuilder {
+            name: name.into(),
+            iteration,
+            arrays: Vec::new(),
+            bindings: Vec::new(),
+            by_store: HashMap::new(),
+            scalars: Vec::new(),
+            scalar_sources: Vec::new(),
+            n_temps: 0,
+            next_site: 0,
+            prologue: Vec::new(),
+            body: Vec::new(),
+            hoisted: Vec::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The kernel array for a store array (declared once; writable if any use writes).
+    pub fn array(&mut self, id: StoreId, name: &str, ty: ElemType, writable: bool) -> ArrayId {
+        if let Some(&a) = self.by_store.get(&id) {
+            self.arrays[a.0 as usize].writable |= writable;
+            return a;
+        }
+        let a = ArrayId(self.arrays.len() as u32);
+        self.arrays.push(ArrayDecl {
+            name: name.to_string(),
+            ty,
+            writable,
+        });
+        self.bindings.push(id);
+        self.by_store.insert(id, a);
+        a
+    }
+
+    /// The kernel scalar with this name, bound to `source` (the first binding wins).
+    pub fn scalar(&mut self, name: &str, source: ScalarSource) -> ScalarId {
+        if let Some(k) = self.scalars.iter().position(|s| s == name) {
+            return ScalarId(k as u32);
+        }
+        self.scalars.push(name.to_string());
+        self.scalar_sources.push(source);
+        ScalarId((self.scalars.len() - 1) as u32)
+    }
+
+    pub fn fresh_temp(&mut self) -> TempId {
+        self.n_temps += 1;
+        TempId(self.n_temps - 1)
+    }
+
+    /// A new random-number call site; each site draws independent numbers.
+    pub fn rand_site(&mut self) -> u32 {
+        self.next_site += 1;
+        self.next_site - 1
+    }
+
+    pub fn finish(mut self) -> BoundKernel {
+        self.prologue.append(&mut self.hoisted);
+        BoundKernel {
+            kernel: Kernel {
+                name: self.name,
+                arrays: self.arrays,
+                scalars: self.scalars,
+                iteration: self.iteration,
+                prologue: self.prologue,
+                body: self.body,
+                n_temps: self.n_temps,
+            },
+            arrays: self.bindings,
+            scalars: self.scalar_sources,
+        }
+    }
+}
+
+/// A kernel with the store arrays and runtime values its arguments come from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundKernel {
+    pub kernel: Kernel,
+    pub arrays: Vec<StoreId>,
+    pub scalars: Vec<ScalarSource>,
+}
+
+impl BoundKernel {
+    pub fn compile(self, backend: &dyn Backend) -> Result<RunnableKernel> {
+        let compiled = backend.compile(&self.kernel)?;
+        Ok(RunnableKernel {
+            compiled,
+            arrays: self.arrays,
+            scalars: self.scalars,
+        })
+    }
+}
+
+/// A compiled kernel bound to store arrays.
+#[derive(Clone)]
+pub struct RunnableKernel {
+    compiled: Arc<dyn CompiledKernel>,
+    arrays: Vec<StoreId>,
+    scalars: Vec<ScalarSource>,
+}
+
+impl std::fmt::Debug for RunnableKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunnableKernel")
+            .field("kernel", &self.compiled.kernel().name)
+            .field("arrays", &self.arrays)
+            .finish()
+    }
+}
+
+impl RunnableKernel {
+    pub fn kernel(&self) -> &Kernel {
+        self.compiled.kernel()
+    }
+
+    /// Runs the kernel on the store; returns the number of emitted indices.
+    pub fn call(
+        &self,
+        store: &mut ArrayStore,
+        elements: Elements<'_>,
+        time: TimeInfo,
+        rng: RngKey,
+        emitted: Option<&mut Vec<i32>>,
+    ) -> Result<usize> {
+        let scalars: Vec<f64> = self
+            .scalars
+            .iter()
+            .map(|s| match s {
+                ScalarSource::Time => time.t,
+                ScalarSource::Dt => time.dt,
+                ScalarSource::Step => time.step as f64,
+                ScalarSource::Value(x) => *x,
+            })
+            .collect();
+        let arrays = store.kernel_args(&self.arrays).ok_or_else(|| {
+            RuntimeError::Internal(format!(
+                "kernel '{}' binds an array twice or an unknown array",
+                self.kernel().name
+            ))
+        })?;
+        let mut call = KernelCall {
+            arrays,
+            scalars: &scalars,
+            elements,
+            rng,
+            emitted,
+        };
+        Ok(self.compiled.run(&mut call)?)
+    }
+}
+
+/// A stable 64-bit hash (FNV-1a) of a name, for random stream keys.
+pub fn stream_hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_and_scalars_are_declared_once() {
+        let mut b = KernelBuilder::new("reset", Iteration::List);
+        let a1 = b.array(StoreId(4), "v", ElemType::F64, false);
+        let a2 = b.array(StoreId(4), "v", ElemType::F64, true);
+        let w = b.array(StoreId(1), "w", ElemType::F64, false);
+        assert_eq!(a1, a2);
+        assert_ne!(a1, w);
+        assert_eq!(b.scalar("t", ScalarSource::Time), ScalarId(0));
+        assert_eq!(b.scalar("dt", ScalarSource::Dt), ScalarId(1));
+        assert_eq!(b.scalar("t", ScalarSource::Time), ScalarId(0));
+        let k = b.finish();
+        assert!(k.kernel.arrays[0].writable);
+        assert_eq!(k.arrays, vec![StoreId(4), StoreId(1)]);
+        assert_eq!(k.kernel.scalars, vec!["t", "dt"]);
+    }
+
+    #[test]
+    fn stream_hash_separates_parts() {
+        assert_ne!(stream_hash(&["ab", "c"]), stream_hash(&["a", "bc"]));
+        assert_eq!(stream_hash(&["g", "reset"]), stream_hash(&["g", "reset"]));
+    }
+}

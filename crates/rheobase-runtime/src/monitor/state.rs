@@ -1,0 +1,185 @@
+//! `StateMonitor`: variables of chosen neurons over time. Like Brian2 it records in the `start`
+//! slot by default, so its first sample is the state before the first step.
+
+use super::{recorder, Recorder};
+use crate::clock::Clock;
+use crate::error::{Result, RuntimeError};
+use crate::network::{Network, ObjectEntry, ObjectId, Operation, StepContext};
+use crate::neurongroup::NeuronGroup;
+use crate::schedule::When;
+use rheobase_codegen::Elements;
+use std::any::Any;
+
+/// Which neurons a `StateMonitor` records.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Record {
+    /// Every neuron of the source (Brian2's `record=True`).
+    All,
+    /// These neurons (indices relative to the source).
+    Indices(Vec<usize>),
+}
+
+/// Options of `StateMonitor`.
+#[derive(Clone, Debug)]
+pub struct StateMonitorOptions {
+    /// Default: the source's clock.
+    pub dt: Option<f64>,
+    pub clock: Option<Clock>,
+    pub when: When,
+    pub name: Option<String>,
+}
+
+impl Default for StateMonitorOptions {
+    fn default() -> Self {
+        StateMonitorOptions {
+            dt: None,
+            clock: None,
+            when: When::new("start", 0),
+            name: None,
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Samples {
+    t: Vec<f64>,
+    /// Per variable: samples in time order, each with one value per recorded neuron.
+    values: Vec<Vec<f64>>,
+}
+
+struct StateMonitorOp {
+    indices: Vec<i32>,
+    recorder: Recorder,
+    data: Samples,
+}
+
+impl Operation for StateMonitorOp {
+    fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        let rng = cx.rng(0);
+        self.recorder
+            .kernel
+            .call(cx.store, Elements::List(&self.indices), cx.time, rng, None)?;
+        self.data.t.push(cx.time.t);
+        for (values, &s) in self.data.values.iter_mut().zip(&self.recorder.scratch) {
+            let data = cx.store.get(s);
+            values.extend(self.indices.iter().map(|&k| data.get_f64(k as usize)));
+        }
+        Ok(())
+    }
+
+    fn save(&self) -> Option<Box<dyn Any + Send>> {
+        Some(Box::new(self.data.clone()))
+    }
+
+    fn restore(&mut self, saved: &(dyn Any + Send)) {
+        if let Some(d) = saved.downcast_ref::<Samples>() {
+            self.data = d.clone();
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Records variables (state variables, parameters, subexpressions) of a (sub)group over time.
+#[derive(Clone, Debug)]
+pub struct StateMonitor {
+    net: Network,
+    object: ObjectId,
+    name: String,
+    variables: Vec<String>,
+    n_recorded: usize,
+}
+
+impl StateMonitor {
+    pub fn new(
+        source: &NeuronGroup,
+        variables: &[&str],
+        record: Record,
+        options: StateMonitorOptions,
+    ) -> Result<StateMonitor> {
+        let net = source.network().clone();
+        let mut core = net.lock();
+        let name = core.unique_name(
+            options.name.as_deref().unwrap_or("statemonitor"),
+            options.name.is_some(),
+        )?;
+        let range = source.range();
+        let relative: Vec<usize> = match record {
+            Record::All => (0..range.len()).collect(),
+            Record::Indices(v) => v,
+        };
+        if let Some(bad) = relative.iter().find(|&&k| k >= range.len()) {
+            return Err(RuntimeError::invalid(
+                &name,
+                format!(
+                    "cannot record neuron {bad}: the source has {} neurons",
+                    range.len()
+                ),
+            ));
+        }
+        let variables: Vec<String> = variables.iter().map(|s| s.to_string()).collect();
+        let recorder = recorder(&mut core, source.id, &name, &variables)?;
+        let clock = match (&options.clock, options.dt) {
+            (None, None) => core.group(source.id).clock,
+            (c, dt) => core.clock_id(c.as_ref(), dt)?,
+        };
+        let op = StateMonitorOp {
+            indices: relative.iter().map(|&k| (range.start + k) as i32).collect(),
+            recorder,
+            data: Samples {
+                t: Vec::new(),
+                values: vec![Vec::new(); variables.len()],
+            },
+        };
+        let object = core.add_object(ObjectEntry {
+            name: name.clone(),
+            when: options.when,
+            clock,
+            active: true,
+            op: Box::new(op),
+        })?;
+        drop(core);
+        Ok(StateMonitor {
+            net,
+            object,
+            name,
+            variables,
+            n_recorded: relative.len(),
+        })
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&StateMonitorOp) -> R) -> R {
+        self.net.with_object::<StateMonitorOp, R>(self.object, f)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sample times in seconds.
+    pub fn t(&self) -> Vec<f64> {
+        self.with(|m| m.data.t.clone())
+    }
+
+    /// A variable's samples as `[recorded neuron][time]` (Brian2's `M.v`), in SI units.
+    pub fn values(&self, variable: &str) -> Option<Vec<Vec<f64>>> {
+        let k = self.variables.iter().position(|v| v == variable)?;
+        let n = self.n_recorded;
+        Some(self.with(|m| {
+            let flat = &m.data.values[k];
+            (0..n)
+                .map(|j| flat.iter().skip(j).step_by(n.max(1)).copied().collect())
+                .collect()
+        }))
+    }
+
+    /// One recorded neuron's trace (`k` counts the recorded neurons).
+    pub fn trace(&self, variable: &str, k: usize) -> Option<Vec<f64>> {
+        self.values(variable)?.into_iter().nth(k)
+    }
+}

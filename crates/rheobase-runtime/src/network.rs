@@ -1,0 +1,815 @@
+//! The network: all state (one array arena), the clocks, the scheduled objects, and the run loop.
+//!
+//! `Network` is a cheap handle (`Arc<Mutex<..>>`) shared by every object created in it, so
+//! groups and monitors read like Brian2 objects (`group.get("v")`, `monitor.t()`) while all
+//! arrays live in one place. A run locks the network once per step; hooks (`network_operation`
+//! for the Python layer, progress reports) run between steps with the lock released.
+
+use crate::clock::{next_clocks, Clock, ClockId, ClockState, DEFAULT_DT};
+use crate::error::{Result, RuntimeError};
+use crate::group::GroupData;
+use crate::kernel::TimeInfo;
+use crate::schedule::{Schedule, When};
+use crate::state::ArrayStore;
+use rheobase_codegen::{Backend, RngKey};
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Index of a group's data in its network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GroupId(pub usize);
+
+/// Index of an event space (the indices that crossed a threshold this step) in its network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EventId(pub usize);
+
+/// Index of a scheduled object in its network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ObjectId(pub usize);
+
+/// What a scheduled operation sees when it runs.
+pub struct StepContext<'a> {
+    pub store: &'a mut ArrayStore,
+    pub events: &'a mut [Vec<i32>],
+    pub groups: &'a [GroupData],
+    pub time: TimeInfo,
+    pub seed: u64,
+}
+
+impl StepContext<'_> {
+    pub fn rng(&self, stream: u64) -> RngKey {
+        RngKey {
+            seed: self.seed,
+            stream,
+            step: self.time.step,
+        }
+    }
+}
+
+/// One runtime operation scheduled in a step: a state updater, a thresholder, a monitor, ...
+pub trait Operation: Send {
+    fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()>;
+    /// The operation's own state for `store` (a monitor's recordings); `None` if stateless.
+    fn save(&self) -> Option<Box<dyn Any + Send>> {
+        None
+    }
+    fn restore(&mut self, _saved: &(dyn Any + Send)) {}
+    /// The kernels this operation runs (for `show`-style dumps and profiling).
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        Vec::new()
+    }
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+pub(crate) struct ObjectEntry {
+    pub name: String,
+    pub when: When,
+    pub clock: ClockId,
+    pub active: bool,
+    pub op: Box<dyn Operation>,
+}
+
+/// Everything `store` keeps to replay a simulation bit for bit.
+struct Snapshot {
+    store: ArrayStore,
+    events: Vec<Vec<i32>>,
+    clocks: Vec<ClockState>,
+    objects: Vec<Option<Box<dyn Any + Send>>>,
+    t: f64,
+    seed: u64,
+    rng_calls: u64,
+}
+
+pub(crate) struct NetworkCore {
+    pub store: ArrayStore,
+    pub backend: Arc<dyn Backend>,
+    pub clocks: Vec<ClockState>,
+    pub default_clock: ClockId,
+    pub groups: Vec<GroupData>,
+    pub objects: Vec<ObjectEntry>,
+    pub events: Vec<Vec<i32>>,
+    pub schedule: Schedule,
+    pub t: f64,
+    pub seed: u64,
+    /// Counts random draws outside runs (`set_expr` with `rand()`), so that each gets fresh
+    /// numbers; part of the stored state.
+    pub rng_calls: u64,
+    stopped: bool,
+    names: HashSet<String>,
+    stored: HashMap<String, Snapshot>,
+    /// Time spent in each object during runs (Brian2's `profile=True`); `None` when off.
+    profile: Option<Vec<std::time::Duration>>,
+}
+
+impl NetworkCore {
+    /// A unique object name: `base` if free, else `base_1`, `base_2`, ... (Brian2's `name*`).
+    pub fn unique_name(&mut self, base: &str, explicit: bool) -> Result<String> {
+        if explicit {
+            if !self.names.insert(base.to_string()) {
+                return Err(RuntimeError::invalid(
+                    base,
+                    "an object with this name already exists in the network",
+                ));
+            }
+            return Ok(base.to_string());
+        }
+        let mut name = base.to_string();
+        let mut k = 0;
+        while self.names.contains(&name) {
+            k += 1;
+            name = format!("{base}_{k}");
+        }
+        self.names.insert(name.clone());
+        Ok(name)
+    }
+
+    /// Frees a name taken by an object whose creation failed.
+    pub fn release_name(&mut self, name: &str) {
+        self.names.remove(name);
+    }
+
+    /// The network clock for a user clock (the same `Clock` gives the same id).
+    pub fn clock_id(&mut self, clock: Option<&Clock>, dt: Option<f64>) -> Result<ClockId> {
+        let clock = match (clock, dt) {
+            (Some(_), Some(_)) => {
+                return Err(RuntimeError::invalid(
+                    "clock",
+                    "give either a clock or a dt, not both",
+                ))
+            }
+            (Some(c), None) => c.clone(),
+            (None, Some(dt)) => Clock::new(dt),
+            (None, None) => return Ok(self.default_clock),
+        };
+        if !(clock.dt > 0.0 && clock.dt.is_finite()) {
+            return Err(RuntimeError::invalid(
+                &clock.name,
+                format!("dt must be positive and finite, got {}", clock.dt),
+            ));
+        }
+        if let Some(k) = self.clocks.iter().position(|c| c.uid == clock.uid) {
+            return Ok(ClockId(k));
+        }
+        let mut state = ClockState::new(&clock);
+        state.timestep = crate::clock::calc_timestep(self.t, clock.dt);
+        self.clocks.push(state);
+        Ok(ClockId(self.clocks.len() - 1))
+    }
+
+    pub fn add_event_space(&mut self) -> EventId {
+        self.events.push(Vec::new());
+        EventId(self.events.len() - 1)
+    }
+
+    pub fn add_object(&mut self, entry: ObjectEntry) -> Result<ObjectId> {
+        if self.schedule.position(&entry.when.when).is_none() {
+            return Err(RuntimeError::invalid(
+                &entry.name,
+                format!(
+                    "unknown scheduling slot '{}'; the schedule is {:?} (each with before_/after_)",
+                    entry.when.when,
+                    self.schedule.slots()
+                ),
+            ));
+        }
+        self.objects.push(entry);
+        Ok(ObjectId(self.objects.len() - 1))
+    }
+
+    /// Time information for code run outside the step loop on the given clock.
+    pub fn time_of(&self, clock: ClockId) -> TimeInfo {
+        let c = &self.clocks[clock.0];
+        TimeInfo {
+            t: c.t(),
+            dt: c.dt,
+            step: c.timestep,
+        }
+    }
+
+    /// A random key for code run outside the step loop: every call gets fresh numbers. Its
+    /// steps start at 2^47, far beyond any run, and stay below the generator's 2^48 limit.
+    pub fn offline_rng(&mut self, stream: u64) -> RngKey {
+        self.rng_calls += 1;
+        RngKey {
+            seed: self.seed,
+            stream,
+            step: (1u64 << 47) + (self.rng_calls % (1u64 << 47)),
+        }
+    }
+
+    /// Object indices in execution order: slot, then order, then name.
+    fn sorted_objects(&self) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.objects.len()).collect();
+        idx.sort_by(|&a, &b| {
+            let (oa, ob) = (&self.objects[a], &self.objects[b]);
+            let pa = self.schedule.position(&oa.when.when);
+            let pb = self.schedule.position(&ob.when.when);
+            (pa, oa.when.order, &oa.name).cmp(&(pb, ob.when.order, &ob.name))
+        });
+        idx
+    }
+
+    /// Runs every object of the current clocks once.
+    fn step(&mut self, order: &[usize], current: &[usize]) -> Result<()> {
+        for &k in order {
+            self.step_one(k, current)?;
+        }
+        for &c in current {
+            self.clocks[c].timestep += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Called with the completed fraction (0 to 1) of a run.
+pub type ProgressHook = Box<dyn FnMut(f64) + Send>;
+
+/// Called between steps with the network unlocked (the Python layer's `network_operation`).
+/// Receives the network and the time of the step that is about to run.
+pub type NetworkOperation = Box<dyn FnMut(&Network, f64) -> Result<()> + Send>;
+
+struct Hooks {
+    operations: Vec<(When, ClockId, NetworkOperation)>,
+}
+
+/// A simulation: groups, monitors and their state, run on Brian2's schedule.
+#[derive(Clone)]
+pub struct Network {
+    pub(crate) core: Arc<Mutex<NetworkCore>>,
+    hooks: Arc<Mutex<Hooks>>,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network::new()
+    }
+}
+
+impl std::fmt::Debug for Network {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let core = self.lock();
+        f.debug_struct("Network")
+            .field("t", &core.t)
+            .field("backend", &core.backend.name())
+            .field(
+                "objects",
+                &core.objects.iter().map(|o| &o.name).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Network {
+    /// A network on the default backend (the Cranelift JIT).
+    pub fn new() -> Network {
+        Network::with_backend(crate::backend::default_backend())
+    }
+
+    /// A network whose kernels run on `backend` (e.g. the reference interpreter).
+    pub fn with_backend(backend: Arc<dyn Backend>) -> Network {
+        let default = Clock::named(DEFAULT_DT, "defaultclock");
+        let core = NetworkCore {
+            store: ArrayStore::new(),
+            backend,
+            clocks: vec![ClockState::new(&default)],
+            default_clock: ClockId(0),
+            groups: Vec::new(),
+            objects: Vec::new(),
+            events: Vec::new(),
+            schedule: Schedule::default(),
+            t: 0.0,
+            seed: default_seed(),
+            rng_calls: 0,
+            stopped: false,
+            names: HashSet::new(),
+            stored: HashMap::new(),
+            profile: None,
+        };
+        Network {
+            core: Arc::new(Mutex::new(core)),
+            hooks: Arc::new(Mutex::new(Hooks {
+                operations: Vec::new(),
+            })),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, NetworkCore> {
+        // A panic inside a kernel call would poison the lock; the state is still usable.
+        self.core.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        self.lock().backend.name()
+    }
+
+    /// The network time in seconds.
+    pub fn t(&self) -> f64 {
+        self.lock().t
+    }
+
+    /// Sets the time step of the default clock (Brian2's `defaultclock.dt = ...`).
+    pub fn set_default_dt(&self, dt: f64) -> Result<()> {
+        if !(dt > 0.0 && dt.is_finite()) {
+            return Err(RuntimeError::invalid(
+                "defaultclock",
+                format!("dt must be positive and finite, got {dt}"),
+            ));
+        }
+        let mut core = self.lock();
+        let t = core.t;
+        let k = core.default_clock.0;
+        let c = &mut core.clocks[k];
+        check_dt(dt, c.dt, t)?;
+        c.dt = dt;
+        c.timestep = crate::clock::calc_timestep(t, dt);
+        Ok(())
+    }
+
+    pub fn default_dt(&self) -> f64 {
+        let core = self.lock();
+        core.clocks[core.default_clock.0].dt
+    }
+
+    /// Seeds every random number drawn from now on (Brian2's `seed(n)`).
+    pub fn seed(&self, seed: u64) {
+        let mut core = self.lock();
+        core.seed = seed;
+        core.rng_calls = 0;
+    }
+
+    /// Replaces the schedule (see [`Schedule::new`]).
+    pub fn set_schedule(&self, slots: &[&str]) -> Result<()> {
+        let schedule = Schedule::new(slots).map_err(|m| RuntimeError::invalid("network", m))?;
+        let mut core = self.lock();
+        for o in &core.objects {
+            if schedule.position(&o.when.when).is_none() {
+                return Err(RuntimeError::invalid(
+                    &o.name,
+                    format!("its slot '{}' is not in the new schedule", o.when.when),
+                ));
+            }
+        }
+        core.schedule = schedule;
+        Ok(())
+    }
+
+    pub fn schedule(&self) -> Vec<String> {
+        self.lock().schedule.slots().to_vec()
+    }
+
+    /// Stops a run in progress after the current step (from a network operation).
+    pub fn stop(&self) {
+        self.lock().stopped = true;
+    }
+
+    /// Objects in the order they run within a step: (name, when, order).
+    pub fn scheduling_summary(&self) -> Vec<(String, String, i32)> {
+        let core = self.lock();
+        core.sorted_objects()
+            .into_iter()
+            .map(|k| {
+                let o = &core.objects[k];
+                (o.name.clone(), o.when.when.clone(), o.when.order)
+            })
+            .collect()
+    }
+
+    /// The kernel IR an object runs, pretty-printed (empty if it runs no kernels).
+    pub fn kernel_ir(&self, object: &str) -> Option<String> {
+        let core = self.lock();
+        let o = core.objects.iter().find(|o| o.name == object)?;
+        Some(
+            o.op.kernels()
+                .iter()
+                .map(|k| format!("{k:#?}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+
+    /// Turns time measurement per object on (and clears it) or off.
+    pub fn set_profiling(&self, on: bool) {
+        self.lock().profile = on.then(Vec::new);
+    }
+
+    /// Time spent in each object during runs since profiling was turned on, longest first
+    /// (Brian2's `profiling_info`).
+    pub fn profiling_info(&self) -> Vec<(String, std::time::Duration)> {
+        let core = self.lock();
+        let Some(p) = &core.profile else {
+            return Vec::new();
+        };
+        let mut info: Vec<(String, std::time::Duration)> = core
+            .objects
+            .iter()
+            .zip(
+                p.iter()
+                    .copied()
+                    .chain(std::iter::repeat(std::time::Duration::ZERO)),
+            )
+            .map(|(o, d)| (o.name.clone(), d))
+            .collect();
+        info.sort_by_key(|e| std::cmp::Reverse(e.1));
+        info
+    }
+
+    /// Moves a scheduled object to another slot and order (Brian2's `obj.when = ...`).
+    pub fn set_when(&self, name: &str, when: When) -> Result<()> {
+        let mut core = self.lock();
+        if core.schedule.position(&when.when).is_none() {
+            return Err(RuntimeError::invalid(
+                name,
+                format!("unknown scheduling slot '{}'", when.when),
+            ));
+        }
+        let o = core
+            .objects
+            .iter_mut()
+            .find(|o| o.name == name)
+            .ok_or_else(|| RuntimeError::invalid(name, "no such object in the network"))?;
+        o.when = when;
+        Ok(())
+    }
+
+    /// Activates or deactivates a scheduled object by name (Brian2's `obj.active = False`).
+    pub fn set_active(&self, name: &str, active: bool) -> Result<()> {
+        let mut core = self.lock();
+        let o = core
+            .objects
+            .iter_mut()
+            .find(|o| o.name == name)
+            .ok_or_else(|| RuntimeError::invalid(name, "no such object in the network"))?;
+        o.active = active;
+        Ok(())
+    }
+
+    /// Adds a callback run every step of `clock` (default: the default clock) at `when`,
+    /// before the objects of that slot with a higher order (Brian2's `network_operation`).
+    /// The network is unlocked while it runs, so it may read and set state or call `stop`.
+    pub fn network_operation(
+        &self,
+        when: When,
+        clock: Option<&Clock>,
+        op: NetworkOperation,
+    ) -> Result<()> {
+        let clock = {
+            let mut core = self.lock();
+            if core.schedule.position(&when.when).is_none() {
+                return Err(RuntimeError::invalid(
+                    "network_operation",
+                    format!("unknown scheduling slot '{}'", when.when),
+                ));
+            }
+            core.clock_id(clock, None)?
+        };
+        let mut hooks = self.hooks_or_busy("add a network operation")?;
+        hooks.operations.push((when, clock, op));
+        Ok(())
+    }
+
+    /// Runs for `duration` seconds, continuing from the current state.
+    pub fn run(&self, duration: f64) -> Result<()> {
+        self.run_with_progress(duration, None)
+    }
+
+    /// Runs for `duration` seconds, calling `progress` with the completed fraction at the
+    /// start, every 1% of the run, and at the end.
+    pub fn run_with_progress(
+        &self,
+        duration: f64,
+        mut progress: Option<ProgressHook>,
+    ) -> Result<()> {
+        if !(duration >= 0.0 && duration.is_finite()) {
+            return Err(RuntimeError::invalid(
+                "network",
+                format!("the run duration must be finite and not negative, got {duration}"),
+            ));
+        }
+        let mut hooks = self.hooks_or_busy("start a run")?;
+        let mut hooks_sorted: Vec<usize> = (0..hooks.operations.len()).collect();
+        let (t_start, t_end, order) = {
+            let mut core = self.lock();
+            core.stopped = false;
+            let t_start = core.t;
+            let t_end = t_start + duration;
+            for c in core.clocks.iter_mut() {
+                c.set_interval(t_start, t_end);
+            }
+            let schedule = core.schedule.clone();
+            hooks_sorted.sort_by_key(|&k| {
+                let w = &hooks.operations[k].0;
+                (schedule.position(&w.when), w.order)
+            });
+            (t_start, t_end, core.sorted_objects())
+        };
+        if let Some(p) = progress.as_mut() {
+            p(0.0);
+        }
+        let mut last_report = 0.0;
+        let result = loop {
+            let mut core = self.lock();
+            let Some((first, current)) = next_clocks(&core.clocks) else {
+                break Ok(());
+            };
+            if core.stopped || !core.clocks[first].running() {
+                break Ok(());
+            }
+            core.t = core.clocks[first].t();
+            let t_now = core.t;
+            if hooks_sorted.is_empty() {
+                if let Err(e) = core.step(&order, &current) {
+                    break Err(e);
+                }
+            } else {
+                // With hooks, run the step in pieces so that each hook sees the state of its
+                // slot with the network unlocked.
+                drop(core);
+                if let Err(e) = self.step_with_hooks(&order, &current, &mut hooks, &hooks_sorted) {
+                    break Err(e);
+                }
+                core = self.lock();
+            }
+            if let Some(p) = progress.as_mut() {
+                let frac = if duration > 0.0 {
+                    (t_now - t_start) / duration
+                } else {
+                    1.0
+                };
+                if frac - last_report >= 0.01 {
+                    last_report = frac;
+                    drop(core);
+                    p(frac);
+                }
+            }
+        };
+        let mut core = self.lock();
+        if core.stopped || result.is_err() {
+            let earliest = next_clocks(&core.clocks).map(|(f, _)| core.clocks[f].t());
+            core.t = earliest.unwrap_or(t_end);
+        } else {
+            core.t = t_end;
+        }
+        core.stopped = false;
+        drop(core);
+        if let Some(p) = progress.as_mut() {
+            p(1.0);
+        }
+        result
+    }
+
+    /// The hooks, unless a run holds them: calling `run` or adding an operation from inside
+    /// a network operation is an error, not a deadlock.
+    fn hooks_or_busy(&self, what: &str) -> Result<MutexGuard<'_, Hooks>> {
+        match self.hooks.try_lock() {
+            Ok(h) => Ok(h),
+            Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => Err(RuntimeError::invalid(
+                "network",
+                format!("cannot {what} while the network is running"),
+            )),
+        }
+    }
+
+    fn step_with_hooks(
+        &self,
+        order: &[usize],
+        current: &[usize],
+        hooks: &mut Hooks,
+        hooks_sorted: &[usize],
+    ) -> Result<()> {
+        let mut pending: Vec<usize> = hooks_sorted
+            .iter()
+            .copied()
+            .filter(|&h| current.contains(&hooks.operations[h].1 .0))
+            .collect();
+        pending.reverse();
+        let mut core = self.lock();
+        for &k in order {
+            let (pos, ord) = {
+                let o = &core.objects[k];
+                (core.schedule.position(&o.when.when), o.when.order)
+            };
+            while let Some(&h) = pending.last() {
+                let w = &hooks.operations[h].0;
+                if (core.schedule.position(&w.when), w.order) <= (pos, ord) {
+                    pending.pop();
+                    let t_now = core.clocks[hooks.operations[h].1 .0].t();
+                    drop(core);
+                    (hooks.operations[h].2)(self, t_now)?;
+                    core = self.lock();
+                } else {
+                    break;
+                }
+            }
+            core.step_one(k, current)?;
+        }
+        while let Some(h) = pending.pop() {
+            let t_now = core.clocks[hooks.operations[h].1 .0].t();
+            drop(core);
+            (hooks.operations[h].2)(self, t_now)?;
+            core = self.lock();
+        }
+        for &c in current {
+            core.clocks[c].timestep += 1;
+        }
+        Ok(())
+    }
+
+    /// Keeps the complete state (arrays, clocks, recordings, random state) under `name`.
+    pub fn store(&self, name: &str) {
+        let mut core = self.lock();
+        let snap = Snapshot {
+            store: core.store.clone(),
+            events: core.events.clone(),
+            clocks: core.clocks.clone(),
+            objects: core.objects.iter().map(|o| o.op.save()).collect(),
+            t: core.t,
+            seed: core.seed,
+            rng_calls: core.rng_calls,
+        };
+        core.stored.insert(name.to_string(), snap);
+    }
+
+    /// Returns to a state kept by [`Network::store`]; a run from there replays bit for bit.
+    pub fn restore(&self, name: &str) -> Result<()> {
+        let mut core = self.lock();
+        let Some(snap) = core.stored.remove(name) else {
+            return Err(RuntimeError::invalid(
+                "network",
+                format!("no state stored under the name '{name}'"),
+            ));
+        };
+        if snap.store.len() != core.store.len() || snap.objects.len() != core.objects.len() {
+            let msg =
+                "objects were added since this state was stored; restoring it is not supported";
+            core.stored.insert(name.to_string(), snap);
+            return Err(RuntimeError::not_supported("network", msg));
+        }
+        core.store = snap.store.clone();
+        core.events = snap.events.clone();
+        // Clocks added since keep their dt but move to the restored time.
+        let n_old = snap.clocks.len();
+        core.clocks[..n_old].clone_from_slice(&snap.clocks);
+        for c in core.clocks[n_old..].iter_mut() {
+            c.timestep = crate::clock::calc_timestep(snap.t, c.dt);
+        }
+        for (o, saved) in core.objects.iter_mut().zip(&snap.objects) {
+            if let Some(s) = saved {
+                o.op.restore(s.as_ref());
+            }
+        }
+        core.t = snap.t;
+        core.seed = snap.seed;
+        core.rng_calls = snap.rng_calls;
+        core.stored.insert(name.to_string(), snap);
+        Ok(())
+    }
+
+    /// Runs `f` on the operation registered under `id` (monitors read their recordings so).
+    pub(crate) fn with_object<T: 'static, R>(&self, id: ObjectId, f: impl FnOnce(&T) -> R) -> R {
+        let core = self.lock();
+        let op = core.objects[id.0].op.as_any();
+        f(op.downcast_ref::<T>()
+            .expect("object type matches its handle"))
+    }
+}
+
+impl NetworkCore {
+    fn step_one(&mut self, k: usize, current: &[usize]) -> Result<()> {
+        let clock = self.objects[k].clock.0;
+        if !self.objects[k].active || !current.contains(&clock) {
+            return Ok(());
+        }
+        let c = &self.clocks[clock];
+        let mut cx = StepContext {
+            store: &mut self.store,
+            events: &mut self.events,
+            groups: &self.groups,
+            time: TimeInfo {
+                t: c.t(),
+                dt: c.dt,
+                step: c.timestep,
+            },
+            seed: self.seed,
+        };
+        let Some(profile) = self.profile.as_mut() else {
+            return self.objects[k].op.run(&mut cx);
+        };
+        let start = std::time::Instant::now();
+        let result = self.objects[k].op.run(&mut cx);
+        if profile.len() < self.objects.len() {
+            profile.resize(self.objects.len(), std::time::Duration::ZERO);
+        }
+        profile[k] += start.elapsed();
+        result
+    }
+}
+
+/// Brian2's check that changing dt keeps the current time representable.
+fn check_dt(new_dt: f64, old_dt: f64, t: f64) -> Result<()> {
+    let old_t = (t / old_dt).round() * old_dt;
+    let new_t = (t / new_dt).round() * new_dt;
+    if (new_t - old_t).abs() / new_dt > crate::clock::EPSILON_DT {
+        return Err(RuntimeError::invalid(
+            "clock",
+            format!("cannot set dt from {old_dt} s to {new_dt} s: the time {t} s is not a multiple of {new_dt} s"),
+        ));
+    }
+    Ok(())
+}
+
+/// A seed that differs between networks (Brian2 seeds randomly unless `seed()` is called).
+fn default_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0),
+    );
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::test_backend;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn handles_can_move_between_threads() {
+        assert_send_sync::<Network>();
+        assert_send_sync::<crate::NeuronGroup>();
+        assert_send_sync::<crate::SpikeMonitor>();
+        assert_send_sync::<crate::StateMonitor>();
+        assert_send_sync::<crate::PopulationRateMonitor>();
+    }
+
+    #[test]
+    fn schedule_changes_are_checked() {
+        let net = Network::with_backend(test_backend());
+        assert!(net.set_schedule(&["start", "groups"]).is_err());
+        net.set_schedule(&["start", "groups", "synapses", "thresholds", "resets", "end"])
+            .unwrap();
+        assert_eq!(net.schedule()[2], "synapses");
+        assert!(net
+            .network_operation(When::new("nowhere", 0), None, Box::new(|_, _| Ok(())))
+            .is_err());
+    }
+
+    #[test]
+    fn runs_advance_time_and_reject_bad_durations() {
+        let net = Network::with_backend(test_backend());
+        net.run(1e-3).unwrap();
+        assert!((net.t() - 1e-3).abs() < 1e-15);
+        assert!(net.run(f64::NAN).is_err());
+        assert!(net.set_default_dt(0.0).is_err());
+        // 1 ms is a multiple of 0.2 ms, not of 0.3 ms
+        assert!(net.set_default_dt(0.3e-3).is_err());
+        net.set_default_dt(0.2e-3).unwrap();
+        net.run(0.4e-3).unwrap();
+        assert!((net.t() - 1.4e-3).abs() < 1e-15);
+    }
+
+    #[test]
+    fn running_from_inside_a_run_is_an_error() {
+        let net = Network::with_backend(test_backend());
+        net.network_operation(
+            When::new("start", 0),
+            None,
+            Box::new(|net, _| {
+                assert!(net.run(1e-3).is_err());
+                assert!(net
+                    .network_operation(When::new("end", 0), None, Box::new(|_, _| Ok(())))
+                    .is_err());
+                Ok(())
+            }),
+        )
+        .unwrap();
+        net.run(2e-4).unwrap();
+    }
+
+    #[test]
+    fn failing_operations_stop_the_run_with_their_error() {
+        let net = Network::with_backend(test_backend());
+        net.network_operation(
+            When::new("start", 0),
+            None,
+            Box::new(|_, t| {
+                if t > 2.5e-4 {
+                    Err(RuntimeError::invalid("op", "boom"))
+                } else {
+                    Ok(())
+                }
+            }),
+        )
+        .unwrap();
+        let err = net.run(1e-3).unwrap_err();
+        assert!(err.to_string().contains("boom"));
+        assert!((net.t() - 3e-4).abs() < 1e-15, "{}", net.t());
+    }
+}

@@ -1,0 +1,285 @@
+//! The variables of a group: names mapped to arrays (with dimension, type and flags) or to
+//! subexpressions, and the resolver that lowering uses for the group's code.
+
+use crate::kernel::ScalarSource;
+use crate::lower::{ArrayVar, Resolved, Resolver};
+use crate::state::StoreId;
+use rheobase_codegen::ElemType;
+use rheobase_lang::{ast, VarType};
+use rheobase_units::{lookup_unit, Dimension, Quantity};
+use std::collections::HashMap;
+
+/// One named variable of a group.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Variable {
+    /// A state variable or parameter stored in an array (one value per element, or one in
+    /// total when shared).
+    Array {
+        id: StoreId,
+        dim: Dimension,
+        vtype: VarType,
+        shared: bool,
+        /// Users and code cannot assign it (`lastspike`, `i`-like internals, `(constant)` in
+        /// run-time code).
+        read_only: bool,
+        /// `(constant)`: user-settable, but not by model code during a run.
+        constant: bool,
+        /// Set for `(unless refractory)` variables: writes are guarded by `not_refractory`.
+        write_guard: Option<StoreId>,
+    },
+    /// `x = expr : unit`; inlined where used. `stored` holds the per-step value of a
+    /// `(constant over dt)` subexpression.
+    Subexpression {
+        expr: ast::Expr,
+        dim: Dimension,
+        vtype: VarType,
+        shared: bool,
+        stored: Option<StoreId>,
+    },
+}
+
+impl Variable {
+    pub fn dim(&self) -> Dimension {
+        match self {
+            Variable::Array { dim, .. } | Variable::Subexpression { dim, .. } => *dim,
+        }
+    }
+
+    pub fn is_shared(&self) -> bool {
+        match self {
+            Variable::Array { shared, .. } | Variable::Subexpression { shared, .. } => *shared,
+        }
+    }
+}
+
+/// What a user may know about a variable (the Python layer converts values with it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariableInfo {
+    pub dim: Dimension,
+    pub vtype: VarType,
+    pub shared: bool,
+    /// Users may not set it (subexpressions, internal variables).
+    pub read_only: bool,
+    pub is_subexpression: bool,
+}
+
+impl Variable {
+    pub fn info(&self) -> VariableInfo {
+        match self {
+            Variable::Array {
+                dim,
+                vtype,
+                shared,
+                read_only,
+                ..
+            } => VariableInfo {
+                dim: *dim,
+                vtype: *vtype,
+                shared: *shared,
+                read_only: *read_only,
+                is_subexpression: false,
+            },
+            Variable::Subexpression {
+                dim, vtype, shared, ..
+            } => VariableInfo {
+                dim: *dim,
+                vtype: *vtype,
+                shared: *shared,
+                read_only: true,
+                is_subexpression: true,
+            },
+        }
+    }
+}
+
+/// The storage type of a variable of the given value type.
+pub fn elem_type(vtype: VarType) -> ElemType {
+    match vtype {
+        VarType::Float => ElemType::F64,
+        VarType::Integer => ElemType::I32,
+        VarType::Boolean => ElemType::Bool,
+    }
+}
+
+/// Names of a group, in definition order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Variables {
+    order: Vec<String>,
+    map: HashMap<String, Variable>,
+}
+
+impl Variables {
+    pub fn insert(&mut self, name: impl Into<String>, var: Variable) {
+        let name = name.into();
+        if self.map.insert(name.clone(), var).is_none() {
+            self.order.push(name);
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Variable> {
+        self.map.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|s| s.as_str())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Variable)> {
+        self.order.iter().map(|n| (n.as_str(), &self.map[n]))
+    }
+}
+
+/// How code of a group sees `(constant over dt)` subexpressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubexpressionMode {
+    /// Read their stored value (all code except the update that computes them).
+    ReadStored,
+    /// Inline their expression (the `subexpression_update` kernel and state access outside runs).
+    Inline,
+}
+
+/// Resolves names for code of one group or subgroup.
+pub struct GroupResolver<'a> {
+    pub variables: &'a Variables,
+    pub namespace: &'a HashMap<String, Quantity>,
+    /// First element of the (sub)group in the group's arrays; `i` counts from here.
+    pub offset: usize,
+    /// Number of elements of the (sub)group: `N`.
+    pub n: usize,
+    pub subexpressions: SubexpressionMode,
+    /// Extra names visible to this code only (a monitor's or an event's internals).
+    pub extra: HashMap<String, Resolved>,
+}
+
+impl<'a> GroupResolver<'a> {
+    pub fn new(
+        variables: &'a Variables,
+        namespace: &'a HashMap<String, Quantity>,
+        offset: usize,
+        n: usize,
+    ) -> GroupResolver<'a> {
+        GroupResolver {
+            variables,
+            namespace,
+            offset,
+            n,
+            subexpressions: SubexpressionMode::ReadStored,
+            extra: HashMap::new(),
+        }
+    }
+}
+
+impl Resolver for GroupResolver<'_> {
+    fn resolve(&self, name: &str) -> Option<Resolved> {
+        if let Some(r) = self.extra.get(name) {
+            return Some(r.clone());
+        }
+        if let Some(var) = self.variables.get(name) {
+            return Some(match var {
+                Variable::Array {
+                    id,
+                    vtype,
+                    shared,
+                    read_only,
+                    write_guard,
+                    ..
+                } => Resolved::Array(ArrayVar {
+                    id: *id,
+                    name: name.to_string(),
+                    ty: elem_type(*vtype),
+                    shared: *shared,
+                    writable: !*read_only,
+                    write_guard: *write_guard,
+                }),
+                Variable::Subexpression {
+                    expr,
+                    shared,
+                    stored,
+                    vtype,
+                    ..
+                } => match (stored, self.subexpressions) {
+                    (Some(id), SubexpressionMode::ReadStored) => Resolved::Array(ArrayVar {
+                        id: *id,
+                        name: name.to_string(),
+                        ty: elem_type(*vtype),
+                        shared: *shared,
+                        writable: false,
+                        write_guard: None,
+                    }),
+                    _ => Resolved::Subexpression {
+                        expr: expr.clone(),
+                        shared: *shared,
+                    },
+                },
+            });
+        }
+        match name {
+            "t" => {
+                return Some(Resolved::Scalar {
+                    name: "t".into(),
+                    source: ScalarSource::Time,
+                })
+            }
+            "dt" => {
+                return Some(Resolved::Scalar {
+                    name: "dt".into(),
+                    source: ScalarSource::Dt,
+                })
+            }
+            "i" => {
+                return Some(Resolved::Index {
+                    offset: self.offset,
+                })
+            }
+            "N" => return Some(Resolved::Const(self.n as f64)),
+            _ => {}
+        }
+        if let Some(q) = self.namespace.get(name) {
+            return Some(Resolved::Const(q.value));
+        }
+        builtin_constant(name).map(Resolved::Const)
+    }
+}
+
+/// Constants every code string sees: `pi`, `e`, `inf`, `True`/`False` and unit names.
+pub fn builtin_constant(name: &str) -> Option<f64> {
+    match name {
+        "pi" => Some(std::f64::consts::PI),
+        "e" => Some(std::f64::consts::E),
+        "inf" => Some(f64::INFINITY),
+        "True" | "true" => Some(1.0),
+        "False" | "false" => Some(0.0),
+        _ => lookup_unit(name).map(|u| u.scale),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_variables_builtins_namespace_and_units() {
+        let mut vars = Variables::default();
+        vars.insert(
+            "v",
+            Variable::Array {
+                id: StoreId(3),
+                dim: Dimension::DIMENSIONLESS,
+                vtype: VarType::Float,
+                shared: false,
+                read_only: false,
+                constant: false,
+                write_guard: None,
+            },
+        );
+        let mut ns = HashMap::new();
+        ns.insert("tau".to_string(), Quantity::dimensionless(0.5));
+        let r = GroupResolver::new(&vars, &ns, 4, 6);
+        assert!(matches!(r.resolve("v"), Some(Resolved::Array(a)) if a.id == StoreId(3)));
+        assert_eq!(r.resolve("N"), Some(Resolved::Const(6.0)));
+        assert_eq!(r.resolve("i"), Some(Resolved::Index { offset: 4 }));
+        assert_eq!(r.resolve("tau"), Some(Resolved::Const(0.5)));
+        assert_eq!(r.resolve("mV"), Some(Resolved::Const(1e-3)));
+        assert_eq!(r.resolve("nothing"), None);
+    }
+}

@@ -1,0 +1,143 @@
+//! Monitors with model strings.
+
+use crate::{interpreted, options, DT};
+use rheobase_runtime::{
+    EventDefinition, EventMonitor, EventMonitorOptions, NeuronGroup, NeuronGroupOptions,
+    PopulationRateMonitor, Record, SmoothingWindow, SpikeMonitor, StateMonitor,
+    StateMonitorOptions,
+};
+
+#[test]
+fn population_rate_is_one_over_dt_when_every_neuron_fires_every_step() {
+    let net = interpreted();
+    let g = NeuronGroup::new(&net, 10, "v : 1", options("True", "")).unwrap();
+    let rate = PopulationRateMonitor::new(&g, None).unwrap();
+    net.run(10.0 * DT).unwrap();
+    assert_eq!(rate.rate(), vec![1.0 / DT; 10]);
+    let smooth = rate.smooth_rate(SmoothingWindow::Flat(2.0 * DT)).unwrap();
+    assert!((smooth[5] - 1.0 / DT).abs() < 1e-6);
+    assert!(
+        (smooth[0] - 2.0 / 3.0 / DT).abs() < 1e-6,
+        "zero padded at the edges"
+    );
+}
+
+#[test]
+fn state_monitor_first_sample_is_the_initial_state() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        3,
+        "dv/dt = -v/(10*ms) : 1\nI = 2*v : 1",
+        Default::default(),
+    )
+    .unwrap();
+    g.set_values("v", &[1.0, 2.0, 3.0]).unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v", "I"],
+        Record::Indices(vec![0, 2]),
+        Default::default(),
+    )
+    .unwrap();
+    net.run(5.0 * DT).unwrap();
+    assert_eq!(m.t()[0], 0.0);
+    assert_eq!(m.t().len(), 5);
+    let v = m.values("v").unwrap();
+    assert_eq!(v[0][0], 1.0);
+    assert_eq!(v[1][0], 3.0);
+    assert!(v[1][4] < 3.0);
+    assert_eq!(m.values("I").unwrap()[1][0], 6.0);
+}
+
+#[test]
+fn state_monitor_with_its_own_dt() {
+    let net = interpreted();
+    let g = NeuronGroup::new(&net, 1, "dv/dt = 1000*Hz : 1", Default::default()).unwrap();
+    let m = StateMonitor::new(
+        &g,
+        &["v"],
+        Record::All,
+        StateMonitorOptions {
+            dt: Some(3.0 * DT),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(10.0 * DT).unwrap();
+    let steps: Vec<i64> = m.t().iter().map(|t| (t / DT).round() as i64).collect();
+    assert_eq!(steps, vec![0, 3, 6, 9]);
+    let v = m.trace("v", 0).unwrap();
+    assert!((v[1] - 0.3).abs() < 1e-12);
+}
+
+#[test]
+fn spike_monitor_records_variables_and_counts() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        4,
+        "dv/dt = (i+1)*1000*Hz : 1\nk : 1",
+        options("v > 0.45", "v = 0\nk += 1"),
+    )
+    .unwrap();
+    let recorded = SpikeMonitor::spikes(
+        &g,
+        EventMonitorOptions {
+            variables: vec!["v".into(), "k".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let counting = SpikeMonitor::spikes(
+        &g,
+        EventMonitorOptions {
+            record: false,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(10.0 * DT).unwrap();
+    assert_eq!(recorded.count(), counting.count());
+    assert!(counting.i().is_empty());
+    let k = g.get("k").unwrap();
+    assert_eq!(
+        recorded.count(),
+        k.iter().map(|&x| x as u64).collect::<Vec<_>>()
+    );
+    // recorded at threshold time: before the reset
+    assert!(recorded.values("v").unwrap().iter().all(|&v| v > 0.45));
+    let sub = g.subgroup(2..4).unwrap();
+    let sub_mon = SpikeMonitor::spikes(&sub, Default::default()).unwrap();
+    net.run(10.0 * DT).unwrap();
+    assert!(sub_mon.i().iter().all(|&i| i < 2));
+    assert!(sub_mon.num_events() > 0);
+}
+
+#[test]
+fn event_monitor_sees_custom_events_and_their_actions_run() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        2,
+        "dv/dt = (i+1)*1000*Hz : 1\nhits : 1",
+        NeuronGroupOptions {
+            events: vec![EventDefinition {
+                name: "high".into(),
+                condition: "v > 0.5".into(),
+                action: Some("hits += 1".into()),
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let m = EventMonitor::event(&g, "high", Default::default()).unwrap();
+    net.run(10.0 * DT).unwrap();
+    // v crosses 0.5 after 5 steps (neuron 0) or 2 steps (neuron 1) and stays above
+    assert_eq!(m.count(), vec![5, 8]);
+    assert_eq!(g.get("hits").unwrap(), vec![5.0, 8.0]);
+    assert!(EventMonitor::event(&g, "nothing", Default::default()).is_err());
+    g.set_event_schedule("high", "before_groups", None).unwrap();
+    assert!(g.set_event_schedule("high", "whenever", None).is_err());
+    assert!(g.set_event_schedule("nothing", "start", None).is_err());
+}

@@ -1,0 +1,130 @@
+// DRAFT: adapt to the runtime API when it lands
+//! f-I curve of 100 Hodgkin-Huxley neurons (Traub-Miles kinetics), checked against Brian2 2.9.
+//!
+//! The neuron of Brian2's COBAHH example without synapses (leak reversal -65 mV as in Brian2's
+//! IF_curve_Hodgkin_Huxley example, so that the smallest currents stay silent), a constant
+//! current set by a string expression, exponential Euler, 1 s at dt = 0.1 ms. Threshold and
+//! refractoriness are the same condition `v > -40*mV`: one spike per upward crossing, no reset.
+//! Deterministic: spike counts are compared neuron by neuron (rounding tolerance only).
+//!
+//!     cargo run --release -p rheobase --example hh_fi_curve
+//!
+//! Reference numbers: `reference/hh_fi_curve.py`, `.json`, `_expected.rs`; see
+//! `reference/README.md`.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rheobase::prelude::*;
+
+#[path = "common/compare.rs"]
+mod compare;
+
+/// Brian2's numbers for this model, generated from `reference/hh_fi_curve.json`.
+#[allow(dead_code)] // generated: not every constant is needed here
+mod brian2 {
+    include!("reference/hh_fi_curve_expected.rs");
+}
+
+const N: usize = 100;
+const MODEL: &str =
+    "dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
+dm/dt = alpha_m*(1-m)-beta_m*m : 1
+dn/dt = alpha_n*(1-n)-beta_n*n : 1
+dh/dt = alpha_h*(1-h)-beta_h*h : 1
+alpha_m = 0.32*(mV**-1)*(13*mV-v+VT)/(exp((13*mV-v+VT)/(4*mV))-1.)/ms : Hz
+beta_m = 0.28*(mV**-1)*(v-VT-40*mV)/(exp((v-VT-40*mV)/(5*mV))-1)/ms : Hz
+alpha_h = 0.128*exp((17*mV-v+VT)/(18*mV))/ms : Hz
+beta_h = 4./(1+exp((40*mV-v+VT)/(5*mV)))/ms : Hz
+alpha_n = 0.032*(mV**-1)*(15*mV-v+VT)/(exp((15*mV-v+VT)/(5*mV))-1.)/ms : Hz
+beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
+I : amp";
+const THRESHOLD: &str = "v > -40*mV";
+/// A condition, not a duration: refractory while v stays above -40 mV.
+const REFRACTORY: &str = "v > -40*mV";
+const METHOD: &str = "exponential_euler";
+/// Evaluated in order into the group's namespace; later entries use `area`.
+const PARAMETERS: &[(&str, &str)] = &[
+    ("area", "20000*umetre**2"),
+    ("Cm", "(1*ufarad*cm**-2) * area"),
+    ("gl", "(5e-5*siemens*cm**-2) * area"),
+    ("El", "-65*mV"),
+    ("EK", "-90*mV"),
+    ("ENa", "50*mV"),
+    ("g_na", "(100*msiemens*cm**-2) * area"),
+    ("g_kd", "(30*msiemens*cm**-2) * area"),
+    ("VT", "-63*mV"),
+];
+/// m, n and h keep their default initial value 0, as in the Brian2 script.
+const INITIAL_VALUES: &[(&str, &str)] = &[("v", "El"), ("I", "1*nA*i/(N-1)")];
+/// Brian2's default time step, which both simulators use here (seconds).
+const DT_S: f64 = 1e-4;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<bool, Box<dyn std::error::Error>> {
+    check_definition_matches_reference()?;
+    let ns = Namespace::from_exprs(PARAMETERS)?;
+    let mut net = Network::new();
+    let g = net.add(
+        NeuronGroup::new(N, MODEL)
+            .method(METHOD)
+            .threshold(THRESHOLD)
+            .refractory(REFRACTORY)
+            .namespace(ns),
+    )?;
+    for (var, expr) in INITIAL_VALUES {
+        net.group_mut(g).set_expr(var, expr)?;
+    }
+    let sm = net.add(SpikeMonitor::new(g))?;
+
+    let start = Instant::now();
+    net.run(1.0 * SECOND)?;
+    let wall = start.elapsed().as_secs_f64();
+
+    let spikes = net.spike_monitor(sm);
+    let got = compare::SpikeSummary::from_monitor(N, spikes.i(), spikes.t(), DT_S)?;
+    let cmp = compare::compare_spikes(
+        "hh_fi_curve",
+        &brian2::SPIKE_COUNTS,
+        &brian2::FIRST_SPIKE_STEPS,
+        &got,
+        compare::Tolerance::default(),
+    );
+    print!("{}", cmp.report());
+    println!("counts by neuron: {:?}", got.counts);
+    println!(
+        "run(): {wall:.3} s; Brian2 {:.3} s [{}]",
+        brian2::BRIAN2_RUN_WALL_S,
+        brian2::PROVENANCE
+    );
+    Ok(cmp.passed())
+}
+
+/// The strings above are what the Brian2 script ran; stop early if they drift apart.
+fn check_definition_matches_reference() -> Result<(), String> {
+    let same = brian2::DT == "0.1*ms"
+        && brian2::DURATION == "1*second"
+        && MODEL == brian2::EQUATIONS
+        && THRESHOLD == brian2::THRESHOLD
+        && brian2::RESET.is_none()
+        && Some(REFRACTORY) == brian2::REFRACTORY
+        && METHOD == brian2::METHOD
+        && PARAMETERS == brian2::PARAMETERS
+        && INITIAL_VALUES == brian2::INITIAL_VALUES
+        && N == brian2::N_NEURONS;
+    if same {
+        Ok(())
+    } else {
+        Err("model definition differs from reference/hh_fi_curve.json; regenerate it".into())
+    }
+}
