@@ -1,9 +1,270 @@
-//! From a parsed generator ([`rheobase_lang::GeneratorSpec`]) to the plan that
-//! [`connect_generator`](super::connect::connect_generator) runs: which iterator, and where
-//! the condition is evaluated, decided by the names the condition reads, as Brian2 does.
+//! Generator syntax (`connect(j='k for k in range(i-3, i+4) if ...')`): [`connect_generator`]
+//! evaluates a generator given callbacks for its expressions, in the order of Brian2's
+//! `synapses_create_generator` template; [`iterator_kind`] and [`condition_placement`] derive
+//! its plan from a parsed [`rheobase_lang::GeneratorSpec`], from the names the condition reads,
+//! as Brian2 does.
 
-use super::connect::{ConditionPlacement, GeneratorOver, IteratorKind};
+use super::connect::{
+    bernoulli_positions, check_probability, push_repeated, sample_without_replacement,
+    ConnectError, SynapseSink, UniformSource,
+};
 use rheobase_lang::{GeneratorIterator, GeneratorSpec, SampleSize};
+
+/// Which index the generator iterates over (the "outer" index of Brian2's template).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeneratorOver {
+    /// `connect(j='...')`: for each presynaptic `i`, the generator produces `j`s.
+    Presynaptic,
+    /// `connect(i='...')`: for each postsynaptic `j`, the generator produces `i`s.
+    Postsynaptic,
+}
+
+/// The iterator of a generator, as parsed (`rheobase_lang::GeneratorIterator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IteratorKind {
+    Range,
+    SampleProbability,
+    SampleFixed,
+    /// The one-to-one form (`j='i'`): the element once, with the variable equal to 0.
+    Single,
+}
+
+/// Values of the iterator's arguments for one outer index. `p` is read only for
+/// [`IteratorKind::SampleProbability`], `size` only for [`IteratorKind::SampleFixed`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IteratorBounds {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+    pub p: f64,
+    pub size: i64,
+}
+
+impl IteratorBounds {
+    pub fn range(start: i64, stop: i64, step: i64) -> IteratorBounds {
+        IteratorBounds {
+            start,
+            stop,
+            step,
+            p: 1.0,
+            size: 0,
+        }
+    }
+
+    /// Python's `len(range(start, stop, step))` (step must not be zero).
+    pub fn len(&self) -> u64 {
+        let (span, step) = if self.step > 0 {
+            (self.stop as i128 - self.start as i128, self.step as i128)
+        } else {
+            (self.start as i128 - self.stop as i128, -(self.step as i128))
+        };
+        if span <= 0 {
+            0
+        } else {
+            ((span - 1) / step + 1) as u64
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn value(&self, position: u64) -> i64 {
+        self.start + position as i64 * self.step
+    }
+}
+
+/// Where the generator's `if` condition is evaluated (Brian2 decides this by the names the
+/// condition reads).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConditionPlacement {
+    /// No `if`.
+    None,
+    /// The condition reads neither the iteration variable nor the created index: evaluated
+    /// once per outer index, before the iterator.
+    PerOuter,
+    /// Evaluated for each created index. If it reads variables of the group that index
+    /// belongs to (`v_post` for `j=` generators), the index is range-checked before the
+    /// condition (an out-of-range index is an error even if the condition would reject it);
+    /// otherwise after it, so `if k >= 0 and k < N_post` filters invalid indices.
+    PerElement { reads_result_variables: bool },
+}
+
+/// Everything about a generator call except how its expressions are evaluated.
+#[derive(Clone, Copy, Debug)]
+pub struct GeneratorPlan<'a> {
+    pub over: GeneratorOver,
+    pub n_pre: usize,
+    pub n_post: usize,
+    pub iterator: IteratorKind,
+    pub condition: ConditionPlacement,
+    /// Drop invalid indices (and clamp sample sizes) instead of failing.
+    pub skip_if_invalid: bool,
+    /// The user's text, for error messages.
+    pub text: &'a str,
+}
+
+/// Evaluation of a generator's expressions. `outer` is the outer index (`i` for `j=`
+/// generators), `var` the iteration variable, `result` the created index.
+pub trait GeneratorCallbacks {
+    /// The iterator's arguments for this outer index (not called for [`IteratorKind::Single`]).
+    fn iterator_bounds(&mut self, outer: i32) -> Result<IteratorBounds, ConnectError>;
+    /// The element expression: the created index.
+    fn element(&mut self, outer: i32, var: i64) -> Result<i64, ConnectError>;
+    /// The condition, for [`ConditionPlacement::PerOuter`].
+    fn outer_condition(&mut self, _outer: i32) -> Result<bool, ConnectError> {
+        Ok(true)
+    }
+    /// The condition, for [`ConditionPlacement::PerElement`].
+    fn element_condition(
+        &mut self,
+        _outer: i32,
+        _var: i64,
+        _result: i64,
+    ) -> Result<bool, ConnectError> {
+        Ok(true)
+    }
+    /// `n`, the number of synapses for this pair (1 unless `connect(n=...)`).
+    fn multiplicity(&mut self, _outer: i32, _result: i32) -> Result<i64, ConnectError> {
+        Ok(1)
+    }
+}
+
+/// (f) Evaluate a generator: for each outer index, each value of the iterator (a range, a
+/// sample with probability `p` by skipping, or a sample of fixed size without replacement),
+/// the element, the condition, range checks and `n`, in the order of Brian2's template.
+pub fn connect_generator(
+    plan: &GeneratorPlan,
+    callbacks: &mut (impl GeneratorCallbacks + ?Sized),
+    rng: &mut (impl UniformSource + ?Sized),
+    sink: &mut (impl SynapseSink + ?Sized),
+) -> Result<(), ConnectError> {
+    let (outer_size, result_size, result_name) = match plan.over {
+        GeneratorOver::Presynaptic => (plan.n_pre, plan.n_post, "j"),
+        GeneratorOver::Postsynaptic => (plan.n_post, plan.n_pre, "i"),
+    };
+    let text = plan.text;
+    for outer in 0..outer_size as i32 {
+        if plan.condition == ConditionPlacement::PerOuter && !callbacks.outer_condition(outer)? {
+            continue;
+        }
+        let bounds = match plan.iterator {
+            IteratorKind::Single => IteratorBounds::range(0, 1, 1),
+            _ => callbacks.iterator_bounds(outer)?,
+        };
+        let mut visit = |var: i64| -> Result<(), ConnectError> {
+            let result = callbacks.element(outer, var)?;
+            let in_range = result >= 0 && result < result_size as i64;
+            let out_of_range = |reads_target_variables| ConnectError::IndexOutOfRange {
+                name: result_name,
+                index: result,
+                size: result_size,
+                reads_target_variables,
+                text: text.to_string(),
+            };
+            let checked_first = matches!(
+                plan.condition,
+                ConditionPlacement::PerElement {
+                    reads_result_variables: true
+                }
+            );
+            if checked_first && !in_range {
+                return if plan.skip_if_invalid {
+                    Ok(())
+                } else {
+                    Err(out_of_range(true))
+                };
+            }
+            if let ConditionPlacement::PerElement { .. } = plan.condition {
+                if !callbacks.element_condition(outer, var, result)? {
+                    return Ok(());
+                }
+            }
+            if !in_range {
+                return if plan.skip_if_invalid {
+                    Ok(())
+                } else {
+                    Err(out_of_range(false))
+                };
+            }
+            let result = result as i32;
+            let n = callbacks.multiplicity(outer, result)?;
+            let (i, j) = match plan.over {
+                GeneratorOver::Presynaptic => (outer, result),
+                GeneratorOver::Postsynaptic => (result, outer),
+            };
+            if n < 0 {
+                return Err(ConnectError::NegativeMultiplicity {
+                    n,
+                    i: i as i64,
+                    j: j as i64,
+                    text: text.to_string(),
+                });
+            }
+            push_repeated(sink, i, j, n as u32);
+            Ok(())
+        };
+        if bounds.step == 0 {
+            return Err(ConnectError::ZeroStep {
+                text: text.to_string(),
+            });
+        }
+        let count = bounds.len();
+        match plan.iterator {
+            IteratorKind::Range | IteratorKind::Single => {
+                for position in 0..count {
+                    visit(bounds.value(position))?;
+                }
+            }
+            IteratorKind::SampleProbability => {
+                check_probability(bounds.p, text)?;
+                bernoulli_positions(count, bounds.p, rng, |position| {
+                    visit(bounds.value(position))
+                })?;
+            }
+            IteratorKind::SampleFixed => {
+                let size = match fixed_sample_size(bounds.size, count, plan.skip_if_invalid) {
+                    Ok(size) => size,
+                    Err(make) => return Err(make(text.to_string())),
+                };
+                for position in sample_without_replacement(count, size, rng) {
+                    visit(bounds.value(position))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+type MakeError = Box<dyn FnOnce(String) -> ConnectError>;
+
+/// Brian2's checks of `sample(..., size=...)`: negative or larger than the population is an
+/// error, unless `skip_if_invalid` (then none, or the whole population).
+fn fixed_sample_size(size: i64, population: u64, skip_if_invalid: bool) -> Result<u64, MakeError> {
+    if population == 0 || size == 0 {
+        return Ok(0);
+    }
+    if size < 0 {
+        if skip_if_invalid {
+            return Ok(0);
+        }
+        return Err(Box::new(move |text| ConnectError::NegativeSampleSize {
+            size,
+            text,
+        }));
+    }
+    if size as u64 > population {
+        if skip_if_invalid {
+            return Ok(population);
+        }
+        return Err(Box::new(move |text| ConnectError::SampleTooLarge {
+            size,
+            population,
+            text,
+        }));
+    }
+    Ok(size as u64)
+}
 
 pub fn iterator_kind(spec: &GeneratorSpec) -> IteratorKind {
     match &spec.iterator {
@@ -61,10 +322,7 @@ mod tests {
     //! evaluator standing in for the runtime's kernels, connected by `connect_generator`.
 
     use super::*;
-    use crate::synapses::connect::{
-        connect_generator, ConnectError, GeneratorCallbacks, GeneratorPlan, IteratorBounds,
-        NewSynapses, SplitMix64,
-    };
+    use crate::synapses::connect::{NewSynapses, SplitMix64};
     use rheobase_lang::{parse_generator, BinOp, Expr, ExprKind, SourceId, UnOp};
 
     /// Integers and booleans as f64, enough for index arithmetic and conditions.
@@ -385,5 +643,175 @@ mod tests {
             }
         );
         assert_eq!(place("i if i > 2"), ConditionPlacement::PerOuter);
+    }
+}
+
+#[cfg(test)]
+mod evaluation_tests {
+    use super::*;
+    use crate::synapses::connect::{NewSynapses, SplitMix64};
+
+    /// Hand-written callbacks for `k for k in range(i-3, i+4) if k >= 0 and k < N_post`.
+    struct Window {
+        n_post: i64,
+        with_condition: bool,
+    }
+
+    impl GeneratorCallbacks for Window {
+        fn iterator_bounds(&mut self, i: i32) -> Result<IteratorBounds, ConnectError> {
+            Ok(IteratorBounds::range(i as i64 - 3, i as i64 + 4, 1))
+        }
+        fn element(&mut self, _i: i32, k: i64) -> Result<i64, ConnectError> {
+            Ok(k)
+        }
+        fn element_condition(&mut self, _i: i32, k: i64, _j: i64) -> Result<bool, ConnectError> {
+            Ok(!self.with_condition || (k >= 0 && k < self.n_post))
+        }
+    }
+
+    fn window_plan(condition: ConditionPlacement, skip_if_invalid: bool) -> GeneratorPlan<'static> {
+        GeneratorPlan {
+            over: GeneratorOver::Presynaptic,
+            n_pre: 10,
+            n_post: 10,
+            iterator: IteratorKind::Range,
+            condition,
+            skip_if_invalid,
+            text: "j='k for k in range(i-3, i+4) if k >= 0 and k < N_post'",
+        }
+    }
+
+    #[test]
+    fn window_generator_handles_edges() {
+        let run = |condition, skip, with_condition| {
+            let mut out = NewSynapses::default();
+            connect_generator(
+                &window_plan(condition, skip),
+                &mut Window {
+                    n_post: 10,
+                    with_condition,
+                },
+                &mut SplitMix64::new(0),
+                &mut out,
+            )
+            .map(|_| out)
+        };
+        let plain = ConditionPlacement::PerElement {
+            reads_result_variables: false,
+        };
+        let out = run(plain, false, true).unwrap();
+        let mut per_row = [0; 10];
+        out.pre.iter().for_each(|&i| per_row[i as usize] += 1);
+        assert_eq!(per_row, [4, 5, 6, 7, 7, 7, 7, 6, 5, 4]);
+        assert!(out
+            .pre
+            .iter()
+            .zip(&out.post)
+            .all(|(&i, &j)| (i - j).abs() <= 3));
+        // Without the condition, j=-3 is an error naming the index and the text...
+        let err = run(ConditionPlacement::None, false, false).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("j=-3"), "{message}");
+        assert!(message.contains("range(i-3, i+4)"), "{message}");
+        // ... unless skip_if_invalid, which gives the same synapses as the condition.
+        assert_eq!(run(ConditionPlacement::None, true, false).unwrap(), out);
+        // A condition reading postsynaptic variables is range-checked before it is evaluated.
+        let reads_post = ConditionPlacement::PerElement {
+            reads_result_variables: true,
+        };
+        let err = run(reads_post, false, true).unwrap_err();
+        assert!(matches!(
+            err,
+            ConnectError::IndexOutOfRange {
+                index: -3,
+                reads_target_variables: true,
+                ..
+            }
+        ));
+        assert_eq!(run(reads_post, true, true).unwrap(), out);
+    }
+
+    /// `i='k for k in sample(N_pre, size=3)'`, outer index j, with n=2 for even j.
+    struct FixedFanIn;
+
+    impl GeneratorCallbacks for FixedFanIn {
+        fn iterator_bounds(&mut self, _j: i32) -> Result<IteratorBounds, ConnectError> {
+            Ok(IteratorBounds {
+                size: 3,
+                ..IteratorBounds::range(0, 20, 1)
+            })
+        }
+        fn element(&mut self, _j: i32, k: i64) -> Result<i64, ConnectError> {
+            Ok(k)
+        }
+        fn multiplicity(&mut self, j: i32, _i: i32) -> Result<i64, ConnectError> {
+            Ok(if j % 2 == 0 { 2 } else { 1 })
+        }
+    }
+
+    #[test]
+    fn postsynaptic_generator_with_fixed_sample_size() {
+        let plan = GeneratorPlan {
+            over: GeneratorOver::Postsynaptic,
+            n_pre: 20,
+            n_post: 6,
+            iterator: IteratorKind::SampleFixed,
+            condition: ConditionPlacement::None,
+            skip_if_invalid: false,
+            text: "i='k for k in sample(N_pre, size=3)', n=...",
+        };
+        let mut out = NewSynapses::default();
+        connect_generator(&plan, &mut FixedFanIn, &mut SplitMix64::new(9), &mut out).unwrap();
+        for j in 0..6 {
+            let sources: Vec<i32> = (0..out.len())
+                .filter(|&s| out.post[s] == j)
+                .map(|s| out.pre[s])
+                .collect();
+            let expected = if j % 2 == 0 { 6 } else { 3 };
+            assert_eq!(sources.len(), expected, "target {j}");
+            let mut distinct = sources.clone();
+            distinct.dedup();
+            assert_eq!(distinct.len(), 3);
+        }
+        // Too large a sample is an error, or the whole population with skip_if_invalid.
+        struct TooMany;
+        impl GeneratorCallbacks for TooMany {
+            fn iterator_bounds(&mut self, _: i32) -> Result<IteratorBounds, ConnectError> {
+                Ok(IteratorBounds {
+                    size: 30,
+                    ..IteratorBounds::range(0, 20, 1)
+                })
+            }
+            fn element(&mut self, _: i32, k: i64) -> Result<i64, ConnectError> {
+                Ok(k)
+            }
+        }
+        let err = connect_generator(&plan, &mut TooMany, &mut SplitMix64::new(9), &mut out);
+        assert!(matches!(
+            err,
+            Err(ConnectError::SampleTooLarge {
+                size: 30,
+                population: 20,
+                ..
+            })
+        ));
+        let mut out = NewSynapses::default();
+        let skip = GeneratorPlan {
+            skip_if_invalid: true,
+            ..plan
+        };
+        connect_generator(&skip, &mut TooMany, &mut SplitMix64::new(9), &mut out).unwrap();
+        assert_eq!(out.len(), 6 * 20);
+    }
+
+    #[test]
+    fn range_lengths_follow_python() {
+        let len = |a, b, s| IteratorBounds::range(a, b, s).len();
+        assert_eq!(len(0, 10, 1), 10);
+        assert_eq!(len(0, 10, 3), 4);
+        assert_eq!(len(10, 0, -3), 4);
+        assert_eq!(len(5, 5, 1), 0);
+        assert_eq!(len(5, 0, 1), 0);
+        assert_eq!(len(-3, 4, 2), 4);
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`connect`]: the connection algorithms (conditions, probabilities, `n`, arrays,
 //!   generators), as pure functions over index ranges and caller-supplied evaluation;
-//! - [`generator`]: from a parsed generator string to the plan `connect` runs;
+//! - [`generator`]: the generator syntax: its evaluation, and its plan from a parsed string;
 //! - [`store`]: synapses sorted by source in CSR form, per-synapse variables, Brian2's synapse
 //!   indices, lookups and counts;
 //! - [`queue`]: delays rounded to steps and the spike queue (a ring buffer indexed by delay);
