@@ -1,7 +1,7 @@
 //! Connection algorithms of `Synapses.connect`, as pure functions over index ranges.
 //!
 //! How conditions, probabilities and generator expressions are evaluated is not decided here:
-//! the caller passes closures (or a [`GeneratorCallbacks`]) that the runtime will back with
+//! the caller passes closures (or a [`GeneratorCallbacks`](super::generator::GeneratorCallbacks)) that the runtime will back with
 //! compiled kernels. New synapses are pushed in creation order into a [`SynapseSink`]
 //! (normally [`NewSynapses`], two `Vec<i32>`).
 //!
