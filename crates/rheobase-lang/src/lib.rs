@@ -30,8 +30,8 @@ pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 pub use equations::{Equations, Substitution};
 pub use functions::{Builtin, FunctionSpec, UserFunction};
 pub use parser::{
-    parse_equations, parse_expression, parse_statements, validate_flags, FlagRules,
-    NEURON_GROUP_FLAGS, SYNAPSES_FLAGS,
+    parse_equations, parse_expression, parse_generator, parse_statements, validate_flags,
+    FlagRules, GeneratorIterator, GeneratorSpec, SampleSize, NEURON_GROUP_FLAGS, SYNAPSES_FLAGS,
 };
 pub use span::{Source, SourceId, SourceMap, Span};
 pub use unit_expr::parse_unit;

@@ -34,6 +34,7 @@ pub mod operations;
 pub mod schedule;
 pub mod spec;
 pub mod state;
+pub mod synapses;
 pub mod variables;
 
 #[cfg(test)]

@@ -35,17 +35,22 @@
 //! | `model::circular_subexpression` | subexpressions that depend on each other in a cycle |
 //! | `model::invalid_noise` | `xi` outside differential equations, or in two of them |
 //! | `model::invalid_substitution` | a model variable replaced by a value |
+//! | `syntax::invalid_generator` | a `connect` generator not of the form `k for k in range(...) if ...` |
+//! | `syntax::unknown_iterator` | a generator iterator other than `range` and `sample` |
+//! | `syntax::invalid_iterator_arguments` | wrong arguments to `range`/`sample` (count, `p=`/`size=`) |
 
 #[cfg(test)]
 mod compat_tests;
 mod equation;
 mod expr;
 mod flags;
+mod generator;
 mod statement;
 
 pub(crate) use equation::duplicate_definition;
 pub use equation::parse_equations;
 pub use flags::{validate_flags, FlagRules, NEURON_GROUP_FLAGS, SYNAPSES_FLAGS};
+pub use generator::{parse_generator, GeneratorIterator, GeneratorSpec, SampleSize};
 pub use statement::parse_statements;
 
 use crate::ast::Expr;

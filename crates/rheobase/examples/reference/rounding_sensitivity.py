@@ -4,7 +4,7 @@ Reruns each model (numpy target) with every state variable multiplied by (1 + 1e
 the initial values are set, i.e. a perturbation of a few thousand ulps, and reports how many
 spike counts, first-spike steps and (adex) spike steps change. This bounds what a correct
 engine that merely rounds differently from Brian2 can show, which is what the tolerances in
-examples-draft/common/compare.rs must admit.
+examples/common/compare.rs must admit.
 
     /work/venv-b2/bin/python rounding_sensitivity.py [EPS]    (default 1e-12)
 """

@@ -1,4 +1,3 @@
-// DRAFT: adapt to the runtime API when it lands
 //! Adaptive exponential integrate-and-fire neurons in three firing regimes, checked against
 //! Brian2 2.9.
 //!
@@ -92,32 +91,37 @@ fn main() -> ExitCode {
 
 fn run() -> Result<bool, Box<dyn std::error::Error>> {
     check_definition_matches_reference()?;
-    let mut net = Network::new();
+    let net = Network::new();
     let mut monitors = Vec::new();
     for (name, params) in REGIMES {
-        let ns = Namespace::from_exprs(&[SHARED_PARAMETERS, params].concat())?;
-        let g = net.add(
-            NeuronGroup::new(N_PER_REGIME, MODEL)
-                .name(name)
-                .method(METHOD)
-                .threshold(THRESHOLD)
-                .reset(RESET)
-                .namespace(ns),
+        let g = NeuronGroup::new(
+            &net,
+            N_PER_REGIME,
+            MODEL,
+            NeuronGroupOptions {
+                name: Some((*name).into()),
+                method: Some(METHOD.into()),
+                threshold: Some(THRESHOLD.into()),
+                reset: Some(RESET.into()),
+                namespace: namespace(&[SHARED_PARAMETERS, params].concat())?,
+                dt: Some(DT_S),
+                ..Default::default()
+            },
         )?;
         for (var, expr) in INITIAL_VALUES {
-            net.group_mut(g).set_expr(var, expr)?;
+            g.set_expr(var, expr)?;
         }
-        monitors.push(net.add(SpikeMonitor::new(g))?);
+        monitors.push(SpikeMonitor::spikes(&g, Default::default())?);
     }
 
     let start = Instant::now();
-    net.run(1.0 * SECOND)?;
+    net.run(q(brian2::DURATION)?.value)?;
     let wall = start.elapsed().as_secs_f64();
 
     let mut all_passed = true;
-    for (regime, sm) in brian2::REGIMES.iter().zip(&monitors) {
-        let spikes = net.spike_monitor(*sm);
-        let got = compare::SpikeSummary::from_monitor(N_PER_REGIME, spikes.i(), spikes.t(), DT_S)?;
+    for (regime, spikes) in brian2::REGIMES.iter().zip(&monitors) {
+        let got =
+            compare::SpikeSummary::from_monitor(N_PER_REGIME, &spikes.i(), &spikes.t(), DT_S)?;
         let cmp = compare::compare_spikes(
             regime.name,
             regime.spike_counts,

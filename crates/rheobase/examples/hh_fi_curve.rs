@@ -1,4 +1,3 @@
-// DRAFT: adapt to the runtime API when it lands
 //! f-I curve of 100 Hodgkin-Huxley neurons (Traub-Miles kinetics), checked against Brian2 2.9.
 //!
 //! The neuron of Brian2's COBAHH example without synapses (leak reversal -65 mV as in Brian2's
@@ -73,26 +72,30 @@ fn main() -> ExitCode {
 
 fn run() -> Result<bool, Box<dyn std::error::Error>> {
     check_definition_matches_reference()?;
-    let ns = Namespace::from_exprs(PARAMETERS)?;
-    let mut net = Network::new();
-    let g = net.add(
-        NeuronGroup::new(N, MODEL)
-            .method(METHOD)
-            .threshold(THRESHOLD)
-            .refractory(REFRACTORY)
-            .namespace(ns),
+    let net = Network::new();
+    let g = NeuronGroup::new(
+        &net,
+        N,
+        MODEL,
+        NeuronGroupOptions {
+            method: Some(METHOD.into()),
+            threshold: Some(THRESHOLD.into()),
+            refractory: Refractory::Expression(REFRACTORY.into()),
+            namespace: namespace(PARAMETERS)?,
+            dt: Some(DT_S),
+            ..Default::default()
+        },
     )?;
     for (var, expr) in INITIAL_VALUES {
-        net.group_mut(g).set_expr(var, expr)?;
+        g.set_expr(var, expr)?;
     }
-    let sm = net.add(SpikeMonitor::new(g))?;
+    let spikes = SpikeMonitor::spikes(&g, Default::default())?;
 
     let start = Instant::now();
-    net.run(1.0 * SECOND)?;
+    net.run(q(brian2::DURATION)?.value)?;
     let wall = start.elapsed().as_secs_f64();
 
-    let spikes = net.spike_monitor(sm);
-    let got = compare::SpikeSummary::from_monitor(N, spikes.i(), spikes.t(), DT_S)?;
+    let got = compare::SpikeSummary::from_monitor(N, &spikes.i(), &spikes.t(), DT_S)?;
     let cmp = compare::compare_spikes(
         "hh_fi_curve",
         &brian2::SPIKE_COUNTS,

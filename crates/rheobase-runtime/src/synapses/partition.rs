@@ -1,0 +1,337 @@
+//! Synapses partitioned by target range, so that threads never write the same target element.
+//!
+//! Partition `p` owns the targets `bounds[p]..bounds[p + 1]`; the cuts balance the number of
+//! incoming synapses. Each partition keeps its own CSR over sources (the slots of each source
+//! whose target it owns, in slot order), so delivering a spike list is a loop over one source
+//! range per partition, and the heterogeneous-delay events of a step are split keeping their
+//! order. A target therefore sees its events in the same order whatever the number of
+//! partitions, and sums of floating-point numbers come out bit for bit the same.
+//!
+//! Optional: with one thread the runtime uses the store and the queue directly. The structure
+//! costs 4 bytes per synapse plus `4 * (n_pre + 1)` per partition.
+
+use super::queue::Delivery;
+use super::store::SynapseStore;
+use rayon::prelude::*;
+
+/// One partition's CSR over sources: the slots of source `s` that target this partition are
+/// `slots[offsets[s]..offsets[s + 1]]`.
+#[derive(Clone, Debug)]
+struct PartCsr {
+    offsets: Vec<u32>,
+    slots: Vec<u32>,
+}
+
+/// Synapses split by target range.
+#[derive(Clone, Debug)]
+pub struct TargetPartition {
+    /// `parts + 1` target bounds, from 0 to `n_post`.
+    bounds: Vec<usize>,
+    /// Partition of each target.
+    part_of_target: Vec<u16>,
+    parts: Vec<PartCsr>,
+}
+
+impl TargetPartition {
+    /// Split into at most `parts` target ranges (at least one, at most `n_post`, at most
+    /// 65,535) with about equal numbers of incoming synapses.
+    pub fn new(store: &SynapseStore, parts: usize) -> TargetPartition {
+        let n_post = store.n_post();
+        let parts = parts.clamp(1, n_post.clamp(1, u16::MAX as usize));
+        let incoming = store.incoming_counts();
+        let total = store.len().max(1);
+        let mut bounds = vec![0usize];
+        let mut seen = 0usize;
+        for (t, &count) in incoming.iter().enumerate() {
+            seen += count as usize;
+            let cut = bounds.len();
+            // Close partition `cut - 1` once it holds its share, leaving a target for each
+            // partition still to come.
+            if cut < parts && seen * parts >= cut * total && n_post - (t + 1) >= parts - cut {
+                bounds.push(t + 1);
+            }
+        }
+        while bounds.len() < parts {
+            // Too few synapses to balance: cut the remaining targets evenly.
+            let last = *bounds.last().unwrap();
+            let remaining = parts + 1 - bounds.len();
+            bounds.push(last + (n_post - last) / remaining);
+        }
+        bounds.push(n_post);
+        let mut part_of_target = vec![0u16; n_post];
+        for p in 0..parts {
+            part_of_target[bounds[p]..bounds[p + 1]].fill(p as u16);
+        }
+        let parts_csr = build_parts(store, &part_of_target, parts);
+        TargetPartition {
+            bounds,
+            part_of_target,
+            parts: parts_csr,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The targets partition `part` owns.
+    pub fn targets_of(&self, part: usize) -> std::ops::Range<usize> {
+        self.bounds[part]..self.bounds[part + 1]
+    }
+
+    pub fn part_of_target(&self, target: usize) -> usize {
+        self.part_of_target[target] as usize
+    }
+
+    /// The slots of `source` whose targets partition `part` owns, in slot order.
+    pub fn slots_of(&self, part: usize, source: usize) -> &[u32] {
+        let csr = &self.parts[part];
+        &csr.slots[csr.offsets[source] as usize..csr.offsets[source + 1] as usize]
+    }
+
+    /// Split a per-target array into the disjoint pieces each partition may write.
+    pub fn split_targets_mut<'a, T>(&self, mut values: &'a mut [T]) -> Vec<&'a mut [T]> {
+        let mut pieces = Vec::with_capacity(self.len());
+        for p in 0..self.len() {
+            let (head, tail) = values.split_at_mut(self.bounds[p + 1] - self.bounds[p]);
+            pieces.push(head);
+            values = tail;
+        }
+        pieces
+    }
+
+    /// The slots receiving an event now, per partition, each list in delivery order. `out`
+    /// is reused between steps.
+    pub fn gather(&self, store: &SynapseStore, delivery: &Delivery, out: &mut Vec<Vec<u32>>) {
+        out.resize_with(self.len(), Vec::new);
+        out.iter_mut().for_each(Vec::clear);
+        let targets = store.targets();
+        for &slot in delivery.synapses {
+            let part = self.part_of_target(targets[slot as usize] as usize);
+            out[part].push(slot);
+        }
+        for (part, list) in out.iter_mut().enumerate() {
+            for &source in delivery.sources {
+                list.extend_from_slice(self.slots_of(part, source as usize));
+            }
+        }
+    }
+}
+
+fn build_parts(store: &SynapseStore, part_of_target: &[u16], parts: usize) -> Vec<PartCsr> {
+    let n_pre = store.n_pre();
+    let targets = store.targets();
+    let mut csr: Vec<PartCsr> = (0..parts)
+        .map(|_| PartCsr {
+            offsets: Vec::with_capacity(n_pre + 1),
+            slots: Vec::new(),
+        })
+        .collect();
+    for source in 0..n_pre {
+        for part in csr.iter_mut() {
+            part.offsets.push(part.slots.len() as u32);
+        }
+        for slot in store.slots_of(source) {
+            let part = part_of_target[targets[slot] as usize] as usize;
+            csr[part].slots.push(slot as u32);
+        }
+    }
+    for part in csr.iter_mut() {
+        part.offsets.push(part.slots.len() as u32);
+    }
+    csr
+}
+
+/// CUBA-style propagation without partitions: `target[j] += weight` for every delivered
+/// synapse, in delivery order. The reference for [`propagate_add_partitioned`].
+pub fn propagate_add(
+    store: &SynapseStore,
+    delivery: &Delivery,
+    weights: &[f64],
+    target: &mut [f64],
+) {
+    let targets = store.targets();
+    delivery.for_each_slot(store, |slot| {
+        target[targets[slot] as usize] += weights[slot];
+    });
+}
+
+/// The same, one rayon task per partition; each writes only its own target range, so the
+/// result does not depend on the number of partitions or threads. Each task walks its own
+/// CSR for spike lists and picks its events out of the explicit synapse list, so nothing is
+/// copied per step. Worth it only when a step delivers many events (the fork-join costs
+/// microseconds); the runtime decides by a size threshold.
+pub fn propagate_add_partitioned(
+    partition: &TargetPartition,
+    store: &SynapseStore,
+    delivery: &Delivery,
+    weights: &[f64],
+    target: &mut [f64],
+) {
+    let targets = store.targets();
+    let pieces = partition.split_targets_mut(target);
+    pieces
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(part, piece)| {
+            let owned = partition.targets_of(part);
+            for &slot in delivery.synapses {
+                let t = targets[slot as usize] as usize;
+                if owned.contains(&t) {
+                    piece[t - owned.start] += weights[slot as usize];
+                }
+            }
+            for &source in delivery.sources {
+                for &slot in partition.slots_of(part, source as usize) {
+                    piece[targets[slot as usize] as usize - owned.start] += weights[slot as usize];
+                }
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synapses::connect::{connect_probability, NewSynapses, SplitMix64, UniformSource};
+    use crate::synapses::queue::{PathwayDelays, SpikeQueue};
+
+    fn random_store(n_pre: usize, n_post: usize, p: f64, seed: u64) -> SynapseStore {
+        let mut new = NewSynapses::default();
+        let mut rng = SplitMix64::new(seed);
+        connect_probability(n_pre, n_post, p, 1, &mut rng, &mut new, "").unwrap();
+        // A few repeated pairs, created out of source order, for good measure.
+        for k in 0..50 {
+            new.pre.push((k * 7 % n_pre) as i32);
+            new.post.push((k * 3 % n_post) as i32);
+        }
+        let mut store = SynapseStore::new(n_pre, n_post);
+        store.add(&new).unwrap();
+        store
+    }
+
+    #[test]
+    fn bounds_cover_all_targets_and_balance_synapses() {
+        let store = random_store(300, 200, 0.1, 1);
+        for parts in [1, 2, 3, 7, 16, 200, 1000] {
+            let partition = TargetPartition::new(&store, parts);
+            assert_eq!(partition.len(), parts.min(200));
+            assert_eq!(partition.targets_of(0).start, 0);
+            assert_eq!(partition.targets_of(partition.len() - 1).end, 200);
+            for p in 0..partition.len() {
+                let range = partition.targets_of(p);
+                assert!(!range.is_empty(), "{parts} parts: {p} empty");
+                assert!(range.clone().all(|t| partition.part_of_target(t) == p));
+            }
+            // Every synapse is in exactly the partition owning its target.
+            let mut count = 0;
+            for p in 0..partition.len() {
+                for s in 0..300 {
+                    for &slot in partition.slots_of(p, s) {
+                        assert_eq!(store.source_of_slot(slot as usize), s as i32);
+                        assert!(partition
+                            .targets_of(p)
+                            .contains(&(store.targets()[slot as usize] as usize)));
+                        count += 1;
+                    }
+                }
+            }
+            assert_eq!(count, store.len());
+        }
+        let partition = TargetPartition::new(&store, 4);
+        let sizes: Vec<usize> = (0..4)
+            .map(|p| (0..300).map(|s| partition.slots_of(p, s).len()).sum())
+            .collect();
+        let share = store.len() / 4;
+        assert!(
+            sizes.iter().all(|&n| n.abs_diff(share) < share / 10),
+            "{sizes:?}"
+        );
+    }
+
+    #[test]
+    fn partitioned_propagation_equals_unpartitioned() {
+        let (n_pre, n_post) = (400, 300);
+        let store = random_store(n_pre, n_post, 0.05, 7);
+        let mut rng = SplitMix64::new(99);
+        // Weights of mixed magnitude, so that the order of additions would show.
+        let weights: Vec<f64> = (0..store.len())
+            .map(|_| (rng.uniform() - 0.5) * 10f64.powi((rng.uniform() * 12.0) as i32 - 6))
+            .collect();
+        let delay_steps: Vec<u32> = (0..store.len())
+            .map(|_| (rng.uniform() * 4.0) as u32)
+            .collect();
+        for delays in [
+            PathwayDelays::Homogeneous(2),
+            PathwayDelays::from_steps(delay_steps),
+        ] {
+            let spikes: Vec<Vec<i32>> = (0..30)
+                .map(|_| (0..n_pre as i32).filter(|_| rng.uniform() < 0.1).collect())
+                .collect();
+            let simulate = |parts: Option<usize>| {
+                let partition = parts.map(|p| TargetPartition::new(&store, p));
+                let mut queue = SpikeQueue::new();
+                queue.prepare(&delays, &store);
+                let mut target = vec![0.0; n_post];
+                for step_spikes in &spikes {
+                    queue.push(step_spikes, &store, &delays);
+                    let delivery = queue.current();
+                    if let Some(partition) = &partition {
+                        // The gathered lists hold the delivered events, each once, each in
+                        // the partition owning its target.
+                        let mut gathered = Vec::new();
+                        partition.gather(&store, &delivery, &mut gathered);
+                        let mut expected = Vec::new();
+                        delivery.for_each_slot(&store, |s| expected.push(s as u32));
+                        let mut all: Vec<u32> = gathered.concat();
+                        all.sort_unstable();
+                        expected.sort_unstable();
+                        assert_eq!(all, expected);
+                        for (part, list) in gathered.iter().enumerate() {
+                            let owned = partition.targets_of(part);
+                            assert!(list
+                                .iter()
+                                .all(|&s| owned.contains(&(store.targets()[s as usize] as usize))));
+                        }
+                    }
+                    match &partition {
+                        None => propagate_add(&store, &delivery, &weights, &mut target),
+                        Some(partition) => propagate_add_partitioned(
+                            partition,
+                            &store,
+                            &delivery,
+                            &weights,
+                            &mut target,
+                        ),
+                    }
+                    queue.advance();
+                }
+                target
+            };
+            let reference = simulate(None);
+            assert!(reference.iter().any(|&x| x != 0.0));
+            for parts in [1, 2, 3, 8, 300] {
+                let result = simulate(Some(parts));
+                let same = reference
+                    .iter()
+                    .zip(&result)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{parts} partitions, {delays:?} differ");
+            }
+        }
+    }
+
+    #[test]
+    fn empty_and_tiny_stores() {
+        let store = SynapseStore::new(3, 0);
+        let partition = TargetPartition::new(&store, 4);
+        assert_eq!(partition.len(), 1);
+        let store = SynapseStore::new(3, 2);
+        let partition = TargetPartition::new(&store, 4);
+        assert_eq!(partition.len(), 2);
+        assert_eq!(partition.targets_of(1), 1..2);
+    }
+}

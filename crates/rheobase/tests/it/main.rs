@@ -1,0 +1,4 @@
+//! End-to-end tests of the public API (one test binary; one module per topic).
+
+mod lif_fi_curve;
+mod quantities;
