@@ -3,6 +3,7 @@
 //! [`namespace`]).
 
 pub use rheobase_codegen as codegen;
+pub use rheobase_fitting as fitting;
 pub use rheobase_lang as lang;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
