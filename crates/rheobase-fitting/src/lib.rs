@@ -16,8 +16,8 @@ pub mod space;
 
 pub use error::FitError;
 pub use fitter::{
-    Callback, EvaluatedParameters, FitOutcome, FitterOptions, RoundInfo, SpikeFitter,
-    TraceFitter, Traces,
+    Callback, EvaluatedParameters, FitOutcome, FitterOptions, RoundInfo, SpikeFitter, TraceFitter,
+    Traces,
 };
 pub use metric::{GammaFactor, MseMetric, SpikeCountMetric, SpikeMetric, TraceMetric};
 pub use optimizer::Optimizer;

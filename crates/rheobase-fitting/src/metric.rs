@@ -147,7 +147,8 @@ impl GammaFactor {
 
     /// Γ itself for one pair of trains (`None` when both are empty).
     pub fn gamma(&self, model: &[f64], data: &[f64], dt: f64, time: f64) -> Option<f64> {
-        let to_steps = |v: &[f64]| -> Vec<i64> { v.iter().map(|t| (t / dt).round() as i64).collect() };
+        let to_steps =
+            |v: &[f64]| -> Vec<i64> { v.iter().map(|t| (t / dt).round() as i64).collect() };
         let model = to_steps(model);
         let data = to_steps(data);
         let delta_steps = (self.delta / dt).round() as i64;
@@ -302,7 +303,16 @@ mod tests {
         let train = vec![0.010, 0.050, 0.120, 0.300];
         let gamma = g.gamma(&train, &train, DT, 1.0).unwrap();
         assert!((gamma - 1.0).abs() < 1e-12, "{gamma}");
-        assert!(g.error(&[train.clone()], &[train], DT, 1.0).abs() < 1e-12);
+        assert!(
+            g.error(
+                std::slice::from_ref(&train),
+                std::slice::from_ref(&train),
+                DT,
+                1.0
+            )
+            .abs()
+                < 1e-12
+        );
     }
 
     #[test]
@@ -331,7 +341,12 @@ mod tests {
         let gamma = g.gamma(&model, &data, DT, 1.0).unwrap();
         let expected = (2.0 - 0.064) / (0.492 * 6.0);
         assert!((gamma - expected).abs() < 1e-12, "{gamma} vs {expected}");
-        let e = g.error(&[model.clone()], &[data.clone()], DT, 1.0);
+        let e = g.error(
+            std::slice::from_ref(&model),
+            std::slice::from_ref(&data),
+            DT,
+            1.0,
+        );
         assert!((e - (2.0 - expected)).abs() < 1e-12);
         let no_rate = GammaFactor {
             rate_correction: false,
@@ -367,7 +382,10 @@ mod tests {
     #[test]
     fn spike_count_metric() {
         let m = SpikeCountMetric { tau: None };
-        assert_eq!(m.error(&[vec![0.1, 0.2]], &[vec![0.1, 0.2, 0.3, 0.4]], DT, 1.0), 0.5);
+        assert_eq!(
+            m.error(&[vec![0.1, 0.2]], &[vec![0.1, 0.2, 0.3, 0.4]], DT, 1.0),
+            0.5
+        );
         let timed = SpikeCountMetric { tau: Some(0.01) };
         let e = timed.error(&[vec![0.105]], &[vec![0.1]], DT, 1.0);
         assert!((e - 0.5).abs() < 1e-9);

@@ -26,7 +26,13 @@ fn steps(amplitudes: &[f64], n: usize) -> Traces {
         .iter()
         .map(|&a| {
             (0..n)
-                .map(|k| if (100..500).contains(&k) { a * 1e-9 } else { 0.0 })
+                .map(|k| {
+                    if (100..500).contains(&k) {
+                        a * 1e-9
+                    } else {
+                        0.0
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -115,9 +121,13 @@ a : volt (constant)";
     };
     let n = 2000;
     let input = || {
-        let values = [0.6, 0.9]
+        let values = [0.42, 0.6, 0.9]
             .iter()
-            .map(|&a| (0..n).map(|k| if k >= 100 { a * 1e-9 } else { 0.0 }).collect())
+            .map(|&a| {
+                (0..n)
+                    .map(|k| if k >= 100 { a * 1e-9 } else { 0.0 })
+                    .collect()
+            })
             .collect();
         Traces::new(values, q(1.0, "amp").dim)
     };
@@ -125,13 +135,14 @@ a : volt (constant)";
         ("vt".to_string(), q(-52.0, "mV")),
         ("a".to_string(), q(3.0, "mV")),
     ];
-    let mut generator = SpikeFitter::new(model, "I", input(), vec![vec![]; 2], DT, options(1)).unwrap();
+    let mut generator =
+        SpikeFitter::new(model, "I", input(), vec![vec![]; 3], DT, options(1)).unwrap();
     let target = generator.generate(&truth).unwrap();
     assert!(target.iter().all(|t| t.len() >= 5), "{target:?}");
 
-    let mut fitter = SpikeFitter::new(model, "I", input(), target, DT, options(20)).unwrap();
+    let mut fitter = SpikeFitter::new(model, "I", input(), target, DT, options(30)).unwrap();
     let mut optimizer = DifferentialEvolution::new(DifferentialEvolutionOptions {
-        strategy: DeStrategy::Best1Bin,
+        strategy: DeStrategy::Rand1Bin,
         seed: 1,
         ..Default::default()
     });
@@ -140,7 +151,7 @@ a : volt (constant)";
         ParameterRange::linear("a", q(0.0, "mV"), q(10.0, "mV")),
     ];
     let best = fitter
-        .fit(15, &mut optimizer, &GammaFactor::new(1e-3), ranges, None)
+        .fit(30, &mut optimizer, &GammaFactor::new(1e-3), ranges, None)
         .unwrap();
     let vt = best.parameters[0].1.value;
     let a = best.parameters[1].1.value;
@@ -158,23 +169,55 @@ fn bad_input_is_refused_before_simulating() {
     // Mismatched lengths, counts and units.
     let short = Traces::new(vec![vec![0.0; 500]; 2], volt);
     assert_eq!(
-        code(TraceFitter::new(LIF, "I", ok_in(), "v", short, DT, lif_options(4))),
+        code(TraceFitter::new(
+            LIF,
+            "I",
+            ok_in(),
+            "v",
+            short,
+            DT,
+            lif_options(4)
+        )),
         "runtime::fit_input_mismatch"
     );
     let one = Traces::new(vec![vec![0.0; 600]], volt);
     assert_eq!(
-        code(TraceFitter::new(LIF, "I", ok_in(), "v", one, DT, lif_options(4))),
+        code(TraceFitter::new(
+            LIF,
+            "I",
+            ok_in(),
+            "v",
+            one,
+            DT,
+            lif_options(4)
+        )),
         "runtime::fit_input_mismatch"
     );
     let wrong_unit = Traces::new(vec![vec![0.0; 600]; 2], amp);
     assert_eq!(
-        code(TraceFitter::new(LIF, "I", ok_in(), "v", wrong_unit, DT, lif_options(4))),
+        code(TraceFitter::new(
+            LIF,
+            "I",
+            ok_in(),
+            "v",
+            wrong_unit,
+            DT,
+            lif_options(4)
+        )),
         "runtime::fit_input_mismatch"
     );
     let ragged = Traces::new(vec![vec![0.0; 600], vec![0.0; 599]], amp);
     let out = Traces::new(vec![vec![0.0; 600]; 2], volt);
     assert_eq!(
-        code(TraceFitter::new(LIF, "I", ragged, "v", out, DT, lif_options(4))),
+        code(TraceFitter::new(
+            LIF,
+            "I",
+            ragged,
+            "v",
+            out,
+            DT,
+            lif_options(4)
+        )),
         "runtime::fit_input_mismatch"
     );
     // Ranges: wrong unit, empty, parameter not constant.
@@ -188,15 +231,27 @@ fn bad_input_is_refused_before_simulating() {
             .code()
     };
     assert_eq!(
-        fit(vec![ParameterRange::linear("tau", q(1.0, "mV"), q(2.0, "mV"))]),
+        fit(vec![ParameterRange::linear(
+            "tau",
+            q(1.0, "mV"),
+            q(2.0, "mV")
+        )]),
         "runtime::fit_invalid_range"
     );
     assert_eq!(
-        fit(vec![ParameterRange::linear("tau", q(5.0, "ms"), q(2.0, "ms"))]),
+        fit(vec![ParameterRange::linear(
+            "tau",
+            q(5.0, "ms"),
+            q(2.0, "ms")
+        )]),
         "runtime::fit_invalid_range"
     );
     assert_eq!(
-        fit(vec![ParameterRange::linear("v", q(-80.0, "mV"), q(-60.0, "mV"))]),
+        fit(vec![ParameterRange::linear(
+            "v",
+            q(-80.0, "mV"),
+            q(-60.0, "mV")
+        )]),
         "model::fit_parameter_not_constant"
     );
     assert!(fitter.results().is_empty());

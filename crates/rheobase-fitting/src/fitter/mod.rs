@@ -102,6 +102,10 @@ pub struct FitOutcome {
     pub evaluations: usize,
 }
 
+/// Simulates and scores candidates given as SI values in the order of the names.
+pub(crate) type Evaluate<'a> =
+    &'a mut dyn FnMut(&mut FitterCore, &[String], &[Vec<f64>]) -> Result<Vec<f64>>;
+
 /// Called after each round; return `true` to stop the fit.
 pub type Callback<'a> = &'a mut dyn FnMut(&RoundInfo) -> bool;
 
@@ -125,7 +129,9 @@ impl FitterCore {
         options: &FitterOptions,
     ) -> Result<FitterCore> {
         if !(dt > 0.0 && dt.is_finite()) {
-            return Err(FitError::Input(format!("dt must be positive and finite, got {dt}")));
+            return Err(FitError::Input(format!(
+                "dt must be positive and finite, got {dt}"
+            )));
         }
         if options.n_samples == 0 {
             return Err(FitError::Input("n_samples must be at least 1".into()));
@@ -188,7 +194,8 @@ impl FitterCore {
     pub fn space(&self, ranges: Vec<ParameterRange>) -> Result<ParameterSpace> {
         let space = ParameterSpace::new(ranges)?;
         for r in &space.ranges {
-            self.info.check_fit_parameter(&r.name, &self.setup.input_var)?;
+            self.info
+                .check_fit_parameter(&r.name, &self.setup.input_var)?;
             let dim = self.info.dimension_of(&r.name).unwrap_or(r.dimension());
             if dim != r.dimension() {
                 return Err(FitError::Range {
@@ -250,7 +257,10 @@ impl FitterCore {
             .iter()
             .zip(values)
             .map(|(n, &v)| {
-                let dim = self.info.dimension_of(n).unwrap_or(Dimension::DIMENSIONLESS);
+                let dim = self
+                    .info
+                    .dimension_of(n)
+                    .unwrap_or(Dimension::DIMENSIONLESS);
                 (n.clone(), Quantity::new(v, dim))
             })
             .collect()
@@ -278,7 +288,7 @@ impl FitterCore {
         optimizer: &mut dyn Optimizer,
         space: &ParameterSpace,
         mut callback: Option<Callback<'_>>,
-        evaluate: &mut dyn FnMut(&mut FitterCore, &[String], &[Vec<f64>]) -> Result<Vec<f64>>,
+        evaluate: Evaluate<'_>,
     ) -> Result<FitOutcome> {
         let names: Vec<String> = space.names().iter().map(|s| s.to_string()).collect();
         optimizer.start(space.dims());
@@ -350,7 +360,11 @@ pub(crate) fn check_traces(what: &str, traces: &[Vec<f64>]) -> Result<()> {
     if first.is_empty() {
         return Err(FitError::Input(format!("the {what} traces are empty")));
     }
-    if let Some((k, t)) = traces.iter().enumerate().find(|(_, t)| t.len() != first.len()) {
+    if let Some((k, t)) = traces
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.len() != first.len())
+    {
         return Err(FitError::Input(format!(
             "the {what} traces have different lengths: trace 0 has {} samples, trace {k} has {}",
             first.len(),
@@ -358,13 +372,17 @@ pub(crate) fn check_traces(what: &str, traces: &[Vec<f64>]) -> Result<()> {
         )));
     }
     if traces.iter().flatten().any(|v| !v.is_finite()) {
-        return Err(FitError::Input(format!("the {what} contains NaN or infinite values")));
+        return Err(FitError::Input(format!(
+            "the {what} contains NaN or infinite values"
+        )));
     }
     Ok(())
 }
 
 /// Names and values of `parameters`, checked for duplicates.
-pub(crate) fn split_parameters(parameters: &[(String, Quantity)]) -> Result<(Vec<String>, Vec<f64>)> {
+pub(crate) fn split_parameters(
+    parameters: &[(String, Quantity)],
+) -> Result<(Vec<String>, Vec<f64>)> {
     let mut names = Vec::new();
     let mut values = Vec::new();
     for (n, q) in parameters {

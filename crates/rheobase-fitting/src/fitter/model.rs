@@ -43,7 +43,9 @@ impl ModelInfo {
             message,
         };
         if name == input_var {
-            return Err(refuse("it is the input variable, which the fitter sets".into()));
+            return Err(refuse(
+                "it is the input variable, which the fitter sets".into(),
+            ));
         }
         let Some(eq) = self.equation(name) else {
             return Err(refuse(format!(

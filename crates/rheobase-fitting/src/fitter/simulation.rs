@@ -74,7 +74,10 @@ impl Batch {
                 let m = StateMonitor::new(&group, &[var.as_str()], Record::All, options)?;
                 (Some(m), None)
             }
-            Recording::Spikes => (None, Some(SpikeMonitor::spikes(&group, Default::default())?)),
+            Recording::Spikes => (
+                None,
+                Some(SpikeMonitor::spikes(&group, Default::default())?),
+            ),
         };
         // The input of each step, set before anything of the step runs (and before the state
         // monitor records), as a TimedArray lookup at t would give.

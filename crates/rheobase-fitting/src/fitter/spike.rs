@@ -45,7 +45,10 @@ impl SpikeFitter {
         let duration = core.setup().duration();
         let mut sorted = output;
         for (k, train) in sorted.iter_mut().enumerate() {
-            if train.iter().any(|&t| !(t.is_finite() && (0.0..=duration).contains(&t))) {
+            if train
+                .iter()
+                .any(|&t| !(t.is_finite() && (0.0..=duration).contains(&t)))
+            {
                 return Err(FitError::Input(format!(
                     "spike train {k} has times outside the input's duration (0 to {duration} s)"
                 )));
@@ -69,10 +72,13 @@ impl SpikeFitter {
     ) -> Result<FitOutcome> {
         let space = self.core.space(ranges)?;
         let output = &self.output;
-        self.core
-            .fit(n_rounds, optimizer, &space, callback, &mut |core, names, values| {
-                errors(core, output, metric, names, values)
-            })
+        self.core.fit(
+            n_rounds,
+            optimizer,
+            &space,
+            callback,
+            &mut |core, names, values| errors(core, output, metric, names, values),
+        )
     }
 
     /// Errors of externally chosen parameter sets (see `TraceFitter::evaluate`).
@@ -95,7 +101,8 @@ impl SpikeFitter {
     /// Spike times of `parameters` on every input protocol.
     pub fn generate(&mut self, parameters: &[(String, Quantity)]) -> Result<Vec<Vec<f64>>> {
         let (names, values) = split_parameters(parameters)?;
-        self.core.check_values(&names, std::slice::from_ref(&values))?;
+        self.core
+            .check_values(&names, std::slice::from_ref(&values))?;
         check_units(&self.core, parameters)?;
         let batch = self.core.simulate(&names, &[values], Recording::Spikes)?;
         Ok(batch.spike_trains())
@@ -115,6 +122,13 @@ fn errors(
     let batch = core.simulate(names, values, Recording::Spikes)?;
     let trains = batch.spike_trains();
     Ok((0..values.len())
-        .map(|c| metric.error(&trains[c * n_traces..(c + 1) * n_traces], output, dt, duration))
+        .map(|c| {
+            metric.error(
+                &trains[c * n_traces..(c + 1) * n_traces],
+                output,
+                dt,
+                duration,
+            )
+        })
         .collect())
 }

@@ -83,10 +83,13 @@ impl TraceFitter {
         let space = self.core.space(ranges)?;
         let output_var = self.output_var.clone();
         let output = &self.output;
-        self.core
-            .fit(n_rounds, optimizer, &space, callback, &mut |core, names, values| {
-                errors(core, &output_var, output, metric, names, values)
-            })
+        self.core.fit(
+            n_rounds,
+            optimizer,
+            &space,
+            callback,
+            &mut |core, names, values| errors(core, &output_var, output, metric, names, values),
+        )
     }
 
     /// Errors of externally chosen parameter sets (`values[c]` in the order of `names`, SI),
@@ -101,7 +104,14 @@ impl TraceFitter {
             .check(self.output[0].len())
             .map_err(FitError::Input)?;
         self.core.check_values(names, values)?;
-        let e = errors(&mut self.core, &self.output_var, &self.output, metric, names, values)?;
+        let e = errors(
+            &mut self.core,
+            &self.output_var,
+            &self.output,
+            metric,
+            names,
+            values,
+        )?;
         self.core.record(names, values, &e);
         Ok(e)
     }
@@ -119,7 +129,8 @@ impl TraceFitter {
         variable: Option<&str>,
     ) -> Result<Vec<Vec<f64>>> {
         let (names, values) = split_parameters(parameters)?;
-        self.core.check_values(&names, std::slice::from_ref(&values))?;
+        self.core
+            .check_values(&names, std::slice::from_ref(&values))?;
         check_units(&self.core, parameters)?;
         let var = variable.unwrap_or(&self.output_var).to_string();
         let batch = self

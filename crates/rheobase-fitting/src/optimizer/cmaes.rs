@@ -119,7 +119,9 @@ impl Optimizer for CmaEs {
                 let z: Vec<f64> = (0..d).map(|_| self.rng.normal()).collect();
                 (0..d)
                     .map(|i| {
-                        let y: f64 = (0..d).map(|k| self.basis[i][k] * self.scales[k] * z[k]).sum();
+                        let y: f64 = (0..d)
+                            .map(|k| self.basis[i][k] * self.scales[k] * z[k])
+                            .sum();
                         reflect_into_unit(self.mean[i] + self.sigma * y)
                     })
                     .collect()
@@ -148,24 +150,29 @@ impl Optimizer for CmaEs {
         let c_c = (4.0 + mu_eff / df) / (df + 4.0 + 2.0 * mu_eff / df);
         let c_s = (mu_eff + 2.0) / (df + mu_eff + 5.0);
         let c_1 = 2.0 / ((df + 1.3).powi(2) + mu_eff);
-        let c_mu = (1.0 - c_1).min(2.0 * (mu_eff - 2.0 + 1.0 / mu_eff) / ((df + 2.0).powi(2) + mu_eff));
+        let c_mu =
+            (1.0 - c_1).min(2.0 * (mu_eff - 2.0 + 1.0 / mu_eff) / ((df + 2.0).powi(2) + mu_eff));
         let d_s = 1.0 + 2.0 * (((mu_eff - 1.0) / (df + 1.0)).sqrt() - 1.0).max(0.0) + c_s;
         let chi_n = df.sqrt() * (1.0 - 1.0 / (4.0 * df) + 1.0 / (21.0 * df * df));
 
         let steps: Vec<Vec<f64>> = order[..mu]
             .iter()
-            .map(|&k| (0..d).map(|i| (points[k][i] - self.mean[i]) / self.sigma).collect())
+            .map(|&k| {
+                (0..d)
+                    .map(|i| (points[k][i] - self.mean[i]) / self.sigma)
+                    .collect()
+            })
             .collect();
         let y_w: Vec<f64> = (0..d)
             .map(|i| (0..mu).map(|j| weights[j] * steps[j][i]).sum())
             .collect();
-        for i in 0..d {
-            self.mean[i] = (self.mean[i] + self.sigma * y_w[i]).clamp(0.0, 1.0);
+        for (m, y) in self.mean.iter_mut().zip(&y_w) {
+            *m = (*m + self.sigma * y).clamp(0.0, 1.0);
         }
         let c_inv_y = self.inverse_sqrt_times(&y_w);
         let ks = (c_s * (2.0 - c_s) * mu_eff).sqrt();
-        for i in 0..d {
-            self.path_sigma[i] = (1.0 - c_s) * self.path_sigma[i] + ks * c_inv_y[i];
+        for (p, c) in self.path_sigma.iter_mut().zip(&c_inv_y) {
+            *p = (1.0 - c_s) * *p + ks * c;
         }
         let ps_norm = self.path_sigma.iter().map(|x| x * x).sum::<f64>().sqrt();
         self.generation += 1;
@@ -173,16 +180,17 @@ impl Optimizer for CmaEs {
         let h_sigma = ps_norm / decay.max(1e-300).sqrt() < (1.4 + 2.0 / (df + 1.0)) * chi_n;
         let h = if h_sigma { 1.0 } else { 0.0 };
         let kc = (c_c * (2.0 - c_c) * mu_eff).sqrt();
-        for i in 0..d {
-            self.path_c[i] = (1.0 - c_c) * self.path_c[i] + h * kc * y_w[i];
+        for (p, y) in self.path_c.iter_mut().zip(&y_w) {
+            *p = (1.0 - c_c) * *p + h * kc * y;
         }
         let keep = 1.0 - c_1 - c_mu + (1.0 - h) * c_1 * c_c * (2.0 - c_c);
         for i in 0..d {
             for j in 0..d {
-                let rank_mu: f64 = (0..mu).map(|k| weights[k] * steps[k][i] * steps[k][j]).sum();
-                self.cov[i][j] = keep * self.cov[i][j]
-                    + c_1 * self.path_c[i] * self.path_c[j]
-                    + c_mu * rank_mu;
+                let rank_mu: f64 = (0..mu)
+                    .map(|k| weights[k] * steps[k][i] * steps[k][j])
+                    .sum();
+                self.cov[i][j] =
+                    keep * self.cov[i][j] + c_1 * self.path_c[i] * self.path_c[j] + c_mu * rank_mu;
             }
         }
         self.sigma *= ((c_s / d_s) * (ps_norm / chi_n - 1.0)).exp();

@@ -163,7 +163,10 @@ impl GeneticAlgorithm {
                 (0..count).map(|_| self.wheel(&weights)).collect()
             }
         };
-        picks.into_iter().map(|k| self.population[k].clone()).collect()
+        picks
+            .into_iter()
+            .map(|k| self.population[k].clone())
+            .collect()
     }
 
     /// An index drawn with probability proportional to `weights` (uniform when all are 0).
@@ -237,9 +240,7 @@ impl GeneticAlgorithm {
                 let count = ((p / 100.0 * d as f64).round() as usize).clamp(1, d);
                 self.rng.distinct(d, count, None)
             }
-            MutationGenes::Probability(p) => {
-                (0..d).filter(|_| self.rng.uniform() < p).collect()
-            }
+            MutationGenes::Probability(p) => (0..d).filter(|_| self.rng.uniform() < p).collect(),
         };
         for i in chosen {
             x[i] = if by_replacement {
@@ -320,7 +321,11 @@ mod tests {
             ParentSelection::Tournament { k: 3 },
             ParentSelection::Rank,
         ];
-        let crossovers = [Crossover::SinglePoint, Crossover::TwoPoints, Crossover::Uniform];
+        let crossovers = [
+            Crossover::SinglePoint,
+            Crossover::TwoPoints,
+            Crossover::Uniform,
+        ];
         for (s, sel) in selections.iter().enumerate() {
             for (c, cross) in crossovers.iter().enumerate() {
                 let mut opt = ga(*sel, *cross, (s * 3 + c) as u64);
@@ -368,9 +373,24 @@ mod tests {
 
     #[test]
     fn same_seed_same_search() {
-        let a = trajectory(&mut ga(ParentSelection::Rank, Crossover::TwoPoints, 1), 3, 10, 5);
-        let b = trajectory(&mut ga(ParentSelection::Rank, Crossover::TwoPoints, 1), 3, 10, 5);
-        let c = trajectory(&mut ga(ParentSelection::Rank, Crossover::TwoPoints, 2), 3, 10, 5);
+        let a = trajectory(
+            &mut ga(ParentSelection::Rank, Crossover::TwoPoints, 1),
+            3,
+            10,
+            5,
+        );
+        let b = trajectory(
+            &mut ga(ParentSelection::Rank, Crossover::TwoPoints, 1),
+            3,
+            10,
+            5,
+        );
+        let c = trajectory(
+            &mut ga(ParentSelection::Rank, Crossover::TwoPoints, 2),
+            3,
+            10,
+            5,
+        );
         assert_eq!(a, b);
         assert_ne!(a, c);
     }

@@ -34,17 +34,15 @@ pub fn symmetric_eigen(a: &Matrix) -> (Vec<f64>, Matrix) {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..n {
-                    let mkp = m[k][p];
-                    let mkq = m[k][q];
-                    m[k][p] = c * mkp - s * mkq;
-                    m[k][q] = s * mkp + c * mkq;
+                for row in m.iter_mut() {
+                    let (mkp, mkq) = (row[p], row[q]);
+                    row[p] = c * mkp - s * mkq;
+                    row[q] = s * mkp + c * mkq;
                 }
+                let (row_p, row_q) = (m[p].clone(), m[q].clone());
                 for k in 0..n {
-                    let mpk = m[p][k];
-                    let mqk = m[q][k];
-                    m[p][k] = c * mpk - s * mqk;
-                    m[q][k] = s * mpk + c * mqk;
+                    m[p][k] = c * row_p[k] - s * row_q[k];
+                    m[q][k] = s * row_p[k] + c * row_q[k];
                 }
                 for row in v.iter_mut() {
                     let vkp = row[p];
