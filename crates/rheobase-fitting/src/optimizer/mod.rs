@@ -16,7 +16,9 @@ mod sobol;
 
 pub use cmaes::{CmaEs, CmaEsOptions};
 pub use de::{DeStrategy, DifferentialEvolution, DifferentialEvolutionOptions};
-pub use ga::{Crossover, GeneticAlgorithm, GeneticAlgorithmOptions, Mutation, ParentSelection};
+pub use ga::{
+    Crossover, GeneticAlgorithm, GeneticAlgorithmOptions, Mutation, MutationGenes, ParentSelection,
+};
 pub use rng::SearchRng;
 pub use sampling::{RandomSearch, SobolSearch};
 pub use sobol::{SobolSequence, SOBOL_MAX_DIMENSIONS};
