@@ -16,23 +16,23 @@ import time
 
 import numpy as np
 
-import rheobase._core as _core
+from rheobase import _core
 from rheobase.core.namespace import caller_frame, resolve
 from rheobase.units.dimensions import DIMENSIONLESS, get_dimensions
 from rheobase.units.quantity import Quantity
 
 __all__ = [
-    "TraceFitter",
-    "SpikeFitter",
-    "MSEMetric",
-    "GammaFactor",
-    "SpikeCountMetric",
-    "DifferentialEvolution",
     "CMAES",
+    "DifferentialEvolution",
+    "GammaFactor",
     "GeneticAlgorithm",
+    "MSEMetric",
+    "NevergradOptimizer",
     "RandomSearch",
     "SobolSearch",
-    "NevergradOptimizer",
+    "SpikeCountMetric",
+    "SpikeFitter",
+    "TraceFitter",
 ]
 
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-
-from rheobase import Mohm, mV, ms, nA, second, volt
+from rheobase import Mohm, ms, mV, nA, second, volt
 from rheobase.fitting import (
     CMAES,
     DifferentialEvolution,
@@ -102,7 +101,7 @@ def test_external_ask_tell_optimizer():
     target = synthetic_traces()
     fitter = make_fitter(target, n_samples=8)
     opt = Grid()
-    best, error = fitter.fit(n_rounds=2, optimizer=opt, callback=None,
+    _best, error = fitter.fit(n_rounds=2, optimizer=opt, callback=None,
                              R=[10 * Mohm, 300 * Mohm], tau=[2 * ms, 40 * ms])
     assert len(opt.told) == 2 and len(opt.told[0]) == 8
     assert error == min(min(t) for t in opt.told)
@@ -115,8 +114,9 @@ vt : volt (constant)"""
     inp = np.zeros((2, 2000))
     inp[0, 100:] = 0.5
     inp[1, 100:] = 0.9
-    kwds = dict(model=model, input_var="I", input=inp * nA, dt=DT, threshold="v > vt",
-                reset="v = -70*mV", refractory=2 * ms, param_init={"v": -70 * mV})
+    kwds = {"model": model, "input_var": "I", "input": inp * nA, "dt": DT,
+            "threshold": "v > vt", "reset": "v = -70*mV", "refractory": 2 * ms,
+            "param_init": {"v": -70 * mV}}
     gen = SpikeFitter(output=[[], []], n_samples=1, **kwds)
     spikes = gen.generate(params={"vt": -52 * mV})
     assert all(len(s) > 3 for s in spikes)
