@@ -272,6 +272,14 @@ fn group_scope(
     scope
 }
 
+/// The scope of code run on an existing group, synapses included.
+pub(crate) fn core_scope(core: &NetworkCore, id: GroupId) -> Scope {
+    let g = core.group(id);
+    let mut scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    crate::synapses::links::extend_scope(core, id, &mut scope);
+    scope
+}
+
 fn group_err(core: &NetworkCore, id: GroupId, d: Diagnostics) -> RuntimeError {
     let g = core.group(id);
     RuntimeError::model(&g.name, d, &g.sources)
@@ -287,8 +295,7 @@ pub(crate) fn group_expression(
 ) -> Result<ast::Expr> {
     let src = core.add_source(id, what, code);
     let expr = parse_expression(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     let typed = check_expression(&expr, &scope).map_err(|d| group_err(core, id, d))?;
     if let Some(target) = target {
         let dim = core.dimension(id, target)?;
@@ -317,8 +324,7 @@ pub(crate) fn group_condition(
 ) -> Result<ast::Expr> {
     let src = core.add_source(id, what, code);
     let expr = parse_expression(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     check_condition(&expr, &scope, what).map_err(|d| group_err(core, id, d))?;
     Ok(expr)
 }
@@ -332,8 +338,7 @@ pub(crate) fn group_statements(
 ) -> Result<Vec<Assignment>> {
     let src = core.add_source(id, what, code);
     let stmts = parse_statements(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     check_statements(&stmts, &scope).map_err(|d| group_err(core, id, d))?;
     Ok(assignments(&stmts))
 }

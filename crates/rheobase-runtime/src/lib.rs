@@ -54,4 +54,8 @@ pub use neurongroup::{
 };
 pub use schedule::{Schedule, When};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
+pub use synapses::{
+    AsGroup, Connect, ConnectIndices, Delay, GroupRef, NeuronSelection, NumberOrExpr, OnEvent,
+    PathwayCode, Synapses, SynapsesOptions,
+};
 pub use variables::VariableInfo;

@@ -19,6 +19,9 @@ use std::collections::HashMap;
 pub enum Resolved {
     /// A variable stored in an array of the store.
     Array(ArrayVar),
+    /// A variable of another group read and written through an index array of this object
+    /// (`v_post` in synaptic code: `v[_synaptic_post[_idx]]`).
+    Gathered { var: ArrayVar, via: StoreId },
     /// A subexpression, inlined where it is used.
     Subexpression { expr: ast::Expr, shared: bool },
     /// A kernel scalar argument (`t`, `dt`).
@@ -136,8 +139,9 @@ impl<'a> Lowerer<'a> {
             let scalar = value_scalar && !calls_random(&a.value);
             return self.temp_assignment(a, scalar);
         }
-        let var = match self.resolver.resolve(&a.target) {
-            Some(Resolved::Array(var)) => var,
+        let (var, via) = match self.resolver.resolve(&a.target) {
+            Some(Resolved::Array(var)) => (var, None),
+            Some(Resolved::Gathered { var, via }) => (var, Some(via)),
             Some(_) => {
                 return Err(Diagnostic::error(
                     "model::read_only_variable",
@@ -161,6 +165,20 @@ impl<'a> Lowerer<'a> {
                 format!("variable '{}' is read-only", a.target),
             )
             .with_primary(a.target_span, "cannot be assigned"));
+        }
+        if let Some(via) = via {
+            let value = self.expr(&a.value)?;
+            let value = self.hoist(value);
+            let arr = self.b.array(var.id, &var.name, var.ty, true);
+            let idx = self.b.array(via, "_gather_index", ElemType::I32, false);
+            let index = Index::Gather(idx);
+            let value = combine(a.op, IrExpr::Load(arr, index.clone()), value);
+            self.b.body.push(Stmt::Store {
+                array: arr,
+                index,
+                value,
+            });
+            return Ok(());
         }
         if var.shared && !value_scalar {
             return Err(Diagnostic::error(
@@ -309,6 +327,7 @@ impl<'a> Lowerer<'a> {
                 match self.resolver.resolve(n) {
                     Some(Resolved::Array(v)) => scalar &= v.shared,
                     Some(Resolved::Subexpression { shared, .. }) => scalar &= shared,
+                    Some(Resolved::Gathered { .. }) => scalar = false,
                     Some(Resolved::Index { .. }) => scalar = false,
                     Some(_) => {}
                     None => err = Some(undefined(n, node.span)),
@@ -357,6 +376,11 @@ impl<'a> Lowerer<'a> {
                 let arr = self.b.array(v.id, &v.name, v.ty, false);
                 let index = if v.shared { Index::Shared } else { Index::Elem };
                 Ok(IrExpr::Load(arr, index))
+            }
+            Some(Resolved::Gathered { var, via }) => {
+                let arr = self.b.array(var.id, &var.name, var.ty, false);
+                let idx = self.b.array(via, "_gather_index", ElemType::I32, false);
+                Ok(IrExpr::Load(arr, Index::Gather(idx)))
             }
             Some(Resolved::Subexpression { expr, .. }) => {
                 if self.inlining.iter().any(|s| s == n) {

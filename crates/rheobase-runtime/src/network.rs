@@ -55,6 +55,11 @@ pub trait Operation: Send {
         None
     }
     fn restore(&mut self, _saved: &(dyn Any + Send)) {}
+    /// Called at the start of every run, before its first step (a synaptic pathway reads its
+    /// delays here, as Brian2's `before_run` does).
+    fn before_run(&mut self, _cx: &mut StepContext<'_>) -> Result<()> {
+        Ok(())
+    }
     /// The kernels this operation runs (for `show`-style dumps and profiling).
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
@@ -101,6 +106,10 @@ pub(crate) struct NetworkCore {
     stored: HashMap<String, Snapshot>,
     /// Time spent in each object during runs (Brian2's `profile=True`); `None` when off.
     profile: Option<Vec<std::time::Duration>>,
+    /// What the runtime keeps about each `Synapses` object beside its group data.
+    pub synapses: HashMap<GroupId, crate::synapses::SynapseLinks>,
+    /// Variables defined by differential equations, per group (summed targets must not be).
+    pub differential: HashSet<(GroupId, String)>,
 }
 
 impl NetworkCore {
@@ -286,6 +295,8 @@ impl Network {
             names: HashSet::new(),
             stored: HashMap::new(),
             profile: None,
+            synapses: HashMap::new(),
+            differential: HashSet::new(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -502,7 +513,9 @@ impl Network {
                 let w = &hooks.operations[k].0;
                 (schedule.position(&w.when), w.order)
             });
-            (t_start, t_end, core.sorted_objects())
+            let order = core.sorted_objects();
+            core.before_run(&order)?;
+            (t_start, t_end, order)
         };
         if let Some(p) = progress.as_mut() {
             p(0.0);
@@ -677,6 +690,29 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Lets every active object prepare for a run (see [`Operation::before_run`]).
+    fn before_run(&mut self, order: &[usize]) -> Result<()> {
+        for &k in order {
+            if !self.objects[k].active {
+                continue;
+            }
+            let c = &self.clocks[self.objects[k].clock.0];
+            let mut cx = StepContext {
+                store: &mut self.store,
+                events: &mut self.events,
+                groups: &self.groups,
+                time: TimeInfo {
+                    t: c.t(),
+                    dt: c.dt,
+                    step: c.timestep,
+                },
+                seed: self.seed,
+            };
+            self.objects[k].op.before_run(&mut cx)?;
+        }
+        Ok(())
+    }
+
     fn step_one(&mut self, k: usize, current: &[usize]) -> Result<()> {
         let clock = self.objects[k].clock.0;
         if !self.objects[k].active || !current.contains(&clock) {

@@ -96,7 +96,7 @@ pub struct NeuronGroup {
     pub(crate) net: Network,
     pub(crate) id: GroupId,
     pub(crate) range: Range<usize>,
-    name: String,
+    pub(crate) name: String,
 }
 
 /// Brian2's `Subgroup`: the same handle type, restricted to a range of neurons.
