@@ -21,5 +21,9 @@ pub mod prelude {
         Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeMonitor,
         StateMonitor, StateMonitorOptions, Subgroup, When,
     };
+    pub use rheobase_runtime::{
+        AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,
+        PathwayCode, Synapses, SynapsesOptions,
+    };
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }

@@ -17,7 +17,8 @@ use crate::kernel::stream_hash;
 use crate::network::{GroupId, NetworkCore};
 use crate::state::{ArrayData, ArrayStore};
 use crate::variables::{builtin_constant, Variable};
-use rheobase_codegen::random::{normal, stream_key, uniform, DrawPoint};
+use rheobase_codegen::philox::philox4x32_10;
+use rheobase_codegen::random::stream_key;
 use rheobase_lang::check::check_condition;
 use rheobase_lang::symbolic::eval_with;
 use rheobase_lang::{ast, parse_expression, parse_generator, GeneratorIterator, SampleSize};
@@ -141,31 +142,43 @@ impl Connect {
     }
 }
 
-/// Uniform numbers from the network's Philox generator, keyed by (seed, object, call).
+/// Uniform numbers from the network's Philox generator, keyed by (seed, object, call): block
+/// `b` of the counter `[b_lo, b_hi, 0, CONNECT_DOMAIN]` gives two numbers (the top 53 bits of
+/// each 64-bit half), so a connect call never shares counters with kernel draws' layout.
 struct PhiloxUniform {
     key: u64,
-    count: u64,
+    block: u64,
+    spare: Option<f64>,
 }
 
+/// Marks connect draws in the counter's last word (kernel draws keep it below 2^16 there
+/// only with block numbers; a distinct key per call separates them anyway).
+const CONNECT_DOMAIN: u32 = 0xC0_4E_C7;
+
 impl PhiloxUniform {
-    fn point(&mut self) -> DrawPoint {
-        let c = self.count;
-        self.count += 1;
-        DrawPoint {
-            key: self.key,
-            step: 0,
-            idx: c & 0xffff_ffff,
-            site: (c >> 32) as u32,
-        }
-    }
+    /// Box-Muller from two uniforms (the first shifted into (0, 1]).
     fn normal(&mut self) -> f64 {
-        normal(&self.point())
+        let u1 = 1.0 - self.uniform();
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
 }
 
 impl UniformSource for PhiloxUniform {
     fn uniform(&mut self) -> f64 {
-        uniform(&self.point())
+        if let Some(x) = self.spare.take() {
+            return x;
+        }
+        let b = self.block;
+        self.block += 1;
+        let words = philox4x32_10(
+            [b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN],
+            [self.key as u32, (self.key >> 32) as u32],
+        );
+        let scale = 1.0 / (1u64 << 53) as f64;
+        let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
+        self.spare = Some(hi(words[2], words[3]));
+        hi(words[0], words[1])
     }
 }
 
@@ -318,7 +331,8 @@ impl Synapses {
                 core.seed,
                 stream_hash(&[&object, "connect", &calls.to_string()]),
             ),
-            count: 0,
+            block: 0,
+            spare: None,
         };
         let mut new = NewSynapses::default();
         let err = |e| connect_err(&object, e);
@@ -417,7 +431,8 @@ impl Synapses {
                         core.seed,
                         stream_hash(&[&object, "connect_sample", &calls.to_string()]),
                     ),
-                    count: 0,
+                    block: 0,
+                    spare: None,
                 };
                 connect_generator(&plan, &mut callbacks, &mut sampler, &mut new).map_err(err)?;
             }
@@ -490,7 +505,8 @@ impl Synapses {
                                 core.seed,
                                 stream_hash(&[&object, "connect_sample", &calls.to_string()]),
                             ),
-                            count: 0,
+                            block: 0,
+                            spare: None,
                         };
                         if cond.is_none() {
                             connect_probability(

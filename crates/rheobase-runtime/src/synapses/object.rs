@@ -308,6 +308,7 @@ impl Synapses {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn add_array(
     core: &mut NetworkCore,
     variables: &mut Variables,

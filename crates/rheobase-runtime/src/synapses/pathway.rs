@@ -186,10 +186,19 @@ impl Operation for PathwayOp {
         let current = self.queue.current();
         if !current.is_empty() {
             if let Some(kernel) = &self.kernel {
+                // Synapse indices in delivery order: single events, then whole spike lists
+                // (each source's slots are contiguous, so their indices are one copy).
                 self.delivered.clear();
-                let index_by_slot = &self.index_by_slot;
-                let delivered = &mut self.delivered;
-                current.for_each_slot(&self.csr, |slot| delivered.push(index_by_slot[slot]));
+                self.delivered.extend(
+                    current
+                        .synapses
+                        .iter()
+                        .map(|&slot| self.index_by_slot[slot as usize]),
+                );
+                for &source in current.sources {
+                    let slots = self.csr.slots_of(source as usize);
+                    self.delivered.extend_from_slice(&self.index_by_slot[slots]);
+                }
                 let rng = cx.rng(self.stream);
                 kernel.call(
                     cx.store,
