@@ -82,6 +82,8 @@ struct Snapshot {
     events: Vec<Vec<i32>>,
     clocks: Vec<ClockState>,
     objects: Vec<Option<Box<dyn Any + Send>>>,
+    /// Element counts of the groups (synapses change theirs when connected).
+    group_sizes: Vec<usize>,
     t: f64,
     seed: u64,
     rng_calls: u64,
@@ -638,6 +640,7 @@ impl Network {
             events: core.events.clone(),
             clocks: core.clocks.clone(),
             objects: core.objects.iter().map(|o| o.op.save()).collect(),
+            group_sizes: core.groups.iter().map(|g| g.n).collect(),
             t: core.t,
             seed: core.seed,
             rng_calls: core.rng_calls,
@@ -662,6 +665,9 @@ impl Network {
         }
         core.store = snap.store.clone();
         core.events = snap.events.clone();
+        for (g, &n) in core.groups.iter_mut().zip(&snap.group_sizes) {
+            g.n = n;
+        }
         // Clocks added since keep their dt but move to the restored time.
         let n_old = snap.clocks.len();
         core.clocks[..n_old].clone_from_slice(&snap.clocks);

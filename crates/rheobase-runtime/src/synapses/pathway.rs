@@ -150,11 +150,12 @@ impl PathwayOp {
     }
 }
 
-/// What `store`/`restore` keeps of a pathway: its pending events.
+/// What `store`/`restore` keeps of a pathway: its pending events and its synapses.
 #[derive(Clone)]
 struct SavedPathway {
     queue: SpikeQueue,
-    csr_len: usize,
+    csr: SynapseStore,
+    index_by_slot: Vec<i32>,
 }
 
 impl Operation for PathwayOp {
@@ -216,18 +217,17 @@ impl Operation for PathwayOp {
     fn save(&self) -> Option<Box<dyn Any + Send>> {
         Some(Box::new(SavedPathway {
             queue: self.queue.clone(),
-            csr_len: self.csr.len(),
+            csr: self.csr.clone(),
+            index_by_slot: self.index_by_slot.clone(),
         }))
     }
 
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(s) = saved.downcast_ref::<SavedPathway>() {
-            if s.csr_len == self.csr.len() {
-                self.queue = s.queue.clone();
-            } else {
-                // Synapses were added since: the stored events would address other synapses.
-                self.queue.clear();
-            }
+            // Synapses connected since the store are dropped with their arrays.
+            self.queue = s.queue.clone();
+            self.csr = s.csr.clone();
+            self.index_by_slot = s.index_by_slot.clone();
         }
     }
 

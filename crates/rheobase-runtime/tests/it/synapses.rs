@@ -380,6 +380,118 @@ fn clock_driven_state_monitor_and_restore() {
     assert_eq!(s.get("w").unwrap(), vec![1.0; 4]);
     net.run(1e-3).unwrap();
     assert_eq!(s.get("w").unwrap(), w);
+    // Synapses connected after a store are gone after the restore.
+    net.restore("a").unwrap();
+    s.connect(Connect::j("i")).unwrap();
+    assert_eq!(s.len(), 6);
+    net.restore("a").unwrap();
+    assert_eq!(s.len(), 4);
+    assert_eq!(s.get("N").unwrap(), vec![4.0]);
+}
+
+#[test]
+fn named_pathways_with_their_own_delays_and_events() {
+    let net = jitted();
+    let src = NeuronGroup::new(
+        &net,
+        1,
+        "ts : second\nv : 1",
+        NeuronGroupOptions {
+            threshold: Some("abs(t - ts) < 0.5*dt".into()),
+            events: vec![rheobase_runtime::EventDefinition {
+                name: "early".into(),
+                condition: "abs(t - ts + 0.5*ms) < 0.5*dt".into(),
+                action: None,
+            }],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    src.set("ts", 2e-3).unwrap();
+    let tgt = plain(&net, 1, "a : 1\nb : 1\nc : 1");
+    let s = Synapses::new(
+        &src,
+        &tgt,
+        "",
+        SynapsesOptions {
+            on_pre: PathwayCode::Named(vec![
+                ("fast".into(), "a_post += 1".into()),
+                ("slow".into(), "b_post += 1".into()),
+                ("warn".into(), "c_post += 1".into()),
+            ]),
+            delay: Delay::PerPathway(vec![("slow".into(), 1e-3)]),
+            on_event: rheobase_runtime::OnEvent::PerPathway(vec![("warn".into(), "early".into())]),
+            multisynaptic_index: Some("k".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect {
+        n: NumberOrExpr::Number(2.0),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(s.get("k").unwrap(), vec![0.0, 1.0]);
+    assert_eq!(s.pathways(), vec!["fast", "slow", "warn"]);
+    s.set_expr("fast.delay", "0.5*ms").unwrap();
+    net.run(2.45e-3).unwrap();
+    assert_eq!(tgt.get("c").unwrap(), vec![2.0]);
+    assert_eq!(tgt.get("a").unwrap(), vec![0.0]);
+    net.run(0.1e-3).unwrap();
+    assert_eq!(tgt.get("a").unwrap(), vec![2.0]);
+    assert_eq!(tgt.get("b").unwrap(), vec![0.0]);
+    net.run(0.5e-3).unwrap();
+    assert_eq!(tgt.get("b").unwrap(), vec![2.0]);
+    assert!(Synapses::new(
+        &src,
+        &tgt,
+        "",
+        SynapsesOptions {
+            delay: Delay::PerPathway(vec![("nowhere".into(), 1e-3)]),
+            ..on_pre("a_post += 1")
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn interpreter_and_jit_agree_on_a_small_network() {
+    let run = |net: Network| {
+        net.seed(5);
+        let g = NeuronGroup::new(
+            &net,
+            50,
+            "dv/dt = (1.2 - v)/(10*ms) : 1\nge : 1",
+            NeuronGroupOptions {
+                threshold: Some("v > 1".into()),
+                reset: Some("v = 0".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        g.set_expr("v", "rand()").unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "w : 1\ndapre/dt = -apre/(20*ms) : 1 (event-driven)",
+            SynapsesOptions {
+                on_pre: "apre += 0.01; v_post += w - apre".into(),
+                on_post: "w += apre".into(),
+                delay: Delay::Scalar(0.3e-3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.connect(Connect::p(0.2)).unwrap();
+        s.set_expr("w", "0.05*rand()").unwrap();
+        net.run(0.02).unwrap();
+        (g.get("v").unwrap(), s.get("w").unwrap())
+    };
+    let (a, b) = (run(interpreted()), run(jitted()));
+    assert_eq!(a.1.len(), b.1.len());
+    for (x, y) in a.0.iter().zip(&b.0).chain(a.1.iter().zip(&b.1)) {
+        assert!((x - y).abs() < 1e-12, "{x} {y}");
+    }
 }
 
 #[test]
