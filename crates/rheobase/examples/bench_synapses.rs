@@ -5,26 +5,9 @@
 //!     cargo run --release -p rheobase --example bench_synapses
 
 use rheobase::prelude::*;
-use std::time::Instant;
-
-/// CPU time of this thread in seconds (Linux: `/proc/thread-self/schedstat`), so that other
-/// processes on a shared machine do not inflate the numbers; wall time elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns * 1e-9)
-}
-
-/// Seconds `f` takes: CPU time of this thread where available, else wall time.
-fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
-    let (cpu, wall) = (cpu_seconds(), Instant::now());
-    let out = f();
-    let elapsed = match (cpu, cpu_seconds()) {
-        (Some(a), Some(b)) => b - a,
-        _ => wall.elapsed().as_secs_f64(),
-    };
-    (out, elapsed)
-}
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::timed;
 
 fn connect_time() -> Result<(f64, usize), RuntimeError> {
     let net = Network::new();

@@ -9,6 +9,9 @@
 use rheobase::prelude::*;
 use std::time::Instant;
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
 const MODEL: &str = "dv/dt = (g_leak*(E_leak - v) + ge*(E_e - v) + gi*(E_i - v) - g_Na*m**3*h*(v - E_Na) - g_K*n**4*(v - E_K))/Cm : volt
 dm/dt = a_m*(1 - m) - b_m*m : 1
 dh/dt = a_h*(1 - h) - b_h*h : 1
@@ -66,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     cells.set_expr("gi", "(randn()*12 + 20)*10*nS")?;
     let t_connect = Instant::now();
     let mut counts = Vec::new();
+    let mut connect_cpu = 0.0;
     for (source, code) in [
         (cells.subgroup(0..3200)?, "ge += w_e"),
         (cells.subgroup(3200..4000)?, "gi += w_i"),
@@ -80,16 +84,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..Default::default()
             },
         )?;
-        s.connect(Connect::p(0.02))?;
+        let (result, seconds) = cpu_time::timed(|| s.connect(Connect::p(0.02)));
+        result?;
+        connect_cpu += seconds;
         counts.push(s.len());
     }
     let connect_s = t_connect.elapsed().as_secs_f64();
     let spikes = SpikeMonitor::spikes(&cells, Default::default())?;
     let build_s = start.elapsed().as_secs_f64();
+    net.set_profiling(true);
     let t_run = Instant::now();
     net.run(0.5)?;
     let run_s = t_run.elapsed().as_secs_f64();
     println!("seed {seed}");
+    let profile: Vec<String> = net
+        .profiling_info()
+        .into_iter()
+        .take(4)
+        .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
+        .collect();
+    println!("slowest objects: {}", profile.join(", "));
     println!(
         "synapses: excitatory {} inhibitory {}",
         counts[0], counts[1]
@@ -99,7 +113,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         spikes.num_events() as f64 / (4000.0 * 0.5)
     );
     println!(
-        "time: connect {connect_s:.3} s, build {build_s:.3} s, run {run_s:.3} s ({} backend)",
+        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({} backend)",
+        connect_cpu * 1e3,
         net.backend_name()
     );
     println!("Brian2 2.9 (acceptance reference, seed 1995): 33.715 Hz, 255330 + 64263 synapses");

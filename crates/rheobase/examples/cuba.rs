@@ -9,6 +9,9 @@
 use rheobase::prelude::*;
 use std::time::Instant;
 
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
 const MODEL: &str = "dv/dt = (ge + gi - (v - E_rest))/tau_m : volt (unless refractory)
 dge/dt = -ge/tau_exc : volt
 dgi/dt = -gi/tau_inh : volt";
@@ -47,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
     )?;
     population.set_expr("v", "V_reset + rand()*(V_threshold - V_reset)")?;
+    let connect_cpu = std::cell::Cell::new(0.0);
     let synapses = |code: &str, condition: &str| -> Result<Synapses, RuntimeError> {
         let s = Synapses::new(
             &population,
@@ -58,10 +62,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 ..Default::default()
             },
         )?;
-        s.connect(Connect {
-            p: NumberOrExpr::Number(0.02),
-            ..Connect::condition(condition)
-        })?;
+        let (result, seconds) = cpu_time::timed(|| {
+            s.connect(Connect {
+                p: NumberOrExpr::Number(0.02),
+                ..Connect::condition(condition)
+            })
+        });
+        result?;
+        connect_cpu.set(connect_cpu.get() + seconds);
         Ok(s)
     };
     let t_connect = Instant::now();
@@ -70,6 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let connect_s = t_connect.elapsed().as_secs_f64();
     let spikes = SpikeMonitor::spikes(&population, Default::default())?;
     let build_s = start.elapsed().as_secs_f64();
+    net.set_profiling(true);
     let t_run = Instant::now();
     net.run(1.0)?;
     let run_s = t_run.elapsed().as_secs_f64();
@@ -79,6 +88,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         counts[r].iter().sum::<u64>() as f64 / n
     };
     println!("seed {seed}");
+    let profile: Vec<String> = net
+        .profiling_info()
+        .into_iter()
+        .take(4)
+        .map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64()))
+        .collect();
+    println!("slowest objects: {}", profile.join(", "));
     println!(
         "synapses: excitatory {} inhibitory {}",
         exc.len(),
@@ -91,7 +107,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rate(0..4000)
     );
     println!(
-        "time: connect {connect_s:.3} s, build {build_s:.3} s, run {run_s:.3} s ({} backend)",
+        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({} backend)",
+        connect_cpu.get() * 1e3,
         net.backend_name()
     );
     println!("Brian2 2.9 (acceptance reference, seed 20070): excitatory 5.357 Hz, inhibitory 5.519 Hz, 256112 + 64406 synapses");

@@ -20,8 +20,11 @@ use crate::variables::{builtin_constant, Variable};
 use rheobase_codegen::philox::philox4x32_10;
 use rheobase_codegen::random::stream_key;
 use rheobase_lang::check::check_condition;
-use rheobase_lang::symbolic::eval_with;
-use rheobase_lang::{ast, parse_expression, parse_generator, GeneratorIterator, SampleSize};
+use rheobase_lang::symbolic::eval::binary;
+use rheobase_lang::symbolic::functions;
+use rheobase_lang::{
+    ast, parse_expression, parse_generator, BinOp, ExprKind, GeneratorIterator, SampleSize, UnOp,
+};
 use rheobase_units::Quantity;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -193,6 +196,16 @@ enum Lookup<'a> {
     Post(&'a ArrayData, bool),
 }
 
+/// A connect expression with its names resolved once, evaluated per candidate pair.
+enum Node<'a> {
+    Value(Lookup<'a>),
+    Unary(UnOp, Box<Node<'a>>),
+    Binary(BinOp, Box<Node<'a>>, Box<Node<'a>>),
+    Rand,
+    Randn,
+    Call(String, Vec<Node<'a>>),
+}
+
 /// Evaluates connect expressions for candidate pairs.
 struct PairEval<'a> {
     names: HashMap<String, Lookup<'a>>,
@@ -254,49 +267,117 @@ impl<'a> PairEval<'a> {
         }
     }
 
+    fn fail(&self, message: String) -> ConnectError {
+        ConnectError::Evaluation {
+            message,
+            text: self.text.clone(),
+        }
+    }
+
+    /// Resolves the names of an expression (unknown names and functions are errors here).
+    fn compile(&self, e: &ast::Expr) -> std::result::Result<Node<'a>, ConnectError> {
+        Ok(match &e.kind {
+            ExprKind::Float(x) => Node::Value(Lookup::Const(*x)),
+            ExprKind::Int(k) => Node::Value(Lookup::Const(*k as f64)),
+            ExprKind::Bool(b) => Node::Value(Lookup::Const(f64::from(u8::from(*b)))),
+            ExprKind::Name(n) => match self.names.get(n.as_str()) {
+                Some(l) => Node::Value(*l),
+                None => match builtin_constant(n) {
+                    Some(x) => Node::Value(Lookup::Const(x)),
+                    None => {
+                        return Err(self.fail(format!(
+                            "'{n}' has no value when connecting (only i, j, the generator's variable, N_pre, N_post, constants and the variables of the connected groups do)"
+                        )))
+                    }
+                },
+            },
+            ExprKind::Unary(op, a) => Node::Unary(*op, Box::new(self.compile(a)?)),
+            ExprKind::Binary(op, a, b) => {
+                Node::Binary(*op, Box::new(self.compile(a)?), Box::new(self.compile(b)?))
+            }
+            ExprKind::Call { name, args, .. } => {
+                let args = args
+                    .iter()
+                    .map(|a| self.compile(a))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                match name.as_str() {
+                    "rand" if args.is_empty() => Node::Rand,
+                    "randn" if args.is_empty() => Node::Randn,
+                    _ if functions::arity(name) == Some(args.len()) && !functions::is_random(name) => {
+                        Node::Call(name.clone(), args)
+                    }
+                    _ => {
+                        return Err(self.fail(format!(
+                            "the function '{name}' with {} argument(s) cannot be used when connecting",
+                            args.len()
+                        )))
+                    }
+                }
+            }
+        })
+    }
+
     fn eval(
         &self,
-        e: &ast::Expr,
+        node: &Node<'a>,
         i: i64,
         j: i64,
         var: i64,
     ) -> std::result::Result<f64, ConnectError> {
-        let value = |n: &str| -> Option<f64> {
-            match self.names.get(n) {
-                Some(Lookup::I) => Some(i as f64),
-                Some(Lookup::J) => Some(j as f64),
-                Some(Lookup::Var) => Some(var as f64),
-                Some(Lookup::Const(x)) => Some(*x),
-                Some(Lookup::Pre(d, shared)) => {
-                    let k = if *shared {
-                        0
-                    } else {
-                        self.pre_start as i64 + i
-                    };
-                    (k >= 0 && (k as usize) < d.len()).then(|| d.get_f64(k as usize))
+        Ok(match node {
+            Node::Value(l) => match *l {
+                Lookup::I => i as f64,
+                Lookup::J => j as f64,
+                Lookup::Var => var as f64,
+                Lookup::Const(x) => x,
+                Lookup::Pre(d, shared) => {
+                    self.read(d, shared, self.pre_start as i64 + i, "i", i)?
                 }
-                Some(Lookup::Post(d, shared)) => {
-                    let k = if *shared {
-                        0
-                    } else {
-                        self.post_start as i64 + j
-                    };
-                    (k >= 0 && (k as usize) < d.len()).then(|| d.get_f64(k as usize))
+                Lookup::Post(d, shared) => {
+                    self.read(d, shared, self.post_start as i64 + j, "j", j)?
                 }
-                None => builtin_constant(n),
+            },
+            Node::Unary(op, a) => {
+                let a = self.eval(a, i, j, var)?;
+                match op {
+                    UnOp::Neg => -a,
+                    UnOp::Pos => a,
+                    UnOp::Not => f64::from(u8::from(a == 0.0)),
+                }
             }
-        };
-        let calls = |f: &str, _args: &[f64]| -> Option<f64> {
-            match f {
-                "rand" => Some(self.rng.borrow_mut().uniform()),
-                "randn" => Some(self.rng.borrow_mut().normal()),
-                _ => None,
+            Node::Binary(op, a, b) => {
+                let a = self.eval(a, i, j, var)?;
+                binary(*op, a, self.eval(b, i, j, var)?)
             }
-        };
-        eval_with(e, &value, &calls).map_err(|d| ConnectError::Evaluation {
-            message: d.message,
-            text: self.text.clone(),
+            Node::Rand => self.rng.borrow_mut().uniform(),
+            Node::Randn => self.rng.borrow_mut().normal(),
+            Node::Call(name, args) => {
+                let values = args
+                    .iter()
+                    .map(|a| self.eval(a, i, j, var))
+                    .collect::<std::result::Result<Vec<_>, _>>()?;
+                functions::apply(name, &values)
+                    .ok_or_else(|| self.fail(format!("cannot evaluate '{name}(...)'")))?
+            }
         })
+    }
+
+    fn read(
+        &self,
+        d: &ArrayData,
+        shared: bool,
+        k: i64,
+        index: &str,
+        rel: i64,
+    ) -> std::result::Result<f64, ConnectError> {
+        let k = if shared { 0 } else { k };
+        if k >= 0 && (k as usize) < d.len() {
+            Ok(d.get_f64(k as usize))
+        } else {
+            Err(self.fail(format!(
+                "a variable is read at {index}={rel}, outside its group"
+            )))
+        }
     }
 }
 
@@ -419,10 +500,14 @@ impl Synapses {
                     text.clone(),
                 );
                 let mut callbacks = GeneratorEval {
-                    spec: &spec,
+                    nodes: GeneratorNodes::new(&spec, &eval).map_err(err)?,
                     eval: &eval,
                     over,
-                    n_expr: n_expr.as_ref(),
+                    n_expr: n_expr
+                        .as_ref()
+                        .map(|n| eval.compile(n))
+                        .transpose()
+                        .map_err(err)?,
                     n_const,
                 };
                 // The generator's own sampling draws from a second stream of the same call.
@@ -471,6 +556,11 @@ impl Synapses {
                     _ => 1,
                 };
                 let eval = PairEval::new(&core, gid, &args.namespace, None, rng, text.clone());
+                let compile =
+                    |e: &Option<ast::Expr>| e.as_ref().map(|e| eval.compile(e)).transpose();
+                let cond = compile(&cond).map_err(err)?;
+                let p_expr = compile(&p_expr).map_err(err)?;
+                let n_expr = compile(&n_expr).map_err(err)?;
                 let test = |i: i32, j: i32| -> std::result::Result<bool, ConnectError> {
                     match &cond {
                         Some(c) => Ok(eval.eval(c, i as i64, j as i64, 0)? != 0.0),
@@ -560,15 +650,72 @@ impl Synapses {
     }
 }
 
+/// A generator's expressions, compiled.
+struct GeneratorNodes<'a> {
+    /// start, stop, step (absent for the one-to-one form).
+    bounds: Option<[Node<'a>; 3]>,
+    p: Option<Node<'a>>,
+    size: Option<Node<'a>>,
+    element: Node<'a>,
+    condition: Option<Node<'a>>,
+}
+
+impl<'a> GeneratorNodes<'a> {
+    fn new(
+        spec: &rheobase_lang::GeneratorSpec,
+        eval: &PairEval<'a>,
+    ) -> std::result::Result<GeneratorNodes<'a>, ConnectError> {
+        let (bounds, p, size) = match &spec.iterator {
+            GeneratorIterator::Range { start, stop, step } => (
+                Some([
+                    eval.compile(start)?,
+                    eval.compile(stop)?,
+                    eval.compile(step)?,
+                ]),
+                None,
+                None,
+            ),
+            GeneratorIterator::Sample {
+                start,
+                stop,
+                step,
+                size,
+            } => {
+                let bounds = [
+                    eval.compile(start)?,
+                    eval.compile(stop)?,
+                    eval.compile(step)?,
+                ];
+                match size {
+                    SampleSize::Probability(p) => (Some(bounds), Some(eval.compile(p)?), None),
+                    SampleSize::Fixed(n) => (Some(bounds), None, Some(eval.compile(n)?)),
+                }
+            }
+            GeneratorIterator::Single => (None, None, None),
+        };
+        Ok(GeneratorNodes {
+            bounds,
+            p,
+            size,
+            element: eval.compile(&spec.element)?,
+            condition: spec
+                .condition
+                .as_ref()
+                .map(|c| eval.compile(c))
+                .transpose()?,
+        })
+    }
+}
+
 struct GeneratorEval<'a, 'b> {
-    spec: &'a rheobase_lang::GeneratorSpec,
+    nodes: GeneratorNodes<'b>,
     eval: &'a PairEval<'b>,
     over: GeneratorOver,
-    n_expr: Option<&'a ast::Expr>,
+    n_expr: Option<Node<'b>>,
     n_const: i64,
 }
 
-impl GeneratorEval<'_, '_> {
+impl<'b> GeneratorEval<'_, 'b> {
     /// (i, j) for an outer index and a created index.
     fn pair(&self, outer: i32, result: i64) -> (i64, i64) {
         match self.over {
@@ -576,11 +723,12 @@ impl GeneratorEval<'_, '_> {
             GeneratorOver::Postsynaptic => (result, outer as i64),
         }
     }
-    /// Evaluate at an outer index only (the created index unknown: -1 would be wrong, so the
-    /// expression must not read it; Brian2 forbids it too).
+
+    /// Evaluates at an outer index only: the created index is not known yet (Brian2's
+    /// template does not allow the iterator to read it either).
     fn at_outer(
         &self,
-        e: &ast::Expr,
+        e: &Node<'b>,
         outer: i32,
         var: i64,
     ) -> std::result::Result<f64, ConnectError> {
@@ -592,40 +740,30 @@ impl GeneratorEval<'_, '_> {
 impl GeneratorCallbacks for GeneratorEval<'_, '_> {
     fn iterator_bounds(&mut self, outer: i32) -> std::result::Result<IteratorBounds, ConnectError> {
         let int = |x: f64| x as i64;
-        Ok(match &self.spec.iterator {
-            GeneratorIterator::Range { start, stop, step } => IteratorBounds::range(
-                int(self.at_outer(start, outer, 0)?),
-                int(self.at_outer(stop, outer, 0)?),
-                int(self.at_outer(step, outer, 0)?),
-            ),
-            GeneratorIterator::Sample {
-                start,
-                stop,
-                step,
-                size,
-            } => {
-                let mut b = IteratorBounds::range(
-                    int(self.at_outer(start, outer, 0)?),
-                    int(self.at_outer(stop, outer, 0)?),
-                    int(self.at_outer(step, outer, 0)?),
-                );
-                match size {
-                    SampleSize::Probability(p) => b.p = self.at_outer(p, outer, 0)?,
-                    SampleSize::Fixed(n) => b.size = int(self.at_outer(n, outer, 0)?),
-                }
-                b
-            }
-            GeneratorIterator::Single => IteratorBounds::range(0, 1, 1),
-        })
+        let Some([start, stop, step]) = &self.nodes.bounds else {
+            return Ok(IteratorBounds::range(0, 1, 1));
+        };
+        let mut b = IteratorBounds::range(
+            int(self.at_outer(start, outer, 0)?),
+            int(self.at_outer(stop, outer, 0)?),
+            int(self.at_outer(step, outer, 0)?),
+        );
+        if let Some(p) = &self.nodes.p {
+            b.p = self.at_outer(p, outer, 0)?;
+        }
+        if let Some(n) = &self.nodes.size {
+            b.size = int(self.at_outer(n, outer, 0)?);
+        }
+        Ok(b)
     }
 
     fn element(&mut self, outer: i32, var: i64) -> std::result::Result<i64, ConnectError> {
-        let x = self.at_outer(&self.spec.element, outer, var)?;
+        let x = self.at_outer(&self.nodes.element, outer, var)?;
         Ok(x as i64)
     }
 
     fn outer_condition(&mut self, outer: i32) -> std::result::Result<bool, ConnectError> {
-        match &self.spec.condition {
+        match &self.nodes.condition {
             Some(c) => Ok(self.at_outer(c, outer, 0)? != 0.0),
             None => Ok(true),
         }
@@ -637,7 +775,7 @@ impl GeneratorCallbacks for GeneratorEval<'_, '_> {
         var: i64,
         result: i64,
     ) -> std::result::Result<bool, ConnectError> {
-        match &self.spec.condition {
+        match &self.nodes.condition {
             Some(c) => {
                 let (i, j) = self.pair(outer, result);
                 Ok(self.eval.eval(c, i, j, var)? != 0.0)
@@ -647,7 +785,7 @@ impl GeneratorCallbacks for GeneratorEval<'_, '_> {
     }
 
     fn multiplicity(&mut self, outer: i32, result: i32) -> std::result::Result<i64, ConnectError> {
-        match self.n_expr {
+        match &self.n_expr {
             Some(n) => {
                 let (i, j) = self.pair(outer, result as i64);
                 Ok(self.eval.eval(n, i, j, 0)? as i64)
