@@ -292,3 +292,37 @@ pub(crate) fn extend_scope(core: &NetworkCore, id: GroupId, scope: &mut Scope) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rheobase_lang::{parse_expression, SourceMap};
+
+    #[test]
+    fn foreign_subexpressions_are_renamed_for_their_side() {
+        let mut group = Variables::default();
+        group.insert(
+            "v",
+            Variable::Array {
+                id: StoreId(0),
+                dim: Dimension::DIMENSIONLESS,
+                vtype: VarType::Float,
+                shared: false,
+                read_only: false,
+                constant: false,
+                write_guard: None,
+            },
+        );
+        let mut sources = SourceMap::new();
+        let src = sources.add("test", "v*i/N + tau");
+        let e = parse_expression("v*i/N + tau", src).unwrap();
+        let post = rename_foreign(&e, &group, Side::Post);
+        let mut names = post.names();
+        names.sort();
+        assert_eq!(names, vec!["N_post", "j", "tau", "v_post"]);
+        let pre = rename_foreign(&e, &group, Side::Pre);
+        let mut names = pre.names();
+        names.sort();
+        assert_eq!(names, vec!["N_pre", "i", "tau", "v_pre"]);
+    }
+}

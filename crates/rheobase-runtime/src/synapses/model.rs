@@ -285,3 +285,40 @@ pub fn pathway_code(
     check_statements(&stmts, scope).map_err(|d| RuntimeError::model(object, d, sources))?;
     Ok(stmts.iter().map(Assignment::from_statement).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rheobase_lang::parse_expression;
+
+    #[test]
+    fn exact_updates_run_over_the_time_since_the_last_update() {
+        let mut sources = SourceMap::new();
+        let src = sources.add("t", "x*exp(-dt/tau)");
+        let e = parse_expression("x*exp(-dt/tau)", src).unwrap();
+        let updated = over_lastupdate(&e);
+        let mut names = updated.names();
+        names.sort();
+        assert_eq!(names, vec!["lastupdate", "t", "tau", "x"]);
+    }
+
+    #[test]
+    fn pathway_code_is_checked_against_the_scope() {
+        let mut scope = Scope::new();
+        scope.add_synapse_builtins();
+        scope.add_variable(
+            "w",
+            ScopeVariable::new(Dimension::DIMENSIONLESS, VarType::Float, VarKind::Parameter),
+        );
+        let mut sources = SourceMap::new();
+        assert_eq!(
+            pathway_code("s", "on_pre", "w += 1", &scope, &mut sources)
+                .unwrap()
+                .len(),
+            1
+        );
+        let err = pathway_code("s", "on_pre", "w += 1*mV", &scope, &mut sources).unwrap_err();
+        assert_eq!(err.code(), "units::assignment_dimension");
+        assert!(err.to_string().contains("s on_pre"), "{err}");
+    }
+}

@@ -307,3 +307,54 @@ impl Operation for SummedOp {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_lists_synapse_indices_of_spiking_sources_in_creation_order() {
+        let mut op = PathwayOp::new(
+            "s_pre".into(),
+            Role::Pre,
+            EventId(0),
+            0..3,
+            2,
+            StoreId(0),
+            true,
+            None,
+            0,
+        );
+        // synapses 0..3 from sources 2, 0, 2; then 3 from source 0
+        op.add_synapses(&[2, 0, 2], &[0, 1, 1]).unwrap();
+        op.add_synapses(&[0], &[0]).unwrap();
+        assert_eq!(op.index_by_slot, vec![1, 3, 0, 2]);
+        op.delays = PathwayDelays::Homogeneous(1);
+        op.queue.push(&[2, 0], &op.csr, &op.delays);
+        assert!(op.delivered().is_empty());
+        op.queue.advance();
+        assert_eq!(op.delivered(), vec![0, 2, 1, 3]);
+    }
+
+    #[test]
+    fn events_pending_across_a_connect_reach_only_the_old_synapses() {
+        let mut op = PathwayOp::new(
+            "s_pre".into(),
+            Role::Pre,
+            EventId(0),
+            0..2,
+            2,
+            StoreId(0),
+            true,
+            None,
+            0,
+        );
+        op.add_synapses(&[1], &[0]).unwrap();
+        op.delays = PathwayDelays::Homogeneous(2);
+        op.queue.push(&[1], &op.csr, &op.delays);
+        op.add_synapses(&[0, 1], &[1, 1]).unwrap();
+        op.queue.advance();
+        op.queue.advance();
+        assert_eq!(op.delivered(), vec![0]);
+    }
+}
