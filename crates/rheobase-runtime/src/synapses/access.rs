@@ -101,6 +101,36 @@ impl Synapses {
         self.set_selected(name, Selection::Indices(idx), values)
     }
 
+    /// Sets each synapse's value from a dense `N_pre x N_post` matrix in row-major order
+    /// (Brian2's `S.w[:] = W[S.i[:], S.j[:]]`); pairs without a synapse are ignored.
+    pub fn set_dense(&self, name: &str, matrix: &[f64]) -> Result<()> {
+        let (n_pre, n_post) = {
+            let core = self.net.lock();
+            let l = &core.synapses[&self.id];
+            (l.n_pre(), l.n_post())
+        };
+        if matrix.len() != n_pre * n_post {
+            return Err(RuntimeError::invalid(
+                self.name(),
+                format!(
+                    "a dense matrix for '{name}' needs {n_pre} x {n_post} = {} values, got {}",
+                    n_pre * n_post,
+                    matrix.len()
+                ),
+            ));
+        }
+        let values: Vec<f64> = self
+            .i()
+            .into_iter()
+            .zip(self.j())
+            .map(|(i, j)| matrix[i * n_post + j])
+            .collect();
+        if values.is_empty() {
+            return Ok(());
+        }
+        self.set_values(name, &values)
+    }
+
     /// Sets every synapse's value (SI units).
     pub fn set(&self, name: &str, value: f64) -> Result<()> {
         self.set_selected(name, Selection::All, &[value])

@@ -170,6 +170,10 @@ fn state_access_by_value_expression_condition_and_pair() {
             .unwrap(),
         vec![32.0, 7.0, 32.0]
     );
+    s.set_dense("w", &[1., 2., 3., 4., 5., 6., 7., 8., 9.])
+        .unwrap();
+    assert_eq!(s.get("w").unwrap()[..3], [1.0, 2.0, 3.0]);
+    assert!(s.set_dense("w", &[1.0]).is_err());
     s.set_expr("w", "rand()*w_max").unwrap();
     assert!(s.get("w").unwrap().iter().all(|&w| (0.0..2.0).contains(&w)));
     assert_eq!(s.get_where("j", "i == 2").unwrap(), vec![0.0, 1.0, 2.0]);
