@@ -47,6 +47,18 @@ impl AsGroup for NeuronGroup {
     }
 }
 
+/// Synapses can be the target of other synapses (Brian2's neuromodulated plasticity: code
+/// writes `x_post` of the synapses). Their current synapses count: connect them first.
+impl AsGroup for Synapses {
+    fn group_ref(&self) -> GroupRef {
+        GroupRef {
+            net: self.net.clone(),
+            id: self.id,
+            range: 0..self.len(),
+        }
+    }
+}
+
 /// The code of `on_pre` or `on_post`: one pathway (`pre`/`post`), or named pathways.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum PathwayCode {

@@ -531,3 +531,18 @@ fn bad_input_gives_errors_not_panics() {
     let err = s.connect(Connect::j("k for k in range(")).unwrap_err();
     assert!(err.code().starts_with("syntax::"), "{err}");
 }
+
+#[test]
+fn synapses_can_target_synapses() {
+    let net = jitted();
+    let pre = spiking(&net, &[-1.0, -1.0]);
+    let post = plain(&net, 2, "v : 1");
+    let plastic = Synapses::new(&pre, &post, "w : 1\nd : 1", Default::default()).unwrap();
+    plastic.connect(Connect::default()).unwrap();
+    let modulator = spiking(&net, &[1e-3]);
+    let m = Synapses::new(&modulator, &plastic, "", on_pre("d_post += 1 + j")).unwrap();
+    m.connect(Connect::default()).unwrap();
+    assert_eq!(m.len(), 4);
+    net.run(2e-3).unwrap();
+    assert_eq!(plastic.get("d").unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
+}
