@@ -55,6 +55,11 @@ pub trait Operation: Send {
         None
     }
     fn restore(&mut self, _saved: &(dyn Any + Send)) {}
+    /// Checks and preparations at the start of every run, at the run's start time (Brian2's
+    /// `before_run`: a SpikeGeneratorGroup bins its spikes for the current dt).
+    fn before_run(&mut self, _cx: &mut StepContext<'_>) -> Result<()> {
+        Ok(())
+    }
     /// The kernels this operation runs (for `show`-style dumps and profiling).
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
@@ -101,6 +106,8 @@ pub(crate) struct NetworkCore {
     stored: HashMap<String, Snapshot>,
     /// Time spent in each object during runs (Brian2's `profile=True`); `None` when off.
     profile: Option<Vec<std::time::Duration>>,
+    /// The store array of each TimedArray used in this network, by its identity.
+    pub tables: HashMap<u64, crate::state::StoreId>,
 }
 
 impl NetworkCore {
@@ -286,6 +293,7 @@ impl Network {
             names: HashSet::new(),
             stored: HashMap::new(),
             profile: None,
+            tables: HashMap::new(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -497,6 +505,7 @@ impl Network {
             for c in core.clocks.iter_mut() {
                 c.set_interval(t_start, t_end);
             }
+            core.before_run()?;
             let schedule = core.schedule.clone();
             hooks_sorted.sort_by_key(|&k| {
                 let w = &hooks.operations[k].0;
@@ -677,6 +686,29 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Runs every active object's `before_run`, in schedule order, at its clock's time.
+    fn before_run(&mut self) -> Result<()> {
+        for k in self.sorted_objects() {
+            if !self.objects[k].active {
+                continue;
+            }
+            let c = &self.clocks[self.objects[k].clock.0];
+            let mut cx = StepContext {
+                store: &mut self.store,
+                events: &mut self.events,
+                groups: &self.groups,
+                time: TimeInfo {
+                    t: c.t(),
+                    dt: c.dt,
+                    step: c.timestep,
+                },
+                seed: self.seed,
+            };
+            self.objects[k].op.before_run(&mut cx)?;
+        }
+        Ok(())
+    }
+
     fn step_one(&mut self, k: usize, current: &[usize]) -> Result<()> {
         let clock = self.objects[k].clock.0;
         if !self.objects[k].active || !current.contains(&clock) {
