@@ -2,3 +2,4 @@
 
 mod lif_fi_curve;
 mod quantities;
+mod timed_array;
