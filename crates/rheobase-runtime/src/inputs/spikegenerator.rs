@@ -141,6 +141,10 @@ fn checked_spikes(
         }
     }
     let mut order: Vec<usize> = (0..times.len()).collect();
+    let before = |a: usize, b: usize| (times[a], indices[a]) <= (times[b], indices[b]);
+    if sorted && (1..times.len()).any(|k| !before(k - 1, k)) {
+        return invalid("the spikes are not sorted by time, then index (sorted = true)".into());
+    }
     if !sorted {
         order.sort_by(|&a, &b| {
             times[a]
@@ -452,6 +456,8 @@ mod tests {
         assert!(bad(&[0, 1], &[0.0], 0.0).contains("same length"));
         assert!(bad(&[0], &[5e-3], 5e-3).contains("greater than the maximum"));
         assert!(bad(&[0], &[0.0], -1.0).contains("negative"));
+        let unsorted = checked_spikes("g", 3, &[0, 1], &[2e-3, 1e-3], 0.0, true, DT);
+        assert!(unsorted.unwrap_err().to_string().contains("not sorted"));
     }
 
     #[test]

@@ -111,6 +111,31 @@ fn timed_arrays_work_in_thresholds_resets_and_later_code() {
 }
 
 #[test]
+fn timed_arrays_set_shared_variables_and_run_regularly() {
+    for backend in [test_backend(), crate::backend::default_backend()] {
+        shared_and_run_regularly_on(Network::with_backend(backend));
+    }
+}
+
+fn shared_and_run_regularly_on(net: Network) {
+    let level = TimedArray::new(vec![1.0, 2.0, 3.0], Dimension::DIMENSIONLESS, 1.0 * MS).unwrap();
+    let g = NeuronGroup::new(
+        &net,
+        3,
+        "s : 1 (shared)\nx : 1",
+        with_functions(&[("level", &level)]),
+    )
+    .unwrap();
+    // A shared target: computed once per call (in the kernel's prologue).
+    g.run_regularly("s = level(t)", Default::default()).unwrap();
+    g.run_regularly("x = level(t) * i", Default::default())
+        .unwrap();
+    net.run(1.5 * MS).unwrap();
+    assert_eq!(g.get("s").unwrap(), vec![2.0]);
+    assert_eq!(g.get("x").unwrap(), vec![0.0, 2.0, 4.0]);
+}
+
+#[test]
 fn timed_array_calls_are_dimension_checked() {
     let net = net();
     let opts = || with_functions(&[("step_current", &step_current())]);
