@@ -138,7 +138,7 @@ impl FitterCore {
         }
         check_traces("input", &input.values)?;
         let info = ModelInfo::parse(model)?;
-        let model_text = info.with_input(input_var, input.dim)?;
+        let model_text = info.with_input(input_var, input.dim, input.values.len())?;
         let mut param_init = Vec::new();
         for (name, value) in &options.param_init {
             let dim = info.dimension_of(name).ok_or_else(|| {
@@ -167,6 +167,7 @@ impl FitterCore {
             },
             input_var: input_var.to_string(),
             inputs: std::sync::Arc::new(input.values.clone()),
+            input_dim: input.dim,
             dt,
             param_init,
             seed: options.seed,

@@ -7,6 +7,9 @@ use rheobase_runtime::RuntimeError;
 use rheobase_units::display::dimension_repr;
 use rheobase_units::Dimension;
 
+/// The name of the input table in the fitted model (not a name users write).
+pub(crate) const INPUT_TABLE: &str = "rheobase_fit_input";
+
 #[derive(Clone, Debug)]
 pub(crate) struct ModelInfo {
     text: String,
@@ -66,28 +69,36 @@ impl ModelInfo {
         Ok(())
     }
 
-    /// The model text with `input_var : <unit>` appended when the model does not declare it;
-    /// a declared input must be a parameter of the input's unit.
-    pub fn with_input(&self, input_var: &str, dim: Dimension) -> Result<String> {
+    /// The model text with the input variable defined as a lookup in the input table
+    /// ([`INPUT_TABLE`], one column per protocol): `I = table(t, i % n_traces) : unit`, as
+    /// brian2modelfitting does. A declaration `I : unit` in the model is replaced; any other
+    /// definition of the input, or one in another unit, is refused.
+    pub fn with_input(&self, input_var: &str, dim: Dimension, n_traces: usize) -> Result<String> {
+        let unit = if dim.is_dimensionless() {
+            "1".to_string()
+        } else {
+            dimension_repr(&dim)
+        };
+        let definition = format!("{input_var} = {INPUT_TABLE}(t, i % {n_traces}) : {unit}");
         match self.equation(input_var) {
-            None => {
-                let unit = if dim.is_dimensionless() {
-                    "1".to_string()
-                } else {
-                    dimension_repr(&dim)
-                };
-                Ok(format!("{}\n{input_var} : {unit}", self.text))
-            }
+            None => Ok(format!("{}\n{definition}", self.text)),
             Some(eq) if eq.kind != EquationKind::Parameter => Err(FitError::Input(format!(
                 "the input variable '{input_var}' is defined by an equation in the model; \
-                 leave it out (the fitter declares it) or declare it as a parameter"
+                 leave it out (the fitter defines it) or declare it as a parameter"
             ))),
             Some(eq) if eq.unit.dim != dim => Err(FitError::Input(format!(
                 "the input has unit {} but the model declares '{input_var}' in {}",
                 rheobase_units::display::dimension_unit_string(&dim),
                 rheobase_units::display::dimension_unit_string(&eq.unit.dim)
             ))),
-            Some(_) => Ok(self.text.clone()),
+            Some(eq) => {
+                let range = eq.span.range();
+                Ok(format!(
+                    "{}{definition}{}",
+                    &self.text[..range.start],
+                    &self.text[range.end..]
+                ))
+            }
         }
     }
 }
@@ -123,13 +134,21 @@ EL = -70*mV : volt";
     fn the_input_is_declared_with_its_unit() {
         let info = ModelInfo::parse(MODEL).unwrap();
         let amp = lookup_unit("amp").unwrap().dim;
-        let text = info.with_input("I", amp).unwrap();
-        assert!(text.ends_with("\nI : amp"), "{text}");
-        let declared = ModelInfo::parse(&format!("{MODEL}\nI : amp")).unwrap();
-        assert_eq!(declared.with_input("I", amp).unwrap(), declared.text);
+        let text = info.with_input("I", amp, 3).unwrap();
+        assert!(
+            text.ends_with("\nI = rheobase_fit_input(t, i % 3) : amp"),
+            "{text}"
+        );
+        let declared = ModelInfo::parse(&format!("{MODEL}\nI : amp (constant)\nx : 1")).unwrap();
+        let replaced = declared.with_input("I", amp, 2).unwrap();
+        assert!(
+            replaced.contains("\nI = rheobase_fit_input(t, i % 2) : amp\nx : 1"),
+            "{replaced}"
+        );
+        assert!(!replaced.contains("I : amp"));
         let volt = lookup_unit("volt").unwrap().dim;
-        assert!(declared.with_input("I", volt).is_err());
-        assert!(info.with_input("v", volt).is_err());
+        assert!(declared.with_input("I", volt, 2).is_err());
+        assert!(info.with_input("v", volt, 2).is_err());
     }
 
     #[test]

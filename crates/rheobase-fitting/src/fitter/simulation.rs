@@ -1,13 +1,17 @@
 //! One simulated batch: every candidate times every input protocol as one `NeuronGroup`
 //! (neuron `c * n_traces + k` is candidate `c` on protocol `k`, as in brian2modelfitting).
-//! The network is built once per batch size and stored after initialisation; each round
-//! restores it, sets the candidates' parameters and runs, so kernels compile only once.
+//! The input is a two-dimensional `TimedArray` (time x protocol) that the model reads as
+//! `I = table(t, i % n_traces)`. The network is built once per batch size and stored after
+//! initialisation; each round restores it, sets the candidates' parameters and runs, so
+//! kernels compile only once.
 
+use super::model::INPUT_TABLE;
 use crate::error::Result;
 use rheobase_runtime::{
     Network, NeuronGroup, NeuronGroupOptions, Record, SpikeMonitor, StateMonitor,
-    StateMonitorOptions, When,
+    StateMonitorOptions, TimedArray,
 };
+use rheobase_units::Dimension;
 use std::sync::Arc;
 
 const INITIAL_STATE: &str = "rheobase_fitting_initial";
@@ -15,12 +19,13 @@ const INITIAL_STATE: &str = "rheobase_fitting_initial";
 /// What the fitter simulates, independent of the batch size.
 #[derive(Clone, Debug)]
 pub(crate) struct ModelSetup {
-    /// The user's model plus the input variable's declaration when it had none.
+    /// The user's model with the input variable defined as a lookup in the input table.
     pub model: String,
     pub group_options: NeuronGroupOptions,
     pub input_var: String,
     /// `[protocol][step]`, SI units.
     pub inputs: Arc<Vec<Vec<f64>>>,
+    pub input_dim: Dimension,
     pub dt: f64,
     /// Initial values (SI) set on every neuron before each run.
     pub param_init: Vec<(String, f64)>,
@@ -64,7 +69,13 @@ impl Batch {
         let net = Network::new();
         net.set_default_dt(setup.dt)?;
         net.seed(setup.seed);
-        let group = NeuronGroup::new(&net, n, &setup.model, setup.group_options.clone())?;
+        let rows: Vec<Vec<f64>> = (0..setup.n_steps())
+            .map(|step| setup.inputs.iter().map(|trace| trace[step]).collect())
+            .collect();
+        let table = TimedArray::from_rows(&rows, setup.input_dim, setup.dt)?;
+        let mut options = setup.group_options.clone();
+        options.functions.insert(INPUT_TABLE.to_string(), table);
+        let group = NeuronGroup::new(&net, n, &setup.model, options)?;
         for (name, value) in &setup.param_init {
             group.set(name, *value)?;
         }
@@ -79,25 +90,6 @@ impl Batch {
                 Some(SpikeMonitor::spikes(&group, Default::default())?),
             ),
         };
-        // The input of each step, set before anything of the step runs (and before the state
-        // monitor records), as a TimedArray lookup at t would give.
-        let inputs = Arc::clone(&setup.inputs);
-        let input_group = group.clone();
-        let input_var = setup.input_var.clone();
-        let dt = setup.dt;
-        let mut buffer = vec![0.0; n];
-        net.network_operation(
-            When::new("start", -1000),
-            None,
-            Box::new(move |_net, t| {
-                let steps = inputs[0].len();
-                let step = ((t / dt).round().max(0.0) as usize).min(steps - 1);
-                for (k, value) in buffer.iter_mut().enumerate() {
-                    *value = inputs[k % n_traces][step];
-                }
-                input_group.set_values(&input_var, &buffer)
-            }),
-        )?;
         net.store(INITIAL_STATE);
         Ok(Batch {
             n_candidates,
