@@ -256,3 +256,41 @@ fn bad_input_is_refused_before_simulating() {
     );
     assert!(fitter.results().is_empty());
 }
+
+#[test]
+fn seeded_fits_repeat_exactly_and_a_callback_can_stop_them() {
+    use rheobase_fitting::optimizer::{
+        Crossover, GeneticAlgorithm, GeneticAlgorithmOptions, ParentSelection,
+    };
+    let mut generator = lif_fitter(vec![vec![0.0; 600]; 2], 1);
+    let truth = vec![
+        ("R".to_string(), q(60.0, "Mohm")),
+        ("tau".to_string(), q(12.0, "ms")),
+    ];
+    let target = generator.generate(&truth, None).unwrap();
+    let run = |stop_after: usize| {
+        let mut fitter = lif_fitter(target.clone(), 8);
+        let mut ga = GeneticAlgorithm::new(GeneticAlgorithmOptions {
+            num_parents_mating: 4,
+            parent_selection: ParentSelection::Rank,
+            crossover: Crossover::TwoPoints,
+            seed: 7,
+            ..Default::default()
+        });
+        let ranges = vec![
+            ParameterRange::linear("R", q(10.0, "Mohm"), q(300.0, "Mohm")),
+            ParameterRange::linear("tau", q(2.0, "ms"), q(40.0, "ms")),
+        ];
+        let mut stop = |info: &rheobase_fitting::RoundInfo| info.round + 1 >= stop_after;
+        let best = fitter
+            .fit(10, &mut ga, &MseMetric::default(), ranges, Some(&mut stop))
+            .unwrap();
+        (best, fitter.results().to_vec())
+    };
+    let (a, results_a) = run(3);
+    let (b, results_b) = run(3);
+    assert_eq!(a, b);
+    assert_eq!(results_a, results_b);
+    assert_eq!((a.rounds, a.evaluations, results_a.len()), (3, 24, 24));
+    assert_eq!(results_a.last().unwrap().round, 2);
+}

@@ -96,7 +96,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let recorded: Vec<Vec<f64>> = generator
         .generate(&truth, None)?
         .into_iter()
-        .map(|trace| trace.into_iter().map(|v| v + 0.2e-3 * noise.normal()).collect())
+        .map(|trace| {
+            trace
+                .into_iter()
+                .map(|v| v + 0.2e-3 * noise.normal())
+                .collect()
+        })
         .collect();
 
     let mut fitter = TraceFitter::new(
@@ -149,7 +154,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         best.error,
         0.2e-3f64.powi(2)
     );
-    println!("{:>6} {:>14} {:>14} {:>9}", "param", "true", "fitted", "rel err");
+    println!(
+        "{:>6} {:>14} {:>14} {:>9}",
+        "param", "true", "fitted", "rel err"
+    );
     for ((name, fitted), (_, true_value)) in best.parameters.iter().zip(&truth) {
         println!(
             "{:>6} {:>14.6e} {:>14.6e} {:>8.3}%",
