@@ -103,6 +103,27 @@ fn trace_fitter_recovers_lif_resistance_and_time_constant() {
         .map(|r| r.error)
         .fold(f64::INFINITY, f64::min);
     assert_eq!(min, best.error);
+
+    // Nelder-Mead refinement from a point 20 % off.
+    let start = vec![
+        ("tau".to_string(), q(14.4, "ms")),
+        ("R".to_string(), q(48.0, "Mohm")),
+    ];
+    let ranges = vec![
+        ParameterRange::log("R", q(10.0, "Mohm"), q(300.0, "Mohm")),
+        ParameterRange::linear("tau", q(2.0, "ms"), q(40.0, "ms")),
+    ];
+    let options = rheobase_fitting::optimizer::NelderMeadOptions {
+        max_evaluations: 150,
+        ..Default::default()
+    };
+    let refined = fitter.refine(&start, &metric, ranges, &options).unwrap();
+    let r = refined.parameters[0].1.value;
+    let tau = refined.parameters[1].1.value;
+    assert!((r / 60e6 - 1.0).abs() < 0.005, "refined R = {r}");
+    assert!((tau / 12e-3 - 1.0).abs() < 0.005, "refined tau = {tau}");
+    assert!(refined.evaluations <= 154);
+    assert_eq!(fitter.results().len(), 25 * 20 + refined.evaluations);
 }
 
 #[test]

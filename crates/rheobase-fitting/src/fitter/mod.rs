@@ -353,6 +353,51 @@ impl FitterCore {
     }
 }
 
+impl FitterCore {
+    /// Nelder-Mead refinement from `start` (every parameter of `space`, in any order) within
+    /// the ranges; the evaluations join `results()` as one more round.
+    pub fn refine(
+        &mut self,
+        start: &[(String, Quantity)],
+        space: &ParameterSpace,
+        options: &crate::optimizer::NelderMeadOptions,
+        evaluate: Evaluate<'_>,
+    ) -> Result<FitOutcome> {
+        let names: Vec<String> = space.names().iter().map(|s| s.to_string()).collect();
+        let mut values = Vec::with_capacity(names.len());
+        for r in &space.ranges {
+            let Some((_, q)) = start.iter().find(|(n, _)| *n == r.name) else {
+                return Err(FitError::Input(format!(
+                    "the starting point has no value for '{}'",
+                    r.name
+                )));
+            };
+            if q.dim != r.dimension() {
+                return Err(FitError::Range {
+                    parameter: r.name.clone(),
+                    message: "the starting value and the range have different units".into(),
+                });
+            }
+            values.push(q.value);
+        }
+        let point = space.point(&values);
+        let (best, error, evaluations) =
+            crate::optimizer::nelder_mead(&point, options, |points: &[Vec<f64>], real| {
+                let values: Vec<Vec<f64>> = points.iter().map(|p| space.values(p)).collect();
+                let errors = evaluate(self, &names, &values)?;
+                self.record(&names, &values[..real], &errors[..real]);
+                Ok::<_, FitError>(errors)
+            })?;
+        self.rounds_done += 1;
+        Ok(FitOutcome {
+            parameters: self.quantities(&names, &space.values(&best)),
+            error,
+            rounds: 1,
+            evaluations,
+        })
+    }
+}
+
 /// Checks that data has at least one protocol, all of the same non-zero length, all finite.
 pub(crate) fn check_traces(what: &str, traces: &[Vec<f64>]) -> Result<()> {
     let Some(first) = traces.first() else {

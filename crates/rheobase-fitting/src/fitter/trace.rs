@@ -8,7 +8,7 @@ use super::{
 };
 use crate::error::{FitError, Result};
 use crate::metric::TraceMetric;
-use crate::optimizer::Optimizer;
+use crate::optimizer::{NelderMeadOptions, Optimizer};
 use crate::space::ParameterRange;
 use rheobase_units::display::dimension_unit_string;
 use rheobase_units::Quantity;
@@ -90,6 +90,27 @@ impl TraceFitter {
             callback,
             &mut |core, names, values| errors(core, &output_var, output, metric, names, values),
         )
+    }
+
+    /// Local refinement (Nelder-Mead, batched) from `start`, usually the result of `fit`,
+    /// within `ranges`.
+    pub fn refine(
+        &mut self,
+        start: &[(String, Quantity)],
+        metric: &dyn TraceMetric,
+        ranges: Vec<ParameterRange>,
+        options: &NelderMeadOptions,
+    ) -> Result<FitOutcome> {
+        metric
+            .check(self.output[0].len())
+            .map_err(FitError::Input)?;
+        let space = self.core.space(ranges)?;
+        let output_var = self.output_var.clone();
+        let output = &self.output;
+        self.core
+            .refine(start, &space, options, &mut |core, names, values| {
+                errors(core, &output_var, output, metric, names, values)
+            })
     }
 
     /// Errors of externally chosen parameter sets (`values[c]` in the order of `names`, SI),

@@ -10,6 +10,7 @@ mod cmaes;
 mod de;
 mod ga;
 pub(crate) mod linalg;
+mod nelder_mead;
 mod rng;
 mod sampling;
 mod sobol;
@@ -19,6 +20,7 @@ pub use de::{DeStrategy, DifferentialEvolution, DifferentialEvolutionOptions};
 pub use ga::{
     Crossover, GeneticAlgorithm, GeneticAlgorithmOptions, Mutation, MutationGenes, ParentSelection,
 };
+pub use nelder_mead::{nelder_mead, nelder_mead_batch_size, NelderMeadOptions};
 pub use rng::SearchRng;
 pub use sampling::{RandomSearch, SobolSearch};
 pub use sobol::{SobolSequence, SOBOL_MAX_DIMENSIONS};
