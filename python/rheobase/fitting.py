@@ -237,6 +237,18 @@ class _Fitter:
         stops the fit by returning True."""
         metric = metric if metric is not None else self._default_metric()
         optimizer = optimizer if optimizer is not None else DifferentialEvolution()
+        ranges = self._ranges(params)
+        if not hasattr(optimizer, "_spec"):
+            return self._fit_external(n_rounds, optimizer, metric, callback, ranges)
+        hook = self._hook(callback)
+        parameters, error, _, _ = self._core.fit(int(n_rounds), optimizer._spec(),
+                                                 metric._spec(), ranges, hook)
+        self.best_params = {n: _with_dim(v, d) for n, v, d in parameters}
+        self.best_error = error
+        return self.best_params, error
+
+    @staticmethod
+    def _ranges(params):
         ranges = []
         for name, bounds in params.items():
             bounds = list(bounds)
@@ -249,14 +261,7 @@ class _Fitter:
             if dim != dim_hi:
                 raise ValueError(f"the bounds of {name!r} have different units")
             ranges.append((name, float(lo), float(hi), dim, log))
-        if not hasattr(optimizer, "_spec"):
-            return self._fit_external(n_rounds, optimizer, metric, callback, ranges)
-        hook = self._hook(callback)
-        parameters, error, _, _ = self._core.fit(int(n_rounds), optimizer._spec(),
-                                                 metric._spec(), ranges, hook)
-        self.best_params = {n: _with_dim(v, d) for n, v, d in parameters}
-        self.best_error = error
-        return self.best_params, error
+        return ranges
 
     def _hook(self, callback):
         if callback is None:
@@ -363,6 +368,18 @@ class TraceFitter(_Fitter):
         dim = self.output_dim if output_var in (None, self.output_var) else None
         arr = np.array(traces)
         return _with_dim(arr, dim) if dim is not None else arr
+
+    def refine(self, params=None, metric=None, max_evaluations=200, **ranges):
+        """Nelder-Mead refinement from ``params`` (default: the best fit) within ``ranges``
+        (as for ``fit``). Returns ``(best_params, error)``; brian2modelfitting's ``refine``
+        uses lmfit instead."""
+        metric = metric if metric is not None else MSEMetric()
+        parameters, error, _, _ = self._core.refine(self._params(params), metric._spec(),
+                                                    self._ranges(ranges),
+                                                    int(max_evaluations))
+        self.best_params = {n: _with_dim(v, d) for n, v, d in parameters}
+        self.best_error = error
+        return self.best_params, error
 
     def generate_traces(self, params=None, param_init=None, level=0):
         return self.generate(params=params)

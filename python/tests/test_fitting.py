@@ -63,6 +63,12 @@ def test_trace_fitter_recovers_parameters_with_units():
     assert len(as_dict["error"]) == 25 * 20
     regenerated = fitter.generate()
     assert np.max(np.abs(np.asarray(regenerated - target))) < 1e-3
+    refined, refined_error = fitter.refine(params={"R": 48 * Mohm, "tau": 14.4 * ms},
+                                           max_evaluations=150,
+                                           R=[10 * Mohm, 300 * Mohm, "log"],
+                                           tau=[2 * ms, 40 * ms])
+    assert abs(float(refined["tau"] / (12 * ms)) - 1) < 0.005
+    assert refined_error < 1e-6
 
 
 def test_fits_are_reproducible_with_a_seed():

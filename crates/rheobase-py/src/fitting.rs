@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 use rheobase_fitting::optimizer::{
     CmaEs, CmaEsOptions, Crossover, DeStrategy, DifferentialEvolution,
     DifferentialEvolutionOptions, GeneticAlgorithm, GeneticAlgorithmOptions, Mutation,
-    MutationGenes, ParentSelection, RandomSearch, SobolSearch,
+    MutationGenes, NelderMeadOptions, ParentSelection, RandomSearch, SobolSearch,
 };
 use rheobase_fitting::{
     FitError, FitterOptions, GammaFactor, MseMetric, Optimizer, ParameterRange, RoundInfo,
@@ -175,6 +175,20 @@ fn parameters_py(
         .collect()
 }
 
+fn ranges_from(ranges: Vec<(String, f64, f64, PyDimension, bool)>) -> Vec<ParameterRange> {
+    ranges
+        .into_iter()
+        .map(|(name, lo, hi, dim, log)| {
+            let (lo, hi) = (Quantity::new(lo, dim.0), Quantity::new(hi, dim.0));
+            if log {
+                ParameterRange::log(name, lo, hi)
+            } else {
+                ParameterRange::linear(name, lo, hi)
+            }
+        })
+        .collect()
+}
+
 /// A `TraceFitter` or `SpikeFitter`.
 #[pyclass(name = "Fitter", module = "rheobase._core")]
 pub struct PyFitter(Option<Kind>);
@@ -267,17 +281,7 @@ impl PyFitter {
     ) -> Res<(Vec<(String, f64, Py<PyDimension>)>, f64, usize, usize)> {
         let mut optimizer = optimizer_from(optimizer)?;
         let metric = metric_from(metric)?;
-        let ranges: Vec<ParameterRange> = ranges
-            .into_iter()
-            .map(|(name, lo, hi, dim, log)| {
-                let (lo, hi) = (Quantity::new(lo, dim.0), Quantity::new(hi, dim.0));
-                if log {
-                    ParameterRange::log(name, lo, hi)
-                } else {
-                    ParameterRange::linear(name, lo, hi)
-                }
-            })
-            .collect();
+        let ranges = ranges_from(ranges);
         let mut kind = self.0.take().ok_or_else(|| {
             PyValueError::new_err("the fitter is busy (called from its callback?)")
         })?;
@@ -336,6 +340,43 @@ impl PyFitter {
         if let Some(e) = callback_error {
             return Err(e);
         }
+        let outcome = result.map_err(|e| fit_err(py, e))?;
+        Ok((
+            parameters_py(py, &outcome.parameters)?,
+            outcome.error,
+            outcome.rounds,
+            outcome.evaluations,
+        ))
+    }
+
+    /// Nelder-Mead refinement (TraceFitter only) from `start` `[(name, value, dim)]` within
+    /// `ranges`. Returns what `fit` returns.
+    #[allow(clippy::type_complexity)]
+    fn refine(
+        &mut self,
+        py: Python<'_>,
+        start: Vec<(String, f64, PyDimension)>,
+        metric: &Bound<'_, PyDict>,
+        ranges: Vec<(String, f64, f64, PyDimension, bool)>,
+        max_evaluations: usize,
+    ) -> Res<(Vec<(String, f64, Py<PyDimension>)>, f64, usize, usize)> {
+        let metric = metric_from(metric)?;
+        let start: Vec<(String, Quantity)> = start
+            .into_iter()
+            .map(|(n, v, d)| (n, Quantity::new(v, d.0)))
+            .collect();
+        let ranges = ranges_from(ranges);
+        let options = NelderMeadOptions {
+            max_evaluations,
+            ..Default::default()
+        };
+        let kind = self.kind()?;
+        let result = py.detach(|| match (kind, &metric) {
+            (Kind::Trace(f), Metric::Trace(m)) => f.refine(&start, m.as_ref(), ranges, &options),
+            _ => Err(FitError::Input(
+                "refine needs a TraceFitter and a trace metric".into(),
+            )),
+        });
         let outcome = result.map_err(|e| fit_err(py, e))?;
         Ok((
             parameters_py(py, &outcome.parameters)?,
