@@ -1,13 +1,14 @@
 //! Fits a leaky integrate-and-fire model to voltage traces that the model itself produced
-//! (with a little recording noise added), then prints recovered vs true parameters and the
-//! time per round. Each round simulates all candidates times all three current steps as one
-//! NeuronGroup.
+//! (with a little recording noise added), prints recovered vs true parameters and the time
+//! per round, then refines the best fit with Nelder-Mead. Each round simulates all
+//! candidates times all three current steps as one NeuronGroup.
 //!
 //!     cargo run --release -p rheobase --example fit_lif [-- de|cmaes|ga|sobol]
 
 use rheobase::fitting::optimizer::{
     CmaEs, CmaEsOptions, Crossover, DifferentialEvolution, DifferentialEvolutionOptions,
-    GeneticAlgorithm, GeneticAlgorithmOptions, ParentSelection, SearchRng, SobolSearch,
+    GeneticAlgorithm, GeneticAlgorithmOptions, NelderMeadOptions, ParentSelection, SearchRng,
+    SobolSearch,
 };
 use rheobase::fitting::{
     FitterOptions, MseMetric, Optimizer, ParameterRange, RoundInfo, TraceFitter, Traces,
@@ -118,6 +119,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ParameterRange::log("R", q("10*Mohm")?, q("500*Mohm")?),
         ParameterRange::log("tau", q("1*ms")?, q("100*ms")?),
     ];
+    let refine_ranges = ranges.clone();
     println!(
         "fitting {} parameters with {}: {N_ROUNDS} rounds of {N_SAMPLES} candidates x 3 traces \
          ({} neurons, {} steps each)",
@@ -154,11 +156,35 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         best.error,
         0.2e-3f64.powi(2)
     );
+    print_table(&best.parameters, &truth);
+
+    let started = Instant::now();
+    let options = NelderMeadOptions {
+        max_evaluations: 200,
+        ..Default::default()
+    };
+    let refined = fitter.refine(
+        &best.parameters,
+        &MseMetric::default(),
+        refine_ranges,
+        &options,
+    )?;
+    println!(
+        "\nNelder-Mead refinement: {} evaluations in {:.2} s; error {:.4e} V^2",
+        refined.evaluations,
+        started.elapsed().as_secs_f64(),
+        refined.error
+    );
+    print_table(&refined.parameters, &truth);
+    Ok(())
+}
+
+fn print_table(fitted: &[(String, Quantity)], truth: &[(String, Quantity)]) {
     println!(
         "{:>6} {:>14} {:>14} {:>9}",
         "param", "true", "fitted", "rel err"
     );
-    for ((name, fitted), (_, true_value)) in best.parameters.iter().zip(&truth) {
+    for ((name, fitted), (_, true_value)) in fitted.iter().zip(truth) {
         println!(
             "{:>6} {:>14.6e} {:>14.6e} {:>8.3}%",
             name,
@@ -167,5 +193,4 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             100.0 * (fitted.value / true_value.value - 1.0).abs()
         );
     }
-    Ok(())
 }
