@@ -256,6 +256,13 @@ impl Synapses {
                 Ok(Synapses { net, id, name })
             }
             Err(e) => {
+                let added: Vec<String> = core.objects[n_objects..]
+                    .iter()
+                    .map(|o| o.name.clone())
+                    .collect();
+                for object in added {
+                    core.release_name(&object);
+                }
                 core.objects.truncate(n_objects);
                 core.synapses.remove(&GroupId(n_groups));
                 core.groups.truncate(n_groups);

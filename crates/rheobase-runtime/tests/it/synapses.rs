@@ -530,6 +530,17 @@ fn bad_input_gives_errors_not_panics() {
     assert!(err.to_string().contains("both"), "{err}");
     let err = s.connect(Connect::j("k for k in range(")).unwrap_err();
     assert!(err.code().starts_with("syntax::"), "{err}");
+    // A failed creation leaves no names or objects behind.
+    let objects = net.scheduling_summary().len();
+    let model = "dx/dt = -x/ms : 1 (clock-driven)\nq_post = x : 1 (summed)";
+    let options = || SynapsesOptions {
+        name: Some("failing".into()),
+        ..on_pre("v_post += x")
+    };
+    let err = Synapses::new(&g, &a, model, options()).unwrap_err();
+    assert_eq!(err.code(), "model::invalid_summed_variable", "{err}");
+    assert_eq!(net.scheduling_summary().len(), objects);
+    Synapses::new(&g, &a, "dx/dt = -x/ms : 1 (clock-driven)", options()).unwrap();
 }
 
 #[test]
