@@ -266,7 +266,7 @@ fn pre_runs_before_post_and_all_writes_count() {
 fn subgroups_index_relative() {
     let net = jitted();
     let g = spiking(&net, &[-1.0, -1.0, 1e-3, -1.0]);
-    let t = plain(&net, 6, "v : 1");
+    let t = plain(&net, 6, "v : 1\nu = 10*i + 100*N : 1");
     let s = Synapses::new(
         &g.subgroup(2..4).unwrap(),
         &t.subgroup(3..6).unwrap(),
@@ -278,6 +278,8 @@ fn subgroups_index_relative() {
     assert_eq!((s.i(), s.j()), (vec![0, 1], vec![0, 1]));
     net.run(2e-3).unwrap();
     assert_eq!(t.get("v").unwrap(), vec![0., 0., 0., 1., 0., 0.]);
+    // A group's subexpression keeps its meaning of `i` and `N` seen through synapses.
+    assert_eq!(s.eval("u_post").unwrap(), vec![630.0, 640.0]);
 }
 
 #[test]
