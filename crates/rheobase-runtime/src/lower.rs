@@ -47,9 +47,29 @@ pub struct ArrayVar {
     pub write_guard: Option<StoreId>,
 }
 
+/// A function of user code backed by a read-only table of values in the store (Brian2's
+/// `TimedArray`): `f(t)` for one column, `f(t, i)` for a table of time x columns. The value is
+/// the row `int((t/epsilon + 0.5)/K)` clamped to the table (Brian2's rule, with
+/// `epsilon = dt/K` and `K` the upsampling factor for the caller's time step), and NaN for a
+/// column outside the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableFunction {
+    /// The values, row-major (time, column), in SI units.
+    pub values: StoreId,
+    pub rows: usize,
+    /// `None` for a one-dimensional table (`f(t)`).
+    pub cols: Option<usize>,
+    /// Time between rows, in seconds.
+    pub dt: f64,
+}
+
 /// Resolves the names of one object's code.
 pub trait Resolver {
     fn resolve(&self, name: &str) -> Option<Resolved>;
+    /// A table function (TimedArray) the code may call by this name.
+    fn function(&self, _name: &str) -> Option<TableFunction> {
+        None
+    }
 }
 
 /// One assignment to lower: a user statement or an integrator's update statement.
@@ -484,12 +504,70 @@ impl<'a> Lowerer<'a> {
                     vec![IrExpr::bin(BinaryOp::Div, shifted, dt)],
                 ))
             }
+            _ if self.resolver.function(name).is_some() => {
+                let table = self.resolver.function(name).expect("checked above");
+                arity(if table.cols.is_some() { 2 } else { 1 })?;
+                let lowered = args
+                    .iter()
+                    .map(|a| self.expr(a))
+                    .collect::<LowerResult<Vec<_>>>()?;
+                Ok(self.table_lookup(name, &table, lowered))
+            }
             _ => Err(Diagnostic::error(
                 "model::unknown_function",
                 format!("unknown function '{name}'"),
             )
             .with_primary(name_span, "not a known function")),
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// `values[row]` or `values[row*cols + col]` (NaN outside the columns), with the row
+    /// from Brian2's binning: `int((t/epsilon + 0.5)/K)` clamped to `[0, rows)`.
+    fn table_lookup(&mut self, name: &str, table: &TableFunction, args: Vec<IrExpr>) -> IrExpr {
+        let mut args = args.into_iter();
+        let t = args.next().unwrap_or(IrExpr::c(0.0));
+        let k = IrExpr::Scalar(self.b.scalar(
+            &format!("_{name}_K"),
+            ScalarSource::TableUpsampling(table.dt),
+        ));
+        let epsilon = IrExpr::bin(BinaryOp::Div, IrExpr::c(table.dt), k.clone());
+        let scaled = IrExpr::bin(
+            BinaryOp::Add,
+            IrExpr::bin(BinaryOp::Div, t, epsilon),
+            IrExpr::c(0.5),
+        );
+        let row = IrExpr::call(MathFn::Trunc, vec![IrExpr::bin(BinaryOp::Div, scaled, k)]);
+        let last_row = table.rows.saturating_sub(1) as f64;
+        let row = IrExpr::call(MathFn::Clip, vec![row, IrExpr::c(0.0), IrExpr::c(last_row)]);
+        let arr = self.b.array(
+            table.values,
+            &format!("_{name}_values"),
+            ElemType::F64,
+            false,
+        );
+        let Some(cols) = table.cols else {
+            return IrExpr::Load(arr, Index::At(Box::new(row)));
+        };
+        let col = IrExpr::call(MathFn::Trunc, vec![args.next().unwrap_or(IrExpr::c(0.0))]);
+        let last_col = cols.saturating_sub(1) as f64;
+        let inside = IrExpr::bin(
+            BinaryOp::And,
+            IrExpr::bin(BinaryOp::Ge, col.clone(), IrExpr::c(0.0)),
+            IrExpr::bin(BinaryOp::Le, col.clone(), IrExpr::c(last_col)),
+        );
+        // The load's column is clamped too: a select may evaluate both sides.
+        let flat = IrExpr::bin(
+            BinaryOp::Add,
+            IrExpr::bin(BinaryOp::Mul, row, IrExpr::c(cols as f64)),
+            IrExpr::call(MathFn::Clip, vec![col, IrExpr::c(0.0), IrExpr::c(last_col)]),
+        );
+        IrExpr::select(
+            inside,
+            IrExpr::Load(arr, Index::At(Box::new(flat))),
+            IrExpr::c(f64::NAN),
+        )
     }
 }
 

@@ -55,8 +55,9 @@ pub trait Operation: Send {
         None
     }
     fn restore(&mut self, _saved: &(dyn Any + Send)) {}
-    /// Called at the start of every run, before its first step (a synaptic pathway reads its
-    /// delays here, as Brian2's `before_run` does).
+    /// Checks and preparations at the start of every run, before its first step, at the run's
+    /// start time (Brian2's `before_run`: a synaptic pathway reads its delays, a
+    /// SpikeGeneratorGroup bins its spikes for the current dt).
     fn before_run(&mut self, _cx: &mut StepContext<'_>) -> Result<()> {
         Ok(())
     }
@@ -112,6 +113,8 @@ pub(crate) struct NetworkCore {
     pub synapses: HashMap<GroupId, crate::synapses::SynapseLinks>,
     /// Variables defined by differential equations, per group (summed targets must not be).
     pub differential: HashSet<(GroupId, String)>,
+    /// The store array of each TimedArray used in this network, by its identity.
+    pub tables: HashMap<u64, crate::state::StoreId>,
 }
 
 impl NetworkCore {
@@ -299,6 +302,7 @@ impl Network {
             profile: None,
             synapses: HashMap::new(),
             differential: HashSet::new(),
+            tables: HashMap::new(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -696,7 +700,8 @@ impl Network {
 }
 
 impl NetworkCore {
-    /// Lets every active object prepare for a run (see [`Operation::before_run`]).
+    /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
+    /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
         for &k in order {
             if !self.objects[k].active {

@@ -182,6 +182,10 @@ pub(crate) fn build(
         };
         variables.insert(v.name.clone(), var);
     }
+    for (fname, table) in &options.functions {
+        let f = table.register(core);
+        variables.insert_function(fname.clone(), f, table.dim());
+    }
     let gid = GroupId(core.groups.len());
     for v in &spec.variables {
         if v.kind == EquationKind::Differential {
