@@ -47,6 +47,18 @@ impl AsGroup for NeuronGroup {
     }
 }
 
+impl AsGroup for crate::inputs::PoissonGroup {
+    fn group_ref(&self) -> GroupRef {
+        (**self).group_ref()
+    }
+}
+
+impl AsGroup for crate::inputs::SpikeGeneratorGroup {
+    fn group_ref(&self) -> GroupRef {
+        (**self).group_ref()
+    }
+}
+
 /// Synapses can be the target of other synapses (Brian2's neuromodulated plasticity: code
 /// writes `x_post` of the synapses). Their current synapses count: connect them first.
 impl AsGroup for Synapses {

@@ -559,3 +559,26 @@ fn synapses_can_target_synapses() {
     net.run(2e-3).unwrap();
     assert_eq!(plastic.get("d").unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
 }
+
+#[test]
+fn input_groups_drive_synapses() {
+    use rheobase_runtime::{PoissonGroup, SpikeGeneratorGroup};
+    let net = jitted();
+    let gen = SpikeGeneratorGroup::new(&net, 2, &[1], &[2e-3], Default::default()).unwrap();
+    let tgt = plain(&net, 2, "v : 1");
+    let s = Synapses::new(&gen, &tgt, "", on_pre("v_post += 1")).unwrap();
+    s.connect(Connect::j("i")).unwrap();
+    net.run(2e-3).unwrap();
+    assert_eq!(tgt.get("v").unwrap(), vec![0.0, 0.0]);
+    net.run(1e-4).unwrap();
+    assert_eq!(tgt.get("v").unwrap(), vec![0.0, 1.0]);
+
+    let poisson = PoissonGroup::new(&net, 100, 100.0, Default::default()).unwrap();
+    let counter = plain(&net, 1, "n : 1");
+    let s = Synapses::new(&poisson, &counter, "", on_pre("n_post += 1")).unwrap();
+    s.connect(Connect::default()).unwrap();
+    net.run(0.1).unwrap();
+    // 100 inputs at 100 Hz for 0.1 s: 1000 spikes expected, sd 32
+    let n = counter.get("n").unwrap()[0];
+    assert!((n - 1000.0).abs() < 160.0, "{n}");
+}
