@@ -372,3 +372,40 @@ fn poisson_input_errors() {
     net.set_default_dt(0.05e-3).unwrap();
     assert_eq!(net.run(1e-3).unwrap_err().code(), "runtime::not_supported");
 }
+
+#[test]
+fn spike_generator_spike_at_2ms_raises_the_target_at_2ms_through_synapses() {
+    use crate::synapses::{Connect, Synapses, SynapsesOptions};
+    let net = net();
+    let sg = SpikeGeneratorGroup::new(&net, 1, &[0], &[2.0 * MS], Default::default()).unwrap();
+    let target = NeuronGroup::new(&net, 1, "v : 1", Default::default()).unwrap();
+    // The weight comes from a TimedArray: 1 before 1.5 ms, 3 after (pathway code sees it).
+    let gain = TimedArray::new(vec![1.0, 3.0], Dimension::DIMENSIONLESS, 1.5 * MS).unwrap();
+    let s = Synapses::new(
+        &sg,
+        &target,
+        "",
+        SynapsesOptions {
+            on_pre: "v += gain(t)".into(),
+            functions: [("gain".to_string(), gain)].into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let trace = StateMonitor::new(
+        &target,
+        &["v"],
+        Record::All,
+        crate::monitor::StateMonitorOptions {
+            when: crate::schedule::When::new("end", 0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(3.0 * MS).unwrap();
+    let v = trace.trace("v", 0).unwrap();
+    assert_eq!(v[19], 0.0);
+    assert_eq!(v[20], 3.0, "raised in the step of t = 2 ms");
+    assert_eq!(v[29], 3.0);
+}
