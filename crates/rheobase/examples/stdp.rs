@@ -129,6 +129,15 @@ fn main() -> ExitCode {
         out.input_rate, out.output_rate
     );
     println!("w/gmax histogram (10 bins on [0, 1]): {histogram:?}");
+    let Some(reference) = reference else {
+        println!(
+            "w/gmax mean {mean:.3}, std {std:.3}, below 0.1: {below:.3}, above 0.9: {above:.3} \
+             (no Brian2 reference for this duration)"
+        );
+        return ExitCode::SUCCESS;
+    };
+    // Tolerances: one seed on each side; Brian2's seed-to-seed spread at 20 s is about 3 %
+    // for the rate and 0.01 for the weight statistics (acceptance note for stdp_song).
     let rows = [
         (
             "output rate Hz",
