@@ -409,3 +409,50 @@ fn spike_generator_spike_at_2ms_raises_the_target_at_2ms_through_synapses() {
     assert_eq!(v[20], 3.0, "raised in the step of t = 2 ms");
     assert_eq!(v[29], 3.0);
 }
+
+/// Compared with Brian2 2.9 (the script below, run with /work/venv-b2): neuron 0 spikes in
+/// step 1 and then ignores both synaptic and PoissonInput drive.
+#[test]
+fn synaptic_and_poisson_input_skip_refractory_neurons() {
+    // from brian2 import *; prefs.codegen.target = 'numpy'
+    // G = NeuronGroup(2, 'dv/dt = 0*volt/second : volt (unless refractory)',
+    //     threshold='t > 0*ms and t < 0.15*ms and i == 0', reset='', refractory=1*second)
+    // sg = SpikeGeneratorGroup(1, [0, 0], [0.5, 0.7]*ms)
+    // S = Synapses(sg, G, on_pre='v += 1*mV'); S.connect()
+    // P = PoissonInput(G, 'v', N=10, rate=1/defaultclock.dt, weight=1*mV)
+    // run(1*ms); print(G.v[:])   # [10. 102.] mV
+    use crate::synapses::{Connect, Synapses, SynapsesOptions};
+    let net = net();
+    let g = NeuronGroup::new(
+        &net,
+        2,
+        "dv/dt = 0*volt/second : volt (unless refractory)",
+        NeuronGroupOptions {
+            threshold: Some("t > 0*ms and t < 0.15*ms and i == 0".into()),
+            refractory: Refractory::Duration(1.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let sg = SpikeGeneratorGroup::new(&net, 1, &[0, 0], &[0.5 * MS, 0.7 * MS], Default::default())
+        .unwrap();
+    let s = Synapses::new(
+        &sg,
+        &g,
+        "",
+        SynapsesOptions {
+            on_pre: "v += 1*mV".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let mv = rheobase_units::Quantity::new(1e-3, VOLT);
+    PoissonInput::new(&g, "v", 10, 1.0 / DT, mv, Default::default()).unwrap();
+    net.run(1.0 * MS).unwrap();
+    let v = g.get("v").unwrap();
+    assert!(
+        (v[0] - 10e-3).abs() < 1e-12 && (v[1] - 102e-3).abs() < 1e-12,
+        "{v:?}"
+    );
+}

@@ -107,14 +107,15 @@ pub fn rename_foreign(expr: &ast::Expr, group: &Variables, side: Side) -> ast::E
 /// How code indexed by synapses (or by candidate pairs) sees a variable of a connected group,
 /// read through the index array `via`.
 fn foreign(name: &str, var: &Variable, via: StoreId, group: &Variables, side: Side) -> Resolved {
-    let array = |id: StoreId, vtype: VarType, shared: bool, writable: bool| {
+    // Brian2 gates synaptic writes to `(unless refractory)` variables by `not_refractory`.
+    let array = |id: StoreId, vtype: VarType, shared: bool, writable: bool, guard| {
         let var = ArrayVar {
             id,
             name: name.to_string(),
             ty: elem_type(vtype),
             shared,
             writable,
-            write_guard: None,
+            write_guard: guard,
         };
         if shared {
             Resolved::Array(var)
@@ -128,14 +129,15 @@ fn foreign(name: &str, var: &Variable, via: StoreId, group: &Variables, side: Si
             vtype,
             shared,
             read_only,
+            write_guard,
             ..
-        } => array(*id, *vtype, *shared, !*read_only),
+        } => array(*id, *vtype, *shared, !*read_only, *write_guard),
         Variable::Subexpression {
             stored: Some(id),
             vtype,
             shared,
             ..
-        } => array(*id, *vtype, *shared, false),
+        } => array(*id, *vtype, *shared, false, None),
         Variable::Subexpression { expr, shared, .. } => Resolved::Subexpression {
             expr: rename_foreign(expr, group, side),
             shared: *shared,
