@@ -19,10 +19,13 @@ const EPSILON: f64 = 0.1;
 const G: f64 = 5.0;
 const NU_OVER_NU_THR: f64 = 2.0;
 
-/// Brian2 2.9 (`reference/brunel_g5_nu2.json`, mean of seeds 1 and 2, 0.5 s): mean firing
-/// rate of all neurons in Hz, and synapses made per connect call.
-const BRIAN2_RATE_HZ: f64 = f64::NAN;
-const BRIAN2_RATE_SPREAD_HZ: f64 = f64::NAN;
+/// Brian2 2.9 (`reference/brunel_g5_nu2.json`, seeds 1 and 2, 0.5 s, numpy target): the
+/// mean firing rate of all neurons in Hz (39.01 and 36.44), and its standard deviation over
+/// seeds. The network oscillates (population rate std about 19 Hz in 1 ms bins), so one
+/// seed's mean rate varies by about 5 %; rheobase gives 37.05 Hz (seed 1) and 40.45 Hz
+/// (seed 2).
+const BRIAN2_RATE_HZ: f64 = 37.723;
+const BRIAN2_RATE_SPREAD_HZ: f64 = 1.820;
 
 fn arg(args: &[String], name: &str) -> Option<f64> {
     let k = args.iter().position(|a| a == name)?;
@@ -148,6 +151,8 @@ fn main() -> ExitCode {
         "rates: all {:.2} Hz, excitatory {:.2} Hz, inhibitory {:.2} Hz",
         out.rate, out.rate_exc, out.rate_inh
     );
+    // One seed here against the mean of Brian2's seeds: 5 %, or 3 seed standard deviations
+    // when the seed-to-seed spread is larger (it is here).
     let tolerance = (0.05 * BRIAN2_RATE_HZ).max(3.0 * BRIAN2_RATE_SPREAD_HZ);
     let rate_ok = (out.rate - BRIAN2_RATE_HZ).abs() <= tolerance;
     println!(
