@@ -89,16 +89,3 @@ fn check_dimension(
     .with_primary(expr.span, found.base_string());
     Err(RuntimeError::model(object, d, sources))
 }
-
-impl crate::synapses::AsGroup for PoissonGroup {
-    fn group_ref(&self) -> crate::synapses::GroupRef {
-        self.group().group_ref()
-    }
-}
-
-impl crate::synapses::AsGroup for SpikeGeneratorGroup {
-    fn group_ref(&self) -> crate::synapses::GroupRef {
-        use std::ops::Deref;
-        self.deref().group_ref()
-    }
-}
