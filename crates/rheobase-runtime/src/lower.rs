@@ -193,11 +193,22 @@ impl<'a> Lowerer<'a> {
             let idx = self.b.array(via, "_gather_index", ElemType::I32, false);
             let index = Index::Gather(idx);
             let value = combine(a.op, IrExpr::Load(arr, index.clone()), value);
-            self.b.body.push(Stmt::Store {
+            let mut stmt = Stmt::Store {
                 array: arr,
                 index,
                 value,
-            });
+            };
+            // As in Brian2, synaptic writes to an `(unless refractory)` variable skip
+            // refractory neurons (always: only resets override this).
+            if let Some(guard) = var.write_guard {
+                let g = self.b.array(guard, "not_refractory", ElemType::Bool, false);
+                stmt = Stmt::If {
+                    cond: IrExpr::Load(g, Index::Gather(idx)),
+                    then: vec![stmt],
+                    otherwise: vec![],
+                };
+            }
+            self.b.body.push(stmt);
             return Ok(());
         }
         if var.shared && !value_scalar {

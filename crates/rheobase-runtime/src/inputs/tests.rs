@@ -372,3 +372,87 @@ fn poisson_input_errors() {
     net.set_default_dt(0.05e-3).unwrap();
     assert_eq!(net.run(1e-3).unwrap_err().code(), "runtime::not_supported");
 }
+
+#[test]
+fn spike_generator_spike_at_2ms_raises_the_target_at_2ms_through_synapses() {
+    use crate::synapses::{Connect, Synapses, SynapsesOptions};
+    let net = net();
+    let sg = SpikeGeneratorGroup::new(&net, 1, &[0], &[2.0 * MS], Default::default()).unwrap();
+    let target = NeuronGroup::new(&net, 1, "v : 1", Default::default()).unwrap();
+    // The weight comes from a TimedArray: 1 before 1.5 ms, 3 after (pathway code sees it).
+    let gain = TimedArray::new(vec![1.0, 3.0], Dimension::DIMENSIONLESS, 1.5 * MS).unwrap();
+    let s = Synapses::new(
+        &sg,
+        &target,
+        "",
+        SynapsesOptions {
+            on_pre: "v += gain(t)".into(),
+            functions: [("gain".to_string(), gain)].into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let trace = StateMonitor::new(
+        &target,
+        &["v"],
+        Record::All,
+        crate::monitor::StateMonitorOptions {
+            when: crate::schedule::When::new("end", 0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(3.0 * MS).unwrap();
+    let v = trace.trace("v", 0).unwrap();
+    assert_eq!(v[19], 0.0);
+    assert_eq!(v[20], 3.0, "raised in the step of t = 2 ms");
+    assert_eq!(v[29], 3.0);
+}
+
+/// Compared with Brian2 2.9 (the script below, run with /work/venv-b2): neuron 0 spikes in
+/// step 1 and then ignores both synaptic and PoissonInput drive.
+#[test]
+fn synaptic_and_poisson_input_skip_refractory_neurons() {
+    // from brian2 import *; prefs.codegen.target = 'numpy'
+    // G = NeuronGroup(2, 'dv/dt = 0*volt/second : volt (unless refractory)',
+    //     threshold='t > 0*ms and t < 0.15*ms and i == 0', reset='', refractory=1*second)
+    // sg = SpikeGeneratorGroup(1, [0, 0], [0.5, 0.7]*ms)
+    // S = Synapses(sg, G, on_pre='v += 1*mV'); S.connect()
+    // P = PoissonInput(G, 'v', N=10, rate=1/defaultclock.dt, weight=1*mV)
+    // run(1*ms); print(G.v[:])   # [10. 102.] mV
+    use crate::synapses::{Connect, Synapses, SynapsesOptions};
+    let net = net();
+    let g = NeuronGroup::new(
+        &net,
+        2,
+        "dv/dt = 0*volt/second : volt (unless refractory)",
+        NeuronGroupOptions {
+            threshold: Some("t > 0*ms and t < 0.15*ms and i == 0".into()),
+            refractory: Refractory::Duration(1.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let sg = SpikeGeneratorGroup::new(&net, 1, &[0, 0], &[0.5 * MS, 0.7 * MS], Default::default())
+        .unwrap();
+    let s = Synapses::new(
+        &sg,
+        &g,
+        "",
+        SynapsesOptions {
+            on_pre: "v += 1*mV".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let mv = rheobase_units::Quantity::new(1e-3, VOLT);
+    PoissonInput::new(&g, "v", 10, 1.0 / DT, mv, Default::default()).unwrap();
+    net.run(1.0 * MS).unwrap();
+    let v = g.get("v").unwrap();
+    assert!(
+        (v[0] - 10e-3).abs() < 1e-12 && (v[1] - 102e-3).abs() < 1e-12,
+        "{v:?}"
+    );
+}

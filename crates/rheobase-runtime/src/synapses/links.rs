@@ -108,14 +108,15 @@ fn foreign(
     side: Side,
     n: usize,
 ) -> Resolved {
-    let array = |id: StoreId, vtype: VarType, shared: bool, writable: bool| {
+    // Brian2 gates synaptic writes to `(unless refractory)` variables by `not_refractory`.
+    let array = |id: StoreId, vtype: VarType, shared: bool, writable: bool, guard| {
         let var = ArrayVar {
             id,
             name: name.to_string(),
             ty: elem_type(vtype),
             shared,
             writable,
-            write_guard: None,
+            write_guard: guard,
         };
         if shared {
             Resolved::Array(var)
@@ -129,14 +130,15 @@ fn foreign(
             vtype,
             shared,
             read_only,
+            write_guard,
             ..
-        } => array(*id, *vtype, *shared, !*read_only),
+        } => array(*id, *vtype, *shared, !*read_only, *write_guard),
         Variable::Subexpression {
             stored: Some(id),
             vtype,
             shared,
             ..
-        } => array(*id, *vtype, *shared, false),
+        } => array(*id, *vtype, *shared, false, None),
         Variable::Subexpression { expr, shared, .. } => Resolved::Subexpression {
             expr: rename_foreign(expr, group, side, n),
             shared: *shared,

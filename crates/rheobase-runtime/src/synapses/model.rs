@@ -53,6 +53,8 @@ pub(crate) struct Context<'a> {
     pub target: GroupId,
     pub n_post: usize,
     pub namespace: &'a HashMap<String, Quantity>,
+    /// TimedArrays the code may call.
+    pub functions: &'a HashMap<String, crate::inputs::TimedArray>,
     /// Names of per-pathway delay variables and whether they are shared.
     pub delays: Vec<(String, bool)>,
     pub method: Option<&'a str>,
@@ -77,6 +79,9 @@ pub(crate) fn synapses_model(
     base.add_synapse_builtins();
     for (name, q) in cx.namespace {
         base.add_constant(name.clone(), *q);
+    }
+    for (name, table) in cx.functions {
+        base.add_function(name.clone(), table.function_spec(name));
     }
     super::links::extend_scope_with_groups(
         core,

@@ -131,6 +131,8 @@ pub struct SynapsesOptions {
     pub multisynaptic_index: Option<String>,
     pub method: Option<String>,
     pub namespace: HashMap<String, Quantity>,
+    /// Table functions (TimedArrays) the model and pathway code may call.
+    pub functions: HashMap<String, crate::inputs::TimedArray>,
     pub dt: Option<f64>,
     pub clock: Option<Clock>,
     /// A unique name; default `synapses`, `synapses_1`, ...
@@ -391,6 +393,7 @@ fn build(
         target: target.id,
         n_post: target.range.len(),
         namespace: &options.namespace,
+        functions: &options.functions,
         delays: defs
             .iter()
             .map(|d| (d.delay_var.clone(), d.delay.is_some()))
@@ -410,6 +413,10 @@ fn build(
 
     // Arrays: indices, counts, model variables, lastupdate, delays.
     let mut variables = Variables::default();
+    for (fname, table) in &options.functions {
+        let f = table.register(core);
+        variables.insert_function(fname.clone(), f, table.dim());
+    }
     let mut per_synapse = Vec::new();
     let int = VarType::Integer;
     let dimless = Dimension::DIMENSIONLESS;

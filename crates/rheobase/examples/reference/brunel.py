@@ -13,9 +13,10 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--g", type=float, default=5.0)
 parser.add_argument("--nu", type=float, default=2.0, help="nu_ext / nu_thr")
 parser.add_argument("--duration", type=float, default=0.5, help="seconds")
+parser.add_argument("--target", default="cython", choices=["cython", "numpy"])
 parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
 args = parser.parse_args()
-prefs.codegen.target = "cython"
+prefs.codegen.target = args.target
 
 runs = []
 for s in args.seeds:
@@ -69,6 +70,6 @@ for s in args.seeds:
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, f"brunel_g{args.g:g}_nu{args.nu:g}.json"), "w") as f:
     json.dump({"brian2": "2.9.0", "g": args.g, "nu_ext_over_nu_thr": args.nu,
-               "duration_s": args.duration, "dt_s": 1e-4, "target": "cython",
+               "duration_s": args.duration, "dt_s": 1e-4, "target": args.target,
                "generated_utc": datetime.datetime.utcnow().isoformat(timespec="seconds"),
                "runs": runs}, f, indent=1)

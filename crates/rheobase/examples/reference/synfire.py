@@ -10,9 +10,10 @@ import numpy as np
 from brian2 import *
 
 parser = argparse.ArgumentParser()
+parser.add_argument("--target", default="cython", choices=["cython", "numpy"])
 parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
 args = parser.parse_args()
-prefs.codegen.target = "cython"
+prefs.codegen.target = args.target
 
 runs = []
 for s in args.seeds:
@@ -53,9 +54,15 @@ for s in args.seeds:
     per_group = []
     for k in range(n_groups):
         sel = (groups == k) & (t > 45)
+        med = float(np.median(t[sel])) if sel.any() else None
+        # the volley proper: spikes within 3 ms of the group's median time
+        win = sel & (np.abs(t - med) <= 3) if sel.any() else sel
         per_group.append({"count": int(sel.sum()),
                           "mean_t_ms": float(t[sel].mean()) if sel.any() else None,
-                          "std_t_ms": float(t[sel].std()) if sel.any() else None})
+                          "std_t_ms": float(t[sel].std()) if sel.any() else None,
+                          "median_t_ms": med,
+                          "volley_count": int(win.sum()),
+                          "volley_std_ms": float(t[win].std()) if win.any() else None})
     runs.append({"seed": s, "wall_s": wall, "n_synapses": int(len(S)),
                  "total_spikes": int(len(i)),
                  "background_rate_Hz": float(np.sum(t < 45)/1000/0.045),
@@ -64,6 +71,6 @@ for s in args.seeds:
 
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "synfire.json"), "w") as f:
-    json.dump({"brian2": "2.9.0", "dt_s": 1e-4, "target": "cython",
+    json.dump({"brian2": "2.9.0", "dt_s": 1e-4, "target": args.target,
                "generated_utc": datetime.datetime.utcnow().isoformat(timespec="seconds"),
                "runs": runs}, f, indent=1)
