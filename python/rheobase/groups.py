@@ -11,6 +11,7 @@ import rheobase._core as _core
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds
 from rheobase.core.magic import current_network, register
+from rheobase.equations import Equations
 from rheobase.core.namespace import _as_constant, caller_frame, resolve
 import rheobase.units as _units
 from rheobase.units.allunits import second
@@ -322,7 +323,7 @@ class NeuronGroup(Group):
             method = method[0] if method else None
         if name is not None and name.endswith("*"):
             name = name[:-1]
-        model = str(model)
+        model = model._engine if isinstance(model, Equations) else str(model)
         event_list = [
             (event, condition, None) for event, condition in (events or {}).items()
         ]

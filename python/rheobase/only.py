@@ -6,6 +6,7 @@ from rheobase.core.clocks import defaultclock
 from rheobase.core.magic import collect, restore, run, seed, start_scope, stop, store
 from rheobase.core.network import Network
 from rheobase.core.preferences import device, get_device, prefs, set_device
+from rheobase.equations import Equations
 from rheobase.groups import NeuronGroup, Subgroup, VariableView
 from rheobase.monitors import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 from rheobase.units import *  # noqa: F403
@@ -27,6 +28,7 @@ __all__ = list(_units_all) + [
     "get_device",
     "prefs",
     "set_device",
+    "Equations",
     "NeuronGroup",
     "Subgroup",
     "VariableView",

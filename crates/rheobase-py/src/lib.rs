@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod dimension;
+mod equations;
 mod errors;
 mod runtime;
 mod units;
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dimension::register(m)?;
     units::register(m)?;
     errors::register(m)?;
+    equations::register(m)?;
     runtime::register(m)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! objects. Values cross as SI floats (lists); units and Brian2's API live in Python.
 
 use crate::dimension::{intern, PyDimension};
+use crate::equations::PyEquations;
 use crate::errors::runtime_err;
 use pyo3::prelude::*;
 use rheobase_runtime::{
@@ -93,6 +94,13 @@ fn namespace_from(ns: HashMap<String, (f64, PyDimension)>) -> HashMap<String, Qu
         .collect()
 }
 
+/// A group's model as Python passes it: a string or an `Equations` object.
+#[derive(FromPyObject)]
+pub enum PyModel<'py> {
+    Text(String),
+    Equations(PyRef<'py, PyEquations>),
+}
+
 /// A neuron group or a contiguous subgroup.
 #[pyclass(name = "NeuronGroup", module = "rheobase._core", frozen)]
 pub struct PyNeuronGroup(NeuronGroup);
@@ -108,7 +116,7 @@ impl PyNeuronGroup {
         py: Python<'_>,
         network: &PyNetwork,
         n: usize,
-        model: &str,
+        model: PyModel<'_>,
         method: Option<String>,
         threshold: Option<String>,
         reset: Option<String>,
@@ -143,7 +151,13 @@ impl PyNeuronGroup {
             order,
             name,
         };
-        map(py, NeuronGroup::new(&network.0, n, model, options)).map(PyNeuronGroup)
+        let group = match model {
+            PyModel::Text(text) => NeuronGroup::new(&network.0, n, &text, options),
+            PyModel::Equations(eqs) => {
+                NeuronGroup::with_equations(&network.0, n, &eqs.equations, &eqs.sources, options)
+            }
+        };
+        map(py, group).map(PyNeuronGroup)
     }
 
     #[getter]
