@@ -9,7 +9,7 @@ import numpy as np
 
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import dt_seconds
+from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
 from rheobase.equations import Equations
 from rheobase.core.namespace import _as_constant, caller_frame, resolve
@@ -288,10 +288,21 @@ class Group(BrianObject):
 
     def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None,
                       codeobj_class=None):
-        if clock is not None:
-            dt = clock.dt
-        seconds = None if dt is None else dt_seconds(dt)
-        return RunRegularly(self._engine.run_regularly(code, seconds, when, order, name), self)
+        engine_clock_, dt_ = engine_clock(clock, dt, self._network)
+        code = _with_current_constants(self, code)
+        name = self._engine.run_regularly(code, dt_, when, order, name, engine_clock_)
+        return RunRegularly(name, self)
+
+    def run_on_event(self, event, code, when="after_resets", order=None):
+        """Runs `code` on the neurons where `event` happened (Brian2's ``run_on_event``)."""
+        code = _with_current_constants(self, code)
+        name = self._engine.run_on_event(event, code, when, order)
+        self._event_actions[event] = name
+        return RunRegularly(name, self)
+
+    def set_event_schedule(self, event, when="after_thresholds", order=None):
+        """Checks `event`'s condition in another slot of the schedule."""
+        self._engine.set_event_schedule(event, when, order)
 
 
 class RunRegularly:
@@ -311,8 +322,6 @@ class NeuronGroup(Group):
     def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
                  events=None, namespace=None, dtype=None, dt=None, clock=None, order=0,
                  name=None, codeobj_class=None, method_options=None, level=0):
-        if clock is not None:
-            dt = clock.dt
         if isinstance(refractory, str):
             refr = refractory
         elif refractory is False or refractory is None:
@@ -329,10 +338,11 @@ class NeuronGroup(Group):
         ]
         ns = resolve(caller_frame(level), namespace)
         network = current_network()
+        engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.NeuronGroup(
             network, int(N), model, method=method, threshold=threshold, reset=reset,
-            refractory=refr, events=event_list, namespace=ns,
-            dt=None if dt is None else dt_seconds(dt), order=order, name=name,
+            refractory=refr, events=event_list, namespace=ns, dt=dt_, order=order, name=name,
+            clock=engine_clock_,
         )
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", network)

@@ -2,9 +2,10 @@
 ``brian2.only``)."""
 
 from rheobase.core.base import BrianObject, BrianObjectException
-from rheobase.core.clocks import defaultclock
+from rheobase.core.clocks import Clock, defaultclock
 from rheobase.core.magic import collect, restore, run, seed, start_scope, stop, store
 from rheobase.core.network import Network
+from rheobase.core.operations import NetworkOperation, network_operation
 from rheobase.core.preferences import device, get_device, prefs, set_device
 from rheobase.equations import Equations
 from rheobase.groups import NeuronGroup, Subgroup, VariableView
@@ -15,7 +16,10 @@ from rheobase.units import __all__ as _units_all
 __all__ = list(_units_all) + [
     "BrianObject",
     "BrianObjectException",
+    "Clock",
     "defaultclock",
+    "NetworkOperation",
+    "network_operation",
     "collect",
     "restore",
     "run",

@@ -6,17 +6,51 @@ use crate::equations::PyEquations;
 use crate::errors::runtime_err;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    EventDefinition, EventMonitor, EventMonitorOptions, Network, NeuronGroup, NeuronGroupOptions,
-    PopulationRateMonitor, Record, Refractory, RunRegularlyOptions, Selection, SmoothingWindow,
-    StateMonitor, StateMonitorOptions, When,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
+    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
+    RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
+    StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
 
 type Res<T> = PyResult<T>;
 
 fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
     r.map_err(|e| runtime_err(py, &e))
+}
+
+/// A clock that objects can share (Brian2's `Clock(dt)`); `dt` in seconds.
+#[pyclass(name = "Clock", module = "rheobase._core", frozen)]
+pub struct PyClock(Clock);
+
+#[pymethods]
+impl PyClock {
+    #[new]
+    #[pyo3(signature = (dt, name="clock".to_string()))]
+    fn new(dt: f64, name: String) -> Self {
+        PyClock(Clock::named(dt, name))
+    }
+
+    #[getter]
+    fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+}
+
+/// A Python exception raised inside a run (by a network operation, a progress report or
+/// Ctrl+C), re-raised once the run has stopped.
+static PENDING: Mutex<Option<PyErr>> = Mutex::new(None);
+
+fn keep_pending(err: PyErr) {
+    let mut slot = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    slot.get_or_insert(err);
+}
+
+fn take_pending() -> Option<PyErr> {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
 /// A simulation; every group and monitor belongs to exactly one.
@@ -48,11 +82,81 @@ impl PyNetwork {
         self.0.seed(seed)
     }
 
-    /// Runs for `duration` seconds with the GIL released.
-    fn run(&self, py: Python<'_>, duration: f64) -> Res<()> {
+    /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
+    /// called at the start, every `report_period` seconds of wall time and at the end. Ctrl+C
+    /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`.
+    #[pyo3(signature = (duration, report=None, report_period=10.0))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        duration: f64,
+        report: Option<Py<PyAny>>,
+        report_period: f64,
+    ) -> Res<()> {
+        take_pending();
         let net = self.0.clone();
-        let result = py.detach(move || net.run(duration));
+        let stopper = self.0.clone();
+        let start = Instant::now();
+        let mut next_report = report_period;
+        let hook: ProgressHook = Box::new(move |completed: f64| {
+            Python::attach(|py| {
+                if let Err(e) = py.check_signals() {
+                    keep_pending(e);
+                    stopper.stop();
+                    return;
+                }
+                let Some(report) = &report else { return };
+                let elapsed = start.elapsed().as_secs_f64();
+                let due = completed == 0.0 || completed >= 1.0 || elapsed >= next_report;
+                if due {
+                    if completed > 0.0 && completed < 1.0 {
+                        next_report = elapsed + report_period;
+                    }
+                    if let Err(e) = report.call1(py, (elapsed, completed)) {
+                        keep_pending(e);
+                        stopper.stop();
+                    }
+                }
+            })
+        });
+        let result = py.detach(move || net.run_with_progress(duration, Some(hook)));
+        if let Some(e) = take_pending() {
+            return Err(e);
+        }
         map(py, result)
+    }
+
+    /// Calls `function(t)` (t in seconds) every step of `clock` (default: the default clock)
+    /// in slot `when`; an exception stops the run and is raised by `run`.
+    #[pyo3(signature = (function, when="start".to_string(), order=0, clock=None))]
+    fn network_operation(
+        &self,
+        py: Python<'_>,
+        function: Py<PyAny>,
+        when: String,
+        order: i32,
+        clock: Option<&PyClock>,
+    ) -> Res<()> {
+        let op: NetworkOperation = Box::new(move |_net, t| {
+            Python::attach(|py| match function.call1(py, (t,)) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    keep_pending(e);
+                    Err(RuntimeError::invalid(
+                        "network_operation",
+                        "the function raised an exception",
+                    ))
+                }
+            })
+        });
+        let result = self
+            .0
+            .network_operation(When::new(when, order), clock.map(|c| &c.0), op);
+        map(py, result)
+    }
+
+    fn set_clock_dt(&self, py: Python<'_>, clock: &PyClock, dt: f64) -> Res<()> {
+        map(py, self.0.set_clock_dt(&clock.0, dt))
     }
 
     fn stop(&self) {
@@ -110,7 +214,7 @@ impl PyNeuronGroup {
     #[new]
     #[pyo3(signature = (network, n, model, method=None, threshold=None, reset=None,
                         refractory=None, events=Vec::new(), namespace=HashMap::new(),
-                        dt=None, order=0, name=None))]
+                        dt=None, order=0, name=None, clock=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -126,6 +230,7 @@ impl PyNeuronGroup {
         dt: Option<f64>,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
     ) -> Res<Self> {
         let refractory = match refractory {
             None => Refractory::None,
@@ -147,7 +252,7 @@ impl PyNeuronGroup {
                 .collect(),
             namespace: namespace_from(namespace),
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             order,
             name,
         };
@@ -240,7 +345,9 @@ impl PyNeuronGroup {
         map(py, self.0.eval(code))
     }
 
-    #[pyo3(signature = (code, dt=None, when="start".to_string(), order=0, name=None))]
+    #[pyo3(signature = (code, dt=None, when="start".to_string(), order=0, name=None,
+                        clock=None))]
+    #[allow(clippy::too_many_arguments)]
     fn run_regularly(
         &self,
         py: Python<'_>,
@@ -249,15 +356,39 @@ impl PyNeuronGroup {
         when: String,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
     ) -> Res<String> {
         let options = RunRegularlyOptions {
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             when,
             order,
             name,
         };
         map(py, self.0.run_regularly(code, options))
+    }
+
+    /// Brian2's `run_on_event(event, code, when='after_resets', order=None)`.
+    #[pyo3(signature = (event, code, when="after_resets".to_string(), order=None))]
+    fn run_on_event(
+        &self,
+        py: Python<'_>,
+        event: &str,
+        code: &str,
+        when: String,
+        order: Option<i32>,
+    ) -> Res<String> {
+        map(py, self.0.run_on_event(event, code, &when, order))
+    }
+
+    fn set_event_schedule(
+        &self,
+        py: Python<'_>,
+        event: &str,
+        when: &str,
+        order: Option<i32>,
+    ) -> Res<()> {
+        map(py, self.0.set_event_schedule(event, when, order))
     }
 }
 
@@ -333,7 +464,7 @@ pub struct PyStateMonitor(StateMonitor);
 impl PyStateMonitor {
     #[new]
     #[pyo3(signature = (source, variables, record=None, dt=None, when="start".to_string(),
-                        order=0, name=None))]
+                        order=0, name=None, clock=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -344,12 +475,13 @@ impl PyStateMonitor {
         when: String,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
     ) -> Res<Self> {
         let vars: Vec<&str> = variables.iter().map(String::as_str).collect();
         let record = record.map_or(Record::All, Record::Indices);
         let options = StateMonitorOptions {
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             when: When::new(when, order),
             name,
         };
@@ -412,6 +544,7 @@ impl PyRateMonitor {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyClock>()?;
     m.add_class::<PyNetwork>()?;
     m.add_class::<PyNeuronGroup>()?;
     m.add_class::<PyEventMonitor>()?;

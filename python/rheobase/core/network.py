@@ -1,8 +1,8 @@
 """``Network``: an explicit set of objects to run."""
 
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import dt_seconds
-from rheobase.core.magic import activate_only, current_network
+from rheobase.core.magic import current_network
+from rheobase.core.running import run_network
 from rheobase.units.allunits import second
 
 
@@ -44,11 +44,10 @@ class Network:
     def t_(self):
         return self._engine().t
 
-    def run(self, duration, report=None, report_period=10, namespace=None, profile=None,
-            level=0):
-        network = self._engine()
-        activate_only(network, self.objects)
-        network.run(dt_seconds(duration, "duration"))
+    def run(self, duration, report=None, report_period=10 * second, namespace=None,
+            profile=None, level=0):
+        """Runs the network's objects for `duration` (``report`` as for the magic ``run``)."""
+        run_network(self._engine(), self.objects, duration, report, report_period)
 
     def stop(self):
         self._engine().stop()
