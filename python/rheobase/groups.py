@@ -216,6 +216,11 @@ class Group(BrianObject):
         object.__setattr__(self, name, None)
 
     def _set(self, name, item, value, unitless):
+        if isinstance(value, LinkedVariable):
+            raise NotImplementedError(
+                f"linking '{name}' to {value.group.name}.{value.name}: linked variables are "
+                "not yet supported by the rheobase engine"
+            )
         dim, _dtype, shared, read_only = self._info(name)
         if read_only:
             raise TypeError(f"Variable {name} is read-only.")
@@ -367,3 +372,25 @@ class Subgroup(Group):
 
     def _owner_names(self):
         return self.source._owner_names()
+
+
+class LinkedVariable:
+    """What ``linked_var(group, 'v')`` returns, to be assigned to a ``(linked)`` parameter."""
+
+    def __init__(self, group, name, index=None):
+        self.group = group
+        self.name = name
+        self.index = index
+
+
+def linked_var(group_or_variable, name=None, index=None):
+    """Brian2's ``linked_var``: ``G2.v = linked_var(G1, 'v')`` (or ``linked_var(G1.v)``)."""
+    if isinstance(group_or_variable, VariableView):
+        group, name = group_or_variable.group, group_or_variable.name
+    else:
+        group = group_or_variable
+        if name is None:
+            raise TypeError("linked_var(group, name): the name of the variable is missing")
+    if not isinstance(group, Group) or not group._has_variable(name):
+        raise ValueError(f"linked_var: {group!r} has no variable '{name}'")
+    return LinkedVariable(group, name, index)

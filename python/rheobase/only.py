@@ -6,14 +6,34 @@ from rheobase.core.clocks import Clock, defaultclock
 from rheobase.core.magic import collect, restore, run, seed, start_scope, stop, store
 from rheobase.core.network import Network
 from rheobase.core.operations import NetworkOperation, network_operation
-from rheobase.core.preferences import device, get_device, prefs, set_device
-from rheobase.equations import Equations
-from rheobase.groups import NeuronGroup, Subgroup, VariableView
+from rheobase.core.preferences import (
+    PreferenceError,
+    all_devices,
+    brian_prefs,
+    device,
+    get_device,
+    prefs,
+    set_device,
+)
+from rheobase.equations import Equations, Expression
+from rheobase.groups import LinkedVariable, NeuronGroup, Subgroup, VariableView, linked_var
+from rheobase.stateupdaters import *  # noqa: F403
+from rheobase.stateupdaters import __all__ as _stateupdaters_all
 from rheobase.monitors import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 from rheobase.units import *  # noqa: F403
 from rheobase.units import __all__ as _units_all
+from rheobase.utils.logger import BrianLogger, get_logger, std_silent
 
-__all__ = list(_units_all) + [
+__all__ = list(_units_all) + list(_stateupdaters_all) + [
+    "BrianLogger",
+    "get_logger",
+    "std_silent",
+    "Expression",
+    "LinkedVariable",
+    "linked_var",
+    "PreferenceError",
+    "all_devices",
+    "brian_prefs",
     "BrianObject",
     "BrianObjectException",
     "Clock",

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use rheobase_runtime::{
     Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
     NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
-    RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
+    RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow, StateMonitor,
     StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
@@ -17,6 +17,14 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 type Res<T> = PyResult<T>;
+type SavedStateTuple = (
+    Vec<(String, Vec<f64>)>,
+    Vec<Vec<i32>>,
+    Vec<(String, f64, u64)>,
+    f64,
+    u64,
+    u64,
+);
 
 fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
     r.map_err(|e| runtime_err(py, &e))
@@ -169,6 +177,26 @@ impl PyNetwork {
 
     fn restore(&self, py: Python<'_>, name: &str) -> Res<()> {
         map(py, self.0.restore(name))
+    }
+
+    /// The state as plain values for a file: `(arrays, events, clocks, t, seed, rng_calls)`.
+    #[allow(clippy::type_complexity)]
+    fn saved_state(&self) -> SavedStateTuple {
+        let s = self.0.saved_state();
+        (s.arrays, s.events, s.clocks, s.t, s.seed, s.rng_calls)
+    }
+
+    fn load_saved_state(&self, py: Python<'_>, state: SavedStateTuple) -> Res<()> {
+        let (arrays, events, clocks, t, seed, rng_calls) = state;
+        let saved = SavedState {
+            arrays,
+            events,
+            clocks,
+            t,
+            seed,
+            rng_calls,
+        };
+        map(py, self.0.load_saved_state(&saved))
     }
 
     /// Names of the scheduled objects, in the order they run within a step.

@@ -15,6 +15,7 @@ from rheobase.core.base import BrianObject
 from rheobase.core.clocks import defaultclock
 from rheobase.core.namespace import caller_frame
 
+from rheobase.core import storing
 from rheobase.core.running import run_network
 from rheobase.units.allunits import second
 
@@ -107,17 +108,14 @@ def stop():
 
 
 def store(name="default", filename=None):
-    """Keeps the complete state of the current scope's network under `name`."""
-    if filename is not None:
-        raise NotImplementedError("store(filename=...) is not yet supported")
-    current_network().store(name)
+    """Keeps the complete state of the current scope's network under `name` (also in the
+    pickle file `filename` when given)."""
+    storing.store(current_network(), name, filename)
 
 
 def restore(name="default", filename=None, restore_random_state=False):
-    """Returns to a state kept by `store`."""
-    if filename is not None:
-        raise NotImplementedError("restore(filename=...) is not yet supported")
-    current_network().restore(name)
+    """Returns to a state kept by `store` (from the file `filename` when given)."""
+    storing.restore(current_network(), name, filename)
 
 
 def seed(seed=None):

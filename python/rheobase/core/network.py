@@ -2,6 +2,7 @@
 
 from rheobase.core.base import BrianObject
 from rheobase.core.magic import current_network
+from rheobase.core import storing
 from rheobase.core.running import run_network
 from rheobase.units.allunits import second
 
@@ -53,14 +54,12 @@ class Network:
         self._engine().stop()
 
     def store(self, name="default", filename=None):
-        if filename is not None:
-            raise NotImplementedError("store(filename=...) is not yet supported")
-        self._engine().store(name)
+        """Keeps the complete state under `name` (also in the file `filename` if given)."""
+        storing.store(self._engine(), name, filename)
 
     def restore(self, name="default", filename=None, restore_random_state=False):
-        if filename is not None:
-            raise NotImplementedError("restore(filename=...) is not yet supported")
-        self._engine().restore(name)
+        """Returns to a state kept by `store`."""
+        storing.restore(self._engine(), name, filename)
 
     def __len__(self):
         return len(self.objects)
