@@ -12,7 +12,13 @@ from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
 from rheobase.equations import Equations
-from rheobase.core.namespace import _as_constant, caller_frame, resolve
+from rheobase.core.namespace import (
+    _as_constant,
+    caller_frame,
+    check_unchanged,
+    resolve,
+    used_constants,
+)
 import rheobase.units as _units
 from rheobase.units.allunits import second
 from rheobase.units.dimensions import (
@@ -356,6 +362,14 @@ class NeuronGroup(Group):
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
+        texts = [model if isinstance(model, str) else " ".join(model.identifiers()),
+                 threshold, reset, refr if isinstance(refr, str) else None,
+                 *(events or {}).values()]
+        object.__setattr__(self, "_constants",
+                           used_constants(ns, texts, frozenset(namespace or ())))
+
+    def _check_namespace(self, frame):
+        check_unchanged(f"NeuronGroup '{self.name}'", self._constants, frame)
 
 
 class Subgroup(Group):

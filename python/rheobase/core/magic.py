@@ -98,8 +98,9 @@ def run(duration, report=None, report_period=10 * second, namespace=None, profil
     ``'stderr'`` or a function ``report(elapsed, completed, start, duration)``, called at the
     start, every ``report_period`` of wall time and at the end."""
     network = current_network()
-    objects = [o for o in _collect_frame(caller_frame(level)) if o._network is network]
-    run_network(network, objects, duration, report, report_period)
+    frame = caller_frame(level)
+    objects = [o for o in _collect_frame(frame) if o._network is network]
+    run_network(network, objects, duration, report, report_period, frame)
 
 
 def stop():

@@ -2,6 +2,7 @@
 
 from rheobase.core.base import BrianObject
 from rheobase.core.magic import current_network
+from rheobase.core.namespace import caller_frame
 from rheobase.core import storing
 from rheobase.core.running import run_network
 from rheobase.units.allunits import second
@@ -48,7 +49,8 @@ class Network:
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
             profile=None, level=0):
         """Runs the network's objects for `duration` (``report`` as for the magic ``run``)."""
-        run_network(self._engine(), self.objects, duration, report, report_period)
+        run_network(self._engine(), self.objects, duration, report, report_period,
+                    caller_frame(level))
 
     def stop(self):
         self._engine().stop()

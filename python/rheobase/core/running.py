@@ -58,9 +58,16 @@ def report_callback(report):
     )
 
 
-def run_network(network, objects, duration, report=None, report_period=10 * second):
-    """Runs the engine `network` for `duration` with only `objects` (Python objects) active."""
+def run_network(network, objects, duration, report=None, report_period=10 * second,
+                frame=None):
+    """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
+    `frame` is where ``run()`` was called (names in code strings resolve there)."""
     from rheobase.core.magic import activate_only
+
+    for obj in objects:
+        check = getattr(obj, "_check_namespace", None)
+        if check is not None:
+            check(frame)
 
     seconds = dt_seconds(duration, "duration")
     period = dt_seconds(report_period, "report_period")

@@ -30,7 +30,19 @@ class _NameFilter(logging.Filter):
         return not any(record.name.endswith(n) for n in self.names)
 
 
-_console = logging.StreamHandler(sys.stderr)
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a message comes (it may be replaced)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+_console = _StderrHandler()
 _console.setFormatter(logging.Formatter("%(levelname)-10s %(message)s [%(name)s]"))
 _console.setLevel(logging.WARNING)
 _filter = _NameFilter()
