@@ -27,7 +27,10 @@ impl Network {
         let arrays = (0..core.store.len())
             .map(|k| {
                 let id = StoreId(k as u32);
-                (core.store.info(id).name.clone(), core.store.get(id).to_f64())
+                (
+                    core.store.info(id).name.clone(),
+                    core.store.get(id).to_f64(),
+                )
             })
             .collect();
         SavedState {
