@@ -6,6 +6,7 @@ from rheobase.core.clocks import Clock, defaultclock
 from rheobase.core.magic import collect, restore, run, seed, start_scope, stop, store
 from rheobase.core.network import Network
 from rheobase.core.operations import NetworkOperation, network_operation
+from rheobase.core.running import profiling_summary, scheduling_summary
 from rheobase.core.preferences import (
     PreferenceError,
     all_devices,
@@ -39,6 +40,8 @@ __all__ = list(_units_all) + list(_stateupdaters_all) + [
     "Clock",
     "defaultclock",
     "NetworkOperation",
+    "profiling_summary",
+    "scheduling_summary",
     "network_operation",
     "collect",
     "restore",

@@ -17,6 +17,8 @@ from rheobase import (
     linked_var,
     ms,
     network_operation,
+    profiling_summary,
+    scheduling_summary,
     prefs,
     restore,
     rk4,
@@ -179,3 +181,33 @@ def test_brian_logger_controls_the_console(capsys):
         BrianLogger.log_level_warn()
     err = capsys.readouterr().err
     assert "shown" in err and "hidden" not in err
+
+
+def test_profiling_and_scheduling_summaries():
+    G = NeuronGroup(10, "dv/dt = -v/(10*ms) : 1", threshold="v > 1", reset="v = 0")
+    run(1 * ms, profile=True)
+    summary = profiling_summary()
+    assert "neurongroup_stateupdater" in summary.names
+    assert repr(summary).startswith("Profiling summary")
+    order = [row[0] for row in scheduling_summary().rows]
+    assert order.index("neurongroup_stateupdater") < order.index("neurongroup_spike_thresholder")
+    run(1 * ms)
+    with pytest.raises(ValueError, match="profile=True"):
+        profiling_summary()
+    assert len(G) == 10
+
+
+def test_ctrl_c_stops_the_run_with_state_intact():
+    import signal
+
+    G = NeuronGroup(1, "dv/dt = 1/ms : 1")
+
+    @network_operation(dt=1 * ms)
+    def interrupt(t):
+        if t >= 2 * ms:
+            signal.raise_signal(signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        run(100 * ms)
+    assert 2 * ms <= defaultclock.t < 4 * ms
+    assert G.v[0] == pytest.approx(float(defaultclock.t / ms), abs=1.01)

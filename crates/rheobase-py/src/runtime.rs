@@ -199,6 +199,25 @@ impl PyNetwork {
         map(py, self.0.load_saved_state(&saved))
     }
 
+    /// Turns time measurement per object on (and clears it) or off.
+    fn set_profiling(&self, on: bool) {
+        self.0.set_profiling(on)
+    }
+
+    /// `(object, seconds)` spent in each object since profiling was turned on, longest first.
+    fn profiling_info(&self) -> Vec<(String, f64)> {
+        self.0
+            .profiling_info()
+            .into_iter()
+            .map(|(name, d)| (name, d.as_secs_f64()))
+            .collect()
+    }
+
+    /// `(object, slot, order)` of every scheduled object, in the order they run.
+    fn scheduling_summary(&self) -> Vec<(String, String, i32)> {
+        self.0.scheduling_summary()
+    }
+
     /// Names of the scheduled objects, in the order they run within a step.
     fn object_names(&self) -> Vec<String> {
         self.0

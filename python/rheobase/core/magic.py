@@ -100,7 +100,7 @@ def run(duration, report=None, report_period=10 * second, namespace=None, profil
     network = current_network()
     frame = caller_frame(level)
     objects = [o for o in _collect_frame(frame) if o._network is network]
-    run_network(network, objects, duration, report, report_period, frame)
+    run_network(network, objects, duration, report, report_period, frame, profile)
 
 
 def stop():

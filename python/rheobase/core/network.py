@@ -50,7 +50,12 @@ class Network:
             profile=None, level=0):
         """Runs the network's objects for `duration` (``report`` as for the magic ``run``)."""
         run_network(self._engine(), self.objects, duration, report, report_period,
-                    caller_frame(level))
+                    caller_frame(level), profile)
+
+    @property
+    def profiling_info(self):
+        """``[(name, time)]`` of the last run with ``profile=True``, longest first."""
+        return [(n, s * second) for n, s in self._engine().profiling_info()]
 
     def stop(self):
         self._engine().stop()

@@ -59,7 +59,7 @@ def report_callback(report):
 
 
 def run_network(network, objects, duration, report=None, report_period=10 * second,
-                frame=None):
+                frame=None, profile=None):
     """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
     `frame` is where ``run()`` was called (names in code strings resolve there)."""
     from rheobase.core.magic import activate_only
@@ -73,6 +73,7 @@ def run_network(network, objects, duration, report=None, report_period=10 * seco
     period = dt_seconds(report_period, "report_period")
     callback = report_callback(report)
     activate_only(network, objects)
+    network.set_profiling(bool(profile))
     if callback is None:
         network.run(seconds)
         return
@@ -83,3 +84,56 @@ def run_network(network, objects, duration, report=None, report_period=10 * seco
         callback(elapsed * second, completed, start, duration)
 
     network.run(seconds, progress, period)
+
+
+class ProfilingSummary:
+    """Brian2's ``profiling_summary``: time per object in the last run with
+    ``profile=True``, longest first."""
+
+    def __init__(self, info, show=None):
+        total = sum(seconds for _, seconds in info) or 1.0
+        self.names = [name for name, _ in info][:show]
+        self.times = [seconds * second for _, seconds in info][:show]
+        self.percentages = [100.0 * seconds / total for _, seconds in info][:show]
+
+    def __repr__(self):
+        width = max([len(n) for n in self.names] + [0])
+        lines = ["Profiling summary", "================="]
+        for name, t, p in zip(self.names, self.times, self.percentages):
+            lines.append(f"{name:<{width}}    {str(t):>12}    {p:6.2f} %")
+        return "\n".join(lines)
+
+
+
+def profiling_summary(net=None, show=None):
+    """The time spent in each object during the last run with ``profile=True``."""
+    from rheobase.core.magic import current_network
+
+    engine = current_network() if net is None else net._engine()
+    info = engine.profiling_info()
+    if not info:
+        raise ValueError("No profiling info collected (did you run with 'profile=True'?)")
+    return ProfilingSummary(info, show)
+
+
+class SchedulingSummary:
+    """Brian2's ``scheduling_summary``: the objects in the order they run in a step."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __repr__(self):
+        header = ("object", "when", "order")
+        rows = [header] + [(n, w, str(o)) for n, w, o in self.rows]
+        widths = [max(len(r[k]) for r in rows) for k in range(3)]
+        lines = [" | ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+        lines.insert(1, "-+-".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def scheduling_summary(net=None):
+    """The objects of the network in the order they run within a time step."""
+    from rheobase.core.magic import current_network
+
+    engine = current_network() if net is None else net._engine()
+    return SchedulingSummary(engine.scheduling_summary())
