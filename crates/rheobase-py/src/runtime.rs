@@ -302,6 +302,7 @@ impl PyNeuronGroup {
             clock: clock.map(|c| c.0.clone()),
             order,
             name,
+            ..Default::default()
         };
         let group = match model {
             PyModel::Text(text) => NeuronGroup::new(&network.0, n, &text, options),
