@@ -7,7 +7,9 @@ use pyo3::prelude::*;
 mod dimension;
 mod equations;
 mod errors;
+mod inputs;
 mod runtime;
+mod synapses;
 mod units;
 
 pub use dimension::PyDimension;
@@ -21,5 +23,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     equations::register(m)?;
     runtime::register(m)?;
+    synapses::register(m)?;
+    inputs::register(m)?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 use crate::dimension::{intern, PyDimension};
 use crate::equations::PyEquations;
 use crate::errors::runtime_err;
+use crate::inputs::PyTimedArray;
+use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
     Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
@@ -32,7 +34,7 @@ fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
 
 /// A clock that objects can share (Brian2's `Clock(dt)`); `dt` in seconds.
 #[pyclass(name = "Clock", module = "rheobase._core", frozen)]
-pub struct PyClock(Clock);
+pub struct PyClock(pub(crate) Clock);
 
 #[pymethods]
 impl PyClock {
@@ -63,7 +65,7 @@ fn take_pending() -> Option<PyErr> {
 
 /// A simulation; every group and monitor belongs to exactly one.
 #[pyclass(name = "Network", module = "rheobase._core", frozen)]
-pub struct PyNetwork(Network);
+pub struct PyNetwork(pub(crate) Network);
 
 #[pymethods]
 impl PyNetwork {
@@ -239,7 +241,7 @@ pub enum PyRefractory {
     Expression(String),
 }
 
-fn namespace_from(ns: HashMap<String, (f64, PyDimension)>) -> HashMap<String, Quantity> {
+pub(crate) fn namespace_from(ns: HashMap<String, (f64, PyDimension)>) -> HashMap<String, Quantity> {
     ns.into_iter()
         .map(|(k, (v, d))| (k, Quantity::new(v, d.0)))
         .collect()
@@ -254,14 +256,14 @@ pub enum PyModel<'py> {
 
 /// A neuron group or a contiguous subgroup.
 #[pyclass(name = "NeuronGroup", module = "rheobase._core", frozen)]
-pub struct PyNeuronGroup(NeuronGroup);
+pub struct PyNeuronGroup(pub(crate) NeuronGroup);
 
 #[pymethods]
 impl PyNeuronGroup {
     #[new]
     #[pyo3(signature = (network, n, model, method=None, threshold=None, reset=None,
                         refractory=None, events=Vec::new(), namespace=HashMap::new(),
-                        dt=None, order=0, name=None, clock=None))]
+                        dt=None, order=0, name=None, clock=None, functions=HashMap::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -278,6 +280,7 @@ impl PyNeuronGroup {
         order: i32,
         name: Option<String>,
         clock: Option<PyRef<'_, PyClock>>,
+        functions: HashMap<String, PyRef<'_, PyTimedArray>>,
     ) -> Res<Self> {
         let refractory = match refractory {
             None => Refractory::None,
@@ -302,7 +305,10 @@ impl PyNeuronGroup {
             clock: clock.map(|c| c.0.clone()),
             order,
             name,
-            ..Default::default()
+            functions: functions
+                .into_iter()
+                .map(|(k, v)| (k, v.0.clone()))
+                .collect(),
         };
         let group = match model {
             PyModel::Text(text) => NeuronGroup::new(&network.0, n, &text, options),
@@ -391,6 +397,11 @@ impl PyNeuronGroup {
 
     fn eval(&self, py: Python<'_>, code: &str) -> Res<Vec<f64>> {
         map(py, self.0.eval(code))
+    }
+
+    /// Makes a TimedArray callable as `name(...)` in code given to this group from now on.
+    fn add_function(&self, py: Python<'_>, name: &str, table: &PyTimedArray) -> Res<()> {
+        map(py, self.0.add_function(name, &table.0))
     }
 
     #[pyo3(signature = (code, dt=None, when="start".to_string(), order=0, name=None,
@@ -504,6 +515,13 @@ impl PyEventMonitor {
     }
 }
 
+/// What a state monitor records from: a group or synapses.
+#[derive(FromPyObject)]
+pub enum PyMonitorSource<'py> {
+    Group(PyRef<'py, PyNeuronGroup>),
+    Synapses(PyRef<'py, PySynapses>),
+}
+
 /// Brian2's `StateMonitor`.
 #[pyclass(name = "StateMonitor", module = "rheobase._core", frozen)]
 pub struct PyStateMonitor(StateMonitor);
@@ -516,7 +534,7 @@ impl PyStateMonitor {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        source: &PyNeuronGroup,
+        source: PyMonitorSource<'_>,
         variables: Vec<String>,
         record: Option<Vec<usize>>,
         dt: Option<f64>,
@@ -533,7 +551,11 @@ impl PyStateMonitor {
             when: When::new(when, order),
             name,
         };
-        map(py, StateMonitor::new(&source.0, &vars, record, options)).map(PyStateMonitor)
+        let monitor = match source {
+            PyMonitorSource::Group(g) => StateMonitor::new(&g.0, &vars, record, options),
+            PyMonitorSource::Synapses(s) => s.inner().state_monitor(&vars, record, options),
+        };
+        map(py, monitor).map(PyStateMonitor)
     }
 
     #[getter]
