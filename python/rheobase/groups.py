@@ -17,6 +17,7 @@ from rheobase.core.namespace import (
     caller_frame,
     check_unchanged,
     resolve,
+    resolve_functions,
     used_constants,
 )
 import rheobase.units as _units
@@ -77,6 +78,9 @@ def _with_current_constants(group, code):
             return name
         if getattr(_units, name, None) is visible[name]:
             return name
+        if getattr(visible[name], "_is_timed_array", False):
+            group._add_function(name, visible[name])
+            return name
         constant = _as_constant(visible[name])
         if constant is None:
             return name
@@ -107,9 +111,10 @@ class VariableView:
         if isinstance(item, str):
             item = _with_current_constants(self.group, item)
             return self._wrap(engine.get_where(self.name, item))
+        item = self.group._index(item)
         values = np.asarray(engine.get(self.name))
         if self.shared or self.name in ("N", "t", "dt"):
-            values = values.reshape(())
+            values = values.reshape(-1)[:1].reshape(())
             return self._wrap(values)[()] if item in (slice(None), Ellipsis, ()) else \
                 self._wrap(values)
         return self._wrap(values[item])
@@ -125,10 +130,8 @@ class VariableView:
 
     def __array__(self, dtype=None, copy=None):
         values = np.asarray(self.group._engine.get(self.name), dtype=np.float64)
-        if not (self.shared or self.name in ("N", "t", "dt")) or values.size != 1:
-            pass
-        else:
-            values = values.reshape(())
+        if (self.shared or self.name in ("N", "t", "dt")) and values.size >= 1:
+            values = values.reshape(-1)[:1].reshape(())
         values = values.astype(self.dtype)
         return values if dtype is None else values.astype(dtype)
 
@@ -189,6 +192,17 @@ class Group(BrianObject):
         dim, shared, read_only, _subexpression, vtype = info
         return dim, _DTYPES.get(vtype, np.float64), shared, read_only
 
+    def _index(self, item):
+        """`item` as an index into the variable's array (synapses translate pairs)."""
+        return item
+
+    def _add_function(self, name, table):
+        """Makes the TimedArray `table` callable as `name` in code given from now on."""
+        added = self.__dict__.setdefault("_functions", {})
+        if added.get(name) is not table:
+            self._engine.add_function(name, table._engine)
+            added[name] = table
+
     def _has_variable(self, name):
         return name in _BUILTINS or self._engine.variable_info(name) is not None
 
@@ -233,6 +247,8 @@ class Group(BrianObject):
         engine = self._engine
         if isinstance(item, str):
             item = _with_current_constants(self, item)
+        else:
+            item = self._index(item)
         if isinstance(value, str):
             value = _with_current_constants(self, value)
             if isinstance(item, str):
@@ -347,24 +363,27 @@ class NeuronGroup(Group):
         event_list = [
             (event, condition, None) for event, condition in (events or {}).items()
         ]
-        ns = resolve(caller_frame(level), namespace)
+        frame = caller_frame(level)
+        ns = resolve(frame, namespace)
+        texts = [model if isinstance(model, str) else " ".join(model.identifiers()),
+                 threshold, reset, refr if isinstance(refr, str) else None,
+                 *(events or {}).values()]
+        functions = resolve_functions(frame, namespace, texts)
         network = current_network()
         engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.NeuronGroup(
             network, int(N), model, method=method, threshold=threshold, reset=reset,
             refractory=refr, events=event_list, namespace=ns, dt=dt_, order=order, name=name,
-            clock=engine_clock_,
+            clock=engine_clock_, functions={k: t._engine for k, t in functions.items()},
         )
         object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_functions", dict(functions))
         object.__setattr__(self, "_network", network)
         register(network, engine.name)
         object.__setattr__(self, "_explicit_namespace", frozenset(namespace or ()))
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
-        texts = [model if isinstance(model, str) else " ".join(model.identifiers()),
-                 threshold, reset, refr if isinstance(refr, str) else None,
-                 *(events or {}).values()]
         object.__setattr__(self, "_constants",
                            used_constants(ns, texts, frozenset(namespace or ())))
 

@@ -19,7 +19,9 @@ from rheobase.core.preferences import (
 from rheobase.equations import Equations, Expression
 from rheobase.groups import LinkedVariable, NeuronGroup, Subgroup, VariableView, linked_var
 from rheobase.stateupdaters import *  # noqa: F403
+from rheobase.synapses import Synapses
 from rheobase.stateupdaters import __all__ as _stateupdaters_all
+from rheobase.input import PoissonGroup, PoissonInput, SpikeGeneratorGroup, TimedArray
 from rheobase.monitors import EventMonitor, PopulationRateMonitor, SpikeMonitor, StateMonitor
 from rheobase.units import *  # noqa: F403
 from rheobase.units import __all__ as _units_all
@@ -57,6 +59,11 @@ __all__ = list(_units_all) + list(_stateupdaters_all) + [
     "set_device",
     "Equations",
     "NeuronGroup",
+    "Synapses",
+    "PoissonGroup",
+    "PoissonInput",
+    "SpikeGeneratorGroup",
+    "TimedArray",
     "Subgroup",
     "VariableView",
     "EventMonitor",

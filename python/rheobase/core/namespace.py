@@ -57,6 +57,8 @@ def resolve(frame, namespace=None):
         if constant is not None:
             result[name] = constant
     for name, value in (namespace or {}).items():
+        if getattr(value, "_is_timed_array", False):
+            continue
         constant = _as_constant(value)
         if constant is None:
             raise TypeError(
@@ -102,3 +104,19 @@ def check_unchanged(owner, constants, frame):
             "an object is made. Pass them in a variable of the model (e.g. a '(shared)' "
             "parameter) to change them between runs, or make the object after setting them."
         )
+
+
+def resolve_functions(frame, namespace, texts):
+    """``{name: TimedArray}`` of the TimedArrays the code `texts` call, from `namespace`
+    first, then the frame's locals and globals."""
+    names = set()
+    for text in texts:
+        if text:
+            names.update(_IDENTIFIER.findall(text))
+    visible = {}
+    if frame is not None:
+        visible.update(frame.f_globals)
+        visible.update(frame.f_locals)
+    visible.update(namespace or {})
+    return {n: visible[n] for n in names
+            if n in visible and getattr(visible[n], "_is_timed_array", False)}
