@@ -48,6 +48,7 @@ def _with_units(values, dim, dtype):
 
 
 _IDENTIFIER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\s*\()")
+_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -78,9 +79,6 @@ def _with_current_constants(group, code):
             return name
         if getattr(_units, name, None) is visible[name]:
             return name
-        if getattr(visible[name], "_is_timed_array", False):
-            group._add_function(name, visible[name])
-            return name
         constant = _as_constant(visible[name])
         if constant is None:
             return name
@@ -89,6 +87,9 @@ def _with_current_constants(group, code):
             return f"({value!r})"
         return f"({value!r}*{dim!r})"
 
+    for name in _CALLED.findall(code):
+        if getattr(visible.get(name), "_is_timed_array", False):
+            group._add_function(name, visible[name])
     return _IDENTIFIER.sub(substitute, code)
 
 
