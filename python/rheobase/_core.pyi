@@ -113,6 +113,9 @@ class Network:
     def restore(self, name: str) -> None: ...
     def saved_state(self) -> SavedState: ...
     def load_saved_state(self, state: SavedState) -> None: ...
+    def set_profiling(self, on: bool) -> None: ...
+    def profiling_info(self) -> list[tuple[str, float]]: ...
+    def scheduling_summary(self) -> list[tuple[str, str, int]]: ...
     def object_names(self) -> list[str]: ...
     def set_active(self, name: str, active: bool) -> None: ...
 
@@ -132,6 +135,7 @@ class NeuronGroup:
         order: int = 0,
         name: str | None = None,
         clock: Clock | None = None,
+        functions: dict[str, TimedArray] = ...,
     ) -> None: ...
     @property
     def name(self) -> str: ...
@@ -148,6 +152,7 @@ class NeuronGroup:
     def set_expr(self, name: str, code: str) -> None: ...
     def set_expr_where(self, name: str, condition: str, code: str) -> None: ...
     def eval(self, code: str) -> list[float]: ...
+    def add_function(self, name: str, table: TimedArray) -> None: ...
     def run_regularly(
         self,
         code: str,
@@ -185,7 +190,7 @@ class EventMonitor:
 class StateMonitor:
     def __init__(
         self,
-        source: NeuronGroup,
+        source: NeuronGroup | Synapses,
         variables: Sequence[str],
         record: Sequence[int] | None = None,
         dt: float | None = None,
@@ -206,3 +211,113 @@ class PopulationRateMonitor:
     def t(self) -> list[float]: ...
     def rate(self) -> list[float]: ...
     def smooth_rate(self, window: str, width: float) -> list[float]: ...
+
+class Synapses:
+    """Synapses between two (sub)groups (or onto other synapses); the same state-access
+    methods as NeuronGroup, indexed by synapse."""
+
+    def __init__(
+        self,
+        source: NeuronGroup,
+        target: NeuronGroup | Synapses,
+        model: str,
+        on_pre: str | Sequence[tuple[str, str]] | None = None,
+        on_post: str | Sequence[tuple[str, str]] | None = None,
+        delay: float | Sequence[tuple[str, float]] | None = None,
+        on_event: str | Sequence[tuple[str, str]] | None = None,
+        multisynaptic_index: str | None = None,
+        method: str | None = None,
+        namespace: dict[str, tuple[float, Dimension]] = ...,
+        dt: float | None = None,
+        clock: Clock | None = None,
+        order: int = 0,
+        name: str | None = None,
+    ) -> None: ...
+    def connect(
+        self,
+        condition: str | None = None,
+        i: str | Sequence[int] | None = None,
+        j: str | Sequence[int] | None = None,
+        p: float | str = 1.0,
+        n: float | str = 1.0,
+        skip_if_invalid: bool = False,
+        namespace: dict[str, tuple[float, Dimension]] = ...,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    def __len__(self) -> int: ...
+    def pathways(self) -> list[str]: ...
+    def variables(self) -> list[str]: ...
+    def variable_info(self, name: str) -> tuple[Dimension, bool, bool, bool, str] | None: ...
+    def get(self, name: str) -> list[float]: ...
+    def get_where(self, name: str, condition: str) -> list[float]: ...
+    def set_all(self, name: str, values: Sequence[float]) -> None: ...
+    def set_indices(self, name: str, indices: Sequence[int], values: Sequence[float]) -> None: ...
+    def set_expr(self, name: str, code: str) -> None: ...
+    def set_expr_where(self, name: str, condition: str, code: str) -> None: ...
+    def eval(self, code: str) -> list[float]: ...
+
+class TimedArray:
+    def __init__(
+        self,
+        values: Sequence[float],
+        dim: Dimension,
+        dt: float,
+        cols: int | None = None,
+        name: str | None = None,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    def at(self, t: float, i: int | None = None) -> float: ...
+
+def poisson_group(
+    network: Network,
+    n: int,
+    rates: float | Sequence[float] | str,
+    dt: float | None = None,
+    clock: Clock | None = None,
+    when: str = "thresholds",
+    order: int = 0,
+    namespace: dict[str, tuple[float, Dimension]] = ...,
+    functions: dict[str, TimedArray] = ...,
+    name: str | None = None,
+) -> NeuronGroup: ...
+
+class SpikeGeneratorGroup:
+    def __init__(
+        self,
+        network: Network,
+        n: int,
+        indices: Sequence[int],
+        times: Sequence[float],
+        period: float = 0.0,
+        dt: float | None = None,
+        clock: Clock | None = None,
+        when: str = "thresholds",
+        order: int = 0,
+        sorted: bool = False,
+        name: str | None = None,
+    ) -> None: ...
+    def group(self) -> NeuronGroup: ...
+    def set_spikes(
+        self, indices: Sequence[int], times: Sequence[float], period: float = 0.0,
+        sorted: bool = False,
+    ) -> None: ...
+    def indices(self) -> list[int]: ...
+    def times(self) -> list[float]: ...
+    def period(self) -> float: ...
+
+class PoissonInput:
+    def __init__(
+        self,
+        target: NeuronGroup,
+        target_var: str,
+        n: int,
+        rate: float,
+        weight: str | tuple[float, Dimension],
+        when: str = "synapses",
+        order: int = 0,
+        name: str | None = None,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...

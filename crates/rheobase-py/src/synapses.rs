@@ -74,6 +74,14 @@ fn number_or_expr(x: PyNumberOrExpr) -> NumberOrExpr {
     }
 }
 
+/// The target of synapses: a (sub)group, or other synapses (whose variables the code
+/// reaches with the `_post` suffix).
+#[derive(FromPyObject)]
+pub enum PySynapseTarget<'py> {
+    Group(PyRef<'py, PyNeuronGroup>),
+    Synapses(PyRef<'py, PySynapses>),
+}
+
 /// Brian2's `Synapses` between two (sub)groups.
 #[pyclass(name = "Synapses", module = "rheobase._core", frozen)]
 pub struct PySynapses(Synapses);
@@ -88,7 +96,7 @@ impl PySynapses {
     fn new(
         py: Python<'_>,
         source: &PyNeuronGroup,
-        target: &PyNeuronGroup,
+        target: PySynapseTarget<'_>,
         model: &str,
         on_pre: Option<PyPathwayCode>,
         on_post: Option<PyPathwayCode>,
@@ -123,7 +131,10 @@ impl PySynapses {
             name,
             order,
         };
-        let synapses = Synapses::new(&source.0, &target.0, model, options);
+        let synapses = match target {
+            PySynapseTarget::Group(g) => Synapses::new(&source.0, &g.0, model, options),
+            PySynapseTarget::Synapses(t) => Synapses::new(&source.0, &t.0, model, options),
+        };
         map(py, synapses).map(PySynapses)
     }
 
