@@ -38,7 +38,7 @@ impl PyTimedArray {
         let table = match cols {
             None => TimedArray::new(values, dim.0, dt),
             Some(c) => {
-                let rows = if c == 0 { 0 } else { values.len() / c };
+                let rows = values.len().checked_div(c).unwrap_or(0);
                 TimedArray::new_2d(values, rows, c, dim.0, dt)
             }
         };
