@@ -4,6 +4,10 @@
 //! and timings; Brian2 2.9's rates for the same script (several seeds) are in the report of
 //! the synapses work and `../shared/acceptance/reference/cuba.json` (seed 20070).
 //!
+//! Measured on 2026-11-26 (mean population rate over seeds 1-5, rheobase seeds are
+//! `net.seed(n)`, Brian2 2.9 `seed(n)` with the cython target): rheobase 5.51 Hz (5.70, 5.41,
+//! 5.23, 5.54, 5.66), Brian2 5.66 Hz (5.62, 5.53, 5.62, 5.82, 5.72); -2.7 %.
+//!
 //!     cargo run --release -p rheobase --example cuba [seed]
 
 use rheobase::prelude::*;

@@ -72,32 +72,26 @@ impl Side {
         }
     }
 
-    /// The synapse's name for the side's own index (`i` of a neuron group is `i` or `j`).
+    /// The synapse's name for the side's neuron index in its whole group (a group's own `i`
+    /// counts from the start of the group, not of the subgroup connected).
     fn index_name(self) -> &'static str {
         match self {
-            Side::Pre => "i",
-            Side::Post => "j",
-        }
-    }
-
-    fn size_name(self) -> &'static str {
-        match self {
-            Side::Pre => "N_pre",
-            Side::Post => "N_post",
+            Side::Pre => "_synaptic_pre",
+            Side::Post => "_synaptic_post",
         }
     }
 }
 
 /// A subexpression of a connected group, its names renamed as synaptic code sees them
-/// (`v` to `v_post`, `i` to `j`, `N` to `N_post` for the postsynaptic group).
-pub fn rename_foreign(expr: &ast::Expr, group: &Variables, side: Side) -> ast::Expr {
-    substitute_with(expr, &mut |n, span| {
-        if group.get(n).is_some() {
-            Some(ast::Expr::name(format!("{n}{}", side.suffix()), span))
-        } else if n == "i" {
+/// (`v` to `v_post`, `i` to the neuron's index in its group, `N` to the group's size `n`).
+pub fn rename_foreign(expr: &ast::Expr, group: &Variables, side: Side, n: usize) -> ast::Expr {
+    substitute_with(expr, &mut |name, span| {
+        if group.get(name).is_some() {
+            Some(ast::Expr::name(format!("{name}{}", side.suffix()), span))
+        } else if name == "i" {
             Some(ast::Expr::name(side.index_name(), span))
-        } else if n == "N" {
-            Some(ast::Expr::name(side.size_name(), span))
+        } else if name == "N" {
+            Some(ast::Expr::float(n as f64, span))
         } else {
             None
         }
@@ -106,7 +100,14 @@ pub fn rename_foreign(expr: &ast::Expr, group: &Variables, side: Side) -> ast::E
 
 /// How code indexed by synapses (or by candidate pairs) sees a variable of a connected group,
 /// read through the index array `via`.
-fn foreign(name: &str, var: &Variable, via: StoreId, group: &Variables, side: Side) -> Resolved {
+fn foreign(
+    name: &str,
+    var: &Variable,
+    via: StoreId,
+    group: &Variables,
+    side: Side,
+    n: usize,
+) -> Resolved {
     let array = |id: StoreId, vtype: VarType, shared: bool, writable: bool| {
         let var = ArrayVar {
             id,
@@ -137,7 +138,7 @@ fn foreign(name: &str, var: &Variable, via: StoreId, group: &Variables, side: Si
             ..
         } => array(*id, *vtype, *shared, false),
         Variable::Subexpression { expr, shared, .. } => Resolved::Subexpression {
-            expr: rename_foreign(expr, group, side),
+            expr: rename_foreign(expr, group, side, n),
             shared: *shared,
         },
     }
@@ -166,7 +167,7 @@ pub(crate) fn foreign_names(
             if is_private(name) {
                 continue;
             }
-            let resolved = foreign(name, var, via, &g.variables, side);
+            let resolved = foreign(name, var, via, &g.variables, side, g.n);
             if side == Side::Post && own.get(name).is_none() {
                 out.insert(name.to_string(), resolved.clone());
             }
@@ -316,13 +317,14 @@ mod tests {
         let mut sources = SourceMap::new();
         let src = sources.add("test", "v*i/N + tau");
         let e = parse_expression("v*i/N + tau", src).unwrap();
-        let post = rename_foreign(&e, &group, Side::Post);
+        let post = rename_foreign(&e, &group, Side::Post, 7);
         let mut names = post.names();
         names.sort();
-        assert_eq!(names, vec!["N_post", "j", "tau", "v_post"]);
-        let pre = rename_foreign(&e, &group, Side::Pre);
+        assert_eq!(names, vec!["_synaptic_post", "tau", "v_post"]);
+        assert!(format!("{post:?}").contains("7.0"));
+        let pre = rename_foreign(&e, &group, Side::Pre, 7);
         let mut names = pre.names();
         names.sort();
-        assert_eq!(names, vec!["N_pre", "i", "tau", "v_pre"]);
+        assert_eq!(names, vec!["_synaptic_pre", "tau", "v_pre"]);
     }
 }

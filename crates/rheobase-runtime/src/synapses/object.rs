@@ -47,6 +47,18 @@ impl AsGroup for NeuronGroup {
     }
 }
 
+impl AsGroup for crate::inputs::PoissonGroup {
+    fn group_ref(&self) -> GroupRef {
+        (**self).group_ref()
+    }
+}
+
+impl AsGroup for crate::inputs::SpikeGeneratorGroup {
+    fn group_ref(&self) -> GroupRef {
+        (**self).group_ref()
+    }
+}
+
 /// Synapses can be the target of other synapses (Brian2's neuromodulated plasticity: code
 /// writes `x_post` of the synapses). Their current synapses count: connect them first.
 impl AsGroup for Synapses {
@@ -256,6 +268,13 @@ impl Synapses {
                 Ok(Synapses { net, id, name })
             }
             Err(e) => {
+                let added: Vec<String> = core.objects[n_objects..]
+                    .iter()
+                    .map(|o| o.name.clone())
+                    .collect();
+                for object in added {
+                    core.release_name(&object);
+                }
                 core.objects.truncate(n_objects);
                 core.synapses.remove(&GroupId(n_groups));
                 core.groups.truncate(n_groups);

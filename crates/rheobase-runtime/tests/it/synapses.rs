@@ -266,7 +266,7 @@ fn pre_runs_before_post_and_all_writes_count() {
 fn subgroups_index_relative() {
     let net = jitted();
     let g = spiking(&net, &[-1.0, -1.0, 1e-3, -1.0]);
-    let t = plain(&net, 6, "v : 1");
+    let t = plain(&net, 6, "v : 1\nu = 10*i + 100*N : 1");
     let s = Synapses::new(
         &g.subgroup(2..4).unwrap(),
         &t.subgroup(3..6).unwrap(),
@@ -278,6 +278,8 @@ fn subgroups_index_relative() {
     assert_eq!((s.i(), s.j()), (vec![0, 1], vec![0, 1]));
     net.run(2e-3).unwrap();
     assert_eq!(t.get("v").unwrap(), vec![0., 0., 0., 1., 0., 0.]);
+    // A group's subexpression keeps its meaning of `i` and `N` seen through synapses.
+    assert_eq!(s.eval("u_post").unwrap(), vec![630.0, 640.0]);
 }
 
 #[test]
@@ -530,6 +532,17 @@ fn bad_input_gives_errors_not_panics() {
     assert!(err.to_string().contains("both"), "{err}");
     let err = s.connect(Connect::j("k for k in range(")).unwrap_err();
     assert!(err.code().starts_with("syntax::"), "{err}");
+    // A failed creation leaves no names or objects behind.
+    let objects = net.scheduling_summary().len();
+    let model = "dx/dt = -x/ms : 1 (clock-driven)\nq_post = x : 1 (summed)";
+    let options = || SynapsesOptions {
+        name: Some("failing".into()),
+        ..on_pre("v_post += x")
+    };
+    let err = Synapses::new(&g, &a, model, options()).unwrap_err();
+    assert_eq!(err.code(), "model::invalid_summed_variable", "{err}");
+    assert_eq!(net.scheduling_summary().len(), objects);
+    Synapses::new(&g, &a, "dx/dt = -x/ms : 1 (clock-driven)", options()).unwrap();
 }
 
 #[test]
@@ -545,4 +558,27 @@ fn synapses_can_target_synapses() {
     assert_eq!(m.len(), 4);
     net.run(2e-3).unwrap();
     assert_eq!(plastic.get("d").unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
+}
+
+#[test]
+fn input_groups_drive_synapses() {
+    use rheobase_runtime::{PoissonGroup, SpikeGeneratorGroup};
+    let net = jitted();
+    let gen = SpikeGeneratorGroup::new(&net, 2, &[1], &[2e-3], Default::default()).unwrap();
+    let tgt = plain(&net, 2, "v : 1");
+    let s = Synapses::new(&gen, &tgt, "", on_pre("v_post += 1")).unwrap();
+    s.connect(Connect::j("i")).unwrap();
+    net.run(2e-3).unwrap();
+    assert_eq!(tgt.get("v").unwrap(), vec![0.0, 0.0]);
+    net.run(1e-4).unwrap();
+    assert_eq!(tgt.get("v").unwrap(), vec![0.0, 1.0]);
+
+    let poisson = PoissonGroup::new(&net, 100, 100.0, Default::default()).unwrap();
+    let counter = plain(&net, 1, "n : 1");
+    let s = Synapses::new(&poisson, &counter, "", on_pre("n_post += 1")).unwrap();
+    s.connect(Connect::default()).unwrap();
+    net.run(0.1).unwrap();
+    // 100 inputs at 100 Hz for 0.1 s: 1000 spikes expected, sd 32
+    let n = counter.get("n").unwrap()[0];
+    assert!((n - 1000.0).abs() < 160.0, "{n}");
 }
