@@ -9,9 +9,17 @@ import numpy as np
 
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import dt_seconds
+from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
-from rheobase.core.namespace import _as_constant, caller_frame, resolve
+from rheobase.equations import Equations
+from rheobase.core.namespace import (
+    _as_constant,
+    caller_frame,
+    check_unchanged,
+    resolve,
+    resolve_functions,
+    used_constants,
+)
 import rheobase.units as _units
 from rheobase.units.allunits import second
 from rheobase.units.dimensions import (
@@ -40,6 +48,7 @@ def _with_units(values, dim, dtype):
 
 
 _IDENTIFIER = re.compile(r"(?<![\w.])([A-Za-z_]\w*)(?!\s*\()")
+_CALLED = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -78,6 +87,9 @@ def _with_current_constants(group, code):
             return f"({value!r})"
         return f"({value!r}*{dim!r})"
 
+    for name in _CALLED.findall(code):
+        if getattr(visible.get(name), "_is_timed_array", False):
+            group._add_function(name, visible[name])
     return _IDENTIFIER.sub(substitute, code)
 
 
@@ -100,9 +112,10 @@ class VariableView:
         if isinstance(item, str):
             item = _with_current_constants(self.group, item)
             return self._wrap(engine.get_where(self.name, item))
+        item = self.group._index(item)
         values = np.asarray(engine.get(self.name))
         if self.shared or self.name in ("N", "t", "dt"):
-            values = values.reshape(())
+            values = values.reshape(-1)[:1].reshape(())
             return self._wrap(values)[()] if item in (slice(None), Ellipsis, ()) else \
                 self._wrap(values)
         return self._wrap(values[item])
@@ -118,10 +131,8 @@ class VariableView:
 
     def __array__(self, dtype=None, copy=None):
         values = np.asarray(self.group._engine.get(self.name), dtype=np.float64)
-        if not (self.shared or self.name in ("N", "t", "dt")) or values.size != 1:
-            pass
-        else:
-            values = values.reshape(())
+        if (self.shared or self.name in ("N", "t", "dt")) and values.size >= 1:
+            values = values.reshape(-1)[:1].reshape(())
         values = values.astype(self.dtype)
         return values if dtype is None else values.astype(dtype)
 
@@ -182,6 +193,17 @@ class Group(BrianObject):
         dim, shared, read_only, _subexpression, vtype = info
         return dim, _DTYPES.get(vtype, np.float64), shared, read_only
 
+    def _index(self, item):
+        """`item` as an index into the variable's array (synapses translate pairs)."""
+        return item
+
+    def _add_function(self, name, table):
+        """Makes the TimedArray `table` callable as `name` in code given from now on."""
+        added = self.__dict__.setdefault("_functions", {})
+        if added.get(name) is not table:
+            self._engine.add_function(name, table._engine)
+            added[name] = table
+
     def _has_variable(self, name):
         return name in _BUILTINS or self._engine.variable_info(name) is not None
 
@@ -215,12 +237,19 @@ class Group(BrianObject):
         object.__setattr__(self, name, None)
 
     def _set(self, name, item, value, unitless):
+        if isinstance(value, LinkedVariable):
+            raise NotImplementedError(
+                f"linking '{name}' to {value.group.name}.{value.name}: linked variables are "
+                "not yet supported by the rheobase engine"
+            )
         dim, _dtype, shared, read_only = self._info(name)
         if read_only:
             raise TypeError(f"Variable {name} is read-only.")
         engine = self._engine
         if isinstance(item, str):
             item = _with_current_constants(self, item)
+        else:
+            item = self._index(item)
         if isinstance(value, str):
             value = _with_current_constants(self, value)
             if isinstance(item, str):
@@ -287,10 +316,21 @@ class Group(BrianObject):
 
     def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None,
                       codeobj_class=None):
-        if clock is not None:
-            dt = clock.dt
-        seconds = None if dt is None else dt_seconds(dt)
-        return RunRegularly(self._engine.run_regularly(code, seconds, when, order, name), self)
+        engine_clock_, dt_ = engine_clock(clock, dt, self._network)
+        code = _with_current_constants(self, code)
+        name = self._engine.run_regularly(code, dt_, when, order, name, engine_clock_)
+        return RunRegularly(name, self)
+
+    def run_on_event(self, event, code, when="after_resets", order=None):
+        """Runs `code` on the neurons where `event` happened (Brian2's ``run_on_event``)."""
+        code = _with_current_constants(self, code)
+        name = self._engine.run_on_event(event, code, when, order)
+        self._event_actions[event] = name
+        return RunRegularly(name, self)
+
+    def set_event_schedule(self, event, when="after_thresholds", order=None):
+        """Checks `event`'s condition in another slot of the schedule."""
+        self._engine.set_event_schedule(event, when, order)
 
 
 class RunRegularly:
@@ -310,8 +350,6 @@ class NeuronGroup(Group):
     def __init__(self, N, model, method=None, threshold=None, reset=None, refractory=False,
                  events=None, namespace=None, dtype=None, dt=None, clock=None, order=0,
                  name=None, codeobj_class=None, method_options=None, level=0):
-        if clock is not None:
-            dt = clock.dt
         if isinstance(refractory, str):
             refr = refractory
         elif refractory is False or refractory is None:
@@ -322,24 +360,36 @@ class NeuronGroup(Group):
             method = method[0] if method else None
         if name is not None and name.endswith("*"):
             name = name[:-1]
-        model = str(model)
+        model = model._engine if isinstance(model, Equations) else str(model)
         event_list = [
             (event, condition, None) for event, condition in (events or {}).items()
         ]
-        ns = resolve(caller_frame(level), namespace)
+        frame = caller_frame(level)
+        ns = resolve(frame, namespace)
+        texts = [model if isinstance(model, str) else " ".join(model.identifiers()),
+                 threshold, reset, refr if isinstance(refr, str) else None,
+                 *(events or {}).values()]
+        functions = resolve_functions(frame, namespace, texts)
         network = current_network()
+        engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.NeuronGroup(
             network, int(N), model, method=method, threshold=threshold, reset=reset,
-            refractory=refr, events=event_list, namespace=ns,
-            dt=None if dt is None else dt_seconds(dt), order=order, name=name,
+            refractory=refr, events=event_list, namespace=ns, dt=dt_, order=order, name=name,
+            clock=engine_clock_, functions={k: t._engine for k, t in functions.items()},
         )
         object.__setattr__(self, "_engine", engine)
+        object.__setattr__(self, "_functions", dict(functions))
         object.__setattr__(self, "_network", network)
         register(network, engine.name)
         object.__setattr__(self, "_explicit_namespace", frozenset(namespace or ()))
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
+        object.__setattr__(self, "_constants",
+                           used_constants(ns, texts, frozenset(namespace or ())))
+
+    def _check_namespace(self, frame):
+        check_unchanged(f"NeuronGroup '{self.name}'", self._constants, frame)
 
 
 class Subgroup(Group):
@@ -356,3 +406,25 @@ class Subgroup(Group):
 
     def _owner_names(self):
         return self.source._owner_names()
+
+
+class LinkedVariable:
+    """What ``linked_var(group, 'v')`` returns, to be assigned to a ``(linked)`` parameter."""
+
+    def __init__(self, group, name, index=None):
+        self.group = group
+        self.name = name
+        self.index = index
+
+
+def linked_var(group_or_variable, name=None, index=None):
+    """Brian2's ``linked_var``: ``G2.v = linked_var(G1, 'v')`` (or ``linked_var(G1.v)``)."""
+    if isinstance(group_or_variable, VariableView):
+        group, name = group_or_variable.group, group_or_variable.name
+    else:
+        group = group_or_variable
+        if name is None:
+            raise TypeError("linked_var(group, name): the name of the variable is missing")
+    if not isinstance(group, Group) or not group._has_variable(name):
+        raise ValueError(f"linked_var: {group!r} has no variable '{name}'")
+    return LinkedVariable(group, name, index)

@@ -4,7 +4,7 @@ import numpy as np
 
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import dt_seconds
+from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import register
 from rheobase.units.allunits import Hz, second
 from rheobase.units.quantity import Quantity
@@ -15,6 +15,11 @@ def _quantity(values, dim):
     if dim.is_dimensionless:
         return arr
     return Quantity(arr, dim=dim)
+
+
+def _clock_args(clock, dt, network, when, order, name):
+    engine_clock_, dt_ = engine_clock(clock, dt, network)
+    return dt_, when, order, name, engine_clock_
 
 
 class EventMonitor(BrianObject):
@@ -147,8 +152,6 @@ class StateMonitor(BrianObject):
             indices = np.arange(0)
         else:
             indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
-        if clock is not None:
-            dt = clock.dt
         if name is not None and name.endswith("*"):
             name = name[:-1]
         self.source = source
@@ -158,7 +161,7 @@ class StateMonitor(BrianObject):
         self._network = source._network
         self._engine = _core.StateMonitor(
             source._engine, self.record_variables, [int(k) for k in indices],
-            None if dt is None else dt_seconds(dt), when, order, name,
+            *_clock_args(clock, dt, source._network, when, order, name),
         )
         register(self._network, self._engine.name)
 

@@ -5,9 +5,12 @@
 use pyo3::prelude::*;
 
 mod dimension;
+mod equations;
 mod errors;
 mod fitting;
+mod inputs;
 mod runtime;
+mod synapses;
 mod units;
 
 pub use dimension::PyDimension;
@@ -19,7 +22,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dimension::register(m)?;
     units::register(m)?;
     errors::register(m)?;
+    equations::register(m)?;
     runtime::register(m)?;
     fitting::register(m)?;
+    synapses::register(m)?;
+    inputs::register(m)?;
     Ok(())
 }

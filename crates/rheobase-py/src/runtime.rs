@@ -2,25 +2,70 @@
 //! objects. Values cross as SI floats (lists); units and Brian2's API live in Python.
 
 use crate::dimension::{intern, PyDimension};
+use crate::equations::PyEquations;
 use crate::errors::runtime_err;
+use crate::inputs::PyTimedArray;
+use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    EventDefinition, EventMonitor, EventMonitorOptions, Network, NeuronGroup, NeuronGroupOptions,
-    PopulationRateMonitor, Record, Refractory, RunRegularlyOptions, Selection, SmoothingWindow,
-    StateMonitor, StateMonitorOptions, When,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
+    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
+    RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow, StateMonitor,
+    StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
 
 type Res<T> = PyResult<T>;
+type SavedStateTuple = (
+    Vec<(String, Vec<f64>)>,
+    Vec<Vec<i32>>,
+    Vec<(String, f64, u64)>,
+    f64,
+    u64,
+    u64,
+);
 
 fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
     r.map_err(|e| runtime_err(py, &e))
 }
 
+/// A clock that objects can share (Brian2's `Clock(dt)`); `dt` in seconds.
+#[pyclass(name = "Clock", module = "rheobase._core", frozen)]
+pub struct PyClock(pub(crate) Clock);
+
+#[pymethods]
+impl PyClock {
+    #[new]
+    #[pyo3(signature = (dt, name="clock".to_string()))]
+    fn new(dt: f64, name: String) -> Self {
+        PyClock(Clock::named(dt, name))
+    }
+
+    #[getter]
+    fn name(&self) -> String {
+        self.0.name().to_string()
+    }
+}
+
+/// A Python exception raised inside a run (by a network operation, a progress report or
+/// Ctrl+C), re-raised once the run has stopped.
+static PENDING: Mutex<Option<PyErr>> = Mutex::new(None);
+
+fn keep_pending(err: PyErr) {
+    let mut slot = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    slot.get_or_insert(err);
+}
+
+fn take_pending() -> Option<PyErr> {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
 /// A simulation; every group and monitor belongs to exactly one.
 #[pyclass(name = "Network", module = "rheobase._core", frozen)]
-pub struct PyNetwork(Network);
+pub struct PyNetwork(pub(crate) Network);
 
 #[pymethods]
 impl PyNetwork {
@@ -47,11 +92,81 @@ impl PyNetwork {
         self.0.seed(seed)
     }
 
-    /// Runs for `duration` seconds with the GIL released.
-    fn run(&self, py: Python<'_>, duration: f64) -> Res<()> {
+    /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
+    /// called at the start, every `report_period` seconds of wall time and at the end. Ctrl+C
+    /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`.
+    #[pyo3(signature = (duration, report=None, report_period=10.0))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        duration: f64,
+        report: Option<Py<PyAny>>,
+        report_period: f64,
+    ) -> Res<()> {
+        take_pending();
         let net = self.0.clone();
-        let result = py.detach(move || net.run(duration));
+        let stopper = self.0.clone();
+        let start = Instant::now();
+        let mut next_report = report_period;
+        let hook: ProgressHook = Box::new(move |completed: f64| {
+            Python::attach(|py| {
+                if let Err(e) = py.check_signals() {
+                    keep_pending(e);
+                    stopper.stop();
+                    return;
+                }
+                let Some(report) = &report else { return };
+                let elapsed = start.elapsed().as_secs_f64();
+                let due = completed == 0.0 || completed >= 1.0 || elapsed >= next_report;
+                if due {
+                    if completed > 0.0 && completed < 1.0 {
+                        next_report = elapsed + report_period;
+                    }
+                    if let Err(e) = report.call1(py, (elapsed, completed)) {
+                        keep_pending(e);
+                        stopper.stop();
+                    }
+                }
+            })
+        });
+        let result = py.detach(move || net.run_with_progress(duration, Some(hook)));
+        if let Some(e) = take_pending() {
+            return Err(e);
+        }
         map(py, result)
+    }
+
+    /// Calls `function(t)` (t in seconds) every step of `clock` (default: the default clock)
+    /// in slot `when`; an exception stops the run and is raised by `run`.
+    #[pyo3(signature = (function, when="start".to_string(), order=0, clock=None))]
+    fn network_operation(
+        &self,
+        py: Python<'_>,
+        function: Py<PyAny>,
+        when: String,
+        order: i32,
+        clock: Option<&PyClock>,
+    ) -> Res<()> {
+        let op: NetworkOperation = Box::new(move |_net, t| {
+            Python::attach(|py| match function.call1(py, (t,)) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    keep_pending(e);
+                    Err(RuntimeError::invalid(
+                        "network_operation",
+                        "the function raised an exception",
+                    ))
+                }
+            })
+        });
+        let result = self
+            .0
+            .network_operation(When::new(when, order), clock.map(|c| &c.0), op);
+        map(py, result)
+    }
+
+    fn set_clock_dt(&self, py: Python<'_>, clock: &PyClock, dt: f64) -> Res<()> {
+        map(py, self.0.set_clock_dt(&clock.0, dt))
     }
 
     fn stop(&self) {
@@ -64,6 +179,45 @@ impl PyNetwork {
 
     fn restore(&self, py: Python<'_>, name: &str) -> Res<()> {
         map(py, self.0.restore(name))
+    }
+
+    /// The state as plain values for a file: `(arrays, events, clocks, t, seed, rng_calls)`.
+    #[allow(clippy::type_complexity)]
+    fn saved_state(&self) -> SavedStateTuple {
+        let s = self.0.saved_state();
+        (s.arrays, s.events, s.clocks, s.t, s.seed, s.rng_calls)
+    }
+
+    fn load_saved_state(&self, py: Python<'_>, state: SavedStateTuple) -> Res<()> {
+        let (arrays, events, clocks, t, seed, rng_calls) = state;
+        let saved = SavedState {
+            arrays,
+            events,
+            clocks,
+            t,
+            seed,
+            rng_calls,
+        };
+        map(py, self.0.load_saved_state(&saved))
+    }
+
+    /// Turns time measurement per object on (and clears it) or off.
+    fn set_profiling(&self, on: bool) {
+        self.0.set_profiling(on)
+    }
+
+    /// `(object, seconds)` spent in each object since profiling was turned on, longest first.
+    fn profiling_info(&self) -> Vec<(String, f64)> {
+        self.0
+            .profiling_info()
+            .into_iter()
+            .map(|(name, d)| (name, d.as_secs_f64()))
+            .collect()
+    }
+
+    /// `(object, slot, order)` of every scheduled object, in the order they run.
+    fn scheduling_summary(&self) -> Vec<(String, String, i32)> {
+        self.0.scheduling_summary()
     }
 
     /// Names of the scheduled objects, in the order they run within a step.
@@ -87,28 +241,35 @@ pub enum PyRefractory {
     Expression(String),
 }
 
-fn namespace_from(ns: HashMap<String, (f64, PyDimension)>) -> HashMap<String, Quantity> {
+pub(crate) fn namespace_from(ns: HashMap<String, (f64, PyDimension)>) -> HashMap<String, Quantity> {
     ns.into_iter()
         .map(|(k, (v, d))| (k, Quantity::new(v, d.0)))
         .collect()
 }
 
+/// A group's model as Python passes it: a string or an `Equations` object.
+#[derive(FromPyObject)]
+pub enum PyModel<'py> {
+    Text(String),
+    Equations(PyRef<'py, PyEquations>),
+}
+
 /// A neuron group or a contiguous subgroup.
 #[pyclass(name = "NeuronGroup", module = "rheobase._core", frozen)]
-pub struct PyNeuronGroup(NeuronGroup);
+pub struct PyNeuronGroup(pub(crate) NeuronGroup);
 
 #[pymethods]
 impl PyNeuronGroup {
     #[new]
     #[pyo3(signature = (network, n, model, method=None, threshold=None, reset=None,
                         refractory=None, events=Vec::new(), namespace=HashMap::new(),
-                        dt=None, order=0, name=None))]
+                        dt=None, order=0, name=None, clock=None, functions=HashMap::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         network: &PyNetwork,
         n: usize,
-        model: &str,
+        model: PyModel<'_>,
         method: Option<String>,
         threshold: Option<String>,
         reset: Option<String>,
@@ -118,6 +279,8 @@ impl PyNeuronGroup {
         dt: Option<f64>,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
+        functions: HashMap<String, PyRef<'_, PyTimedArray>>,
     ) -> Res<Self> {
         let refractory = match refractory {
             None => Refractory::None,
@@ -139,12 +302,21 @@ impl PyNeuronGroup {
                 .collect(),
             namespace: namespace_from(namespace),
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             order,
             name,
-            ..Default::default()
+            functions: functions
+                .into_iter()
+                .map(|(k, v)| (k, v.0.clone()))
+                .collect(),
         };
-        map(py, NeuronGroup::new(&network.0, n, model, options)).map(PyNeuronGroup)
+        let group = match model {
+            PyModel::Text(text) => NeuronGroup::new(&network.0, n, &text, options),
+            PyModel::Equations(eqs) => {
+                NeuronGroup::with_equations(&network.0, n, &eqs.equations, &eqs.sources, options)
+            }
+        };
+        map(py, group).map(PyNeuronGroup)
     }
 
     #[getter]
@@ -227,7 +399,14 @@ impl PyNeuronGroup {
         map(py, self.0.eval(code))
     }
 
-    #[pyo3(signature = (code, dt=None, when="start".to_string(), order=0, name=None))]
+    /// Makes a TimedArray callable as `name(...)` in code given to this group from now on.
+    fn add_function(&self, py: Python<'_>, name: &str, table: &PyTimedArray) -> Res<()> {
+        map(py, self.0.add_function(name, &table.0))
+    }
+
+    #[pyo3(signature = (code, dt=None, when="start".to_string(), order=0, name=None,
+                        clock=None))]
+    #[allow(clippy::too_many_arguments)]
     fn run_regularly(
         &self,
         py: Python<'_>,
@@ -236,15 +415,39 @@ impl PyNeuronGroup {
         when: String,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
     ) -> Res<String> {
         let options = RunRegularlyOptions {
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             when,
             order,
             name,
         };
         map(py, self.0.run_regularly(code, options))
+    }
+
+    /// Brian2's `run_on_event(event, code, when='after_resets', order=None)`.
+    #[pyo3(signature = (event, code, when="after_resets".to_string(), order=None))]
+    fn run_on_event(
+        &self,
+        py: Python<'_>,
+        event: &str,
+        code: &str,
+        when: String,
+        order: Option<i32>,
+    ) -> Res<String> {
+        map(py, self.0.run_on_event(event, code, &when, order))
+    }
+
+    fn set_event_schedule(
+        &self,
+        py: Python<'_>,
+        event: &str,
+        when: &str,
+        order: Option<i32>,
+    ) -> Res<()> {
+        map(py, self.0.set_event_schedule(event, when, order))
     }
 }
 
@@ -312,6 +515,13 @@ impl PyEventMonitor {
     }
 }
 
+/// What a state monitor records from: a group or synapses.
+#[derive(FromPyObject)]
+pub enum PyMonitorSource<'py> {
+    Group(PyRef<'py, PyNeuronGroup>),
+    Synapses(PyRef<'py, PySynapses>),
+}
+
 /// Brian2's `StateMonitor`.
 #[pyclass(name = "StateMonitor", module = "rheobase._core", frozen)]
 pub struct PyStateMonitor(StateMonitor);
@@ -320,27 +530,32 @@ pub struct PyStateMonitor(StateMonitor);
 impl PyStateMonitor {
     #[new]
     #[pyo3(signature = (source, variables, record=None, dt=None, when="start".to_string(),
-                        order=0, name=None))]
+                        order=0, name=None, clock=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        source: &PyNeuronGroup,
+        source: PyMonitorSource<'_>,
         variables: Vec<String>,
         record: Option<Vec<usize>>,
         dt: Option<f64>,
         when: String,
         order: i32,
         name: Option<String>,
+        clock: Option<PyRef<'_, PyClock>>,
     ) -> Res<Self> {
         let vars: Vec<&str> = variables.iter().map(String::as_str).collect();
         let record = record.map_or(Record::All, Record::Indices);
         let options = StateMonitorOptions {
             dt,
-            clock: None,
+            clock: clock.map(|c| c.0.clone()),
             when: When::new(when, order),
             name,
         };
-        map(py, StateMonitor::new(&source.0, &vars, record, options)).map(PyStateMonitor)
+        let monitor = match source {
+            PyMonitorSource::Group(g) => StateMonitor::new(&g.0, &vars, record, options),
+            PyMonitorSource::Synapses(s) => s.inner().state_monitor(&vars, record, options),
+        };
+        map(py, monitor).map(PyStateMonitor)
     }
 
     #[getter]
@@ -399,6 +614,7 @@ impl PyRateMonitor {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyClock>()?;
     m.add_class::<PyNetwork>()?;
     m.add_class::<PyNeuronGroup>()?;
     m.add_class::<PyEventMonitor>()?;

@@ -32,6 +32,7 @@ pub mod monitor;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
+pub mod saved;
 pub mod schedule;
 pub mod spec;
 pub mod state;
@@ -57,6 +58,7 @@ pub use network::{Network, NetworkOperation, ProgressHook};
 pub use neurongroup::{
     EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, RunRegularlyOptions, Subgroup,
 };
+pub use saved::SavedState;
 pub use schedule::{Schedule, When};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
 pub use synapses::{

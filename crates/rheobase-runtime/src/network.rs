@@ -344,6 +344,26 @@ impl Network {
         Ok(())
     }
 
+    /// Sets the time step of a user clock that objects of this network use (Brian2's
+    /// `clock.dt = ...` between runs); a clock no object uses yet is left alone.
+    pub fn set_clock_dt(&self, clock: &Clock, dt: f64) -> Result<()> {
+        if !(dt > 0.0 && dt.is_finite()) {
+            return Err(RuntimeError::invalid(
+                &clock.name,
+                format!("dt must be positive and finite, got {dt}"),
+            ));
+        }
+        let mut core = self.lock();
+        let t = core.t;
+        let Some(c) = core.clocks.iter_mut().find(|c| c.uid == clock.uid) else {
+            return Ok(());
+        };
+        check_dt(dt, c.dt, t)?;
+        c.dt = dt;
+        c.timestep = crate::clock::calc_timestep(t, dt);
+        Ok(())
+    }
+
     pub fn default_dt(&self) -> f64 {
         let core = self.lock();
         core.clocks[core.default_clock.0].dt

@@ -1,6 +1,8 @@
-"""``defaultclock``: the dt of the objects that name no other; settable between runs."""
+"""``Clock`` and ``defaultclock``: the time steps objects run on; settable between runs."""
 
 import numpy as np
+
+import rheobase._core as _core
 
 from rheobase.units.allunits import second
 from rheobase.units.dimensions import DimensionMismatchError, get_dimensions
@@ -50,6 +52,66 @@ class DefaultClockProxy:
 
     def __repr__(self):
         return f"Clock(dt={self.dt!r}, name='defaultclock')"
+
+
+class Clock:
+    """Brian2's ``Clock(dt, name='clock*')``: objects made with the same clock run on the same
+    time steps; setting ``dt`` between runs changes it for all of them."""
+
+    def __init__(self, dt, name="clock*"):
+        if name.endswith("*"):
+            name = name[:-1]
+        self._dt = dt_seconds(dt)
+        self._engine = _core.Clock(self._dt, name)
+        self.name = name
+        # The engine networks with objects on this clock (one per start_scope).
+        self._networks = []
+
+    def _used_in(self, network):
+        if not any(n is network for n in self._networks):
+            self._networks.append(network)
+        return self._engine
+
+    @property
+    def dt(self):
+        return self._dt * second
+
+    @dt.setter
+    def dt(self, value):
+        dt = dt_seconds(value)
+        for network in self._networks:
+            network.set_clock_dt(self._engine, dt)
+        self._dt = dt
+
+    @property
+    def dt_(self):
+        return self._dt
+
+    @property
+    def t(self):
+        return self.t_ * second
+
+    @property
+    def t_(self):
+        from rheobase.core import magic
+
+        network = self._networks[-1] if self._networks else magic.current_network()
+        return network.t
+
+    def __repr__(self):
+        return f"Clock(dt={self.dt!r}, name={self.name!r})"
+
+
+def engine_clock(clock, dt, network):
+    """`(engine clock or None, dt in seconds or None)` for an object's ``clock``/``dt``
+    arguments."""
+    if clock is not None and dt is not None:
+        raise ValueError("Can only specify either a dt or a clock, not both.")
+    if isinstance(clock, Clock):
+        return clock._used_in(network), None
+    if clock is not None:  # defaultclock
+        return None, None
+    return None, None if dt is None else dt_seconds(dt)
 
 
 defaultclock = DefaultClockProxy()

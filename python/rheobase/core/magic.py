@@ -12,8 +12,12 @@ import numpy as np
 
 import rheobase._core as _core
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import defaultclock, dt_seconds
+from rheobase.core.clocks import defaultclock
 from rheobase.core.namespace import caller_frame
+
+from rheobase.core import storing
+from rheobase.core.running import run_network
+from rheobase.units.allunits import second
 
 logger = logging.getLogger("rheobase.core.magic")
 
@@ -21,11 +25,18 @@ _scope = {"network": None, "seed": None}
 # Names of the objects made in each engine network (keyed by id), to tell which scheduled
 # engine objects (`<group>_stateupdater`, ...) belong to which Python object.
 _owners = {}
+# Objects that live on the Python side (network operations), per engine network.
+_python_objects = {}
 
 
 def register(network, name):
     """Records that the object `name` was made in `network`."""
     _owners.setdefault(id(network), set()).add(name)
+
+
+def register_python_object(network, obj):
+    """Records an object whose activity Python switches (`obj._selected`)."""
+    _python_objects.setdefault(id(network), []).append(obj)
 
 
 def activate_only(network, objects):
@@ -35,6 +46,8 @@ def activate_only(network, objects):
     selected = set()
     for obj in objects:
         selected |= obj._owner_names()
+    for obj in _python_objects.get(id(network), ()):
+        obj._selected = any(o is obj for o in objects)
     for name in network.object_names():
         owner = max(
             (o for o in owners if name == o or name.startswith(o + "_")), key=len, default=None
@@ -78,15 +91,16 @@ def _collect_frame(frame):
     return list(found.values())
 
 
-def run(duration, report=None, report_period=10, namespace=None, profile=None, level=0):
-    """Runs the current scope's network for `duration`."""
-    seconds = dt_seconds(duration, "duration")
-    if report is not None:
-        logger.info("report=%r is not yet supported; running without progress reports", report)
+def run(duration, report=None, report_period=10 * second, namespace=None, profile=None,
+        level=0):
+    """Runs the current scope's network for `duration` (Brian2's magic ``run``): the
+    objects visible in the caller take part. ``report`` is ``'text'``/``'stdout'``,
+    ``'stderr'`` or a function ``report(elapsed, completed, start, duration)``, called at the
+    start, every ``report_period`` of wall time and at the end."""
     network = current_network()
-    objects = [o for o in _collect_frame(caller_frame(level)) if o._network is network]
-    activate_only(network, objects)
-    network.run(seconds)
+    frame = caller_frame(level)
+    objects = [o for o in _collect_frame(frame) if o._network is network]
+    run_network(network, objects, duration, report, report_period, frame, profile)
 
 
 def stop():
@@ -95,17 +109,14 @@ def stop():
 
 
 def store(name="default", filename=None):
-    """Keeps the complete state of the current scope's network under `name`."""
-    if filename is not None:
-        raise NotImplementedError("store(filename=...) is not yet supported")
-    current_network().store(name)
+    """Keeps the complete state of the current scope's network under `name` (also in the
+    pickle file `filename` when given)."""
+    storing.store(current_network(), name, filename)
 
 
 def restore(name="default", filename=None, restore_random_state=False):
-    """Returns to a state kept by `store`."""
-    if filename is not None:
-        raise NotImplementedError("restore(filename=...) is not yet supported")
-    current_network().restore(name)
+    """Returns to a state kept by `store` (from the file `filename` when given)."""
+    storing.restore(current_network(), name, filename)
 
 
 def seed(seed=None):

@@ -1,8 +1,10 @@
 """``Network``: an explicit set of objects to run."""
 
 from rheobase.core.base import BrianObject
-from rheobase.core.clocks import dt_seconds
-from rheobase.core.magic import activate_only, current_network
+from rheobase.core.magic import current_network
+from rheobase.core.namespace import caller_frame
+from rheobase.core import storing
+from rheobase.core.running import run_network
 from rheobase.units.allunits import second
 
 
@@ -44,24 +46,27 @@ class Network:
     def t_(self):
         return self._engine().t
 
-    def run(self, duration, report=None, report_period=10, namespace=None, profile=None,
-            level=0):
-        network = self._engine()
-        activate_only(network, self.objects)
-        network.run(dt_seconds(duration, "duration"))
+    def run(self, duration, report=None, report_period=10 * second, namespace=None,
+            profile=None, level=0):
+        """Runs the network's objects for `duration` (``report`` as for the magic ``run``)."""
+        run_network(self._engine(), self.objects, duration, report, report_period,
+                    caller_frame(level), profile)
+
+    @property
+    def profiling_info(self):
+        """``[(name, time)]`` of the last run with ``profile=True``, longest first."""
+        return [(n, s * second) for n, s in self._engine().profiling_info()]
 
     def stop(self):
         self._engine().stop()
 
     def store(self, name="default", filename=None):
-        if filename is not None:
-            raise NotImplementedError("store(filename=...) is not yet supported")
-        self._engine().store(name)
+        """Keeps the complete state under `name` (also in the file `filename` if given)."""
+        storing.store(self._engine(), name, filename)
 
     def restore(self, name="default", filename=None, restore_random_state=False):
-        if filename is not None:
-            raise NotImplementedError("restore(filename=...) is not yet supported")
-        self._engine().restore(name)
+        """Returns to a state kept by `store`."""
+        storing.restore(self._engine(), name, filename)
 
     def __len__(self):
         return len(self.objects)

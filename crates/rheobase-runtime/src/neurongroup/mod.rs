@@ -18,7 +18,7 @@ use crate::frontend;
 use crate::group::Selection;
 use crate::kernel::stream_hash;
 use crate::network::{EventId, GroupId, Network, ObjectEntry};
-use crate::operations::RangeRunner;
+use crate::operations::{EventRunner, RangeRunner};
 use crate::schedule::When;
 use crate::spec::GroupSpec;
 use rheobase_codegen::Iteration;
@@ -432,6 +432,55 @@ impl NeuronGroup {
                 kernel: runnable,
                 range: self.range.clone(),
                 stream: stream_hash(&[&name, "run_regularly"]),
+            }),
+        })?;
+        Ok(name)
+    }
+
+    /// Runs code on the neurons where `event` happened in this step (Brian2's
+    /// `run_on_event`, default slot `after_resets`, order: the group's). Returns the
+    /// operation's name, `<group>_<event>_resetter`.
+    pub fn run_on_event(
+        &self,
+        event: &str,
+        code: &str,
+        when: &str,
+        order: Option<i32>,
+    ) -> Result<String> {
+        if self.is_subgroup() {
+            return Err(RuntimeError::not_supported(
+                &self.name,
+                "run_on_event on a subgroup; call it on the whole group",
+            ));
+        }
+        let event_id = self.event_id(event)?;
+        let mut core = self.net.lock();
+        let what = format!("event '{event}' action");
+        let statements = frontend::group_statements(&mut core, self.id, &what, code)?;
+        let (base, default_order, clock) = {
+            let g = core.group(self.id);
+            (format!("{}_{event}_resetter", g.name), g.order, g.clock)
+        };
+        let name = core.unique_name(&base, true)?;
+        let kernel = lower_kernel(
+            &core,
+            self.id,
+            self.range.clone(),
+            "reset",
+            Iteration::List,
+            &statements,
+            false,
+        )?;
+        let runnable = kernel.compile(core.backend.as_ref())?;
+        core.add_object(ObjectEntry {
+            name: name.clone(),
+            when: When::new(when, order.unwrap_or(default_order)),
+            clock,
+            active: true,
+            op: Box::new(EventRunner {
+                kernel: runnable,
+                event: event_id,
+                stream: stream_hash(&[&name, "reset"]),
             }),
         })?;
         Ok(name)

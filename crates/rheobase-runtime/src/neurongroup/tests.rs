@@ -283,3 +283,51 @@ fn state_access_errors_are_values() {
     assert!(err.to_string().contains("no variable 'nope'"), "{err}");
     assert!(net.run(-1.0).is_err());
 }
+
+#[test]
+fn run_on_event_acts_on_the_neurons_of_the_event() {
+    let net = net();
+    let options = NeuronGroupOptions {
+        events: vec![EventDefinition {
+            name: "high".into(),
+            condition: "v > 0.5".into(),
+            action: None,
+        }],
+        ..Default::default()
+    };
+    let g = NeuronGroup::new(&net, 2, "v : 1\nhits : 1", options).unwrap();
+    g.set_values("v", &[1.0, 0.0]).unwrap();
+    let name = g
+        .run_on_event("high", "hits += 1", "after_resets", None)
+        .unwrap();
+    assert_eq!(name, "neurongroup_high_resetter");
+    net.run(3.0 * DT).unwrap();
+    assert_eq!(g.get("hits").unwrap(), vec![3.0, 0.0]);
+    assert!(g
+        .run_on_event("nope", "hits += 1", "after_resets", None)
+        .is_err());
+    assert!(g
+        .run_on_event("high", "hits += 1", "after_resets", None)
+        .is_err());
+}
+
+#[test]
+fn a_user_clock_changes_dt_between_runs() {
+    let net = net();
+    let clock = Clock::new(DT);
+    let g = NeuronGroup::from_spec(
+        &net,
+        1,
+        counter(0.1),
+        NeuronGroupOptions {
+            clock: Some(clock.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    net.run(2.0 * DT).unwrap();
+    net.set_clock_dt(&clock, DT / 2.0).unwrap();
+    net.run(2.0 * DT).unwrap();
+    assert!((g.get("v").unwrap()[0] - 0.6).abs() < 1e-12);
+    assert!(net.set_clock_dt(&clock, -1.0).is_err());
+}
