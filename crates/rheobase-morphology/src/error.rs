@@ -100,6 +100,9 @@ mod tests {
             e.to_string(),
             "error[io::swc_duplicate_id]: line 7: sample 4 is defined twice"
         );
-        assert_eq!(MorphologyError::geometry("x").code(), "model::invalid_morphology");
+        assert_eq!(
+            MorphologyError::geometry("x").code(),
+            "model::invalid_morphology"
+        );
     }
 }

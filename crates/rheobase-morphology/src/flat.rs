@@ -72,7 +72,14 @@ impl FlatMorphology {
             sections: Vec::new(),
         };
         let mut any_coordinates = false;
-        flat.insert(morphology, None, String::new(), Vec::new(), 0, &mut any_coordinates);
+        flat.insert(
+            morphology,
+            None,
+            String::new(),
+            Vec::new(),
+            0,
+            &mut any_coordinates,
+        );
         if !any_coordinates {
             flat.start_point = None;
             flat.point = None;
@@ -102,7 +109,10 @@ impl FlatMorphology {
 
         let parent_end_distance = parent.map_or(0.0, |p| p.end_distance);
         let (distances, end_distance) = if g.is_soma() {
-            (vec![parent.map_or(0.0, |p| p.last_distance)], parent_end_distance)
+            (
+                vec![parent.map_or(0.0, |p| p.last_distance)],
+                parent_end_distance,
+            )
         } else {
             let mut acc = parent_end_distance;
             let d: Vec<f64> = lengths
@@ -112,7 +122,8 @@ impl FlatMorphology {
                     acc - 0.5 * l
                 })
                 .collect();
-            let end = d.last().copied().unwrap_or(0.0) + 0.5 * lengths.last().copied().unwrap_or(0.0);
+            let end =
+                d.last().copied().unwrap_or(0.0) + 0.5 * lengths.last().copied().unwrap_or(0.0);
             (d, end)
         };
         self.distance.extend(&distances);
@@ -188,7 +199,9 @@ impl FlatMorphology {
         for (k, (name, child)) in section.children().enumerate() {
             let child_index = self.sections.len();
             self.sections[index].children.push(child_index);
-            let name = name.map(String::from).unwrap_or_else(|| (k + 1).to_string());
+            let name = name
+                .map(String::from)
+                .unwrap_or_else(|| (k + 1).to_string());
             let child_path = if path.is_empty() {
                 name
             } else {
@@ -196,7 +209,14 @@ impl FlatMorphology {
             };
             let mut child_indices = index_path.clone();
             child_indices.push(k);
-            let r = self.insert(child, Some(here), child_path, child_indices, depth + 1, any_coordinates);
+            let r = self.insert(
+                child,
+                Some(here),
+                child_path,
+                child_indices,
+                depth + 1,
+                any_coordinates,
+            );
             subtree_end = r.end;
         }
         self.sections[index].subtree = start..subtree_end;
@@ -248,7 +268,10 @@ mod tests {
         m.add_child("axon", tip).unwrap();
         m.get_mut("dend")
             .unwrap()
-            .add_child("L", Morphology::cylinder(0.5e-6, 1, Extent::Length(vec![5e-6])).unwrap())
+            .add_child(
+                "L",
+                Morphology::cylinder(0.5e-6, 1, Extent::Length(vec![5e-6])).unwrap(),
+            )
             .unwrap();
         let f = m.flatten();
         assert_eq!(f.len(), 8);
@@ -267,8 +290,12 @@ mod tests {
     #[test]
     fn coordinates_are_relative_to_the_parent_end() {
         let mut m = Morphology::soma_at(10e-6, [1e-6, 0.0, 0.0]).unwrap();
-        let c = Morphology::cylinder(1e-6, 2, Extent::Points(vec![[5e-6, 0.0, 0.0], [25e-6, 0.0, 0.0]]))
-            .unwrap();
+        let c = Morphology::cylinder(
+            1e-6,
+            2,
+            Extent::Points(vec![[5e-6, 0.0, 0.0], [25e-6, 0.0, 0.0]]),
+        )
+        .unwrap();
         m.add_child("dend", c).unwrap();
         let f = m.flatten();
         let start = f.start_point.as_ref().unwrap();

@@ -205,9 +205,7 @@ impl Geometry {
     pub fn n(&self) -> usize {
         match self {
             Geometry::Soma { .. } => 1,
-            Geometry::Cylinder { lengths, .. } | Geometry::Section { lengths, .. } => {
-                lengths.len()
-            }
+            Geometry::Cylinder { lengths, .. } | Geometry::Section { lengths, .. } => lengths.len(),
         }
     }
 
@@ -260,9 +258,9 @@ impl Geometry {
     pub fn area(&self) -> Vec<f64> {
         match self {
             Geometry::Soma { diameter, .. } => vec![PI * diameter * diameter],
-            Geometry::Cylinder { diameter, lengths, .. } => {
-                lengths.iter().map(|l| PI * diameter * l).collect()
-            }
+            Geometry::Cylinder {
+                diameter, lengths, ..
+            } => lengths.iter().map(|l| PI * diameter * l).collect(),
             Geometry::Section { .. } => self.per_compartment(|d1, d2, l| {
                 PI / 2.0 * (d1 + d2) * ((d1 - d2).powi(2) / 4.0 + l * l).sqrt()
             }),
@@ -272,7 +270,9 @@ impl Geometry {
     pub fn volume(&self) -> Vec<f64> {
         match self {
             Geometry::Soma { diameter, .. } => vec![PI * diameter.powi(3) / 6.0],
-            Geometry::Cylinder { diameter, lengths, .. } => lengths
+            Geometry::Cylinder {
+                diameter, lengths, ..
+            } => lengths
                 .iter()
                 .map(|l| PI * (diameter / 2.0).powi(2) * l)
                 .collect(),
@@ -286,7 +286,9 @@ impl Geometry {
     pub fn r_length_1(&self) -> Vec<f64> {
         match self {
             Geometry::Soma { .. } => vec![1.0],
-            Geometry::Cylinder { diameter, lengths, .. } => lengths
+            Geometry::Cylinder {
+                diameter, lengths, ..
+            } => lengths
                 .iter()
                 .map(|l| PI / 2.0 * diameter * diameter / l)
                 .collect(),
@@ -300,7 +302,9 @@ impl Geometry {
     pub fn r_length_2(&self) -> Vec<f64> {
         match self {
             Geometry::Soma { .. } => vec![1.0],
-            Geometry::Cylinder { diameter, lengths, .. } => lengths
+            Geometry::Cylinder {
+                diameter, lengths, ..
+            } => lengths
                 .iter()
                 .map(|l| PI / 2.0 * diameter * diameter / l)
                 .collect(),
@@ -360,7 +364,10 @@ mod tests {
             s.area()[0],
             PI / 2.0 * (d1 + d2) * (((d1 - d2) * (d1 - d2)) / 4.0 + l * l).sqrt()
         ));
-        assert!(close(s.volume()[0], PI * l * (d1 * d1 + d1 * d2 + d2 * d2) / 12.0));
+        assert!(close(
+            s.volume()[0],
+            PI * l * (d1 * d1 + d1 * d2 + d2 * d2) / 12.0
+        ));
         assert!(close(s.r_length_1()[0], PI / 2.0 * d1 * 3e-6 / l));
         assert!(close(s.r_length_2()[0], PI / 2.0 * 3e-6 * d2 / l));
     }
@@ -379,8 +386,8 @@ mod tests {
 
     #[test]
     fn cylinder_points_are_interpolated() {
-        let c = Geometry::cylinder(1e-6, 2, Extent::Points(vec![[0.0; 3], [0.0, 2e-6, 0.0]]))
-            .unwrap();
+        let c =
+            Geometry::cylinder(1e-6, 2, Extent::Points(vec![[0.0; 3], [0.0, 2e-6, 0.0]])).unwrap();
         assert_eq!(c.points().unwrap()[1], [0.0, 1e-6, 0.0]);
         assert!(close(c.lengths()[1], 1e-6));
     }

@@ -16,7 +16,10 @@ fn nearest(sorted: &[f64], x: f64) -> (usize, f64) {
         .iter()
         .enumerate()
         .map(|(k, &v)| (k, (v - x).abs()))
-        .fold((0, f64::INFINITY), |best, c| if c.1 < best.1 { c } else { best })
+        .fold(
+            (0, f64::INFINITY),
+            |best, c| if c.1 < best.1 { c } else { best },
+        )
 }
 
 impl Morphology {
@@ -47,7 +50,11 @@ impl Morphology {
 
     /// The compartments (indices within this section) between two positions, either end
     /// open (`None`), as Brian2's `morpho.dend[start:stop]`.
-    pub fn compartments_between(&self, start: Option<f64>, stop: Option<f64>) -> Result<Range<usize>> {
+    pub fn compartments_between(
+        &self,
+        start: Option<f64>,
+        stop: Option<f64>,
+    ) -> Result<Range<usize>> {
         let mut ends = Vec::with_capacity(self.n());
         let mut acc = 0.0;
         for l in self.geometry().lengths() {
@@ -110,8 +117,14 @@ mod tests {
     #[test]
     fn ranges_follow_brian2() {
         let c = cable();
-        assert_eq!(c.compartments_between(Some(10e-6), Some(50e-6)).unwrap(), 1..5);
-        assert_eq!(c.compartments_between(Some(15e-6), Some(45e-6)).unwrap(), 1..5);
+        assert_eq!(
+            c.compartments_between(Some(10e-6), Some(50e-6)).unwrap(),
+            1..5
+        );
+        assert_eq!(
+            c.compartments_between(Some(15e-6), Some(45e-6)).unwrap(),
+            1..5
+        );
         assert_eq!(c.compartments_between(None, Some(20e-6)).unwrap(), 0..2);
         assert_eq!(c.compartments_between(Some(95e-6), None).unwrap(), 9..10);
         assert!(c.compartments_between(Some(100e-6), None).is_err());

@@ -3,7 +3,8 @@
 //!
 //! - one compartment per SWC segment: a sample with a parent ends a compartment that starts
 //!   at the parent; unbranched runs of samples of one type form a section;
-//! - a root soma sample becomes a spherical `Soma`; a NeuroMorpho three-point soma (a root
+//! - a soma sample on its own (a root with several children, or a lone branch) becomes a
+//!   spherical `Soma`; a NeuroMorpho three-point soma (a root
 //!   soma sample with exactly two childless soma children one radius away) becomes one
 //!   sphere; other soma samples form sections of type `soma`;
 //! - a section starting at a soma takes its own first diameter, otherwise the parent's;
@@ -59,14 +60,20 @@ fn parse_integer(field: &str, what: &str, line: usize) -> Result<i64> {
     }
     match field.parse::<f64>() {
         Ok(v) if v.fract() == 0.0 && v.abs() < 1e15 => Ok(v as i64),
-        _ => Err(malformed(line, format!("the {what} '{field}' is not an integer"))),
+        _ => Err(malformed(
+            line,
+            format!("the {what} '{field}' is not an integer"),
+        )),
     }
 }
 
 fn parse_number(field: &str, what: &str, line: usize) -> Result<f64> {
     match field.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(malformed(line, format!("the {what} '{field}' is not a finite number"))),
+        _ => Err(malformed(
+            line,
+            format!("the {what} '{field}' is not a finite number"),
+        )),
     }
 }
 
@@ -113,14 +120,16 @@ pub fn parse_samples(text: &str) -> Result<Vec<SwcSample>> {
 
 /// A sample in the tree being converted (indices into the sample list).
 struct Node {
-    parent: Option<usize>,
     children: Vec<usize>,
 }
 
 /// Checks ids and parents and links the samples into a tree rooted at sample 0.
 fn link(samples: &[SwcSample]) -> Result<Vec<Node>> {
     if samples.is_empty() {
-        return Err(MorphologyError::new(ErrorKind::SwcEmpty, "the SWC text has no samples"));
+        return Err(MorphologyError::new(
+            ErrorKind::SwcEmpty,
+            "the SWC text has no samples",
+        ));
     }
     let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(samples.len());
     let mut first_line: HashMap<i64, usize> = HashMap::new();
@@ -176,11 +185,14 @@ fn link(samples: &[SwcSample]) -> Result<Vec<Node>> {
                 ),
                 None => format!("the parent {} of sample {} does not exist", s.parent, s.id),
             };
-            return Err(MorphologyError::at_line(ErrorKind::SwcMissingParent, s.line, message));
+            return Err(MorphologyError::at_line(
+                ErrorKind::SwcMissingParent,
+                s.line,
+                message,
+            ));
         };
         by_id.insert(s.id, k);
         nodes.push(Node {
-            parent,
             children: Vec::new(),
         });
         if let Some(p) = parent {
@@ -284,9 +296,12 @@ fn runs(samples: &[SwcSample], nodes: &[Node]) -> Vec<Run> {
 fn run_geometry(samples: &[SwcSample], run: &Run) -> Result<Geometry> {
     let first = &samples[run.samples[0]];
     let scaled = |p: Point| p.map(|c| c * MICRO);
-    if run.parent.is_none() && run.samples.len() == 1 && first.is_soma() {
-        return Geometry::soma(first.diameter * MICRO, Some(scaled(first.point))).map_err(|e| {
-            MorphologyError::at_line(ErrorKind::SwcInvalidSoma, first.line, e.message)
+    // Brian2 makes every lone soma sample a sphere, wherever it hangs (its diameter may be
+    // zero in odd files; a SpatialNeuron rejects that later).
+    if run.samples.len() == 1 && first.is_soma() {
+        return Ok(Geometry::Soma {
+            diameter: first.diameter * MICRO,
+            position: Some(scaled(first.point)),
         });
     }
     let run_samples: Vec<&SwcSample> = run.samples.iter().map(|&k| &samples[k]).collect();
@@ -383,7 +398,10 @@ impl Morphology {
     pub fn from_swc_file(path: impl AsRef<Path>) -> Result<Morphology> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| {
-            MorphologyError::new(ErrorKind::Io, format!("cannot read {}: {e}", path.display()))
+            MorphologyError::new(
+                ErrorKind::Io,
+                format!("cannot read {}: {e}", path.display()),
+            )
         })?;
         // Headers sometimes hold non-UTF-8 names; the data lines are ASCII.
         let text = String::from_utf8_lossy(&bytes);
@@ -437,10 +455,26 @@ mod tests {
     fn errors_name_their_line() {
         let cases = [
             ("1 1 0 0 0 5 -1\n2 3 1 0 0 1\n", "io::swc_malformed_line", 2),
-            ("1 1 0 0 0 5 -1\n2 3 1 0 0 1 1\n2 3 1 0 0 1 1\n", "io::swc_duplicate_id", 3),
-            ("1 1 0 0 0 5 -1\n2 3 1 0 0 1 7\n", "io::swc_missing_parent", 2),
-            ("1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 1 0 0 1 1\n", "io::swc_missing_parent", 2),
-            ("1 1 0 0 0 5 -1\n2 1 9 0 0 5 -1\n", "io::swc_several_roots", 2),
+            (
+                "1 1 0 0 0 5 -1\n2 3 1 0 0 1 1\n2 3 1 0 0 1 1\n",
+                "io::swc_duplicate_id",
+                3,
+            ),
+            (
+                "1 1 0 0 0 5 -1\n2 3 1 0 0 1 7\n",
+                "io::swc_missing_parent",
+                2,
+            ),
+            (
+                "1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 1 0 0 1 1\n",
+                "io::swc_missing_parent",
+                2,
+            ),
+            (
+                "1 1 0 0 0 5 -1\n2 1 9 0 0 5 -1\n",
+                "io::swc_several_roots",
+                2,
+            ),
             ("1 1 0 0 x 5 -1\n", "io::swc_malformed_line", 1),
             ("# nothing\n", "io::swc_empty", 0),
         ];
@@ -449,8 +483,8 @@ mod tests {
             assert_eq!(e.code(), code, "{text:?}: {e}");
             assert_eq!(e.line.unwrap_or(0), line, "{text:?}: {e}");
         }
-        let later = Morphology::from_swc_str("1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 1 0 0 1 1\n")
-            .unwrap_err();
+        let later =
+            Morphology::from_swc_str("1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 1 0 0 1 1\n").unwrap_err();
         assert!(later.message.contains("defined later (line 3)"), "{later}");
     }
 

@@ -251,9 +251,7 @@ impl Morphology {
 
     pub fn get_mut(&mut self, path: &str) -> Result<&mut Morphology> {
         let steps = self.resolve(path)?;
-        Ok(steps
-            .iter()
-            .fold(self, |node, &k| &mut node.children[k]))
+        Ok(steps.iter().fold(self, |node, &k| &mut node.children[k]))
     }
 
     /// Brian2's `topology()`: one line per section, indented by depth, `( )` for a soma and
