@@ -32,6 +32,7 @@ pub mod network;
 pub mod neurongroup;
 pub mod operations;
 pub mod schedule;
+pub mod spatial;
 pub mod spec;
 pub mod state;
 pub mod synapses;
@@ -53,5 +54,6 @@ pub use neurongroup::{
     EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, RunRegularlyOptions, Subgroup,
 };
 pub use schedule::{Schedule, When};
+pub use spatial::{SpatialNeuron, SpatialNeuronOptions};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
 pub use variables::VariableInfo;

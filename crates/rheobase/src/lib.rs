@@ -4,6 +4,7 @@
 
 pub use rheobase_codegen as codegen;
 pub use rheobase_lang as lang;
+pub use rheobase_morphology as morphology;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
 
@@ -18,8 +19,9 @@ pub mod prelude {
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
         Network, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory,
-        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeMonitor,
-        StateMonitor, StateMonitorOptions, Subgroup, When,
+        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
+        SpatialNeuronOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup, When,
     };
+    pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }
