@@ -97,7 +97,7 @@ const METHODS: [&str; 4] = ["exact", "exponential_euler", "rk2", "heun"];
 
 /// Compartments a cable cannot hold: no area or no axial conductance.
 fn check_geometry(object: &str, flat: &FlatMorphology) -> Result<()> {
-    for (s, section) in flat.sections.iter().enumerate() {
+    for section in &flat.sections {
         for k in section.compartments.clone() {
             let bad = if !(flat.area[k] > 0.0 && flat.area[k].is_finite()) {
                 Some(format!("has area {} m^2", flat.area[k]))
@@ -115,7 +115,6 @@ fn check_geometry(object: &str, flat: &FlatMorphology) -> Result<()> {
                 } else {
                     format!("section '{}'", section.path)
                 };
-                let _ = s;
                 return Err(RuntimeError::invalid(
                     object,
                     format!(
@@ -201,14 +200,8 @@ impl SpatialNeuron {
                 }
             }
         };
-        if group_options.name.is_none() {
-            group_options.name = None;
-        }
         let n = compartments * options.cells;
-        let group = NeuronGroup::from_spec(net, n, spec, NeuronGroupOptions {
-            name: Some(object.clone()).filter(|_| options.name.is_some()),
-            ..group_options
-        })?;
+        let group = NeuronGroup::from_spec(net, n, spec, group_options)?;
         let neuron = SpatialNeuron {
             group,
             morphology: Arc::new(morphology.clone()),
@@ -258,7 +251,7 @@ impl SpatialNeuron {
         let id = self.group.id;
         let name = core.group(id).name.clone();
         let n = core.group(id).n;
-        let mut internal = |core: &mut crate::network::NetworkCore, var: &str, dim: Dimension| {
+        let internal = |core: &mut crate::network::NetworkCore, var: &str, dim: Dimension| {
             let store_id = core.store.add(format!("{name}.{var}"), ElemType::F64, n);
             core.groups[id.0].variables.insert(
                 var,
@@ -274,8 +267,8 @@ impl SpatialNeuron {
             );
             store_id
         };
-        let gtot = internal(&mut core, "_gtot", Dimension::from_ints([-4, -1, 3, 2, 0, 0, 0]));
-        let i0 = internal(&mut core, "_I0", Dimension::from_ints([-2, 0, 0, 1, 0, 0, 0]));
+        let gtot = internal(&mut *core, "_gtot", Dimension::from_ints([-4, -1, 3, 2, 0, 0, 0]));
+        let i0 = internal(&mut *core, "_I0", Dimension::from_ints([-2, 0, 0, 1, 0, 0, 0]));
         let statements = [
             Assignment::set("_gtot", ast::Expr::name("gtot__private", Span::default()), false),
             Assignment::set("_I0", ast::Expr::name("I0__private", Span::default()), false),
@@ -287,13 +280,13 @@ impl SpatialNeuron {
             _ => Err(RuntimeError::Internal(format!("SpatialNeuron has no array '{var}'"))),
         };
         let arrays = SolverArrays {
-            v: array(&core, "v")?,
-            cm: array(&core, "Cm")?,
-            area: array(&core, "area")?,
+            v: array(&*core, "v")?,
+            cm: array(&*core, "Cm")?,
+            area: array(&*core, "area")?,
             gtot,
             i0,
-            ic: array(&core, "Ic")?,
-            ri: array(&core, "Ri")?,
+            ic: array(&*core, "Ic")?,
+            ri: array(&*core, "Ri")?,
         };
         let clock = core.group(id).clock;
         let object = format!("{name}_spatialstateupdater");

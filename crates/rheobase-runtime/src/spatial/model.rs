@@ -9,7 +9,7 @@
 use crate::error::{Result, RuntimeError};
 use rheobase_lang::symbolic::{differentiate, is_zero, simplify, substitute};
 use rheobase_lang::{
-    ast, parse_equations, BinOp, Diagnostic, EquationKind, Equations, SourceMap, Span,
+    ast, parse_equations, BinOp, Diagnostic, EquationKind, Equations, SourceMap,
 };
 use rheobase_units::Dimension;
 use std::collections::HashMap;

@@ -55,9 +55,11 @@ impl Operation for CableSolver {
         let mut arrays = cx.store.borrow_many_mut(&ids).ok_or_else(|| {
             RuntimeError::Internal("SpatialNeuron arrays are missing or bound twice".into())
         })?;
-        let mut it = arrays.iter_mut();
-        let mut next = || f64s(it.next().expect("seven arrays"));
-        let (v, cm, area, gtot, i0, ic, ri) = (next()?, next()?, next()?, next()?, next()?, next()?, next()?);
+        let [v, cm, area, gtot, i0, ic, ri] = &mut arrays[..] else {
+            return Err(RuntimeError::Internal("SpatialNeuron arrays: wrong count".into()));
+        };
+        let (v, cm, area) = (f64s(v)?, f64s(cm)?, f64s(area)?);
+        let (gtot, i0, ic, ri) = (f64s(gtot)?, f64s(i0)?, f64s(ic)?, f64s(ri)?);
         let ri = ri[0];
         if !self.tree.as_ref().is_some_and(|(r, _)| *r == ri) {
             if !(ri.is_finite() && ri > 0.0) {
