@@ -77,7 +77,7 @@ fn record_start(neuron: &SpatialNeuron, indices: Vec<usize>, dt: Option<f64>) ->
         neuron,
         &["v"],
         Record::Indices(indices),
-        StateMonitorOptions { when: "start".into(), dt, ..Default::default() },
+        StateMonitorOptions { when: When::new("start", 0), dt, ..Default::default() },
     )
 }
 

@@ -174,7 +174,7 @@ fn bad_input_gives_errors() {
     assert!(e.to_string().contains("threshold_location"), "{e}");
     // Im with the wrong dimension inside the expression is caught by the checker.
     let e = err("Im = gL*EL : amp/meter**2\ngL : siemens\nEL : volt", Default::default());
-    assert_eq!(e.code(), "units::dimension_mismatch");
+    assert_eq!(e.code(), "units::equation_dimension");
     // A zero-length SWC segment cannot be simulated.
     let swc = Morphology::from_swc_str("1 1 0 0 0 5 -1\n2 3 0 0 0 1 1\n3 3 10 0 0 1 2\n").unwrap();
     let e = SpatialNeuron::new(&net, &swc, PASSIVE, Default::default()).unwrap_err();

@@ -52,7 +52,7 @@ fn record_at_start(neuron: &SpatialNeuron, indices: Vec<usize>) -> StateMonitor 
         &["v"],
         Record::Indices(indices),
         StateMonitorOptions {
-            when: "start".into(),
+            when: rheobase_runtime::When::new("start", 0),
             ..Default::default()
         },
     )
@@ -153,7 +153,8 @@ fn passive_soma_and_dendrite_match_brian2() {
     let mon = StateMonitor::new(&neuron, &["v"], Record::Indices(vec![0, 10, 20]), Default::default()).unwrap();
     net.run(0.01).unwrap();
     let traces: Vec<Vec<f64>> = (0..3).map(|k| mon.trace("v", k).unwrap()).collect();
-    compare_with_brian2("spatial/passive_cable.txt", &traces, 1e-9);
+    // Rounding differs (Brian2 solves per section then over the junctions, with -ffast-math).
+    compare_with_brian2("spatial/passive_cable.txt", &traces, 1e-8);
 }
 
 #[test]
