@@ -42,7 +42,8 @@ fn rallpack(name: &str) -> Vec<(f64, f64)> {
 /// Relative RMS and maximum error, normalised by the reference's range.
 fn errors(reference: &[(f64, f64)], ours: &[f64]) -> (f64, f64) {
     let v: Vec<f64> = reference.iter().map(|r| r.1).collect();
-    let scale = v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
+    let scale =
+        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
     let sq: Vec<f64> = v.iter().zip(ours).map(|(a, b)| (a - b).powi(2)).collect();
     let rms = (sq.iter().sum::<f64>() / sq.len() as f64).sqrt() / scale;
     (rms, sq.iter().cloned().fold(0.0, f64::max).sqrt() / scale)
@@ -52,7 +53,12 @@ fn steady_state_error(n: usize) -> Result<f64> {
     let (d, l, ri, i) = (UM, 500.0 * UM, 1.0, 0.1e-9);
     let net = Network::new();
     let m = Morphology::cylinder(d, n, Extent::Length(vec![l])).expect("valid cylinder");
-    let options = SpatialNeuronOptions { cm: 0.01, ri, dt: Some(1.0), ..Default::default() };
+    let options = SpatialNeuronOptions {
+        cm: 0.01,
+        ri,
+        dt: Some(1.0),
+        ..Default::default()
+    };
     let neuron = SpatialNeuron::new(&net, &m, PASSIVE, options)?;
     neuron.set("gL", 1.0)?;
     neuron.set("EL", -0.07)?;
@@ -72,20 +78,34 @@ fn steady_state_error(n: usize) -> Result<f64> {
         .fold(0.0, f64::max))
 }
 
-fn record_start(neuron: &SpatialNeuron, indices: Vec<usize>, dt: Option<f64>) -> Result<StateMonitor> {
+fn record_start(
+    neuron: &SpatialNeuron,
+    indices: Vec<usize>,
+    dt: Option<f64>,
+) -> Result<StateMonitor> {
     StateMonitor::new(
         neuron,
         &["v"],
         Record::Indices(indices),
-        StateMonitorOptions { when: When::new("start", 0), dt, ..Default::default() },
+        StateMonitorOptions {
+            when: When::new("start", 0),
+            dt,
+            ..Default::default()
+        },
     )
 }
 
 fn rallpack1() -> Result<Vec<(f64, f64)>> {
     let net = Network::new();
-    let m = Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).expect("valid cylinder");
+    let m =
+        Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).expect("valid cylinder");
     let dt = 0.05e-3;
-    let options = SpatialNeuronOptions { cm: 0.01, ri: 1.0, dt: Some(dt), ..Default::default() };
+    let options = SpatialNeuronOptions {
+        cm: 0.01,
+        ri: 1.0,
+        dt: Some(dt),
+        ..Default::default()
+    };
     let neuron = SpatialNeuron::new(&net, &m, PASSIVE, options)?;
     neuron.set("gL", 0.25)?;
     neuron.set("EL", -0.065)?;
@@ -94,14 +114,24 @@ fn rallpack1() -> Result<Vec<(f64, f64)>> {
     let mon = record_start(&neuron, vec![0, 999], None)?;
     let start = Instant::now();
     net.run(0.25 + dt)?;
-    println!("Rallpack 1: 1000 compartments, 5001 steps in {:.3} s", start.elapsed().as_secs_f64());
+    println!(
+        "Rallpack 1: 1000 compartments, 5001 steps in {:.3} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(vec![
-        errors(&rallpack("ref_cable.0"), &mon.trace("v", 0).expect("recorded")),
-        errors(&rallpack("ref_cable.x"), &mon.trace("v", 1).expect("recorded")),
+        errors(
+            &rallpack("ref_cable.0"),
+            &mon.trace("v", 0).expect("recorded"),
+        ),
+        errors(
+            &rallpack("ref_cable.x"),
+            &mon.trace("v", 1).expect("recorded"),
+        ),
     ])
 }
 
-const HH_AXON: &str = "Im = gl * (El-v) + gNa * m**3 * h * (ENa-v) + gK * n**4 * (EK-v) : amp/meter**2
+const HH_AXON: &str =
+    "Im = gl * (El-v) + gNa * m**3 * h * (ENa-v) + gK * n**4 * (EK-v) : amp/meter**2
 dm/dt = alpham * (1-m) - betam * m : 1
 dn/dt = alphan * (1-n) - betan * n : 1
 dh/dt = alphah * (1-h) - betah * h : 1
@@ -122,7 +152,8 @@ gK = 36*msiemens/cm**2 : siemens/meter**2";
 
 fn rallpack3() -> Result<Vec<(f64, f64)>> {
     let net = Network::new();
-    let m = Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).expect("valid cylinder");
+    let m =
+        Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).expect("valid cylinder");
     let dt = 1e-6;
     let options = SpatialNeuronOptions {
         cm: 0.01,
@@ -143,16 +174,25 @@ fn rallpack3() -> Result<Vec<(f64, f64)>> {
     let spikes = SpikeMonitor::spikes(&neuron, Default::default())?;
     let start = Instant::now();
     net.run(0.25 + dt)?;
-    println!("Rallpack 3: 1000 HH compartments, 250001 steps in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "Rallpack 3: 1000 HH compartments, 250001 steps in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     // Velocity from the first spike's arrival at compartments 100 and 900 (0.8 mm apart).
     let (i, t) = (spikes.i(), spikes.t());
-    let first = |k: usize| i.iter().zip(&t).find(|(&n, _)| n as usize == k).map(|(_, &t)| t);
+    let first = |k: usize| i.iter().zip(&t).find(|(&n, _)| n == k).map(|(_, &t)| t);
     if let (Some(a), Some(b)) = (first(100), first(900)) {
         println!("spike propagation velocity: {:.3} m/s", 0.8e-3 / (b - a));
     }
     Ok(vec![
-        errors(&rallpack("ref_axon.0.neuron"), &mon.trace("v", 0).expect("recorded")),
-        errors(&rallpack("ref_axon.x.neuron"), &mon.trace("v", 1).expect("recorded")),
+        errors(
+            &rallpack("ref_axon.0.neuron"),
+            &mon.trace("v", 0).expect("recorded"),
+        ),
+        errors(
+            &rallpack("ref_axon.x.neuron"),
+            &mon.trace("v", 1).expect("recorded"),
+        ),
     ])
 }
 
@@ -181,7 +221,11 @@ fn main() -> ExitCode {
         match result {
             Ok(ends) => {
                 for (end, (rms, max)) in ["x = 0", "x = L"].iter().zip(ends) {
-                    println!("{name} at {end}: relative RMS error {:.4} %, max {:.4} %", 100.0 * rms, 100.0 * max);
+                    println!(
+                        "{name} at {end}: relative RMS error {:.4} %, max {:.4} %",
+                        100.0 * rms,
+                        100.0 * max
+                    );
                     ok &= rms < 1e-3 && max < 5e-3;
                 }
             }

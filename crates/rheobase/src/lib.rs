@@ -16,12 +16,12 @@ pub use quantity_expr::{namespace, q, QuantityExprError};
 pub mod prelude {
     pub use crate::quantity_expr::{namespace, q, QuantityExprError};
     pub use rheobase_codegen::Backend;
+    pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
         Network, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory,
         Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
         SpatialNeuronOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup, When,
     };
-    pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }

@@ -87,7 +87,15 @@ impl CableTree {
 
     /// One backward-Euler step for the compartments of one cell: `v` holds the old values on
     /// entry and the new ones on return. All slices have one value per compartment (SI).
-    pub fn step(&mut self, v: &mut [f64], cm: &[f64], area: &[f64], gtot: &[f64], i0: &[f64], dt: f64) {
+    pub fn step(
+        &mut self,
+        v: &mut [f64],
+        cm: &[f64],
+        area: &[f64],
+        gtot: &[f64],
+        i0: &[f64],
+        dt: f64,
+    ) {
         let n = self.parent.len();
         for node in 0..n {
             match self.compartment[node] {
@@ -128,7 +136,16 @@ mod tests {
     use rheobase_morphology::{Extent, Morphology};
 
     /// A dense solve of the same system (compartments and junctions) for comparison.
-    fn dense_step(tree: &CableTree, v: &[f64], cm: &[f64], area: &[f64], gtot: &[f64], i0: &[f64], dt: f64) -> Vec<f64> {
+    #[allow(clippy::needless_range_loop)]
+    fn dense_step(
+        tree: &CableTree,
+        v: &[f64],
+        cm: &[f64],
+        area: &[f64],
+        gtot: &[f64],
+        i0: &[f64],
+        dt: f64,
+    ) -> Vec<f64> {
         let n = tree.parent.len();
         let mut a = vec![vec![0.0; n]; n];
         let mut b = vec![0.0; n];
@@ -146,7 +163,9 @@ mod tests {
         }
         // Gaussian elimination with partial pivoting.
         for col in 0..n {
-            let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs())).unwrap();
+            let pivot = (col..n)
+                .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+                .unwrap();
             a.swap(col, pivot);
             b.swap(col, pivot);
             for row in col + 1..n {
@@ -172,15 +191,34 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)] // index loops read best in a dense solve
     fn tree_solve_matches_a_dense_solve() {
         let um = 1e-6;
         let mut m = Morphology::soma(20.0 * um).unwrap();
-        m.add_child("dend", Morphology::cylinder(2.0 * um, 3, Extent::Length(vec![60.0 * um])).unwrap())
-            .unwrap();
-        let cone = Morphology::section(vec![2.0 * um, 1.0 * um, 0.5 * um], 2, Extent::Length(vec![20.0 * um])).unwrap();
+        m.add_child(
+            "dend",
+            Morphology::cylinder(2.0 * um, 3, Extent::Length(vec![60.0 * um])).unwrap(),
+        )
+        .unwrap();
+        let cone = Morphology::section(
+            vec![2.0 * um, 1.0 * um, 0.5 * um],
+            2,
+            Extent::Length(vec![20.0 * um]),
+        )
+        .unwrap();
         m.get_mut("dend").unwrap().add_child("L", cone).unwrap();
-        m.get_mut("dend").unwrap().add_child("R", Morphology::cylinder(1.0 * um, 2, Extent::Length(vec![30.0 * um])).unwrap()).unwrap();
-        m.add_child("axon", Morphology::cylinder(1.0 * um, 4, Extent::Length(vec![100.0 * um])).unwrap()).unwrap();
+        m.get_mut("dend")
+            .unwrap()
+            .add_child(
+                "R",
+                Morphology::cylinder(1.0 * um, 2, Extent::Length(vec![30.0 * um])).unwrap(),
+            )
+            .unwrap();
+        m.add_child(
+            "axon",
+            Morphology::cylinder(1.0 * um, 4, Extent::Length(vec![100.0 * um])).unwrap(),
+        )
+        .unwrap();
         let flat = m.flatten();
         let n = flat.len();
         let mut tree = CableTree::new(&flat, 1.5);
@@ -192,7 +230,12 @@ mod tests {
         let mut v = v0.clone();
         tree.step(&mut v, &cm, &flat.area, &gtot, &i0, 1e-4);
         for k in 0..n {
-            assert!((v[k] - expected[k]).abs() < 1e-9, "compartment {k}: {} vs {}", v[k], expected[k]);
+            assert!(
+                (v[k] - expected[k]).abs() < 1e-9,
+                "compartment {k}: {} vs {}",
+                v[k],
+                expected[k]
+            );
         }
     }
 }

@@ -18,7 +18,9 @@ use crate::frontend;
 use crate::kernel::stream_hash;
 use crate::lower::Assignment;
 use crate::network::{Network, ObjectEntry};
-use crate::neurongroup::{lower_kernel, EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, Subgroup};
+use crate::neurongroup::{
+    lower_kernel, EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, Subgroup,
+};
 use crate::schedule::When;
 use crate::variables::Variable;
 use rheobase_codegen::{ElemType, Iteration};
@@ -137,15 +139,24 @@ impl SpatialNeuron {
         model: &str,
         options: SpatialNeuronOptions,
     ) -> Result<SpatialNeuron> {
-        let object = options.name.clone().unwrap_or_else(|| "spatialneuron".into());
+        let object = options
+            .name
+            .clone()
+            .unwrap_or_else(|| "spatialneuron".into());
         if options.cells == 0 {
-            return Err(RuntimeError::invalid(&object, "a SpatialNeuron needs at least one cell"));
+            return Err(RuntimeError::invalid(
+                &object,
+                "a SpatialNeuron needs at least one cell",
+            ));
         }
         let flat = morphology.flatten();
         check_geometry(&object, &flat)?;
         for (what, x) in [("Cm", options.cm), ("Ri", options.ri)] {
             if !(x.is_finite() && x > 0.0) {
-                return Err(RuntimeError::invalid(&object, format!("{what} must be positive, got {x}")));
+                return Err(RuntimeError::invalid(
+                    &object,
+                    format!("{what} must be positive, got {x}"),
+                ));
             }
         }
         let compartments = flat.len();
@@ -267,26 +278,54 @@ impl SpatialNeuron {
             );
             store_id
         };
-        let gtot = internal(&mut *core, "_gtot", Dimension::from_ints([-4, -1, 3, 2, 0, 0, 0]));
-        let i0 = internal(&mut *core, "_I0", Dimension::from_ints([-2, 0, 0, 1, 0, 0, 0]));
+        let gtot = internal(
+            &mut core,
+            "_gtot",
+            Dimension::from_ints([-4, -1, 3, 2, 0, 0, 0]),
+        );
+        let i0 = internal(
+            &mut core,
+            "_I0",
+            Dimension::from_ints([-2, 0, 0, 1, 0, 0, 0]),
+        );
         let statements = [
-            Assignment::set("_gtot", ast::Expr::name("gtot__private", Span::default()), false),
-            Assignment::set("_I0", ast::Expr::name("I0__private", Span::default()), false),
+            Assignment::set(
+                "_gtot",
+                ast::Expr::name("gtot__private", Span::default()),
+                false,
+            ),
+            Assignment::set(
+                "_I0",
+                ast::Expr::name("I0__private", Span::default()),
+                false,
+            ),
         ];
-        let kernel = lower_kernel(&core, id, 0..n, "spatialstateupdate", Iteration::Range, &statements, false)?
-            .compile(core.backend.as_ref())?;
-        let array = |core: &crate::network::NetworkCore, var: &str| match core.group(id).variables.get(var) {
-            Some(Variable::Array { id, .. }) => Ok(*id),
-            _ => Err(RuntimeError::Internal(format!("SpatialNeuron has no array '{var}'"))),
-        };
+        let kernel = lower_kernel(
+            &core,
+            id,
+            0..n,
+            "spatialstateupdate",
+            Iteration::Range,
+            &statements,
+            false,
+        )?
+        .compile(core.backend.as_ref())?;
+        let array =
+            |core: &crate::network::NetworkCore, var: &str| match core.group(id).variables.get(var)
+            {
+                Some(Variable::Array { id, .. }) => Ok(*id),
+                _ => Err(RuntimeError::Internal(format!(
+                    "SpatialNeuron has no array '{var}'"
+                ))),
+            };
         let arrays = SolverArrays {
-            v: array(&*core, "v")?,
-            cm: array(&*core, "Cm")?,
-            area: array(&*core, "area")?,
+            v: array(&core, "v")?,
+            cm: array(&core, "Cm")?,
+            area: array(&core, "area")?,
             gtot,
             i0,
-            ic: array(&*core, "Ic")?,
-            ri: array(&*core, "Ri")?,
+            ic: array(&core, "Ic")?,
+            ri: array(&core, "Ri")?,
         };
         let clock = core.group(id).clock;
         let object = format!("{name}_spatialstateupdater");
@@ -348,7 +387,10 @@ impl SpatialNeuron {
 
     /// The section at `path` and everything below it (Brian2's `neuron.dend`, `neuron.LR`).
     pub fn section(&self, path: &str) -> Result<Subgroup> {
-        let s = self.flat.section(&self.morphology, path).map_err(|e| self.morph_err(e))?;
+        let s = self
+            .flat
+            .section(&self.morphology, path)
+            .map_err(|e| self.morph_err(e))?;
         self.sub(s.subtree.clone())
     }
 
@@ -359,10 +401,20 @@ impl SpatialNeuron {
 
     /// The compartments of section `path` between two distances from the section's start
     /// (Brian2's `neuron.dend[10*um:50*um]`, which does not include the children).
-    pub fn section_between(&self, path: &str, start: Option<f64>, stop: Option<f64>) -> Result<Subgroup> {
-        let s = self.flat.section(&self.morphology, path).map_err(|e| self.morph_err(e))?;
+    pub fn section_between(
+        &self,
+        path: &str,
+        start: Option<f64>,
+        stop: Option<f64>,
+    ) -> Result<Subgroup> {
+        let s = self
+            .flat
+            .section(&self.morphology, path)
+            .map_err(|e| self.morph_err(e))?;
         let m = self.morphology.get(path).map_err(|e| self.morph_err(e))?;
-        let r = m.compartments_between(start, stop).map_err(|e| self.morph_err(e))?;
+        let r = m
+            .compartments_between(start, stop)
+            .map_err(|e| self.morph_err(e))?;
         let base = s.compartments.start;
         self.sub(base + r.start..base + r.end)
     }
@@ -370,7 +422,10 @@ impl SpatialNeuron {
     /// The compartment index (in the whole neuron) at distance `x` along section `path`
     /// (Brian2's `morpho.dend[25*um]`, e.g. for `threshold_location` or monitors).
     pub fn compartment_at(&self, path: &str, x: f64) -> Result<usize> {
-        let s = self.flat.section(&self.morphology, path).map_err(|e| self.morph_err(e))?;
+        let s = self
+            .flat
+            .section(&self.morphology, path)
+            .map_err(|e| self.morph_err(e))?;
         let m = self.morphology.get(path).map_err(|e| self.morph_err(e))?;
         let k = m.compartment_at(x).map_err(|e| self.morph_err(e))?;
         Ok(s.compartments.start + k)

@@ -8,9 +8,7 @@
 
 use crate::error::{Result, RuntimeError};
 use rheobase_lang::symbolic::{differentiate, is_zero, simplify, substitute};
-use rheobase_lang::{
-    ast, parse_equations, BinOp, Diagnostic, EquationKind, Equations, SourceMap,
-};
+use rheobase_lang::{ast, parse_equations, BinOp, Diagnostic, EquationKind, Equations, SourceMap};
 use rheobase_units::Dimension;
 use std::collections::HashMap;
 
@@ -68,7 +66,8 @@ fn substitute_all(expr: &ast::Expr, subexpressions: &HashMap<String, ast::Expr>)
 pub(crate) fn rewrite(object: &str, model: &str, coordinates: bool) -> Result<SpatialModel> {
     let mut sources = SourceMap::new();
     let src = sources.add(format!("{object} model"), model);
-    let mut user = parse_equations(model, src).map_err(|d| RuntimeError::model(object, d, &sources))?;
+    let mut user =
+        parse_equations(model, src).map_err(|d| RuntimeError::model(object, d, &sources))?;
 
     let Some(im_pos) = user.iter().position(|e| e.name == "Im") else {
         let d = Diagnostic::error(
@@ -79,7 +78,10 @@ pub(crate) fn rewrite(object: &str, model: &str, coordinates: bool) -> Result<Sp
         return Err(model_error(object, d, &sources));
     };
     let im = user.remove(im_pos);
-    let Some(mut im_expr) = im.expr.clone().filter(|_| im.kind == EquationKind::Subexpression)
+    let Some(mut im_expr) = im
+        .expr
+        .clone()
+        .filter(|_| im.kind == EquationKind::Subexpression)
     else {
         let d = Diagnostic::error(
             "model::missing_membrane_current",
@@ -189,13 +191,23 @@ mod tests {
     use super::*;
 
     fn expr_of(m: &SpatialModel, name: &str) -> String {
-        m.equations.get(name).unwrap().expr.as_ref().unwrap().to_string()
+        m.equations
+            .get(name)
+            .unwrap()
+            .expr
+            .as_ref()
+            .unwrap()
+            .to_string()
     }
 
     #[test]
     fn passive_membrane_is_linearised() {
-        let m = rewrite("n", "Im = gL*(EL - v) : amp/meter**2\ngL : siemens/meter**2\nEL : volt", false)
-            .unwrap();
+        let m = rewrite(
+            "n",
+            "Im = gL*(EL - v) : amp/meter**2\ngL : siemens/meter**2\nEL : volt",
+            false,
+        )
+        .unwrap();
         assert_eq!(expr_of(&m, "gtot__private"), "gL");
         assert!(m.equations.contains("Cm") && m.equations.contains("v"));
         assert!(!m.equations.contains("x"));
@@ -209,7 +221,11 @@ mod tests {
             true,
         )
         .unwrap();
-        assert!(expr_of(&m, "Im").contains("I/area"), "{}", expr_of(&m, "Im"));
+        assert!(
+            expr_of(&m, "Im").contains("I/area"),
+            "{}",
+            expr_of(&m, "Im")
+        );
         assert!(m.equations.get("I").unwrap().flags.is_empty());
         assert!(m.equations.contains("x"));
     }
@@ -218,7 +234,10 @@ mod tests {
     fn bad_models_are_errors() {
         let code = |text: &str| rewrite("n", text, false).err().map(|e| e.code());
         assert_eq!(code("I : amp"), Some("model::missing_membrane_current"));
-        assert_eq!(code("Im : amp/meter**2"), Some("model::missing_membrane_current"));
+        assert_eq!(
+            code("Im : amp/meter**2"),
+            Some("model::missing_membrane_current")
+        );
         assert_eq!(code("Im = 0*amp : amp"), Some("units::dimension_mismatch"));
         assert_eq!(
             code("Im = 0*amp/meter**2 : amp/meter**2\nI = 0*mV : volt (point current)"),

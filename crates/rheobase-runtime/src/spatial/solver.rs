@@ -56,7 +56,9 @@ impl Operation for CableSolver {
             RuntimeError::Internal("SpatialNeuron arrays are missing or bound twice".into())
         })?;
         let [v, cm, area, gtot, i0, ic, ri] = &mut arrays[..] else {
-            return Err(RuntimeError::Internal("SpatialNeuron arrays: wrong count".into()));
+            return Err(RuntimeError::Internal(
+                "SpatialNeuron arrays: wrong count".into(),
+            ));
         };
         let (v, cm, area) = (f64s(v)?, f64s(cm)?, f64s(area)?);
         let (gtot, i0, ic, ri) = (f64s(gtot)?, f64s(i0)?, f64s(ic)?, f64s(ri)?);

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 const UM: f64 = 1e-6;
 
 fn data(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
 }
 
 /// Rows of whitespace-separated numbers (`#` lines skipped).
@@ -28,7 +30,8 @@ fn table(path: &str) -> Vec<Vec<f64>> {
 fn rallpack_errors(reference: &[Vec<f64>], ours: &[f64]) -> (f64, f64) {
     assert_eq!(reference.len(), ours.len());
     let v: Vec<f64> = reference.iter().map(|r| r[1]).collect();
-    let scale = v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
+    let scale =
+        v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min);
     let sq: Vec<f64> = v.iter().zip(ours).map(|(a, b)| (a - b).powi(2)).collect();
     let rms = (sq.iter().sum::<f64>() / sq.len() as f64).sqrt() / scale;
     let max = sq.iter().cloned().fold(0.0, f64::max).sqrt() / scale;
@@ -73,7 +76,11 @@ fn rallpack1_uniform_cable() {
     net.run(0.25 + dt).unwrap();
     for (k, file) in [(0, "rallpack/ref_cable.0"), (1, "rallpack/ref_cable.x")] {
         let (rms, max) = rallpack_errors(&table(file), &mon.trace("v", k).unwrap());
-        println!("{file}: relative RMS {:.4} %, max {:.4} %", 100.0 * rms, 100.0 * max);
+        println!(
+            "{file}: relative RMS {:.4} %, max {:.4} %",
+            100.0 * rms,
+            100.0 * max
+        );
         assert!(rms < 1e-3 && max < 5e-3, "{file}: rms {rms}, max {max}");
     }
 }
@@ -92,8 +99,18 @@ fn rallpack2_branched_tree() {
     }
     let m = level(0, 32.0 * UM, 16.0 * UM);
     assert_eq!(m.total_sections(), 1023);
-    let tip = m.flatten().section(&m, "LLLLLLLLL").unwrap().compartments.start;
-    let other_tip = m.flatten().section(&m, "RRRRRRRRR").unwrap().compartments.start;
+    let tip = m
+        .flatten()
+        .section(&m, "LLLLLLLLL")
+        .unwrap()
+        .compartments
+        .start;
+    let other_tip = m
+        .flatten()
+        .section(&m, "RRRRRRRRR")
+        .unwrap()
+        .compartments
+        .start;
     let net = jitted();
     let dt = 0.1e-3;
     let neuron = SpatialNeuron::new(&net, &m, PASSIVE, rallpack_options(dt)).unwrap();
@@ -106,11 +123,18 @@ fn rallpack2_branched_tree() {
     let every_second = |rows: Vec<Vec<f64>>| rows.into_iter().step_by(2).collect::<Vec<_>>();
     for (k, file) in [(0, "rallpack/ref_branch.0"), (1, "rallpack/ref_branch.x")] {
         let (rms, max) = rallpack_errors(&every_second(table(file)), &mon.trace("v", k).unwrap());
-        println!("{file}: relative RMS {:.4} %, max {:.4} %", 100.0 * rms, 100.0 * max);
+        println!(
+            "{file}: relative RMS {:.4} %, max {:.4} %",
+            100.0 * rms,
+            100.0 * max
+        );
         assert!(rms < 2.5e-3 && max < 5e-3, "{file}: rms {rms}, max {max}");
     }
     let (a, b) = (mon.trace("v", 1).unwrap(), mon.trace("v", 2).unwrap());
-    assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-12), "tips are symmetric");
+    assert!(
+        a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-12),
+        "tips are symmetric"
+    );
 }
 
 fn compare_with_brian2(file: &str, traces: &[Vec<f64>], tolerance: f64) {
@@ -130,8 +154,11 @@ fn compare_with_brian2(file: &str, traces: &[Vec<f64>], tolerance: f64) {
 #[test]
 fn passive_soma_and_dendrite_match_brian2() {
     let mut m = Morphology::soma(20.0 * UM).unwrap();
-    m.add_child("dend", Morphology::cylinder(UM, 20, Extent::Length(vec![200.0 * UM])).unwrap())
-        .unwrap();
+    m.add_child(
+        "dend",
+        Morphology::cylinder(UM, 20, Extent::Length(vec![200.0 * UM])).unwrap(),
+    )
+    .unwrap();
     let net = jitted();
     let neuron = SpatialNeuron::new(
         &net,
@@ -150,7 +177,13 @@ fn passive_soma_and_dendrite_match_brian2() {
     neuron.set("EL", -0.07).unwrap();
     neuron.set("v", -0.07).unwrap();
     neuron.set_at("I", 0, 0.1e-9).unwrap();
-    let mon = StateMonitor::new(&neuron, &["v"], Record::Indices(vec![0, 10, 20]), Default::default()).unwrap();
+    let mon = StateMonitor::new(
+        &neuron,
+        &["v"],
+        Record::Indices(vec![0, 10, 20]),
+        Default::default(),
+    )
+    .unwrap();
     net.run(0.01).unwrap();
     let traces: Vec<Vec<f64>> = (0..3).map(|k| mon.trace("v", k).unwrap()).collect();
     // Rounding differs (Brian2 solves per section then over the junctions, with -ffast-math).
@@ -160,8 +193,11 @@ fn passive_soma_and_dendrite_match_brian2() {
 #[test]
 fn hh_ball_and_stick_matches_brian2() {
     let mut m = Morphology::soma(30.0 * UM).unwrap();
-    m.add_child("dend", Morphology::cylinder(UM, 30, Extent::Length(vec![300.0 * UM])).unwrap())
-        .unwrap();
+    m.add_child(
+        "dend",
+        Morphology::cylinder(UM, 30, Extent::Length(vec![300.0 * UM])).unwrap(),
+    )
+    .unwrap();
     let model = "Im = gl * (El-v) + gNa * m**3 * h * (ENa-v) + gK * n**4 * (EK-v) : amp/meter**2
         I : amp (point current)
         dm/dt = alpham * (1-m) - betam * m : 1
@@ -202,14 +238,27 @@ fn hh_ball_and_stick_matches_brian2() {
     neuron.set("n", 0.5).unwrap();
     neuron.set("gNa", 1200.0).unwrap();
     neuron.set_at("I", 0, 0.2e-9).unwrap();
-    let mon = StateMonitor::new(&neuron, &["v"], Record::Indices(vec![0, 15, 30]), Default::default()).unwrap();
+    let mon = StateMonitor::new(
+        &neuron,
+        &["v"],
+        Record::Indices(vec![0, 15, 30]),
+        Default::default(),
+    )
+    .unwrap();
     let spikes = SpikeMonitor::spikes(&neuron, Default::default()).unwrap();
     net.run(0.02).unwrap();
     let traces: Vec<Vec<f64>> = (0..3).map(|k| mon.trace("v", k).unwrap()).collect();
     compare_with_brian2("spatial/hh_ball_and_stick.txt", &traces, 1e-6);
-    let expected: Vec<f64> = table("spatial/hh_ball_and_stick_spikes.txt").into_iter().map(|r| r[0]).collect();
+    let expected: Vec<f64> = table("spatial/hh_ball_and_stick_spikes.txt")
+        .into_iter()
+        .map(|r| r[0])
+        .collect();
     let ours = spikes.t();
-    assert_eq!(ours.len(), expected.len(), "spike count: ours {ours:?}, Brian2 {expected:?}");
+    assert_eq!(
+        ours.len(),
+        expected.len(),
+        "spike count: ours {ours:?}, Brian2 {expected:?}"
+    );
     for (a, b) in ours.iter().zip(&expected) {
         assert!((a - b).abs() < 1e-9, "spike at {a} s, Brian2 {b} s");
     }
