@@ -19,9 +19,15 @@ pub mod prelude {
     pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
-        Network, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory,
-        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
-        SpatialNeuronOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup, When,
+        Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions, PoissonInput,
+        PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory, Result,
+        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
+        SpatialNeuronOptions, SpikeGeneratorGroup, SpikeGeneratorGroupOptions, SpikeMonitor,
+        StateMonitor, StateMonitorOptions, Subgroup, TimedArray, Weight, When,
+    };
+    pub use rheobase_runtime::{
+        AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,
+        PathwayCode, Synapses, SynapsesOptions,
     };
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }

@@ -19,7 +19,7 @@ use crate::kernel::stream_hash;
 use crate::lower::Assignment;
 use crate::network::{Network, ObjectEntry};
 use crate::neurongroup::{
-    lower_kernel, EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, Subgroup,
+    group_dt, lower_kernel, EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, Subgroup,
 };
 use crate::schedule::When;
 use crate::variables::Variable;
@@ -48,6 +48,8 @@ pub struct SpatialNeuronOptions {
     pub refractory: Refractory,
     pub events: Vec<EventDefinition>,
     pub namespace: HashMap<String, Quantity>,
+    /// `TimedArray`s the model strings may call.
+    pub functions: HashMap<String, crate::inputs::TimedArray>,
     pub dt: Option<f64>,
     pub clock: Option<crate::clock::Clock>,
     pub order: i32,
@@ -68,6 +70,7 @@ impl Default for SpatialNeuronOptions {
             refractory: Refractory::None,
             events: Vec::new(),
             namespace: HashMap::new(),
+            functions: HashMap::new(),
             dt: None,
             clock: None,
             order: 0,
@@ -183,20 +186,22 @@ impl SpatialNeuron {
             refractory: options.refractory.clone(),
             events: options.events.clone(),
             namespace: options.namespace.clone(),
+            functions: options.functions.clone(),
             dt: options.dt,
             clock: options.clock.clone(),
             order: options.order,
             name: options.name.clone(),
         };
+        let dt = group_dt(net, &group_options);
         let input = || frontend::ModelInput::Equations(&rewritten.equations, &rewritten.sources);
         let spec = match &options.method {
-            Some(_) => frontend::neuron_group(&object, input(), &group_options)?,
+            Some(_) => frontend::neuron_group(&object, input(), &group_options, dt)?,
             None => {
                 let mut last = None;
                 let mut found = None;
                 for m in METHODS {
                     group_options.method = Some(m.to_string());
-                    match frontend::neuron_group(&object, input(), &group_options) {
+                    match frontend::neuron_group(&object, input(), &group_options, dt) {
                         Ok(spec) => {
                             found = Some(spec);
                             break;

@@ -7,6 +7,7 @@ mod monitors;
 mod network;
 mod neurons;
 mod spatial;
+mod synapses;
 
 use rheobase_runtime::{Network, NeuronGroupOptions};
 use rheobase_units::Quantity;
