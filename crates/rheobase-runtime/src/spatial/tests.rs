@@ -35,10 +35,10 @@ fn passive(net: &Network, m: &Morphology, dt: f64, ri: f64) -> SpatialNeuron {
     n
 }
 
-/// Sealed finite cable, current into x = 0: `V(x) = EL + ra*lambda*I*cosh((L-x)/lambda)/sinh(L/lambda)`.
-#[test]
-fn sealed_cable_steady_state_matches_the_analytic_solution() {
-    let (d, l, n, ri, i) = (1.0 * UM, 500.0 * UM, 1000, 1.0, 0.1e-9);
+/// Largest deviation from the sealed finite cable's steady state with current into x = 0:
+/// `V(x) = EL + ra*lambda*I*cosh((L-x)/lambda)/sinh(L/lambda)`.
+fn sealed_cable_error(n: usize) -> f64 {
+    let (d, l, ri, i) = (1.0 * UM, 500.0 * UM, 1.0, 0.1e-9);
     let m = Morphology::cylinder(d, n, Extent::Length(vec![l])).unwrap();
     let net = net();
     // Backward Euler with dt >> tau (10 ms) lands on the steady state.
@@ -54,7 +54,23 @@ fn sealed_cable_steady_state_matches_the_analytic_solution() {
         let exact = -0.07 + ra * lambda * i * ((l - x) / lambda).cosh() / (l / lambda).sinh();
         worst = worst.max((vk - exact).abs());
     }
+    worst
+}
+
+#[test]
+fn sealed_cable_steady_state_matches_the_analytic_solution() {
+    let worst = sealed_cable_error(1000);
     assert!(worst < 1e-6, "max error {worst} V");
+}
+
+#[test]
+fn error_shrinks_with_the_compartment_length_squared() {
+    let (coarse, fine) = (sealed_cable_error(50), sealed_cable_error(100));
+    let ratio = coarse / fine;
+    assert!(
+        (3.6..4.4).contains(&ratio),
+        "errors {coarse} and {fine}: ratio {ratio}"
+    );
 }
 
 /// A parent cable with two daughters obeying Rall's 3/2 rule (and the same electrotonic
