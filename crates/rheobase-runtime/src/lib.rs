@@ -34,6 +34,7 @@ pub mod neurongroup;
 pub mod operations;
 pub mod saved;
 pub mod schedule;
+pub mod spatial;
 pub mod spec;
 pub mod state;
 pub mod synapses;
@@ -60,6 +61,7 @@ pub use neurongroup::{
 };
 pub use saved::SavedState;
 pub use schedule::{Schedule, When};
+pub use spatial::{SpatialNeuron, SpatialNeuronOptions};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
 pub use synapses::{
     AsGroup, Connect, ConnectIndices, Delay, GroupRef, NeuronSelection, NumberOrExpr, OnEvent,

@@ -5,6 +5,7 @@
 pub use rheobase_codegen as codegen;
 pub use rheobase_fitting as fitting;
 pub use rheobase_lang as lang;
+pub use rheobase_morphology as morphology;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
 
@@ -16,13 +17,14 @@ pub use quantity_expr::{namespace, q, QuantityExprError};
 pub mod prelude {
     pub use crate::quantity_expr::{namespace, q, QuantityExprError};
     pub use rheobase_codegen::Backend;
+    pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
         Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions, PoissonInput,
         PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory, Result,
-        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeGeneratorGroup,
-        SpikeGeneratorGroupOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup,
-        TimedArray, Weight, When,
+        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
+        SpatialNeuronOptions, SpikeGeneratorGroup, SpikeGeneratorGroupOptions, SpikeMonitor,
+        StateMonitor, StateMonitorOptions, Subgroup, TimedArray, Weight, When,
     };
     pub use rheobase_runtime::{
         AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,

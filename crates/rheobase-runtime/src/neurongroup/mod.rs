@@ -102,7 +102,7 @@ pub struct NeuronGroup {
 }
 
 /// The time step a group made with these options runs at.
-fn group_dt(net: &Network, options: &NeuronGroupOptions) -> f64 {
+pub(crate) fn group_dt(net: &Network, options: &NeuronGroupOptions) -> f64 {
     options
         .dt
         .or(options.clock.as_ref().map(|c| c.dt))
