@@ -7,9 +7,11 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod mathfn;
+pub mod opt;
 pub mod philox;
 pub mod random;
 pub mod validate;
+pub mod vmath;
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,7 +20,7 @@ pub use backend::{
 };
 pub use interp::Interpreter;
 pub use ir::*;
-pub use jit::Jit;
+pub use jit::{Jit, JitOptions};
 
 /// The backend to use unless told otherwise: the Cranelift JIT (one shared instance, so the
 /// host ISA is detected and the Cranelift flags are set once per process).
