@@ -106,7 +106,7 @@ impl Lanes for ClifLanes<'_, '_> {
         let ty = self.int_type();
         self.bitcast(ty, a)
     }
-    fn from_bits(&mut self, a: Value) -> Value {
+    fn bits_to_float(&mut self, a: Value) -> Value {
         let ty = self.float_type();
         self.bitcast(ty, a)
     }

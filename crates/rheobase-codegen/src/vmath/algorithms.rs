@@ -7,12 +7,12 @@ use super::Lanes;
 /// held in the low mantissa bits, which turns floats into integers and back without the
 /// conversion instructions SSE lacks for i64 lanes.
 const SHIFT: f64 = 6755399441055744.0;
-const LN2_HI: f64 = 6.93147180369123816490e-01;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e+00;
+const LN2_HI: f64 = f64::from_bits(0x3fe62e42fee00000);
+const LN2_LO: f64 = f64::from_bits(0x3dea39ef35793c76);
+const INV_LN2: f64 = std::f64::consts::LOG2_E;
 /// `exp` overflows above this and `expm1` too; `exp` is 0 below `EXP_UNDERFLOW`.
-const EXP_OVERFLOW: f64 = 7.09782712893383973096e+02;
-const EXP_UNDERFLOW: f64 = -7.45133219101941108420e+02;
+const EXP_OVERFLOW: f64 = f64::from_bits(0x40862e42fefa39ef);
+const EXP_UNDERFLOW: f64 = f64::from_bits(0xc0874910d52d3051);
 /// Below this `expm1(x)` rounds to -1 (`exp(x) < 2^-54`).
 const EXPM1_MINUS_ONE: f64 = -40.0;
 /// Above this `exprel` is computed from `exp`'s parts, since `expm1` would overflow first.
@@ -20,31 +20,32 @@ const EXPREL_FROM_EXP: f64 = 709.0;
 /// `exprel` is infinite above this (it overflows from about 716.4).
 const EXPREL_OVERFLOW: f64 = 720.0;
 
+// Constants are given by their bits: they are fdlibm's, to the last bit.
 // fdlibm's Remez coefficients for exp's rational kernel.
 const P: [f64; 5] = [
-    1.66666666666666019037e-01,
-    -2.77777777770155933842e-03,
-    6.61375632143793436117e-05,
-    -1.65339022054652515390e-06,
-    4.13813679705723846039e-08,
+    f64::from_bits(0x3fc555555555553e),
+    f64::from_bits(0xbf66c16c16bebd93),
+    f64::from_bits(0x3f11566aaf25de2c),
+    f64::from_bits(0xbebbbd41c5d26bf1),
+    f64::from_bits(0x3e66376972bea4d0),
 ];
 // ... for expm1's kernel.
 const Q: [f64; 5] = [
-    -3.33333333333331316428e-02,
-    1.58730158725481460165e-03,
-    -7.93650757867487942473e-05,
-    4.00821782732936239552e-06,
-    -2.01099218183624371326e-07,
+    f64::from_bits(0xbfa11111111110f4),
+    f64::from_bits(0x3f5a01a019fe5585),
+    f64::from_bits(0xbf14ce199eaadbb7),
+    f64::from_bits(0x3ed0cfca86e65239),
+    f64::from_bits(0xbe8afdb76e09c32d),
 ];
 // ... for log's kernel.
 const LG: [f64; 7] = [
-    6.666666666666735130e-01,
-    3.999999999940941908e-01,
-    2.857142874366239149e-01,
-    2.222219843214978396e-01,
-    1.818357216161805012e-01,
-    1.531383769920937332e-01,
-    1.479819860511658591e-01,
+    f64::from_bits(0x3fe5555555555593),
+    f64::from_bits(0x3fd999999997fa04),
+    f64::from_bits(0x3fd2492494229359),
+    f64::from_bits(0x3fcc71c51d8e78af),
+    f64::from_bits(0x3fc7466496cb03de),
+    f64::from_bits(0x3fc39a09d078c69f),
+    f64::from_bits(0x3fc2f112df3e5244),
 ];
 
 /// `c[0] + z*(c[1] + z*(c[2] + ...))`.
@@ -71,7 +72,7 @@ fn pow2<L: Lanes>(l: &mut L, k: L::I) -> L::F {
     let bias = l.splat_int(1023);
     let e = l.iadd(k, bias);
     let bits = l.shl(e, 52);
-    l.from_bits(bits)
+    l.bits_to_float(bits)
 }
 
 /// Two powers of two whose product is `2^kf` (`kf` integral, |kf| <= 2046), each normal, so
@@ -288,7 +289,7 @@ pub fn log<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let exponent = l.ushr(ix, 52);
     let shift_bits = l.splat_int(SHIFT.to_bits() as i64);
     let shifted = l.iadd(exponent, shift_bits);
-    let shifted_f = l.from_bits(shifted);
+    let shifted_f = l.bits_to_float(shifted);
     let shift = l.splat(SHIFT);
     let raw_k = l.sub(shifted_f, shift);
     let kf = l.add(raw_k, bias);
@@ -296,7 +297,7 @@ pub fn log<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let low = l.iand(ix, mantissa_mask);
     let m_base = l.splat_int(0x3fe6_a09e_i64 << 32);
     let m_bits = l.iadd(low, m_base);
-    let m = l.from_bits(m_bits);
+    let m = l.bits_to_float(m_bits);
     // log(m) = f - hfsq + s (hfsq + R(z)),  f = m - 1, s = f / (2 + f).
     let one = l.splat(1.0);
     let half = l.splat(0.5);

@@ -41,7 +41,7 @@ pub trait Lanes {
     /// `m ? a : b` per lane.
     fn select(&mut self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
     fn to_bits(&mut self, a: Self::F) -> Self::I;
-    fn from_bits(&mut self, a: Self::I) -> Self::F;
+    fn bits_to_float(&mut self, a: Self::I) -> Self::F;
     /// Wrapping integer addition and subtraction.
     fn iadd(&mut self, a: Self::I, b: Self::I) -> Self::I;
     fn isub(&mut self, a: Self::I, b: Self::I) -> Self::I;

@@ -114,9 +114,18 @@ impl State {
     }
 
     /// Runs `kernel` in the interpreter (the oracle), in the interpreter after
-    /// [`opt::optimize`], and in the JIT with and without optimisation and two-lane loops;
-    /// asserts that all agree bit for bit and returns the common outcome.
+    /// [`opt::optimize`], and in the JIT with all its options and with none; asserts that all
+    /// agree bit for bit and returns the common outcome.
     pub fn run_both(&self, kernel: &Kernel) -> Outcome {
+        self.run_variants(kernel, &jit_variants()[..2])
+    }
+
+    /// As [`State::run_both`], with every combination of the JIT's options.
+    pub fn run_all(&self, kernel: &Kernel) -> Outcome {
+        self.run_variants(kernel, jit_variants())
+    }
+
+    fn run_variants(&self, kernel: &Kernel, jits: &[(JitOptions, Arc<dyn Backend>)]) -> Outcome {
         let reference = self.run(&*interpreter(), kernel);
         let optimized = opt::optimize(kernel);
         let interpreted = self.run(&*interpreter(), &optimized);
@@ -124,7 +133,7 @@ impl State {
             reference, interpreted,
             "interpreter vs interpreter after opt::optimize on kernel {kernel:#?}\noptimized: {optimized:#?}"
         );
-        for (options, jit) in jit_variants() {
+        for (options, jit) in jits {
             let jitted = self.run(&**jit, kernel);
             assert_eq!(
                 reference, jitted,
