@@ -374,8 +374,12 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 cond,
                 then,
                 otherwise,
+            } if self.vector => self.masked_if(cond, then, otherwise, None)?,
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
             } => {
-                self.scalar_only("If")?;
                 let c = self.expr(cond)?;
                 let truth = self.truth(c);
                 let (then_block, else_block, merge) = (
@@ -408,6 +412,63 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.ins().store(flags(), idx32, addr, 0);
                 let next = self.b.ins().iadd_imm_u(count, 1);
                 self.b.def_var(self.emit_count, next);
+            }
+        }
+        Ok(())
+    }
+
+    /// An `If` in two-lane code, if-converted: both branches run for both lanes, and each
+    /// assignment keeps the old value in the lanes whose condition (and enclosing `mask`)
+    /// is false. `vector::can_vectorize` admits only branches whose work cannot fail and
+    /// whose temporaries were assigned before the `If`, so this is invisible.
+    fn masked_if(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+        mask: Option<Value>,
+    ) -> Gen<()> {
+        let c = self.expr(cond)?;
+        let taken = self.truth(c);
+        let not_taken = self.b.ins().bnot(taken);
+        let (then_mask, else_mask) = match mask {
+            Some(m) => (
+                self.b.ins().band(m, taken),
+                self.b.ins().band(m, not_taken),
+            ),
+            None => (taken, not_taken),
+        };
+        self.masked_stmts(then, then_mask)?;
+        self.masked_stmts(otherwise, else_mask)
+    }
+
+    fn masked_stmts(&mut self, stmts: &[Stmt], mask: Value) -> Gen<()> {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Let(temp, value) => {
+                    let new = self.expr(value)?;
+                    let var = self.temp_var(*temp);
+                    let old = self.b.use_var(var);
+                    let v = self.select(mask, new, old);
+                    self.b.def_var(var, v);
+                }
+                Stmt::Store {
+                    array,
+                    index,
+                    value,
+                } => {
+                    let at = self.resolve(*array, index)?;
+                    let new = self.expr(value)?;
+                    let old = self.load_lanes(*array, index, at);
+                    let v = self.select(mask, new, old);
+                    self.store_lanes(*array, at, v);
+                }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => self.masked_if(cond, then, otherwise, Some(mask))?,
+                Stmt::Emit => self.scalar_only("Emit")?,
             }
         }
         Ok(())

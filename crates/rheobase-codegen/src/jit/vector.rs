@@ -3,11 +3,12 @@
 //!
 //! Two lanes run each statement for elements `i` and `i + 1` before the next statement, so the
 //! body must not let one element see another's effects or depend on order: no `Emit` (the
-//! output is in element order), no branches (not if-converted yet), no random draws, no
-//! gathers or computed indices, no stores to or loads from shared entries the body stores
-//! to, and every temporary the body assigns must be assigned before the body reads it (a
-//! temporary otherwise carries a value from the previous element). Lists of elements run
-//! scalar (their elements need not be contiguous).
+//! output is in element order), no random draws, no gathers or computed indices, no stores
+//! to or loads from shared entries the body stores to, and every temporary the body assigns
+//! must be assigned before the body reads it (a temporary otherwise carries a value from the
+//! previous element). Branches are if-converted (both sides run, selects keep old values),
+//! so a temporary a branch assigns must have been assigned before the `If`. Lists of
+//! elements run scalar (their elements need not be contiguous).
 
 use std::collections::BTreeSet;
 
@@ -41,8 +42,28 @@ impl Check<'_> {
                 ok
             }
             Stmt::Store { index, value, .. } => matches!(index, Index::Elem) && self.expr(value),
-            Stmt::If { .. } | Stmt::Emit => false,
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => self.expr(cond) && self.branch(then) && self.branch(otherwise),
+            Stmt::Emit => false,
         }
+    }
+
+    /// Statements of an if-converted branch: they may only reassign temporaries that
+    /// already hold this element's value.
+    fn branch(&self, stmts: &[Stmt]) -> bool {
+        stmts.iter().all(|stmt| match stmt {
+            Stmt::Let(t, value) => self.assigned.contains(t) && self.expr(value),
+            Stmt::Store { index, value, .. } => matches!(index, Index::Elem) && self.expr(value),
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => self.expr(cond) && self.branch(then) && self.branch(otherwise),
+            Stmt::Emit => false,
+        })
     }
 
     fn expr(&self, expr: &Expr) -> bool {
@@ -101,6 +122,16 @@ mod tests {
             store(Expr::bin(BinaryOp::Add, t, Expr::ElemIndex)),
         ]);
         assert!(can_vectorize(&k));
+        // `unless refractory`: a guarded store is if-converted.
+        let guarded = kernel(vec![
+            Stmt::Let(TempId(0), v()),
+            Stmt::If {
+                cond: Expr::bin(BinaryOp::Gt, v(), Expr::c(0.0)),
+                then: vec![store(Expr::c(1.0)), Stmt::Let(TempId(0), Expr::c(2.0))],
+                otherwise: vec![],
+            },
+        ]);
+        assert!(can_vectorize(&guarded));
     }
 
     #[test]
@@ -110,6 +141,13 @@ mod tests {
         let carried = kernel(vec![store(t.clone()), Stmt::Let(TempId(0), v())]);
         assert!(!can_vectorize(&carried));
         assert!(!can_vectorize(&kernel(vec![Stmt::Emit])));
+        // A branch may not be the first to assign a temporary.
+        let first_in_branch = kernel(vec![Stmt::If {
+            cond: v(),
+            then: vec![Stmt::Let(TempId(0), v())],
+            otherwise: vec![],
+        }]);
+        assert!(!can_vectorize(&first_in_branch));
         let shared = kernel(vec![Stmt::Store {
             array: ArrayId(0),
             index: Index::Shared,

@@ -326,9 +326,10 @@ fn lane_expr() -> impl Strategy<Value = Expr> {
 }
 
 /// Body statements: temporaries 0 and 1 (assigned first, so later reads see this element's
-/// values) and stores at `_idx` to the three writable arrays; temporary 2 is the prologue's.
+/// values), stores at `_idx` to the three writable arrays and branches of these; temporary 2
+/// is the prologue's.
 fn lane_body() -> impl Strategy<Value = Vec<Stmt>> {
-    let stmt = prop_oneof![
+    let simple = prop_oneof![
         ((0..2u32), lane_expr()).prop_map(|(t, e)| Stmt::Let(TempId(t), e)),
         ((0..3u32), lane_expr()).prop_map(|(a, value)| Stmt::Store {
             array: ArrayId(a),
@@ -336,6 +337,19 @@ fn lane_body() -> impl Strategy<Value = Vec<Stmt>> {
             value,
         }),
     ];
+    // Branches (if-converted in two-lane loops), nested at most twice.
+    let stmt = simple.prop_recursive(2, 8, 3, |inner| {
+        (
+            lane_expr(),
+            prop::collection::vec(inner.clone(), 0..3),
+            prop::collection::vec(inner, 0..2),
+        )
+            .prop_map(|(cond, then, otherwise)| Stmt::If {
+                cond,
+                then,
+                otherwise,
+            })
+    });
     (lane_expr(), lane_expr(), prop::collection::vec(stmt, 1..6)).prop_map(|(t0, t1, rest)| {
         let mut body = vec![Stmt::Let(TempId(0), t0), Stmt::Let(TempId(1), t1)];
         body.extend(rest);
