@@ -66,22 +66,28 @@ def table(records):
         key = (r["benchmark"], r["simulator"], r["mode"], r["threads"], r["N"], r["duration_s"])
         rows.setdefault(key, []).append(r)
     lines = ["| benchmark | simulator | mode | threads | N | loop s: median (min-max) | "
-             "ns / neuron-step | total s | spikes | loop ratio rheobase / this |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "ns / neuron-step (wall) | CPU ns / neuron-step | total s | spikes | "
+             "ratio rheobase / this (wall, CPU) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     ours = {}
     for key, rs in rows.items():
         if key[1] == "rheobase":
-            ours[(key[0], key[4], key[5])] = statistics.median(r["times"]["loop_s"] for r in rs)
+            ours[(key[0], key[4], key[5])] = (
+                statistics.median(r["times"]["loop_s"] for r in rs),
+                statistics.median(r["times"]["loop_cpu_s"] for r in rs))
     for key, rs in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] != "rheobase", kv[0][2])):
         loop = median_spread([r["times"]["loop_s"] for r in rs])
         ns = statistics.median(r["ns_per_neuron_step"] for r in rs)
+        cpu = statistics.median(r["times"]["loop_cpu_s"] for r in rs)
+        cpu_ns = statistics.median(r["cpu_ns_per_neuron_step"] for r in rs)
         total = statistics.median(r["times"]["total_s"] for r in rs)
         spikes = statistics.median(r["spikes"] for r in rs)
         mine = ours.get((key[0], key[4], key[5]))
-        ratio = "" if key[1] == "rheobase" or mine is None else f"{mine / loop[0]:.3f}"
+        ratio = ("" if key[1] == "rheobase" or mine is None
+                 else f"{mine[0] / loop[0]:.3f}, {mine[1] / cpu:.3f}")
         lines.append(f"| {key[0]} | {key[1]} | {key[2]} | {key[3]} | {key[4]} | "
-                     f"{loop[0]:.3f} ({loop[1]:.3f}-{loop[2]:.3f}) | {ns:.1f} | {total:.2f} | "
-                     f"{spikes:.0f} | {ratio} |")
+                     f"{loop[0]:.3f} ({loop[1]:.3f}-{loop[2]:.3f}) | {ns:.1f} | {cpu_ns:.1f} | "
+                     f"{total:.2f} | {spikes:.0f} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -96,9 +102,10 @@ def main():
     p.add_argument("--venv", default=os.path.join(BENCH, ".venv-brian2"))
     p.add_argument("--python", help="an existing Python with Brian2 2.9 (skips the venv)")
     p.add_argument("--no-brian2", action="store_true")
+    p.add_argument("--rheobase", help="a prebuilt bench_hh_sweep binary (skips cargo build)")
     args = p.parse_args()
 
-    rheobase = build_rheobase()
+    rheobase = args.rheobase or build_rheobase()
     python = None if args.no_brian2 else brian2_python(args)
     os.makedirs(os.path.join(BENCH, "results"), exist_ok=True)
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")

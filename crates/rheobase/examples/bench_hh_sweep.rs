@@ -57,6 +57,20 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+/// CPU time of this process's threads in seconds (Linux `schedstat`; 0 elsewhere). On a
+/// loaded shared machine wall time mostly measures waiting for a core.
+fn process_cpu_s() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let ns: f64 = tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .sum();
+    ns * 1e-9
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let args = parse_args()?;
@@ -95,18 +109,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let setup_s = start.elapsed().as_secs_f64();
     let t1 = Instant::now();
+    let cpu1 = process_cpu_s();
     net.run(args.duration)?;
     let loop_s = t1.elapsed().as_secs_f64();
+    let loop_cpu_s = process_cpu_s() - cpu1;
     let total_s = start.elapsed().as_secs_f64();
     let steps = (args.duration / DT_S).round();
     let n_spikes = spikes.num_events();
     println!(
         "{{\"simulator\": \"rheobase\", \"benchmark\": \"hh_sweep\", \"mode\": \"jit\", \
          \"threads\": 1, \"N\": {n}, \"duration_s\": {}, \"times\": {{\"import_s\": 0.0, \
-         \"setup_s\": {setup_s}, \"compile_s\": null, \"loop_s\": {loop_s}, \"total_s\": {total_s}}}, \
-         \"ns_per_neuron_step\": {}, \"spikes\": {n_spikes}, \"rate_hz\": {}}}",
+         \"setup_s\": {setup_s}, \"compile_s\": null, \"loop_s\": {loop_s}, \"loop_cpu_s\": {loop_cpu_s}, \
+         \"total_s\": {total_s}}}, \"ns_per_neuron_step\": {}, \"cpu_ns_per_neuron_step\": {}, \"spikes\": {n_spikes}, \"rate_hz\": {}}}",
         args.duration,
         loop_s * 1e9 / (n as f64 * steps),
+        loop_cpu_s * 1e9 / (n as f64 * steps),
         n_spikes as f64 / (n as f64 * args.duration),
     );
     Ok(())

@@ -432,10 +432,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let taken = self.truth(c);
         let not_taken = self.b.ins().bnot(taken);
         let (then_mask, else_mask) = match mask {
-            Some(m) => (
-                self.b.ins().band(m, taken),
-                self.b.ins().band(m, not_taken),
-            ),
+            Some(m) => (self.b.ins().band(m, taken), self.b.ins().band(m, not_taken)),
             None => (taken, not_taken),
         };
         self.masked_stmts(then, then_mask)?;

@@ -94,6 +94,9 @@ impl Jit {
         module
             .define_function(id, &mut ctx)
             .map_err(|e| format!("{e:?}"))?;
+        if let Some(dir) = std::env::var_os("RHEOBASE_JIT_DUMP") {
+            dump_machine_code(&dir, kernel, vector, &ctx);
+        }
         module.clear_context(&mut ctx);
         module.finalize_definitions().map_err(|e| e.to_string())?;
         let code = module.get_finalized_function(id);
@@ -127,6 +130,26 @@ fn host_isa() -> Result<OwnedTargetIsa, String> {
     isa_builder
         .finish(settings::Flags::new(flags))
         .map_err(|e| format!("building the host ISA: {e}"))
+}
+
+/// Writes the machine code of `kernel` to `<dir>/<name>[.x2].bin` for inspection with
+/// `objdump -D -b binary -m i386:x86-64` (set `RHEOBASE_JIT_DUMP=<dir>`). Best effort.
+fn dump_machine_code(
+    dir: &std::ffi::OsStr,
+    kernel: &Kernel,
+    vector: bool,
+    ctx: &cranelift_codegen::Context,
+) {
+    if let Some(code) = ctx.compiled_code() {
+        let name: String = kernel
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let suffix = if vector { ".x2" } else { "" };
+        let path = std::path::Path::new(dir).join(format!("{name}{suffix}.bin"));
+        let _ = std::fs::write(path, code.code_buffer());
+    }
 }
 
 impl Backend for Jit {
