@@ -17,9 +17,15 @@ pub mod prelude {
     pub use rheobase_codegen::Backend;
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
-        Network, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory,
-        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeMonitor,
-        StateMonitor, StateMonitorOptions, Subgroup, When,
+        Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions, PoissonInput,
+        PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory, Result,
+        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeGeneratorGroup,
+        SpikeGeneratorGroupOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup,
+        TimedArray, Weight, When,
+    };
+    pub use rheobase_runtime::{
+        AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,
+        PathwayCode, Synapses, SynapsesOptions,
     };
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }
