@@ -1,12 +1,13 @@
 //! Rough per-element cost of JIT-compiled kernels against the interpreter:
-//! `cargo run -p rheobase-codegen --example kernel_speed`. Numbers are noisy on a shared machine.
+//! `cargo run -p rheobase-codegen --example kernel_speed`. Numbers are noisy on a shared machine;
+//! the CPU time of the thread is printed next to wall time.
 
 use std::time::Instant;
 
 use rheobase_codegen::ir::BinaryOp::*;
 use rheobase_codegen::{
     default_backend, interpreter, ArrayArg, ArrayDecl, Backend, ElemType, Elements, Expr, Index,
-    Iteration, Kernel, KernelCall, MathFn, RngKey, ScalarId, Stmt,
+    Iteration, Jit, JitOptions, Kernel, KernelCall, MathFn, RngKey, ScalarId, Stmt,
 };
 
 fn v() -> Expr {
@@ -46,7 +47,16 @@ fn kernels() -> Vec<Kernel> {
             ),
         ),
     );
-    [("lif", lif), ("exp_and_exprel", hh_like)]
+    let exp_only = Expr::bin(
+        Add,
+        v(),
+        Expr::bin(
+            Mul,
+            Expr::Scalar(ScalarId(0)),
+            Expr::call(MathFn::Exp, vec![Expr::bin(Div, v(), Expr::c(-18.0))]),
+        ),
+    );
+    [("lif", lif), ("exp", exp_only), ("exp_and_exprel", hh_like)]
         .into_iter()
         .map(|(name, value)| Kernel {
             name: name.into(),
@@ -64,10 +74,21 @@ fn kernels() -> Vec<Kernel> {
         .collect()
 }
 
-fn ns_per_element(backend: &dyn Backend, kernel: &Kernel, n: usize, calls: usize) -> f64 {
+/// CPU time of this thread in ns (Linux `schedstat`; on a loaded machine wall time mostly
+/// measures waiting). Falls back to 0 elsewhere.
+fn thread_cpu_ns() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// (wall, CPU) ns per element.
+fn ns_per_element(backend: &dyn Backend, kernel: &Kernel, n: usize, calls: usize) -> (f64, f64) {
     let compiled = backend.compile(kernel).unwrap();
     let mut v = vec![-0.065; n];
     let start = Instant::now();
+    let cpu = thread_cpu_ns();
     for _ in 0..calls {
         let mut call = KernelCall {
             arrays: vec![ArrayArg::F64(&mut v)],
@@ -78,16 +99,26 @@ fn ns_per_element(backend: &dyn Backend, kernel: &Kernel, n: usize, calls: usize
         };
         compiled.run(&mut call).unwrap();
     }
-    start.elapsed().as_secs_f64() * 1e9 / (n * calls) as f64
+    let per = (n * calls) as f64;
+    (
+        start.elapsed().as_secs_f64() * 1e9 / per,
+        (thread_cpu_ns() - cpu) / per,
+    )
 }
 
 fn main() {
     let n = 4000;
+    let scalar = Jit::with_options(JitOptions {
+        optimize: true,
+        vectorize: false,
+    });
     for kernel in kernels() {
-        let jit = ns_per_element(&*default_backend(), &kernel, n, 2000);
-        let interp = ns_per_element(&*interpreter(), &kernel, n, 50);
+        let (jit, jit_cpu) = ns_per_element(&*default_backend(), &kernel, n, 2000);
+        let (jit1, jit1_cpu) = ns_per_element(&scalar, &kernel, n, 2000);
+        let (interp, interp_cpu) = ns_per_element(&*interpreter(), &kernel, n, 50);
         println!(
-            "{:16} JIT {jit:6.2} ns/element, interpreter {interp:7.1} ns/element",
+            "{:16} ns/element, wall (CPU): JIT {jit:6.2} ({jit_cpu:6.2}), JIT one lane \
+             {jit1:6.2} ({jit1_cpu:6.2}), interpreter {interp:7.1} ({interp_cpu:7.1})",
             kernel.name
         );
     }

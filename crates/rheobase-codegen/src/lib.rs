@@ -7,9 +7,11 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod mathfn;
+pub mod opt;
 pub mod philox;
 pub mod random;
 pub mod validate;
+pub mod vmath;
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,13 +20,30 @@ pub use backend::{
 };
 pub use interp::Interpreter;
 pub use ir::*;
-pub use jit::Jit;
+pub use jit::{Jit, JitOptions};
 
 /// The backend to use unless told otherwise: the Cranelift JIT (one shared instance, so the
-/// host ISA is detected and the Cranelift flags are set once per process).
+/// host ISA is detected and the Cranelift flags are set once per process). For measurements,
+/// `RHEOBASE_JIT=plain` turns off both the IR optimisation and two-lane loops, `noopt` only
+/// the first, `scalar` only the second (results are the same bits either way).
 pub fn default_backend() -> Arc<dyn Backend> {
     static JIT: OnceLock<Arc<Jit>> = OnceLock::new();
-    JIT.get_or_init(|| Arc::new(Jit::new())).clone()
+    JIT.get_or_init(|| Arc::new(Jit::with_options(jit_options_from_env())))
+        .clone()
+}
+
+fn jit_options_from_env() -> JitOptions {
+    let mut options = JitOptions::default();
+    match std::env::var("RHEOBASE_JIT").as_deref() {
+        Ok("plain") => {
+            options.optimize = false;
+            options.vectorize = false;
+        }
+        Ok("noopt") => options.optimize = false,
+        Ok("scalar") => options.vectorize = false,
+        _ => {}
+    }
+    options
 }
 
 /// The reference interpreter (slow; the oracle in tests).

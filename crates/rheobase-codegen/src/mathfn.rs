@@ -1,7 +1,8 @@
 //! The scalar functions every backend uses, as `extern "C"` functions so that the interpreter
-//! calls exactly the code the JIT calls (registered in `jit::symbols`). Transcendental
-//! functions come from the `libm` crate (a port of musl), which gives the same bits on every
-//! platform.
+//! calls exactly the code the JIT calls (registered in `jit::symbols`). `exp`, `expm1`, `log`
+//! and `exprel` are rheobase's own ([`crate::vmath`]), which the JIT emits inline with the same
+//! operations; the other transcendental functions come from the `libm` crate (a port of musl),
+//! which gives the same bits on every platform.
 //!
 //! Functions that are exact IEEE operations (sqrt, abs, floor, ceil, trunc) and the ones built
 //! from comparisons (sign, min, max, clip) are defined here too and lowered to instructions by
@@ -9,6 +10,7 @@
 
 use crate::ir::MathFn;
 use crate::random::{self, DrawPoint};
+use crate::vmath;
 
 macro_rules! unary_libm {
     ($($name:ident => $f:path),* $(,)?) => {
@@ -22,10 +24,10 @@ macro_rules! unary_libm {
 }
 
 unary_libm! {
-    rb_exp => libm::exp,
-    rb_log => libm::log,
+    rb_exp => vmath::exp_f64,
+    rb_log => vmath::log_f64,
     rb_log10 => libm::log10,
-    rb_expm1 => libm::expm1,
+    rb_expm1 => vmath::expm1_f64,
     rb_log1p => libm::log1p,
     rb_sin => libm::sin,
     rb_cos => libm::cos,
@@ -43,23 +45,9 @@ pub extern "C" fn rb_pow(x: f64, y: f64) -> f64 {
     libm::pow(x, y)
 }
 
-/// `(exp(x) - 1) / x`, 1 at 0. `expm1(x) / x` is accurate down to the smallest subnormals
-/// (expm1 is exact to first order there); above 709 expm1 overflows while the quotient is
-/// still finite up to about 716, so that range goes through `exp(x - ln x)`.
+/// `(exp(x) - 1) / x`, 1 at 0 (see [`vmath::exprel`]).
 pub extern "C" fn rb_exprel(x: f64) -> f64 {
-    if x == 0.0 {
-        1.0
-    } else if x > 700.0 {
-        if x == f64::INFINITY {
-            f64::INFINITY
-        } else {
-            libm::exp(x - libm::log(x))
-        }
-    } else if x == f64::NEG_INFINITY {
-        0.0
-    } else {
-        libm::expm1(x) / x
-    }
+    vmath::exprel_f64(x)
 }
 
 /// -1, 0 or 1; zeros (with their sign) and NaN are returned unchanged.

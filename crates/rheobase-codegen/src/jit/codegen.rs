@@ -6,6 +6,12 @@
 //! running the body; finally it writes `emit_count` and returns [`STATUS_OK`]. Temporaries are
 //! Cranelift variables. Failing bounds checks branch to cold blocks that fill in the error slot
 //! and return a non-zero status.
+//!
+//! With `vector` (for kernels [`super::vector::can_vectorize`] accepts), a range loop first
+//! runs the body two elements at a time in `F64X2` lanes, then the scalar loop finishes the
+//! odd element. Each lane computes exactly what the scalar code computes: the same IEEE
+//! operations, `exp`/`expm1`/`log`/`exprel` inline from [`crate::vmath`], other library
+//! functions called once per lane.
 
 use std::collections::HashMap;
 use std::mem::offset_of;
@@ -17,10 +23,14 @@ use cranelift_jit::JITModule;
 use cranelift_module::{Linkage, Module};
 
 use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
+use super::lanes::ClifLanes;
 use super::symbols;
 use crate::ir::{
-    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
+    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
+    UnaryOp,
 };
+use crate::opt::walk::Writes;
+use crate::vmath;
 
 type Gen<T> = Result<T, String>;
 
@@ -38,9 +48,19 @@ enum FailIndex {
     Float { value: Value, truncated: Value },
 }
 
-/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`).
-pub fn translate(kernel: &Kernel, builder: FunctionBuilder<'_>, module: &mut JITModule) -> Gen<()> {
+/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`,
+/// and `vector::can_vectorize` when `vector` is set).
+pub fn translate(
+    kernel: &Kernel,
+    builder: FunctionBuilder<'_>,
+    module: &mut JITModule,
+    vector: bool,
+) -> Gen<()> {
     let mut t = Translator::new(kernel, builder, module);
+    if vector {
+        t.vector_plan = true;
+        t.declare_vector_temps();
+    }
     t.translate()?;
     t.b.seal_all_blocks();
     let config = t.module.target_config();
@@ -57,6 +77,12 @@ struct Translator<'k, 'f, 'm> {
     arrays: Vec<ArrayView>,
     scalars: Vec<Value>,
     temps: Vec<Variable>,
+    /// `F64X2` twins of the temporaries the body assigns, for the two-lane loop.
+    vector_temps: HashMap<TempId, Variable>,
+    /// Whether the range loop gets a two-lane part.
+    vector_plan: bool,
+    /// Whether the code being emitted runs two lanes (`F64X2` values).
+    vector: bool,
     idx: Variable,
     emit_count: Variable,
     emit_buf: Value,
@@ -67,6 +93,11 @@ struct Translator<'k, 'f, 'm> {
 
 fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
+}
+
+/// For two-lane loads and stores: elements are only 8-byte aligned.
+fn vector_flags() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
 }
 
 impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
@@ -137,6 +168,9 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             arrays,
             scalars,
             temps,
+            vector_temps: HashMap::new(),
+            vector_plan: false,
+            vector: false,
             idx,
             emit_count,
             emit_buf,
@@ -165,11 +199,24 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             .load(types::I64, flags(), self.args, offset as i32)
     }
 
+    fn declare_vector_temps(&mut self) {
+        let zero = self.b.ins().f64const(0.0);
+        let zero = self.b.ins().splat(types::F64X2, zero);
+        for t in Writes::of(&self.kernel.body).temps {
+            let v = self.b.declare_var(types::F64X2);
+            self.b.def_var(v, zero);
+            self.vector_temps.insert(t, v);
+        }
+    }
+
     fn range_loop(&mut self) -> Gen<()> {
         let start = self.field(offset_of!(RawArgs, range_start));
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
+        if self.vector_plan {
+            self.vector_loop(i, end)?;
+        }
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -186,6 +233,36 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.stmts(stmts)?;
         let next = self.b.ins().iadd_imm_u(cur, 1);
         self.b.def_var(i, next);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// Runs the body on elements `i, i + 1` while both are below `end`; leaves `i` at the
+    /// first element not done.
+    fn vector_loop(&mut self, i: Variable, end: Value) -> Gen<()> {
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let cur = self.b.use_var(i);
+        let pair_end = self.b.ins().iadd_imm_u(cur, 2);
+        // `start > end` (an empty range) fails this test too.
+        let more = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, pair_end, end);
+        self.b.ins().brif(more, body, &[], exit, &[]);
+        self.b.switch_to_block(body);
+        self.b.def_var(self.idx, cur);
+        self.vector = true;
+        let stmts = &self.kernel.body;
+        self.stmts(stmts)?;
+        self.vector = false;
+        self.b.def_var(i, pair_end);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
         Ok(())
@@ -277,7 +354,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         match stmt {
             Stmt::Let(temp, value) => {
                 let v = self.expr(value)?;
-                self.b.def_var(self.temps[temp.0 as usize], v);
+                let var = self.temp_var(*temp);
+                self.b.def_var(var, v);
             }
             Stmt::Store {
                 array,
@@ -286,8 +364,17 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             } => {
                 let at = self.resolve(*array, index)?;
                 let v = self.expr(value)?;
-                self.store(*array, at, v);
+                if self.vector {
+                    self.store_lanes(*array, at, v);
+                } else {
+                    self.store(*array, at, v);
+                }
             }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } if self.vector => self.masked_if(cond, then, otherwise, None)?,
             Stmt::If {
                 cond,
                 then,
@@ -310,6 +397,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.switch_to_block(merge);
             }
             Stmt::Emit => {
+                self.scalar_only("Emit")?;
                 let count = self.b.use_var(self.emit_count);
                 let room = self
                     .b
@@ -329,13 +417,86 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         Ok(())
     }
 
+    /// An `If` in two-lane code, if-converted: both branches run for both lanes, and each
+    /// assignment keeps the old value in the lanes whose condition (and enclosing `mask`)
+    /// is false. `vector::can_vectorize` admits only branches whose work cannot fail and
+    /// whose temporaries were assigned before the `If`, so this is invisible.
+    fn masked_if(
+        &mut self,
+        cond: &Expr,
+        then: &[Stmt],
+        otherwise: &[Stmt],
+        mask: Option<Value>,
+    ) -> Gen<()> {
+        let c = self.expr(cond)?;
+        let taken = self.truth(c);
+        let not_taken = self.b.ins().bnot(taken);
+        let (then_mask, else_mask) = match mask {
+            Some(m) => (self.b.ins().band(m, taken), self.b.ins().band(m, not_taken)),
+            None => (taken, not_taken),
+        };
+        self.masked_stmts(then, then_mask)?;
+        self.masked_stmts(otherwise, else_mask)
+    }
+
+    fn masked_stmts(&mut self, stmts: &[Stmt], mask: Value) -> Gen<()> {
+        for stmt in stmts {
+            match stmt {
+                Stmt::Let(temp, value) => {
+                    let new = self.expr(value)?;
+                    let var = self.temp_var(*temp);
+                    let old = self.b.use_var(var);
+                    let v = self.select(mask, new, old);
+                    self.b.def_var(var, v);
+                }
+                Stmt::Store {
+                    array,
+                    index,
+                    value,
+                } => {
+                    let at = self.resolve(*array, index)?;
+                    let new = self.expr(value)?;
+                    let old = self.load_lanes(*array, index, at);
+                    let v = self.select(mask, new, old);
+                    self.store_lanes(*array, at, v);
+                }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => self.masked_if(cond, then, otherwise, Some(mask))?,
+                Stmt::Emit => self.scalar_only("Emit")?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses constructs `vector::can_vectorize` keeps out of two-lane code.
+    fn scalar_only(&self, what: &str) -> Gen<()> {
+        if self.vector {
+            Err(format!("{what} in a two-lane loop"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The variable of `temp` in the current lane mode.
+    fn temp_var(&self, temp: TempId) -> Variable {
+        match self.vector_temps.get(&temp) {
+            Some(&v) if self.vector => v,
+            _ => self.temps[temp.0 as usize],
+        }
+    }
+
     /// The i64 element of `array` that `index` selects, bounds-checked where not done per call.
+    /// In two-lane code this is the first lane's element (the second is the next one).
     fn resolve(&mut self, array: ArrayId, index: &Index) -> Gen<Value> {
         let len = self.arrays[array.0 as usize].len;
         Ok(match index {
             Index::Elem => self.b.use_var(self.idx),
             Index::Shared => self.b.ins().iconst(types::I64, 0),
             Index::Gather(by) => {
+                self.scalar_only("a gather")?;
                 let idx = self.b.use_var(self.idx);
                 let addr = self.element_address(*by, idx);
                 let j = self.b.ins().sload32(flags(), addr, 0);
@@ -345,6 +506,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 j
             }
             Index::At(expr) => {
+                self.scalar_only("a computed index")?;
                 let value = self.expr(expr)?;
                 let truncated = self.b.ins().trunc(value);
                 let zero = self.b.ins().f64const(0.0);
@@ -392,6 +554,23 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         }
     }
 
+    /// Two lanes of `array`: elements `at` and `at + 1` for `Index::Elem`, element 0 in both
+    /// lanes for `Index::Shared`.
+    fn load_lanes(&mut self, array: ArrayId, index: &Index, at: Value) -> Value {
+        if matches!(index, Index::Shared) {
+            let x = self.load(array, at);
+            return self.b.ins().splat(types::F64X2, x);
+        }
+        if self.arrays[array.0 as usize].ty == ElemType::F64 {
+            let addr = self.element_address(array, at);
+            return self.b.ins().load(types::F64X2, vector_flags(), addr, 0);
+        }
+        let first = self.load(array, at);
+        let next = self.b.ins().iadd_imm_u(at, 1);
+        let second = self.load(array, next);
+        self.pair(first, second)
+    }
+
     fn store(&mut self, array: ArrayId, at: Value, v: Value) {
         let addr = self.element_address(array, at);
         match self.arrays[array.0 as usize].ty {
@@ -410,17 +589,67 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         }
     }
 
-    /// `x != 0.0` as an i8 (NaN is true).
+    /// Stores lanes `v` to elements `at` and `at + 1` (two-lane code only stores at `_idx`).
+    fn store_lanes(&mut self, array: ArrayId, at: Value, v: Value) {
+        if self.arrays[array.0 as usize].ty == ElemType::F64 {
+            let addr = self.element_address(array, at);
+            self.b.ins().store(vector_flags(), v, addr, 0);
+            return;
+        }
+        self.vector = false;
+        let first = self.b.ins().extractlane(v, 0);
+        self.store(array, at, first);
+        let second = self.b.ins().extractlane(v, 1);
+        let next = self.b.ins().iadd_imm_u(at, 1);
+        self.store(array, next, second);
+        self.vector = true;
+    }
+
+    /// The `F64X2` of two f64 values.
+    fn pair(&mut self, first: Value, second: Value) -> Value {
+        let v = self.b.ins().splat(types::F64X2, first);
+        self.b.ins().insertlane(v, second, 1)
+    }
+
+    /// A constant in the current lane mode.
+    fn constant(&mut self, c: f64) -> Value {
+        let x = self.b.ins().f64const(c);
+        self.widen(x)
+    }
+
+    /// A scalar value in the current lane mode (the same value in both lanes).
+    fn widen(&mut self, x: Value) -> Value {
+        if self.vector {
+            self.b.ins().splat(types::F64X2, x)
+        } else {
+            x
+        }
+    }
+
+    /// `x != 0.0` as a mask (NaN is true): `i8` in scalar code, `I64X2` lanes in two-lane code.
     fn truth(&mut self, x: Value) -> Value {
-        let zero = self.b.ins().f64const(0.0);
+        let zero = self.constant(0.0);
         self.b.ins().fcmp(FloatCC::NotEqual, x, zero)
     }
 
-    /// An i8 condition as 1.0 / 0.0.
+    /// A mask as 1.0 / 0.0.
     fn bool_to_f64(&mut self, c: Value) -> Value {
-        let one = self.b.ins().f64const(1.0);
-        let zero = self.b.ins().f64const(0.0);
-        self.b.ins().select(c, one, zero)
+        let one = self.constant(1.0);
+        let zero = self.constant(0.0);
+        self.select(c, one, zero)
+    }
+
+    /// `c ? a : b` for a mask `c`.
+    fn select(&mut self, c: Value, a: Value, b: Value) -> Value {
+        let vector = self.vector;
+        vmath::Lanes::select(&mut self.lanes(vector), c, a, b)
+    }
+
+    fn lanes(&mut self, vector: bool) -> ClifLanes<'_, 'f> {
+        ClifLanes {
+            b: &mut self.b,
+            vector,
+        }
     }
 
     fn import(&mut self, name: &'static str) -> Gen<FuncRef> {
@@ -446,25 +675,66 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         Ok(self.b.inst_results(inst)[0])
     }
 
+    /// Calls an f64 function on each lane of `args` in two-lane code, or once in scalar code.
+    fn call_lanes(&mut self, name: &'static str, args: &[Value]) -> Gen<Value> {
+        if !self.vector {
+            return self.call(name, args);
+        }
+        let mut results = [None; 2];
+        for (lane, slot) in results.iter_mut().enumerate() {
+            let lane_args: Vec<Value> = args
+                .iter()
+                .map(|&a| self.b.ins().extractlane(a, lane as u8))
+                .collect();
+            *slot = Some(self.call(name, &lane_args)?);
+        }
+        let [Some(first), Some(second)] = results else {
+            unreachable!("both lanes were computed")
+        };
+        Ok(self.pair(first, second))
+    }
+
     fn expr(&mut self, expr: &Expr) -> Gen<Value> {
         Ok(match expr {
-            Expr::Const(c) => self.b.ins().f64const(*c),
-            Expr::Scalar(id) => self.scalars[id.0 as usize],
-            Expr::Temp(t) => self.b.use_var(self.temps[t.0 as usize]),
+            Expr::Const(c) => self.constant(*c),
+            Expr::Scalar(id) => {
+                let x = self.scalars[id.0 as usize];
+                self.widen(x)
+            }
+            Expr::Temp(t) => {
+                let var = self.temp_var(*t);
+                let x = self.b.use_var(var);
+                if self.vector && !self.vector_temps.contains_key(t) {
+                    self.widen(x)
+                } else {
+                    x
+                }
+            }
             Expr::ElemIndex => {
                 let idx = self.b.use_var(self.idx);
-                self.b.ins().fcvt_from_uint(types::F64, idx)
+                let first = self.b.ins().fcvt_from_uint(types::F64, idx);
+                if self.vector {
+                    let next = self.b.ins().iadd_imm_u(idx, 1);
+                    let second = self.b.ins().fcvt_from_uint(types::F64, next);
+                    self.pair(first, second)
+                } else {
+                    first
+                }
             }
             Expr::Load(array, index) => {
                 let at = self.resolve(*array, index)?;
-                self.load(*array, at)
+                if self.vector {
+                    self.load_lanes(*array, index, at)
+                } else {
+                    self.load(*array, at)
+                }
             }
             Expr::Unary(op, a) => {
                 let a = self.expr(a)?;
                 match op {
                     UnaryOp::Neg => self.b.ins().fneg(a),
                     UnaryOp::Not => {
-                        let zero = self.b.ins().f64const(0.0);
+                        let zero = self.constant(0.0);
                         let is_zero = self.b.ins().fcmp(FloatCC::Equal, a, zero);
                         self.bool_to_f64(is_zero)
                     }
@@ -487,9 +757,10 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 let a = self.expr(a)?;
                 let b = self.expr(b)?;
                 let truth = self.truth(c);
-                self.b.ins().select(truth, a, b)
+                self.select(truth, a, b)
             }
             Expr::Rand { kind, site } => {
+                self.scalar_only("a random draw")?;
                 let idx = self.b.use_var(self.idx);
                 let site = self.b.ins().iconst(types::I32, i64::from(*site));
                 let mut args = vec![self.rng_key, self.rng_step, idx, site];
@@ -523,7 +794,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 let m = self.b.ins().fmul(f, b);
                 self.b.ins().fsub(a, m)
             }
-            BinaryOp::Pow => return self.call(symbols::POW, &[a, b]),
+            BinaryOp::Pow => return self.call_lanes(symbols::POW, &[a, b]),
             BinaryOp::Lt => self.compare(FloatCC::LessThan, a, b),
             BinaryOp::Le => self.compare(FloatCC::LessThanOrEqual, a, b),
             BinaryOp::Gt => self.compare(FloatCC::GreaterThan, a, b),
@@ -551,10 +822,21 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     }
 
     fn math(&mut self, f: MathFn, args: &[Value]) -> Gen<Value> {
-        if let Some(name) = symbols::math_symbol(f) {
-            return self.call(name, args);
-        }
+        let vector = self.vector;
         let x = args[0];
+        let inline = match f {
+            MathFn::Exp => Some(vmath::exp(&mut self.lanes(vector), x)),
+            MathFn::Expm1 => Some(vmath::expm1(&mut self.lanes(vector), x)),
+            MathFn::Log => Some(vmath::log(&mut self.lanes(vector), x)),
+            MathFn::Exprel => Some(vmath::exprel(&mut self.lanes(vector), x)),
+            _ => None,
+        };
+        if let Some(v) = inline {
+            return Ok(v);
+        }
+        if let Some(name) = symbols::math_symbol(f) {
+            return self.call_lanes(name, args);
+        }
         let ins = self.b.ins();
         Ok(match f {
             MathFn::Sqrt => ins.sqrt(x),
@@ -564,13 +846,13 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             MathFn::Trunc => ins.trunc(x),
             MathFn::Sign => {
                 // x > 0 ? 1 : (x < 0 ? -1 : x), keeping zeros and NaN.
-                let zero = ins.f64const(0.0);
-                let one = self.b.ins().f64const(1.0);
-                let minus_one = self.b.ins().f64const(-1.0);
+                let zero = self.constant(0.0);
+                let one = self.constant(1.0);
+                let minus_one = self.constant(-1.0);
                 let neg = self.b.ins().fcmp(FloatCC::LessThan, x, zero);
                 let pos = self.b.ins().fcmp(FloatCC::GreaterThan, x, zero);
-                let low = self.b.ins().select(neg, minus_one, x);
-                self.b.ins().select(pos, one, low)
+                let low = self.select(neg, minus_one, x);
+                self.select(pos, one, low)
             }
             MathFn::Clip => {
                 let lo = ins.fmax(x, args[1]);

@@ -1,8 +1,8 @@
 //! Owned state for kernel calls, and a runner that compares backends.
 
 use rheobase_codegen::{
-    interpreter, ArrayArg, ArrayDecl, Backend, ElemType, Elements, Jit, Kernel, KernelCall,
-    KernelError, RngKey,
+    interpreter, opt, ArrayArg, ArrayDecl, Backend, ElemType, Elements, Jit, JitOptions, Kernel,
+    KernelCall, KernelError, RngKey,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -53,6 +53,24 @@ pub fn jit() -> Arc<dyn Backend> {
     JIT.get_or_init(|| Arc::new(Jit::new())).clone()
 }
 
+/// The JIT with every combination of its options (the default, both, first).
+pub fn jit_variants() -> &'static [(JitOptions, Arc<dyn Backend>)] {
+    static JITS: OnceLock<Vec<(JitOptions, Arc<dyn Backend>)>> = OnceLock::new();
+    JITS.get_or_init(|| {
+        [(true, true), (false, false), (true, false), (false, true)]
+            .into_iter()
+            .map(|(optimize, vectorize)| {
+                let options = JitOptions {
+                    optimize,
+                    vectorize,
+                };
+                let backend: Arc<dyn Backend> = Arc::new(Jit::with_options(options));
+                (options, backend)
+            })
+            .collect()
+    })
+}
+
 pub fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
     ArrayDecl {
         name: name.into(),
@@ -95,14 +113,33 @@ impl State {
         }
     }
 
-    /// Runs `kernel` in both backends, asserts they agree, and returns the common outcome.
+    /// Runs `kernel` in the interpreter (the oracle), in the interpreter after
+    /// [`opt::optimize`], and in the JIT with all its options and with none; asserts that all
+    /// agree bit for bit and returns the common outcome.
     pub fn run_both(&self, kernel: &Kernel) -> Outcome {
+        self.run_variants(kernel, &jit_variants()[..2])
+    }
+
+    /// As [`State::run_both`], with every combination of the JIT's options.
+    pub fn run_all(&self, kernel: &Kernel) -> Outcome {
+        self.run_variants(kernel, jit_variants())
+    }
+
+    fn run_variants(&self, kernel: &Kernel, jits: &[(JitOptions, Arc<dyn Backend>)]) -> Outcome {
         let reference = self.run(&*interpreter(), kernel);
-        let jitted = self.run(&*jit(), kernel);
+        let optimized = opt::optimize(kernel);
+        let interpreted = self.run(&*interpreter(), &optimized);
         assert_eq!(
-            reference, jitted,
-            "interpreter vs JIT on kernel {kernel:#?}"
+            reference, interpreted,
+            "interpreter vs interpreter after opt::optimize on kernel {kernel:#?}\noptimized: {optimized:#?}"
         );
+        for (options, jit) in jits {
+            let jitted = self.run(&**jit, kernel);
+            assert_eq!(
+                reference, jitted,
+                "interpreter vs JIT ({options:?}) on kernel {kernel:#?}"
+            );
+        }
         reference
     }
 }

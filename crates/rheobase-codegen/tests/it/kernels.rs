@@ -1,6 +1,6 @@
 //! Hand-written kernels of the kinds the runtime lowers, run through both backends.
 
-use crate::harness::{decl, f64s, Data, State};
+use crate::harness::{decl, f64s, same_f64, Data, State};
 use rheobase_codegen::ir::BinaryOp::*;
 use rheobase_codegen::{
     ArrayId, ElemType, Expr, Index, Iteration, Kernel, KernelError, MathFn, RandKind, RngKey,
@@ -100,7 +100,7 @@ fn lif_update() {
         ],
         n,
     );
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.result, Ok(0));
     let v0 = f64s(&s.arrays[0]);
     let v1 = f64s(&out.arrays[0]);
@@ -186,7 +186,7 @@ fn hh_like_gating() {
         ],
         n,
     );
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert!(f64s(&out.arrays[1])
         .iter()
         .all(|m| m.is_finite() && *m > 0.0));
@@ -206,7 +206,7 @@ fn threshold_emits_in_element_order() {
     let v = vec![-0.06, -0.04, f64::NAN, 0.0, -0.05, 1.0];
     let mut s = state(vec![Data::F64(v)], 6);
     s.range = Some(1..6);
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.result, Ok(3));
     assert_eq!(out.emitted, vec![1, 3, 5]);
 }
@@ -237,12 +237,12 @@ fn reset_over_a_list() {
     );
     s.range = None;
     s.list = vec![4, 1, 1];
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.arrays[0], Data::F64(vec![0.1, -0.07, 0.1, 0.1, -0.07]));
     assert_eq!(out.arrays[2], Data::I32(vec![0, 3, 2, 3, 5]));
     // An entry past the arrays is refused before anything runs.
     s.list = vec![0, 5];
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert!(matches!(
         out.result,
         Err(KernelError::IndexOutOfBounds { index: 5, .. })
@@ -291,12 +291,12 @@ fn gathers_accumulate_and_fail_out_of_bounds() {
     );
     s.range = None;
     s.list = vec![0, 1, 2, 3];
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.arrays[0], Data::F64(vec![0.25, 2.0, 1.5]));
     assert_eq!(out.arrays[3], Data::F64(vec![0.5, 0.25, 1.5, 2.0]));
 
     s.arrays[2] = Data::I32(vec![2, 0, 3, -1]);
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(
         out.result,
         Err(KernelError::IndexOutOfBounds {
@@ -307,7 +307,7 @@ fn gathers_accumulate_and_fail_out_of_bounds() {
         })
     );
     s.list = vec![3];
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert!(matches!(
         out.result,
         Err(KernelError::IndexOutOfBounds { index: -1, .. })
@@ -347,7 +347,7 @@ fn timed_array_loads_through_computed_indices() {
         4,
     );
     s.scalars[0] = 0.1;
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.arrays[0], Data::F64(vec![11.0, 11.0, 12.0, 12.0]));
     for (t, bad) in [
         (0.45, 5),
@@ -356,7 +356,7 @@ fn timed_array_loads_through_computed_indices() {
         (1e300, i64::MAX),
     ] {
         s.scalars[0] = t;
-        let out = s.run_both(&k);
+        let out = s.run_all(&k);
         match out.result {
             Err(KernelError::IndexOutOfBounds { index, len: 5, .. }) => {
                 assert_eq!(index, bad, "t = {t}")
@@ -399,7 +399,7 @@ fn random_numbers_are_identical_in_both_backends() {
     let n = 2000;
     let zeros = || Data::F64(vec![0.0; n]);
     let s = state(vec![zeros(), zeros(), zeros(), Data::I32(vec![0; n])], n);
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     let u = f64s(&out.arrays[0]);
     let mean_u = u.iter().sum::<f64>() / n as f64;
     assert!((mean_u - 0.5).abs() < 0.03, "{mean_u}");
@@ -410,7 +410,7 @@ fn random_numbers_are_identical_in_both_backends() {
     s2.rng.step += 1;
     let out2 = s2.run_both(&k);
     assert_ne!(out2.arrays[0], out.arrays[0]);
-    assert_eq!(s.run_both(&k).arrays, out.arrays);
+    assert_eq!(s.run_all(&k).arrays, out.arrays);
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn rand_in_prologue_uses_element_zero() {
         },
     )];
     let s = state(vec![Data::F64(vec![0.0; 3])], 3);
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     let x = f64s(&out.arrays[0]);
     assert!(x[0] == x[1] && x[1] == x[2] && x[0] > 0.0);
 }
@@ -467,7 +467,7 @@ fn bad_calls_are_refused_by_both() {
     let mut few_scalars = state(vec![Data::F64(vec![0.0; 3])], 3);
     few_scalars.scalars.pop();
     assert!(matches!(
-        few_scalars.run_both(&k).result,
+        few_scalars.run_all(&k).result,
         Err(KernelError::BadCall { .. })
     ));
 }
@@ -487,7 +487,7 @@ fn several_emits_per_element_fit_the_buffer() {
         ],
     );
     let s = state(vec![Data::F64(vec![1.0, 0.0, 1.0])], 3);
-    let out = s.run_both(&k);
+    let out = s.run_all(&k);
     assert_eq!(out.emitted, vec![0, 0, 1, 2, 2]);
     assert_eq!(out.result, Ok(5));
 }
@@ -554,7 +554,7 @@ fn jit_compile_time_of_a_30_statement_kernel() {
         ],
         16,
     );
-    s.run_both(&k);
+    s.run_all(&k);
 }
 
 #[test]
@@ -582,4 +582,64 @@ fn compiled_kernels_are_shared_across_threads() {
             });
         }
     });
+}
+
+/// `exp`, `expm1`, `log` and `exprel`, inline in the JIT (one and two lanes), give the same
+/// bits as the interpreter's scalar functions on edge cases and on random bit patterns.
+#[test]
+fn inline_math_functions_match_the_interpreter_bitwise() {
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        f64::MIN_POSITIVE,
+        f64::from_bits(1),
+        -f64::from_bits(1),
+        709.78,
+        710.0,
+        716.0,
+        -745.1,
+        -746.0,
+        1e-300,
+        -0.3,
+        0.35,
+        1.2,
+        -40.0,
+        50.0,
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for i in 0..2000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        xs.push(if i % 2 == 0 {
+            f64::from_bits(seed)
+        } else {
+            (seed >> 11) as f64 / (1u64 << 53) as f64 * 1500.0 - 750.0
+        });
+    }
+    // An odd count: the last element runs in the scalar tail.
+    xs.push(0.5);
+    let n = xs.len();
+    for f in [MathFn::Exp, MathFn::Expm1, MathFn::Log, MathFn::Exprel] {
+        let k = kernel(
+            "math",
+            vec![
+                decl("x", ElemType::F64, false),
+                decl("y", ElemType::F64, true),
+            ],
+            vec![store(1, Expr::call(f, vec![load(0)]))],
+        );
+        let s = state(vec![Data::F64(xs.clone()), Data::F64(vec![0.0; n])], n);
+        let out = s.run_all(&k);
+        let ys = f64s(&out.arrays[1]);
+        for (x, y) in xs.iter().zip(ys) {
+            let expected = rheobase_codegen::mathfn::apply(f, &[*x]);
+            assert!(same_f64(*y, expected), "{f:?}({x:e})");
+        }
+    }
 }

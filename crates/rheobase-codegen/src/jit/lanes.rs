@@ -1,0 +1,131 @@
+//! [`Lanes`] as Cranelift instructions: the inline `exp`, `expm1`, `log` and `exprel` of JIT
+//! code, one f64 (`F64`, masks are `i8`) or two (`F64X2`, masks are all-ones `I64X2` lanes).
+
+use cranelift_codegen::ir::condcodes::FloatCC;
+use cranelift_codegen::ir::{types, Endianness, InstBuilder, MemFlagsData, Type, Value};
+use cranelift_frontend::FunctionBuilder;
+
+use crate::vmath::Lanes;
+
+pub struct ClifLanes<'a, 'f> {
+    pub b: &'a mut FunctionBuilder<'f>,
+    /// Two lanes (`F64X2`) rather than one `F64`.
+    pub vector: bool,
+}
+
+/// Flags for lane-preserving bitcasts between vector types.
+fn lane_order() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(Endianness::Little)
+}
+
+impl ClifLanes<'_, '_> {
+    fn float_type(&self) -> Type {
+        if self.vector {
+            types::F64X2
+        } else {
+            types::F64
+        }
+    }
+
+    fn int_type(&self) -> Type {
+        if self.vector {
+            types::I64X2
+        } else {
+            types::I64
+        }
+    }
+
+    fn bitcast(&mut self, to: Type, x: Value) -> Value {
+        let flags = if self.vector {
+            lane_order()
+        } else {
+            MemFlagsData::new()
+        };
+        self.b.ins().bitcast(to, flags, x)
+    }
+}
+
+impl Lanes for ClifLanes<'_, '_> {
+    type F = Value;
+    type I = Value;
+    type M = Value;
+
+    fn splat(&mut self, c: f64) -> Value {
+        let s = self.b.ins().f64const(c);
+        if self.vector {
+            self.b.ins().splat(types::F64X2, s)
+        } else {
+            s
+        }
+    }
+    fn splat_int(&mut self, c: i64) -> Value {
+        let s = self.b.ins().iconst(types::I64, c);
+        if self.vector {
+            self.b.ins().splat(types::I64X2, s)
+        } else {
+            s
+        }
+    }
+    fn add(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fadd(a, b)
+    }
+    fn sub(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fsub(a, b)
+    }
+    fn mul(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fmul(a, b)
+    }
+    fn div(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fdiv(a, b)
+    }
+    fn lt(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fcmp(FloatCC::LessThan, a, b)
+    }
+    fn gt(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fcmp(FloatCC::GreaterThan, a, b)
+    }
+    fn eq(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().fcmp(FloatCC::Equal, a, b)
+    }
+    fn is_nan(&mut self, a: Value) -> Value {
+        self.b.ins().fcmp(FloatCC::Unordered, a, a)
+    }
+    fn or(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().bor(a, b)
+    }
+    fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
+        if self.vector {
+            let ty = self.float_type();
+            let mask = self.bitcast(ty, m);
+            self.b.ins().bitselect(mask, a, b)
+        } else {
+            self.b.ins().select(m, a, b)
+        }
+    }
+    fn to_bits(&mut self, a: Value) -> Value {
+        let ty = self.int_type();
+        self.bitcast(ty, a)
+    }
+    fn bits_to_float(&mut self, a: Value) -> Value {
+        let ty = self.float_type();
+        self.bitcast(ty, a)
+    }
+    fn iadd(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().iadd(a, b)
+    }
+    fn isub(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().isub(a, b)
+    }
+    fn iand(&mut self, a: Value, b: Value) -> Value {
+        self.b.ins().band(a, b)
+    }
+    // Shift amounts are scalar even for vector shifts.
+    fn shl(&mut self, a: Value, by: u8) -> Value {
+        let by = self.b.ins().iconst(types::I32, i64::from(by));
+        self.b.ins().ishl(a, by)
+    }
+    fn ushr(&mut self, a: Value, by: u8) -> Value {
+        let by = self.b.ins().iconst(types::I32, i64::from(by));
+        self.b.ins().ushr(a, by)
+    }
+}
