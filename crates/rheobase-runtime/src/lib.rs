@@ -45,8 +45,8 @@ pub use clock::Clock;
 pub use error::{Result, RuntimeError};
 pub use group::Selection;
 pub use monitor::{
-    EventMonitor, EventMonitorOptions, PopulationRateMonitor, Record, SmoothingWindow,
-    SpikeMonitor, StateMonitor, StateMonitorOptions,
+    EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
+    SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,
 };
 pub use network::{Network, NetworkOperation, ProgressHook};
 pub use neurongroup::{
