@@ -76,7 +76,8 @@ pub struct Built {
     pub groups: IndexMap<String, BuiltGroup>,
     pub monitors: Vec<BuiltMonitor>,
     pub runs: Vec<RunPlan>,
-    pub seed: Option<u64>,
+    /// The seed used (the command line's, the model's, or a fresh one).
+    pub seed: u64,
     pub title: Option<String>,
     /// Where the file's strings are, for errors found while running.
     pub source: ModelSource,
@@ -89,6 +90,8 @@ pub struct Overrides {
     pub constants: Vec<(String, String)>,
     /// Use the reference interpreter instead of the JIT.
     pub interpreter: bool,
+    /// `--seed`: replaces the model's seed.
+    pub seed: Option<u64>,
 }
 
 struct Builder<'a> {
@@ -97,6 +100,8 @@ struct Builder<'a> {
     sources: SourceMap,
     errors: Diagnostics,
     constants: HashMap<String, Quantity>,
+    /// Groups that failed to build: what refers to them is skipped without more errors.
+    failed: std::collections::HashSet<String>,
 }
 
 /// Builds everything; all problems come back together.
@@ -107,6 +112,7 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
         sources: model.source.sources.clone(),
         errors: Diagnostics::new(),
         constants: HashMap::new(),
+        failed: Default::default(),
     };
     b.constants(overrides);
     let doc = &model.doc;
@@ -127,22 +133,35 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
             }
         }
     }
-    let seed = simulation.and_then(|s| s.seed.as_ref()).and_then(|s| {
+    let model_seed = simulation.and_then(|s| s.seed.as_ref()).and_then(|s| {
         u64::try_from(*s.get_ref()).ok().or_else(|| {
             b.fail("io::model_file", "the seed must not be negative", s.span());
             None
         })
     });
+    // Seeded before any initial value is drawn.
+    let seed = overrides.seed.or(model_seed).unwrap_or_else(random_seed);
+    net.seed(seed);
     b.not_yet_supported();
     let mut groups = IndexMap::new();
     for (name, group) in &doc.groups {
-        if let Some(g) = b.group(&net, name, group) {
-            groups.insert(name.clone(), g);
+        match b.group(&net, name, group) {
+            Some(g) => {
+                groups.insert(name.clone(), g);
+            }
+            None => {
+                b.failed.insert(name.clone());
+            }
         }
     }
     for (name, sub) in &doc.subgroups {
-        if let Some(g) = b.subgroup(name, sub, &groups) {
-            groups.insert(name.clone(), g);
+        match b.subgroup(name, sub, &groups) {
+            Some(g) => {
+                groups.insert(name.clone(), g);
+            }
+            None => {
+                b.failed.insert(name.clone());
+            }
         }
     }
     let mut monitors = Vec::new();
@@ -274,7 +293,11 @@ impl Builder<'_> {
         let doc = self.doc;
         let parts = [
             ("synapses", &doc.synapses, "synapses"),
-            ("inputs", &doc.inputs, "inputs (Poisson groups, spike generators)"),
+            (
+                "inputs",
+                &doc.inputs,
+                "inputs (Poisson groups, spike generators)",
+            ),
             ("timed_arrays", &doc.timed_arrays, "timed arrays"),
         ];
         let mut found = Vec::new();
@@ -293,7 +316,12 @@ impl Builder<'_> {
         s.get_ref().clone()
     }
 
-    fn group(&mut self, net: &Network, name: &str, def: &Spanned<schema::Group>) -> Option<BuiltGroup> {
+    fn group(
+        &mut self,
+        net: &Network,
+        name: &str,
+        def: &Spanned<schema::Group>,
+    ) -> Option<BuiltGroup> {
         let g = def.get_ref();
         if !valid_name(name) {
             let message = format!("'{name}' is not a valid group name");
@@ -342,7 +370,9 @@ impl Builder<'_> {
         };
         for (var, value) in &g.init {
             self.check_variable(&group, var, value.span())?;
-            if let Err((sources, diags)) = apply(&mut self.source, &group, var, value, &self.constants) {
+            if let Err((sources, diags)) =
+                apply(&mut self.source, &group, var, value, &self.constants)
+            {
                 self.merge(sources, diags);
             }
         }
@@ -413,17 +443,13 @@ impl Builder<'_> {
         name: &Spanned<String>,
     ) -> Option<&'g BuiltGroup> {
         let found = groups.get(name.get_ref());
-        if found.is_none() && !self.errors.has_errors() {
+        if found.is_none() && !self.failed.contains(name.get_ref()) {
             let known: Vec<&str> = groups.keys().map(String::as_str).collect();
             let message = format!(
                 "no group or subgroup named '{}' (the model has: {})",
                 name.get_ref(),
                 known.join(", ")
             );
-            self.fail("io::model_file", message, name.span());
-        } else if found.is_none() {
-            // The group may have failed to build; say so without guessing.
-            let message = format!("no group or subgroup named '{}' was built", name.get_ref());
             self.fail("io::model_file", message, name.span());
         }
         found
@@ -445,8 +471,13 @@ impl Builder<'_> {
         let (start, stop) = (*s.start.get_ref(), *s.stop.get_ref());
         let n = parent.group.len() as i64;
         if !(0 <= start && start < stop && stop <= n) {
-            let message = format!("a subgroup needs 0 <= start < stop <= N = {n}, found {start}..{stop}");
-            self.fail("io::model_file", message, s.start.span().start..s.stop.span().end);
+            let message =
+                format!("a subgroup needs 0 <= start < stop <= N = {n}, found {start}..{stop}");
+            self.fail(
+                "io::model_file",
+                message,
+                s.start.span().start..s.stop.span().end,
+            );
             return None;
         }
         match parent.group.subgroup(start as usize..stop as usize) {
@@ -472,7 +503,8 @@ impl Builder<'_> {
     ) -> Option<BuiltMonitor> {
         let m = def.get_ref();
         if !valid_name(name) {
-            let message = format!("'{name}' is not a valid monitor name (it names the output file)");
+            let message =
+                format!("'{name}' is not a valid monitor name (it names the output file)");
             self.fail("io::model_file", message, def.span());
             return None;
         }
@@ -495,7 +527,10 @@ impl Builder<'_> {
                     Some(r) => match r.get_ref() {
                         toml::Value::Boolean(b) => *b,
                         other => {
-                            let message = format!("record must be true or false for a spike monitor, found {}", kind(other));
+                            let message = format!(
+                                "record must be true or false for a spike monitor, found {}",
+                                kind(other)
+                            );
                             self.fail("io::model_file", message, r.span());
                             return None;
                         }
@@ -511,7 +546,11 @@ impl Builder<'_> {
                     EventMonitor::spikes(&group, options)
                 } else {
                     let Some(event) = &m.event else {
-                        self.fail("io::model_file", "an event monitor needs `event = \"name\"`", def.span());
+                        self.fail(
+                            "io::model_file",
+                            "an event monitor needs `event = \"name\"`",
+                            def.span(),
+                        );
                         return None;
                     };
                     EventMonitor::event(&group, event.get_ref(), options)
@@ -530,7 +569,11 @@ impl Builder<'_> {
             }
             "state" => {
                 if variables.is_empty() {
-                    self.fail("io::model_file", "a state monitor needs `variables = [...]`", def.span());
+                    self.fail(
+                        "io::model_file",
+                        "a state monitor needs `variables = [...]`",
+                        def.span(),
+                    );
                     return None;
                 }
                 let indices = self.record_indices(m.record.as_ref(), group.len())?;
@@ -565,7 +608,8 @@ impl Builder<'_> {
                 }
             },
             other => {
-                let message = format!("unknown monitor type '{other}' (use spike, event, state or rate)");
+                let message =
+                    format!("unknown monitor type '{other}' (use spike, event, state or rate)");
                 self.fail("io::model_file", message, m.kind.span());
                 return None;
             }
@@ -580,7 +624,11 @@ impl Builder<'_> {
         })
     }
 
-    fn record_indices(&mut self, record: Option<&Spanned<toml::Value>>, n: usize) -> Option<Vec<usize>> {
+    fn record_indices(
+        &mut self,
+        record: Option<&Spanned<toml::Value>>,
+        n: usize,
+    ) -> Option<Vec<usize>> {
         let Some(r) = record else {
             return Some((0..n).collect());
         };
@@ -596,12 +644,20 @@ impl Builder<'_> {
                 for item in items {
                     match item.as_integer() {
                         Some(k) if (0..n as i64).contains(&k) => out.push(k as usize),
-                        _ => return bad(self, format!("record indices must be integers in 0..{n}")),
+                        _ => {
+                            return bad(self, format!("record indices must be integers in 0..{n}"))
+                        }
                     }
                 }
                 Some(out)
             }
-            other => bad(self, format!("record must be true or a list of indices in 0..{n}, found {}", kind(other))),
+            other => bad(
+                self,
+                format!(
+                    "record must be true or a list of indices in 0..{n}, found {}",
+                    kind(other)
+                ),
+            ),
         }
     }
 
@@ -627,11 +683,17 @@ impl Builder<'_> {
                     continue;
                 };
                 let Some(g) = groups.get(group_name) else {
+                    if self.failed.contains(group_name) {
+                        continue;
+                    }
                     let message = format!("no group or subgroup named '{group_name}'");
                     self.fail("io::model_file", message, value.span());
                     continue;
                 };
-                if self.check_variable(&g.group, variable, value.span()).is_none() {
+                if self
+                    .check_variable(&g.group, variable, value.span())
+                    .is_none()
+                {
                     continue;
                 }
                 if let toml::Value::String(text) = value.get_ref() {
@@ -657,6 +719,15 @@ impl Builder<'_> {
         }
         plans
     }
+}
+
+/// A seed from the clock and the process id, recorded in `summary.json` to reproduce the run.
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    (nanos ^ (std::process::id() as u64).rotate_left(32)) % (1 << 31)
 }
 
 /// A dimension as SI unit text for `summary.json` (`V`, `A`, `1` when dimensionless).
@@ -690,7 +761,10 @@ pub fn apply(
         toml::Value::String(text) => match values::quantity_text(text, constants) {
             Ok(q) if q.dim == dim => group.set(var, q.value),
             Ok(q) => {
-                return fail(source, format!("'{var}' is in {}, but this value is {q}", unit_text(dim)));
+                return fail(
+                    source,
+                    format!("'{var}' is in {}, but this value is {q}", unit_text(dim)),
+                );
             }
             Err(_) => {
                 source.register_string(text, at.clone());
@@ -710,7 +784,12 @@ pub fn apply(
         }
         other => match values::quantity_of(other, constants, dim, var) {
             Ok(x) => group.set(var, x),
-            Err(m) => return fail(source, format!("{m} (write units in a string, e.g. \"-70 mV\")")),
+            Err(m) => {
+                return fail(
+                    source,
+                    format!("{m} (write units in a string, e.g. \"-70 mV\")"),
+                )
+            }
         },
     };
     result.map_err(|e| source.runtime_error(&e, at))

@@ -27,16 +27,24 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a model and write its monitors (.npz), summary.json and, with --plot, images
-    #[command(after_help = "Examples:\n  rheobase run model.toml\n  rheobase run model.toml --out results --seed 1 --plot\n  rheobase run model.toml --set tau=\"20 ms\" --set N_exc=800 --threads 2\n\nEach monitor is written to DIR/<monitor>.npz (numpy.load reads it; values in SI units),\nwith DIR/summary.json holding rates, counts, the seed and the model file's SHA-256.\nFiles appear only when the run has finished.")]
+    #[command(
+        after_help = "Examples:\n  rheobase run model.toml\n  rheobase run model.toml --out results --seed 1 --plot\n  rheobase run model.toml --set tau=\"20 ms\" --set N_exc=800 --threads 2\n\nEach monitor is written to DIR/<monitor>.npz (numpy.load reads it; values in SI units),\nwith DIR/summary.json holding rates, counts, the seed and the model file's SHA-256.\nFiles appear only when the run has finished."
+    )]
     Run(RunArgs),
     /// Parse and check a model without running it; print every problem with its caret
-    #[command(after_help = "Examples:\n  rheobase check model.toml\n\nExit status 0 when the model is fine, 1 when there is an error.")]
+    #[command(
+        after_help = "Examples:\n  rheobase check model.toml\n\nExit status 0 when the model is fine, 1 when there is an error."
+    )]
     Check(ModelArg),
     /// Print each group's integration method, its update statements and the schedule
-    #[command(after_help = "Examples:\n  rheobase show model.toml\n  rheobase show model.toml --ir     # also the kernel IR of every object")]
+    #[command(
+        after_help = "Examples:\n  rheobase show model.toml\n  rheobase show model.toml --ir     # also the kernel IR of every object"
+    )]
     Show(ShowArgs),
     /// Run a built-in example network and write its raster plot
-    #[command(after_help = "Examples:\n  rheobase demo\n  rheobase demo --out /tmp/demo\n\nThe model is examples/models/noisy_lif.toml: 1000 leaky integrate-and-fire neurons\ndriven by noise, 1 second.")]
+    #[command(
+        after_help = "Examples:\n  rheobase demo\n  rheobase demo --out /tmp/demo\n\nThe model is examples/models/noisy_lif.toml: 1000 leaky integrate-and-fire neurons\ndriven by noise, 1 second."
+    )]
     Demo(DemoArgs),
 }
 
@@ -158,9 +166,11 @@ fn execute(command: Command) -> Result<(), CliError> {
                 .unwrap_or_else(|| default_out(&args.model.model));
             let options = RunOptions {
                 out,
-                seed: args.seed,
                 threads: args.threads,
-                overrides: overrides(&args.model, args.sets.clone()),
+                overrides: Overrides {
+                    seed: args.seed,
+                    ..overrides(&args.model, args.sets.clone())
+                },
                 plot: args.plot,
                 quiet: args.quiet,
                 max_time: args.max_time,
@@ -186,6 +196,7 @@ fn overrides(arg: &ModelArg, constants: Vec<(String, String)>) -> Overrides {
     Overrides {
         constants,
         interpreter: arg.interpreter,
+        seed: None,
     }
 }
 
@@ -201,7 +212,8 @@ fn report(outcome: run::Outcome) {
     let s = &outcome.summary;
     println!(
         "simulated {} s in {:.2} s ({:.1}x real time), seed {}",
-        s["simulated_time_s"], s["wall_time_s"].as_f64().unwrap_or(0.0),
+        s["simulated_time_s"],
+        s["wall_time_s"].as_f64().unwrap_or(0.0),
         s["speed_vs_real_time"].as_f64().unwrap_or(0.0),
         s["seed"]
     );

@@ -1,14 +1,16 @@
 //! What `rheobase show` prints: the integration method of each group, the update statements
 //! it generates, the schedule and (with `--ir`) the kernel IR of every object.
 
-use crate::build::{BuiltGroup, Built};
+use crate::build::{Built, BuiltGroup};
 use rheobase::lang::integrate::{choose_method, integrate, AbstractStatement, Method, OdeSystem};
 use rheobase::lang::{Equations, SourceMap};
 use std::fmt::Write;
 
 /// The method a group's equations are integrated with (the one named in the file, or Brian2's
 /// automatic choice) and its statements; `None` when the group has no differential equations.
-pub fn state_update(group: &BuiltGroup) -> Result<Option<(Method, Vec<AbstractStatement>)>, String> {
+pub fn state_update(
+    group: &BuiltGroup,
+) -> Result<Option<(Method, Vec<AbstractStatement>)>, String> {
     let mut sources = SourceMap::new();
     let src = sources.add("equations", group.equations.as_str());
     let eqs = Equations::parse(&group.equations, src).map_err(|d| d.render(&sources))?;
@@ -40,13 +42,21 @@ pub fn show(built: &Built, ir: bool) -> String {
     for (name, g) in &built.groups {
         if let Some(parent) = &g.parent {
             let r = g.group.range();
-            let _ = writeln!(out, "subgroup {name}: neurons {}..{} of {parent}\n", r.start, r.end);
+            let _ = writeln!(
+                out,
+                "subgroup {name}: neurons {}..{} of {parent}\n",
+                r.start, r.end
+            );
             continue;
         }
         let _ = writeln!(out, "group {name} ({} neurons)", g.group.len());
         match state_update(g) {
             Ok(Some((method, statements))) => {
-                let how = if g.method.is_some() { "as asked" } else { "chosen automatically" };
+                let how = if g.method.is_some() {
+                    "as asked"
+                } else {
+                    "chosen automatically"
+                };
                 let _ = writeln!(out, "  method: {method} ({how})");
                 let _ = writeln!(out, "  state update:");
                 for s in statements {

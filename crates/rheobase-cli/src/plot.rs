@@ -122,7 +122,12 @@ impl Figure {
                 } else {
                     title.clone()
                 };
-                let mut chart = chart(root, &title, 0.0..(t_end * 1e3).max(1e-9), -0.5..(*n as f64 - 0.5))?;
+                let mut chart = chart(
+                    root,
+                    &title,
+                    0.0..(t_end * 1e3).max(1e-9),
+                    -0.5..(*n as f64 - 0.5),
+                )?;
                 chart
                     .configure_mesh()
                     .disable_mesh()
@@ -191,7 +196,8 @@ impl Figure {
                 let hi = rate.iter().copied().fold(0.0, f64::max);
                 let t_end = t.last().copied().unwrap_or(0.0) * 1e3;
                 let title = format!("{title} (flat window {:.1} ms)", window * 1e3);
-                let mut chart = chart(root, &title, 0.0..t_end.max(1e-9), 0.0..(hi * 1.1).max(1.0))?;
+                let mut chart =
+                    chart(root, &title, 0.0..t_end.max(1e-9), 0.0..(hi * 1.1).max(1.0))?;
                 chart
                     .configure_mesh()
                     .x_desc("time (ms)")

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
     pub out: PathBuf,
-    pub seed: Option<u64>,
     pub threads: Option<usize>,
     pub overrides: Overrides,
     pub plot: bool,
@@ -53,10 +52,12 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
             left -= plan.duration;
         }
     }
-    let seed = options.seed.or(built.seed).unwrap_or_else(random_seed);
-    built.net.seed(seed);
+    let seed = built.seed;
     std::fs::create_dir_all(&options.out).map_err(|e| {
-        CliError::io(format!("cannot create the output folder {}", options.out.display()), e)
+        CliError::io(
+            format!("cannot create the output folder {}", options.out.display()),
+            e,
+        )
     })?;
     let temp = TempDir::create(&options.out)?;
     let started = Instant::now();
@@ -74,10 +75,14 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
             let Some(s) = streams.iter().find(|s| s.name == m.name) else {
                 continue;
             };
-            if let Some(figure) = figure_of(m, s, simulated).map_err(|e| CliError::io("cannot read back the recorded data", e))? {
+            if let Some(figure) = figure_of(m, s, simulated)
+                .map_err(|e| CliError::io("cannot read back the recorded data", e))?
+            {
                 let files = figure
                     .save(&temp.path().join(format!("{}_plot", m.name)))
-                    .map_err(|e| CliError::Message(format!("cannot draw the plot of '{}': {e}", m.name)))?;
+                    .map_err(|e| {
+                        CliError::Message(format!("cannot draw the plot of '{}': {e}", m.name))
+                    })?;
                 written.extend(files);
             }
         }
@@ -95,7 +100,9 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
         finished.push(f);
     }
     written.extend(finished.iter().map(|f| f.file.clone()));
-    let summary = summary(model, &built, options, seed, simulated, wall, &finished, &written);
+    let summary = summary(
+        model, &built, options, seed, simulated, wall, &finished, &written,
+    );
     let summary_path = temp.path().join("summary.json");
     let text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
     std::fs::write(&summary_path, text + "\n")
@@ -147,8 +154,14 @@ fn run_streaming(built: &Built, dir: &Path, quiet: bool) -> Result<Vec<MonitorSt
     let mut source = built.source.clone();
     for (k, plan) in built.runs.iter().enumerate() {
         for set in &plan.sets {
-            build::apply(&mut source, &set.group, &set.variable, &set.value, &built.constants)
-                .map_err(|(s, d)| CliError::model(s, d))?;
+            build::apply(
+                &mut source,
+                &set.group,
+                &set.variable,
+                &set.value,
+                &built.constants,
+            )
+            .map_err(|(s, d)| CliError::model(s, d))?;
         }
         for (name, on, at) in &plan.active {
             built.net.set_active(name, *on).map_err(|e| {
@@ -339,15 +352,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// A seed from the clock and the process id, recorded in `summary.json` to reproduce the run.
-fn random_seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    (nanos ^ (std::process::id() as u64).rotate_left(32)) % (1 << 31)
-}
-
 /// The hidden folder outputs are written into; removed unless committed.
 struct TempDir {
     path: PathBuf,
@@ -362,7 +366,10 @@ impl TempDir {
             .unwrap_or(0);
         let path = out.join(format!(".rheobase-partial-{}-{nanos}", std::process::id()));
         std::fs::create_dir(&path).map_err(|e| {
-            CliError::io(format!("cannot write into the output folder {}", out.display()), e)
+            CliError::io(
+                format!("cannot write into the output folder {}", out.display()),
+                e,
+            )
         })?;
         Ok(TempDir {
             path,
@@ -385,8 +392,9 @@ impl TempDir {
         let mut moved = Vec::new();
         for f in files {
             let target = out.join(f.file_name().expect("a file name"));
-            std::fs::rename(f, &target)
-                .map_err(|e| CliError::io(format!("cannot move {} into place", target.display()), e))?;
+            std::fs::rename(f, &target).map_err(|e| {
+                CliError::io(format!("cannot move {} into place", target.display()), e)
+            })?;
             moved.push(target);
         }
         std::fs::remove_dir_all(&self.path)

@@ -79,7 +79,14 @@ fn run_writes_archives_numpy_layout_and_summary() {
     let dir = tempfile::tempdir().unwrap();
     let model = write(dir.path(), "small.toml", SMALL);
     let out = rheobase(
-        &["run", model.to_str().unwrap(), "--out", "res", "--quiet", "--plot"],
+        &[
+            "run",
+            model.to_str().unwrap(),
+            "--out",
+            "res",
+            "--quiet",
+            "--plot",
+        ],
         dir.path(),
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -123,19 +130,20 @@ fn run_writes_archives_numpy_layout_and_summary() {
     assert_eq!(trace["t"].data[500], 0.05);
     assert_eq!(v.at2(0, 500), 0.0);
     assert_eq!(v.at2(1, 500), 0.0);
-    assert!(v.at2(1, 499) != 0.0);
+    assert!((400..500).any(|k| v.at2(1, k) != 0.0));
 
     let rate = npz::read(&res.join("rate.npz")).unwrap();
     assert_eq!(rate["rate"].shape, vec![1000]);
 
     let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(res.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(res.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["seed"], 7);
     assert_eq!(summary["model"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(summary["groups"]["G"]["method"], "exact");
     assert_eq!(summary["groups"]["first"]["subgroup_of"], "G");
-    let mean = summary["monitors"]["spikes"]["mean_rate_hz"].as_f64().unwrap();
+    let mean = summary["monitors"]["spikes"]["mean_rate_hz"]
+        .as_f64()
+        .unwrap();
     assert!((50.0..=90.0).contains(&mean), "{mean}");
     assert_eq!(summary["monitors"]["trace"]["units"]["v"], "1");
 }
@@ -156,10 +164,9 @@ fn same_seed_gives_the_same_spikes_and_set_overrides_constants() {
     let read = |d: &str| npz::read(&dir.path().join(d).join("spikes.npz")).unwrap();
     assert_eq!(read("a")["t"].data, read("b")["t"].data);
     assert!(read("c")["t"].data.len() > read("a")["t"].data.len());
-    let s: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("c/summary.json")).unwrap(),
-    )
-    .unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/summary.json")).unwrap())
+            .unwrap();
     assert_eq!(s["overrides"]["drive"], "3");
 }
 
@@ -169,7 +176,7 @@ fn check_passes_a_good_model() {
     let model = write(dir.path(), "small.toml", SMALL);
     let out = rheobase(&["check", model.to_str().unwrap()], dir.path());
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("ok (3 groups, 3 monitors, 2 runs"));
+    assert!(text(&out).contains("ok (2 groups, 3 monitors, 2 runs"));
 }
 
 #[test]
@@ -180,10 +187,18 @@ fn check_points_into_the_equation_inside_the_file() {
     let out = rheobase(&["check", "bad.toml"], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let shown = text(&out);
-    assert!(shown.contains("error[model::undefined_identifier]"), "{shown}");
-    // Line 15 of the file, column of `I` inside the equation string.
-    assert!(shown.contains("--> bad.toml:15:27"), "{shown}");
-    assert!(shown.contains("15 | dv/dt = (drive - v)/tau + I : 1"), "{shown}");
+    assert!(
+        shown.contains("error[model::undefined_identifier]"),
+        "{shown}"
+    );
+    // Line 13 of the file, column of `I` inside the equation string.
+    assert!(shown.contains("--> bad.toml:13:27"), "{shown}");
+    assert!(
+        shown.contains("13 | dv/dt = (drive - v)/tau + I : 1"),
+        "{shown}"
+    );
+    // Only the problem itself: what refers to the group that failed says nothing more.
+    assert_eq!(shown.matches("error[").count(), 1, "{shown}");
     assert!(shown.contains("^"), "{shown}");
     let _ = model;
 }
@@ -199,7 +214,9 @@ fn check_reports_every_problem_with_its_code() {
     assert_eq!(out.status.code(), Some(1));
     let shown = text(&out);
     assert!(shown.contains("error[io::invalid_quantity]"), "{shown}");
-    assert!(shown.contains("--> bad.toml:8:7"), "{shown}");
+    assert!(shown.contains("--> bad.toml:7:7"), "{shown}");
+    // The group that uses `tau` fails too, at the name in its equation.
+    assert!(shown.contains("--> bad.toml:13:21"), "{shown}");
 }
 
 #[test]
@@ -211,8 +228,8 @@ fn dimension_errors_in_threshold_point_at_the_string() {
     assert_eq!(out.status.code(), Some(1));
     let shown = text(&out);
     assert!(shown.contains("error[units::"), "{shown}");
-    assert!(shown.contains("--> bad.toml:17:"), "{shown}");
-    assert!(shown.contains("17 | threshold = \"v > 1*mV\""), "{shown}");
+    assert!(shown.contains("--> bad.toml:15:18"), "{shown}");
+    assert!(shown.contains("15 | threshold = \"v > 1*mV\""), "{shown}");
 }
 
 #[test]
@@ -221,7 +238,11 @@ fn malformed_toml_and_unknown_keys_are_clear_errors() {
     write(dir.path(), "broken.toml", "[groups.G\nN = 3\n");
     let out = rheobase(&["check", "broken.toml"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("error[io::toml_syntax]"), "{}", text(&out));
+    assert!(
+        text(&out).contains("error[io::toml_syntax]"),
+        "{}",
+        text(&out)
+    );
     assert!(text(&out).contains("--> broken.toml:1:"), "{}", text(&out));
     assert!(!text(&out).contains("panicked"));
 
@@ -242,19 +263,31 @@ fn missing_file_and_unwritable_output_fail_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let out = rheobase(&["run", "nope.toml"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).starts_with("error: cannot read nope.toml"), "{}", text(&out));
+    assert!(
+        text(&out).starts_with("error: cannot read nope.toml"),
+        "{}",
+        text(&out)
+    );
 
     write(dir.path(), "small.toml", SMALL);
     write(dir.path(), "afile", "not a folder");
-    let out = rheobase(&["run", "small.toml", "--out", "afile", "--quiet"], dir.path());
+    let out = rheobase(
+        &["run", "small.toml", "--out", "afile", "--quiet"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("error: cannot create the output folder"), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: cannot create the output folder"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn synapses_are_not_yet_supported() {
     let dir = tempfile::tempdir().unwrap();
-    let body = format!("{SMALL}\n[synapses.S]\nsource = \"G\"\ntarget = \"G\"\non_pre = \"v += 0.1\"\n");
+    let body =
+        format!("{SMALL}\n[synapses.S]\nsource = \"G\"\ntarget = \"G\"\non_pre = \"v += 0.1\"\n");
     write(dir.path(), "syn.toml", &body);
     let out = rheobase(&["check", "syn.toml"], dir.path());
     assert_eq!(out.status.code(), Some(1));
@@ -269,7 +302,10 @@ fn show_prints_method_statements_and_ir() {
     assert!(out.status.success(), "{}", text(&out));
     let shown = text(&out);
     assert!(shown.contains("group G (20 neurons)"), "{shown}");
-    assert!(shown.contains("method: exact (chosen automatically)"), "{shown}");
+    assert!(
+        shown.contains("method: exact (chosen automatically)"),
+        "{shown}"
+    );
     assert!(shown.contains("v = "), "{shown}");
     assert!(shown.contains("G_stateupdater"), "{shown}");
     assert!(shown.contains("kernel IR of"), "{shown}");
@@ -278,7 +314,11 @@ fn show_prints_method_statements_and_ir() {
 #[test]
 fn help_has_examples() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [vec!["--help"], vec!["run", "--help"], vec!["check", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["run", "--help"],
+        vec!["check", "--help"],
+    ] {
         let out = rheobase(&args, dir.path());
         assert!(out.status.success());
         assert!(text(&out).contains("Examples:"), "{}", text(&out));
@@ -333,12 +373,13 @@ fn every_example_model_runs_briefly_with_plausible_rates() {
                 assert!(!arrays.is_empty(), "{}", name.display());
             }
         }
-        let summary: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(out_dir.join("summary.json")).unwrap(),
-        )
-        .unwrap();
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+                .unwrap();
         assert!((summary["simulated_time_s"].as_f64().unwrap() - 0.2).abs() < 1e-12);
-        let rate = summary["monitors"][monitor]["mean_rate_hz"].as_f64().unwrap();
+        let rate = summary["monitors"][monitor]["mean_rate_hz"]
+            .as_f64()
+            .unwrap();
         assert!((*lo..=*hi).contains(&rate), "{file}: mean rate {rate} Hz");
     }
 }

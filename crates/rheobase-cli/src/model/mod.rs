@@ -57,10 +57,16 @@ impl ModelFile {
 
 /// Whether a toml error is about the model format (the file is valid TOML).
 fn is_schema_error(message: &str) -> bool {
-    ["unknown field", "missing field", "invalid type", "expected", "duplicate"]
-        .iter()
-        .any(|m| message.contains(m))
-        && !message.contains("invalid basic string")
+    [
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "unknown variant",
+        "invalid length",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 #[cfg(test)]
@@ -83,7 +89,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named() {
-        let e = error_of("[groups.G]\nN = 10\nequations = \"dv/dt = -v/(10*ms) : 1\"\nthreshhold = \"v > 1\"\n");
+        let e = error_of(
+            "[groups.G]\nN = 10\nequations = \"dv/dt = -v/(10*ms) : 1\"\nthreshhold = \"v > 1\"\n",
+        );
         assert!(e.contains("error[io::model_file]"), "{e}");
         assert!(e.contains("threshhold"), "{e}");
         assert!(e.contains("--> m.toml:4:1"), "{e}");

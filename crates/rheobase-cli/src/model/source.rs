@@ -28,11 +28,17 @@ impl ModelSource {
     }
 
     pub fn text(&self) -> &str {
-        self.sources.get(self.file).map(|s| s.text.as_str()).unwrap_or("")
+        self.sources
+            .get(self.file)
+            .map(|s| s.text.as_str())
+            .unwrap_or("")
     }
 
     pub fn name(&self) -> &str {
-        self.sources.get(self.file).map(|s| s.name.as_str()).unwrap_or("")
+        self.sources
+            .get(self.file)
+            .map(|s| s.name.as_str())
+            .unwrap_or("")
     }
 
     pub fn span(&self, range: Range<usize>) -> Span {
@@ -59,7 +65,11 @@ impl ModelSource {
 
     /// A runtime error as diagnostics against the file. `at` is the TOML item it concerns,
     /// used when the error does not point into a string of the file.
-    pub fn runtime_error(&self, error: &RuntimeError, at: Range<usize>) -> (SourceMap, Diagnostics) {
+    pub fn runtime_error(
+        &self,
+        error: &RuntimeError,
+        at: Range<usize>,
+    ) -> (SourceMap, Diagnostics) {
         let mut sources = self.sources.clone();
         match error {
             RuntimeError::Model {
@@ -206,7 +216,10 @@ mod tests {
         let plain = RuntimeError::invalid("G", "bad index");
         let (sources, diags) = src.runtime_error(&plain, 0..1);
         let shown = diags.render(&sources);
-        assert!(shown.contains("error[runtime::invalid_argument]: bad index"), "{shown}");
+        assert!(
+            shown.contains("error[runtime::invalid_argument]: bad index"),
+            "{shown}"
+        );
         assert!(shown.contains("--> m.toml:1:1"), "{shown}");
     }
 }

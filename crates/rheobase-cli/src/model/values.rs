@@ -7,7 +7,10 @@ use std::collections::HashMap;
 /// Evaluates a quantity: a TOML number (dimensionless) or a string. A string may be an
 /// expression of numbers, units and constants (`"2*tau"`, `"1*ufarad/cm**2"`) or a number
 /// followed by a unit expression after a space (`"10 ms"`, `"-70 mV"`, `"1 ufarad/cm**2"`).
-pub fn quantity(value: &toml::Value, names: &HashMap<String, Quantity>) -> Result<Quantity, String> {
+pub fn quantity(
+    value: &toml::Value,
+    names: &HashMap<String, Quantity>,
+) -> Result<Quantity, String> {
     match value {
         toml::Value::Integer(i) => Ok(Quantity::dimensionless(*i as f64)),
         toml::Value::Float(x) => Ok(Quantity::dimensionless(*x)),
@@ -26,9 +29,8 @@ pub fn quantity_text(text: &str, names: &HashMap<String, Quantity>) -> Result<Qu
         return Ok(q);
     }
     if let Some(spaced) = number_then_unit(text) {
-        if let Ok(q) = rheobase::q_with(&spaced, names) {
-            return Ok(q);
-        }
+        // "10 ms": the unit part's error says more than the whole text's.
+        return rheobase::q_with(&spaced, names).map_err(|e| e.message);
     }
     Err(direct.err().map(|e| e.message).unwrap_or_default())
 }
@@ -64,10 +66,14 @@ pub fn quantity_of(
 
 /// A duration in seconds, positive and finite.
 pub fn duration(value: &toml::Value, names: &HashMap<String, Quantity>) -> Result<f64, String> {
-    let second = rheobase::units::lookup_unit("second").expect("second is a unit").dim;
+    let second = rheobase::units::lookup_unit("second")
+        .expect("second is a unit")
+        .dim;
     let t = quantity_of(value, names, second, "a duration")?;
     if !(t.is_finite() && t >= 0.0) {
-        return Err(format!("a duration must be finite and not negative, found {t} s"));
+        return Err(format!(
+            "a duration must be finite and not negative, found {t} s"
+        ));
     }
     Ok(t)
 }

@@ -32,7 +32,12 @@ pub fn write(path: &Path, entries: &[(&str, Entry<'_>)]) -> io::Result<()> {
                 column,
                 shape,
                 fortran_order,
-            } => (column.dtype(), shape.clone(), *fortran_order, column.len() * 8),
+            } => (
+                column.dtype(),
+                shape.clone(),
+                *fortran_order,
+                column.len() * 8,
+            ),
             Entry::F64(v) => (Dtype::F64, vec![v.len()], false, v.len() * 8),
             Entry::I64(v) => (Dtype::I64, vec![v.len()], false, v.len() * 8),
         };

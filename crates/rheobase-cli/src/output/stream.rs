@@ -65,7 +65,9 @@ impl MonitorStream {
                 t: column("t", Dtype::F64)?,
                 values: variables
                     .iter()
-                    .map(|v| -> io::Result<(String, Column)> { Ok((v.clone(), column(v, Dtype::F64)?)) })
+                    .map(|v| -> io::Result<(String, Column)> {
+                        Ok((v.clone(), column(v, Dtype::F64)?))
+                    })
                     .collect::<io::Result<_>>()?,
             },
             MonitorKind::State {
@@ -79,7 +81,9 @@ impl MonitorStream {
                 t: column("t", Dtype::F64)?,
                 values: variables
                     .iter()
-                    .map(|v| -> io::Result<(String, Column)> { Ok((v.clone(), column(v, Dtype::F64)?)) })
+                    .map(|v| -> io::Result<(String, Column)> {
+                        Ok((v.clone(), column(v, Dtype::F64)?))
+                    })
                     .collect::<io::Result<_>>()?,
             },
             MonitorKind::Rate { monitor: m } => Sink::Rate {
@@ -285,7 +289,10 @@ impl MonitorStream {
                     "samples": t.len(),
                     "mean_rate_hz": mean,
                 });
-                (summary, vec![t.path().to_path_buf(), rate.path().to_path_buf()])
+                (
+                    summary,
+                    vec![t.path().to_path_buf(), rate.path().to_path_buf()],
+                )
             }
         };
         for c in columns {

@@ -257,13 +257,14 @@ impl EventMonitor {
     /// pieces with bounded memory. Counts per neuron are kept; `i()`, `t()` and `values()`
     /// then hold only the events recorded after the drain.
     pub fn drain(&self) -> EventRecords {
-        self.net.with_object_mut::<EventMonitorOp, _>(self.object, |m| {
-            let n_vars = m.data.values.len();
-            EventRecords {
-                i: std::mem::take(&mut m.data.i),
-                t: std::mem::take(&mut m.data.t),
-                values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
-            }
-        })
+        self.net
+            .with_object_mut::<EventMonitorOp, _>(self.object, |m| {
+                let n_vars = m.data.values.len();
+                EventRecords {
+                    i: std::mem::take(&mut m.data.i),
+                    t: std::mem::take(&mut m.data.t),
+                    values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
+                }
+            })
     }
 }

@@ -116,12 +116,13 @@ impl PopulationRateMonitor {
     /// written to disk in pieces with bounded memory; `t()`, `rate()` and `smooth_rate()` then
     /// see only the steps recorded after the drain.
     pub fn drain(&self) -> (Vec<f64>, Vec<f64>) {
-        self.net.with_object_mut::<RateMonitorOp, _>(self.object, |m| {
-            (
-                std::mem::take(&mut m.data.t),
-                std::mem::take(&mut m.data.rate),
-            )
-        })
+        self.net
+            .with_object_mut::<RateMonitorOp, _>(self.object, |m| {
+                (
+                    std::mem::take(&mut m.data.t),
+                    std::mem::take(&mut m.data.rate),
+                )
+            })
     }
 
     /// The rate convolved with a normalised window, centred (numpy's `mode='same'`), as

@@ -197,13 +197,14 @@ impl StateMonitor {
     /// a long run can be written to disk in pieces with bounded memory; `t()` and `values()`
     /// then hold only the samples recorded after the drain.
     pub fn drain(&self) -> StateSamples {
-        self.net.with_object_mut::<StateMonitorOp, _>(self.object, |m| {
-            let n_vars = m.data.values.len();
-            StateSamples {
-                t: std::mem::take(&mut m.data.t),
-                values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
-            }
-        })
+        self.net
+            .with_object_mut::<StateMonitorOp, _>(self.object, |m| {
+                let n_vars = m.data.values.len();
+                StateSamples {
+                    t: std::mem::take(&mut m.data.t),
+                    values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
+                }
+            })
     }
 
     /// One recorded neuron's trace (`k` counts the recorded neurons).
