@@ -6,6 +6,7 @@ use pyo3::prelude::*;
 
 mod dimension;
 mod errors;
+mod fitting;
 mod runtime;
 mod units;
 
@@ -19,5 +20,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     units::register(m)?;
     errors::register(m)?;
     runtime::register(m)?;
+    fitting::register(m)?;
     Ok(())
 }

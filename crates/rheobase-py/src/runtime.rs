@@ -142,6 +142,7 @@ impl PyNeuronGroup {
             clock: None,
             order,
             name,
+            ..Default::default()
         };
         map(py, NeuronGroup::new(&network.0, n, model, options)).map(PyNeuronGroup)
     }

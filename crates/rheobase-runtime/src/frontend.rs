@@ -89,11 +89,13 @@ pub(crate) enum ModelInput<'a> {
     Equations(&'a Equations, &'a SourceMap),
 }
 
-/// Parses, checks and integrates a neuron group's model and code strings.
+/// Parses, checks and integrates a neuron group's model and code strings; `dt` is the
+/// group's time step (for TimedArrays that are constant over a step).
 pub(crate) fn neuron_group(
     object: &str,
     model: ModelInput<'_>,
     options: &NeuronGroupOptions,
+    dt: f64,
 ) -> Result<GroupSpec> {
     let mut cx = Ctx {
         object,
@@ -115,6 +117,9 @@ pub(crate) fn neuron_group(
     let mut base = Scope::new();
     builtins(&mut base, refractory);
     namespace_scope(&mut base, &options.namespace);
+    for (name, table) in &options.functions {
+        base.add_function(name.clone(), table.function_spec(name));
+    }
     let checked: Model = check_equations(&equations, &base)
         .map_err(|d| RuntimeError::model(object, d, &cx.sources))?;
     let scope = checked.scope(&base);
@@ -181,7 +186,13 @@ pub(crate) fn neuron_group(
         .collect();
     let mut state_update = Vec::new();
     if !odes.is_empty() {
-        let sys = OdeSystem::new(odes);
+        let mut sys = OdeSystem::new(odes);
+        sys.step_constant_functions = options
+            .functions
+            .iter()
+            .filter(|(_, table)| table.is_locally_constant(dt))
+            .map(|(name, _)| name.clone())
+            .collect();
         let statements = match &options.method {
             Some(m) => match m.parse::<Method>() {
                 Ok(method) => integrate(&sys, method),
@@ -237,7 +248,7 @@ pub(crate) fn neuron_group(
 }
 
 /// The scope of code run on an existing group.
-fn group_scope(
+pub(crate) fn group_scope(
     variables: &Variables,
     namespace: &HashMap<String, Quantity>,
     refractory: bool,
@@ -269,7 +280,39 @@ fn group_scope(
         };
         scope.add_variable(name, sv);
     }
+    for (name, f, dim) in variables.functions() {
+        scope.add_function(name, table_function_spec(name, f.cols.is_some(), dim));
+    }
     scope
+}
+
+/// The scope of code run on an existing group, synapses included.
+pub(crate) fn core_scope(core: &NetworkCore, id: GroupId) -> Scope {
+    let g = core.group(id);
+    let mut scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    crate::synapses::links::extend_scope(core, id, &mut scope);
+    scope
+}
+
+/// What the checker knows of a table function: `name(t)` or `name(t, i)` with a result of
+/// dimension `dim`.
+pub(crate) fn table_function_spec(
+    name: &str,
+    two_dimensional: bool,
+    dim: rheobase_units::Dimension,
+) -> rheobase_lang::FunctionSpec {
+    let second = rheobase_units::Dimension::from_ints([0, 0, 1, 0, 0, 0, 0]);
+    let mut arg_dims = vec![Some(second)];
+    if two_dimensional {
+        arg_dims.push(Some(rheobase_units::Dimension::DIMENSIONLESS));
+    }
+    rheobase_lang::FunctionSpec::User(rheobase_lang::UserFunction {
+        name: name.to_string(),
+        arg_dims,
+        return_dim: dim,
+        return_type: rheobase_lang::VarType::Float,
+        stateless: true,
+    })
 }
 
 fn group_err(core: &NetworkCore, id: GroupId, d: Diagnostics) -> RuntimeError {
@@ -287,8 +330,7 @@ pub(crate) fn group_expression(
 ) -> Result<ast::Expr> {
     let src = core.add_source(id, what, code);
     let expr = parse_expression(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     let typed = check_expression(&expr, &scope).map_err(|d| group_err(core, id, d))?;
     if let Some(target) = target {
         let dim = core.dimension(id, target)?;
@@ -317,8 +359,7 @@ pub(crate) fn group_condition(
 ) -> Result<ast::Expr> {
     let src = core.add_source(id, what, code);
     let expr = parse_expression(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     check_condition(&expr, &scope, what).map_err(|d| group_err(core, id, d))?;
     Ok(expr)
 }
@@ -332,8 +373,7 @@ pub(crate) fn group_statements(
 ) -> Result<Vec<Assignment>> {
     let src = core.add_source(id, what, code);
     let stmts = parse_statements(code, src).map_err(|d| group_err(core, id, d))?;
-    let g = core.group(id);
-    let scope = group_scope(&g.variables, &g.namespace, g.refractory);
+    let scope = core_scope(core, id);
     check_statements(&stmts, &scope).map_err(|d| group_err(core, id, d))?;
     Ok(assignments(&stmts))
 }

@@ -24,6 +24,16 @@ pub enum ScalarSource {
     Step,
     /// A value fixed when the kernel was built (a subgroup's offset for `i`).
     Value(f64),
+    /// Brian2's upsampling factor `K` of a table function (TimedArray) whose rows are this
+    /// many seconds apart, for the caller's time step (see [`table_upsampling`]).
+    TableUpsampling(f64),
+}
+
+/// Brian2's `_find_K`: the power of two `K >= 8*table_dt/dt` (at least 1) by which a
+/// TimedArray's time step is divided so that times on the caller's grid bin robustly.
+pub fn table_upsampling(dt: f64, table_dt: f64) -> f64 {
+    let exponent = (8.0 / dt * table_dt).log2().ceil();
+    (2f64.powf(exponent).trunc()).max(1.0)
 }
 
 /// The time of one kernel call.
@@ -188,6 +198,7 @@ impl RunnableKernel {
                 ScalarSource::Dt => time.dt,
                 ScalarSource::Step => time.step as f64,
                 ScalarSource::Value(x) => *x,
+                ScalarSource::TableUpsampling(table_dt) => table_upsampling(time.dt, *table_dt),
             })
             .collect();
         let arrays = store.kernel_args(&self.arrays).ok_or_else(|| {

@@ -17,14 +17,15 @@
 //!
 //! Layout: [`state`] (one arena of typed arrays per network), [`lower`] and [`kernel`] (checked
 //! code to kernel IR bound to arrays), [`frontend`](self) (parse, check, integrate), [`group`] and
-//! [`neurongroup`] (variables, state access, operations), [`monitor`], [`network`], [`clock`],
-//! [`schedule`].
+//! [`neurongroup`] (variables, state access, operations), [`inputs`] (TimedArray, PoissonGroup,
+//! SpikeGeneratorGroup, PoissonInput), [`monitor`], [`network`], [`clock`], [`schedule`].
 
 pub mod backend;
 pub mod clock;
 pub mod error;
 mod frontend;
 pub mod group;
+pub mod inputs;
 pub mod kernel;
 pub mod lower;
 pub mod monitor;
@@ -44,6 +45,10 @@ pub use backend::{default_backend, interpreter};
 pub use clock::Clock;
 pub use error::{Result, RuntimeError};
 pub use group::Selection;
+pub use inputs::{
+    PoissonGroup, PoissonGroupOptions, PoissonInput, PoissonInputOptions, Rates,
+    SpikeGeneratorGroup, SpikeGeneratorGroupOptions, TimedArray, Weight,
+};
 pub use monitor::{
     EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
     SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,
@@ -54,4 +59,8 @@ pub use neurongroup::{
 };
 pub use schedule::{Schedule, When};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
+pub use synapses::{
+    AsGroup, Connect, ConnectIndices, Delay, GroupRef, NeuronSelection, NumberOrExpr, OnEvent,
+    PathwayCode, Synapses, SynapsesOptions,
+};
 pub use variables::VariableInfo;

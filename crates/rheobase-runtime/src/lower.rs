@@ -19,6 +19,9 @@ use std::collections::HashMap;
 pub enum Resolved {
     /// A variable stored in an array of the store.
     Array(ArrayVar),
+    /// A variable of another group read and written through an index array of this object
+    /// (`v_post` in synaptic code: `v[_synaptic_post[_idx]]`).
+    Gathered { var: ArrayVar, via: StoreId },
     /// A subexpression, inlined where it is used.
     Subexpression { expr: ast::Expr, shared: bool },
     /// A kernel scalar argument (`t`, `dt`).
@@ -44,9 +47,29 @@ pub struct ArrayVar {
     pub write_guard: Option<StoreId>,
 }
 
+/// A function of user code backed by a read-only table of values in the store (Brian2's
+/// `TimedArray`): `f(t)` for one column, `f(t, i)` for a table of time x columns. The value is
+/// the row `int((t/epsilon + 0.5)/K)` clamped to the table (Brian2's rule, with
+/// `epsilon = dt/K` and `K` the upsampling factor for the caller's time step), and NaN for a
+/// column outside the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableFunction {
+    /// The values, row-major (time, column), in SI units.
+    pub values: StoreId,
+    pub rows: usize,
+    /// `None` for a one-dimensional table (`f(t)`).
+    pub cols: Option<usize>,
+    /// Time between rows, in seconds.
+    pub dt: f64,
+}
+
 /// Resolves the names of one object's code.
 pub trait Resolver {
     fn resolve(&self, name: &str) -> Option<Resolved>;
+    /// A table function (TimedArray) the code may call by this name.
+    fn function(&self, _name: &str) -> Option<TableFunction> {
+        None
+    }
 }
 
 /// One assignment to lower: a user statement or an integrator's update statement.
@@ -136,8 +159,9 @@ impl<'a> Lowerer<'a> {
             let scalar = value_scalar && !calls_random(&a.value);
             return self.temp_assignment(a, scalar);
         }
-        let var = match self.resolver.resolve(&a.target) {
-            Some(Resolved::Array(var)) => var,
+        let (var, via) = match self.resolver.resolve(&a.target) {
+            Some(Resolved::Array(var)) => (var, None),
+            Some(Resolved::Gathered { var, via }) => (var, Some(via)),
             Some(_) => {
                 return Err(Diagnostic::error(
                     "model::read_only_variable",
@@ -161,6 +185,31 @@ impl<'a> Lowerer<'a> {
                 format!("variable '{}' is read-only", a.target),
             )
             .with_primary(a.target_span, "cannot be assigned"));
+        }
+        if let Some(via) = via {
+            let value = self.expr(&a.value)?;
+            let value = self.hoist(value);
+            let arr = self.b.array(var.id, &var.name, var.ty, true);
+            let idx = self.b.array(via, "_gather_index", ElemType::I32, false);
+            let index = Index::Gather(idx);
+            let value = combine(a.op, IrExpr::Load(arr, index.clone()), value);
+            let mut stmt = Stmt::Store {
+                array: arr,
+                index,
+                value,
+            };
+            // As in Brian2, synaptic writes to an `(unless refractory)` variable skip
+            // refractory neurons (always: only resets override this).
+            if let Some(guard) = var.write_guard {
+                let g = self.b.array(guard, "not_refractory", ElemType::Bool, false);
+                stmt = Stmt::If {
+                    cond: IrExpr::Load(g, Index::Gather(idx)),
+                    then: vec![stmt],
+                    otherwise: vec![],
+                };
+            }
+            self.b.body.push(stmt);
+            return Ok(());
         }
         if var.shared && !value_scalar {
             return Err(Diagnostic::error(
@@ -309,6 +358,7 @@ impl<'a> Lowerer<'a> {
                 match self.resolver.resolve(n) {
                     Some(Resolved::Array(v)) => scalar &= v.shared,
                     Some(Resolved::Subexpression { shared, .. }) => scalar &= shared,
+                    Some(Resolved::Gathered { .. }) => scalar = false,
                     Some(Resolved::Index { .. }) => scalar = false,
                     Some(_) => {}
                     None => err = Some(undefined(n, node.span)),
@@ -357,6 +407,11 @@ impl<'a> Lowerer<'a> {
                 let arr = self.b.array(v.id, &v.name, v.ty, false);
                 let index = if v.shared { Index::Shared } else { Index::Elem };
                 Ok(IrExpr::Load(arr, index))
+            }
+            Some(Resolved::Gathered { var, via }) => {
+                let arr = self.b.array(var.id, &var.name, var.ty, false);
+                let idx = self.b.array(via, "_gather_index", ElemType::I32, false);
+                Ok(IrExpr::Load(arr, Index::Gather(idx)))
             }
             Some(Resolved::Subexpression { expr, .. }) => {
                 if self.inlining.iter().any(|s| s == n) {
@@ -460,12 +515,70 @@ impl<'a> Lowerer<'a> {
                     vec![IrExpr::bin(BinaryOp::Div, shifted, dt)],
                 ))
             }
+            _ if self.resolver.function(name).is_some() => {
+                let table = self.resolver.function(name).expect("checked above");
+                arity(if table.cols.is_some() { 2 } else { 1 })?;
+                let lowered = args
+                    .iter()
+                    .map(|a| self.expr(a))
+                    .collect::<LowerResult<Vec<_>>>()?;
+                Ok(self.table_lookup(name, &table, lowered))
+            }
             _ => Err(Diagnostic::error(
                 "model::unknown_function",
                 format!("unknown function '{name}'"),
             )
             .with_primary(name_span, "not a known function")),
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// `values[row]` or `values[row*cols + col]` (NaN outside the columns), with the row
+    /// from Brian2's binning: `int((t/epsilon + 0.5)/K)` clamped to `[0, rows)`.
+    fn table_lookup(&mut self, name: &str, table: &TableFunction, args: Vec<IrExpr>) -> IrExpr {
+        let mut args = args.into_iter();
+        let t = args.next().unwrap_or(IrExpr::c(0.0));
+        let k = IrExpr::Scalar(self.b.scalar(
+            &format!("_{name}_K"),
+            ScalarSource::TableUpsampling(table.dt),
+        ));
+        let epsilon = IrExpr::bin(BinaryOp::Div, IrExpr::c(table.dt), k.clone());
+        let scaled = IrExpr::bin(
+            BinaryOp::Add,
+            IrExpr::bin(BinaryOp::Div, t, epsilon),
+            IrExpr::c(0.5),
+        );
+        let row = IrExpr::call(MathFn::Trunc, vec![IrExpr::bin(BinaryOp::Div, scaled, k)]);
+        let last_row = table.rows.saturating_sub(1) as f64;
+        let row = IrExpr::call(MathFn::Clip, vec![row, IrExpr::c(0.0), IrExpr::c(last_row)]);
+        let arr = self.b.array(
+            table.values,
+            &format!("_{name}_values"),
+            ElemType::F64,
+            false,
+        );
+        let Some(cols) = table.cols else {
+            return IrExpr::Load(arr, Index::At(Box::new(row)));
+        };
+        let col = IrExpr::call(MathFn::Trunc, vec![args.next().unwrap_or(IrExpr::c(0.0))]);
+        let last_col = cols.saturating_sub(1) as f64;
+        let inside = IrExpr::bin(
+            BinaryOp::And,
+            IrExpr::bin(BinaryOp::Ge, col.clone(), IrExpr::c(0.0)),
+            IrExpr::bin(BinaryOp::Le, col.clone(), IrExpr::c(last_col)),
+        );
+        // The load's column is clamped too: a select may evaluate both sides.
+        let flat = IrExpr::bin(
+            BinaryOp::Add,
+            IrExpr::bin(BinaryOp::Mul, row, IrExpr::c(cols as f64)),
+            IrExpr::call(MathFn::Clip, vec![col, IrExpr::c(0.0), IrExpr::c(last_col)]),
+        );
+        IrExpr::select(
+            inside,
+            IrExpr::Load(arr, Index::At(Box::new(flat))),
+            IrExpr::c(f64::NAN),
+        )
     }
 }
 

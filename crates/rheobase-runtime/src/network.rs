@@ -55,6 +55,12 @@ pub trait Operation: Send {
         None
     }
     fn restore(&mut self, _saved: &(dyn Any + Send)) {}
+    /// Checks and preparations at the start of every run, before its first step, at the run's
+    /// start time (Brian2's `before_run`: a synaptic pathway reads its delays, a
+    /// SpikeGeneratorGroup bins its spikes for the current dt).
+    fn before_run(&mut self, _cx: &mut StepContext<'_>) -> Result<()> {
+        Ok(())
+    }
     /// The kernels this operation runs (for `show`-style dumps and profiling).
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
@@ -77,6 +83,8 @@ struct Snapshot {
     events: Vec<Vec<i32>>,
     clocks: Vec<ClockState>,
     objects: Vec<Option<Box<dyn Any + Send>>>,
+    /// Element counts of the groups (synapses change theirs when connected).
+    group_sizes: Vec<usize>,
     t: f64,
     seed: u64,
     rng_calls: u64,
@@ -101,6 +109,12 @@ pub(crate) struct NetworkCore {
     stored: HashMap<String, Snapshot>,
     /// Time spent in each object during runs (Brian2's `profile=True`); `None` when off.
     profile: Option<Vec<std::time::Duration>>,
+    /// What the runtime keeps about each `Synapses` object beside its group data.
+    pub synapses: HashMap<GroupId, crate::synapses::SynapseLinks>,
+    /// Variables defined by differential equations, per group (summed targets must not be).
+    pub differential: HashSet<(GroupId, String)>,
+    /// The store array of each TimedArray used in this network, by its identity.
+    pub tables: HashMap<u64, crate::state::StoreId>,
 }
 
 impl NetworkCore {
@@ -286,6 +300,9 @@ impl Network {
             names: HashSet::new(),
             stored: HashMap::new(),
             profile: None,
+            synapses: HashMap::new(),
+            differential: HashSet::new(),
+            tables: HashMap::new(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -502,7 +519,9 @@ impl Network {
                 let w = &hooks.operations[k].0;
                 (schedule.position(&w.when), w.order)
             });
-            (t_start, t_end, core.sorted_objects())
+            let order = core.sorted_objects();
+            core.before_run(&order)?;
+            (t_start, t_end, order)
         };
         if let Some(p) = progress.as_mut() {
             p(0.0);
@@ -625,6 +644,7 @@ impl Network {
             events: core.events.clone(),
             clocks: core.clocks.clone(),
             objects: core.objects.iter().map(|o| o.op.save()).collect(),
+            group_sizes: core.groups.iter().map(|g| g.n).collect(),
             t: core.t,
             seed: core.seed,
             rng_calls: core.rng_calls,
@@ -649,6 +669,9 @@ impl Network {
         }
         core.store = snap.store.clone();
         core.events = snap.events.clone();
+        for (g, &n) in core.groups.iter_mut().zip(&snap.group_sizes) {
+            g.n = n;
+        }
         // Clocks added since keep their dt but move to the restored time.
         let n_old = snap.clocks.len();
         core.clocks[..n_old].clone_from_slice(&snap.clocks);
@@ -689,6 +712,30 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
+    /// order, at its clock's time.
+    fn before_run(&mut self, order: &[usize]) -> Result<()> {
+        for &k in order {
+            if !self.objects[k].active {
+                continue;
+            }
+            let c = &self.clocks[self.objects[k].clock.0];
+            let mut cx = StepContext {
+                store: &mut self.store,
+                events: &mut self.events,
+                groups: &self.groups,
+                time: TimeInfo {
+                    t: c.t(),
+                    dt: c.dt,
+                    step: c.timestep,
+                },
+                seed: self.seed,
+            };
+            self.objects[k].op.before_run(&mut cx)?;
+        }
+        Ok(())
+    }
+
     fn step_one(&mut self, k: usize, current: &[usize]) -> Result<()> {
         let clock = self.objects[k].clock.0;
         if !self.objects[k].active || !current.contains(&clock) {

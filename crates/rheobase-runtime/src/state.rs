@@ -66,6 +66,15 @@ impl ArrayData {
         }
     }
 
+    /// Grows or shrinks the array to `len` elements; new elements are zero (false).
+    pub fn resize(&mut self, len: usize) {
+        match self {
+            ArrayData::F64(a) => a.resize(len, 0.0),
+            ArrayData::I32(a) => a.resize(len, 0),
+            ArrayData::Bool(a) => a.resize(len, false),
+        }
+    }
+
     /// All values as f64.
     pub fn to_f64(&self) -> Vec<f64> {
         (0..self.len()).map(|k| self.get_f64(k)).collect()

@@ -2,7 +2,7 @@
 //! subexpressions, and the resolver that lowering uses for the group's code.
 
 use crate::kernel::ScalarSource;
-use crate::lower::{ArrayVar, Resolved, Resolver};
+use crate::lower::{ArrayVar, Resolved, Resolver, TableFunction};
 use crate::state::StoreId;
 use rheobase_codegen::ElemType;
 use rheobase_lang::{ast, VarType};
@@ -101,11 +101,13 @@ pub fn elem_type(vtype: VarType) -> ElemType {
     }
 }
 
-/// Names of a group, in definition order.
+/// Names of a group, in definition order, and the table functions (TimedArrays) its code
+/// may call.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variables {
     order: Vec<String>,
     map: HashMap<String, Variable>,
+    functions: std::collections::BTreeMap<String, (TableFunction, Dimension)>,
 }
 
 impl Variables {
@@ -126,6 +128,20 @@ impl Variables {
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Variable)> {
         self.order.iter().map(|n| (n.as_str(), &self.map[n]))
+    }
+
+    /// Makes a table function callable as `name` with results of dimension `dim`.
+    pub fn insert_function(&mut self, name: impl Into<String>, f: TableFunction, dim: Dimension) {
+        self.functions.insert(name.into(), (f, dim));
+    }
+
+    pub fn function(&self, name: &str) -> Option<&(TableFunction, Dimension)> {
+        self.functions.get(name)
+    }
+
+    /// The table functions, sorted by name, with their result dimensions.
+    pub fn functions(&self) -> impl Iterator<Item = (&str, &TableFunction, Dimension)> {
+        self.functions.iter().map(|(n, (f, d))| (n.as_str(), f, *d))
     }
 }
 
@@ -238,6 +254,10 @@ impl Resolver for GroupResolver<'_> {
             return Some(Resolved::Const(q.value));
         }
         builtin_constant(name).map(Resolved::Const)
+    }
+
+    fn function(&self, name: &str) -> Option<TableFunction> {
+        self.variables.function(name).map(|(f, _)| f.clone())
     }
 }
 

@@ -3,6 +3,7 @@
 //! [`namespace`]).
 
 pub use rheobase_codegen as codegen;
+pub use rheobase_fitting as fitting;
 pub use rheobase_lang as lang;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
@@ -17,9 +18,15 @@ pub mod prelude {
     pub use rheobase_codegen::Backend;
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
-        Network, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory,
-        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeMonitor,
-        StateMonitor, StateMonitorOptions, Subgroup, When,
+        Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions, PoissonInput,
+        PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory, Result,
+        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpikeGeneratorGroup,
+        SpikeGeneratorGroupOptions, SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup,
+        TimedArray, Weight, When,
+    };
+    pub use rheobase_runtime::{
+        AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,
+        PathwayCode, Synapses, SynapsesOptions,
     };
     pub use rheobase_units::{lookup_unit, Dimension, DimensionMismatchError, Quantity, Unit};
 }

@@ -51,6 +51,7 @@ pub(crate) fn recorder(
     let mut resolver = GroupResolver::new(&g.variables, &g.namespace, 0, n);
     // Constant-over-dt subexpressions are read as stored, others computed at record time.
     resolver.subexpressions = SubexpressionMode::ReadStored;
+    resolver.extra = crate::synapses::links::extra_names(core, gid);
     let mut b = KernelBuilder::new("monitor_record", Iteration::List);
     {
         let mut l = Lowerer::new(&mut b, &resolver);

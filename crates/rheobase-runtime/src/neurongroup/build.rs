@@ -182,7 +182,16 @@ pub(crate) fn build(
         };
         variables.insert(v.name.clone(), var);
     }
+    for (fname, table) in &options.functions {
+        let f = table.register(core);
+        variables.insert_function(fname.clone(), f, table.dim());
+    }
     let gid = GroupId(core.groups.len());
+    for v in &spec.variables {
+        if v.kind == EquationKind::Differential {
+            core.differential.insert((gid, v.name.clone()));
+        }
+    }
     let mut events = Vec::new();
     if spec.threshold.is_some() {
         events.push(("spike".to_string(), core.add_event_space()));

@@ -60,6 +60,8 @@ pub struct NeuronGroupOptions {
     pub events: Vec<EventDefinition>,
     /// External constants the model strings may use.
     pub namespace: HashMap<String, Quantity>,
+    /// Table functions (TimedArrays) the code strings may call, by the name they use.
+    pub functions: HashMap<String, crate::inputs::TimedArray>,
     pub dt: Option<f64>,
     pub clock: Option<Clock>,
     pub order: i32,
@@ -96,7 +98,15 @@ pub struct NeuronGroup {
     pub(crate) net: Network,
     pub(crate) id: GroupId,
     pub(crate) range: Range<usize>,
-    name: String,
+    pub(crate) name: String,
+}
+
+/// The time step a group made with these options runs at.
+fn group_dt(net: &Network, options: &NeuronGroupOptions) -> f64 {
+    options
+        .dt
+        .or(options.clock.as_ref().map(|c| c.dt))
+        .unwrap_or_else(|| net.default_dt())
 }
 
 /// Brian2's `Subgroup`: the same handle type, restricted to a range of neurons.
@@ -117,7 +127,9 @@ impl NeuronGroup {
                 "a NeuronGroup needs at least one neuron",
             ));
         }
-        let spec = frontend::neuron_group(&object, frontend::ModelInput::Text(model), &options)?;
+        let dt = group_dt(net, &options);
+        let spec =
+            frontend::neuron_group(&object, frontend::ModelInput::Text(model), &options, dt)?;
         NeuronGroup::from_spec(net, n, spec, options)
     }
 
@@ -138,7 +150,7 @@ impl NeuronGroup {
             ));
         }
         let input = frontend::ModelInput::Equations(equations, sources);
-        let spec = frontend::neuron_group(&object, input, &options)?;
+        let spec = frontend::neuron_group(&object, input, &options, group_dt(net, &options))?;
         NeuronGroup::from_spec(net, n, spec, options)
     }
 
@@ -168,8 +180,35 @@ impl NeuronGroup {
         })
     }
 
+    /// A handle to (part of) a group made by another constructor (input groups).
+    pub(crate) fn handle(net: &Network, id: GroupId, range: Range<usize>, name: &str) -> Self {
+        NeuronGroup {
+            net: net.clone(),
+            id,
+            range,
+            name: name.to_string(),
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Makes a TimedArray callable as `name(...)` in code given to this group from now on
+    /// (`set_expr`, `run_regularly`, conditions; for the model, use
+    /// [`NeuronGroupOptions::functions`]).
+    pub fn add_function(&self, name: &str, table: &crate::inputs::TimedArray) -> Result<()> {
+        let mut core = self.net.lock();
+        let f = table.register(&mut core);
+        let g = &mut core.groups[self.id.0];
+        if g.variables.get(name).is_some() {
+            return Err(RuntimeError::invalid(
+                &self.name,
+                format!("'{name}' is a variable of the group and cannot name a function"),
+            ));
+        }
+        g.variables.insert_function(name, f, table.dim());
+        Ok(())
     }
 
     pub fn network(&self) -> &Network {

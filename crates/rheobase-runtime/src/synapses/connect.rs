@@ -180,11 +180,13 @@ pub fn bernoulli_positions<E>(
     }
     // The gap before the next hit is geometric: P(gap >= g) = (1-p)^g, so
     // gap = floor(ln(V) / ln(1-p)) with V uniform in (0, 1].
-    let log_q = (-p).ln_1p();
+    // A multiplication by the inverse is cheaper than a division per hit.
+    let inv_log_q = 1.0 / (-p).ln_1p();
     let mut position = 0u64;
     loop {
         let v = 1.0 - rng.uniform();
-        let gap = (v.ln() / log_q).floor();
+        // Non-negative, so truncation is the floor (and avoids a libm call per hit).
+        let gap = v.ln() * inv_log_q;
         if gap >= (count - position) as f64 {
             return Ok(());
         }

@@ -6,6 +6,7 @@ mod brian2_reference;
 mod monitors;
 mod network;
 mod neurons;
+mod synapses;
 
 use rheobase_runtime::{Network, NeuronGroupOptions};
 use rheobase_units::Quantity;

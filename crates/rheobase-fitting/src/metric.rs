@@ -1,0 +1,394 @@
+//! Errors between simulated and recorded data, following brian2modelfitting's metrics.
+//!
+//! A metric gives one error per candidate from that candidate's simulated results for every
+//! input protocol; lower is better.
+
+/// An error between simulated traces and recorded ones.
+pub trait TraceMetric: Send + Sync {
+    /// `simulated[k]` and `target[k]` are the traces of protocol `k`, sampled every `dt`.
+    fn error(&self, simulated: &[&[f64]], target: &[Vec<f64>], dt: f64) -> f64;
+
+    /// Checks the metric's options against traces of `n_samples` samples, before a fit.
+    fn check(&self, _n_samples: usize) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// An error between simulated spike trains and recorded ones (times in seconds).
+pub trait SpikeMetric: Send + Sync {
+    /// `simulated[k]` and `target[k]` are the spike times for protocol `k`; `duration` is
+    /// the length of the simulated input.
+    fn error(&self, simulated: &[Vec<f64>], target: &[Vec<f64>], dt: f64, duration: f64) -> f64;
+}
+
+/// Mean squared error (brian2modelfitting's `MSEMetric`): the traces are divided by
+/// `normalization`, squared differences are averaged over time (from `t_start`, or weighted by
+/// `t_weights`), then over protocols.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MseMetric {
+    /// Samples before this time (seconds) are ignored.
+    pub t_start: f64,
+    /// One weight per sample (only relative values matter; 0 ignores a sample). Cannot be
+    /// combined with `t_start`; a fitter checks the length.
+    pub t_weights: Option<Vec<f64>>,
+    /// Traces are divided by this value (in the output's SI unit) before squaring.
+    pub normalization: f64,
+}
+
+impl Default for MseMetric {
+    fn default() -> Self {
+        MseMetric {
+            t_start: 0.0,
+            t_weights: None,
+            normalization: 1.0,
+        }
+    }
+}
+
+impl MseMetric {
+    fn check_options(&self, n_samples: usize) -> Result<(), String> {
+        if !(self.normalization.is_finite() && self.normalization != 0.0) {
+            return Err("the MSE normalization must be finite and not zero".into());
+        }
+        if let Some(w) = &self.t_weights {
+            if self.t_start != 0.0 {
+                return Err("cannot use both 't_weights' and 't_start'".into());
+            }
+            if w.len() != n_samples {
+                return Err(format!(
+                    "'t_weights' has {} values but the traces have {n_samples} samples",
+                    w.len()
+                ));
+            }
+            if w.iter().any(|&x| !(x >= 0.0 && x.is_finite())) {
+                return Err("weights in 't_weights' must be positive or zero".into());
+            }
+            if w.iter().all(|&x| x == 0.0) {
+                return Err("weights in 't_weights' cannot all be zero".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TraceMetric for MseMetric {
+    fn check(&self, n_samples: usize) -> Result<(), String> {
+        self.check_options(n_samples)
+    }
+
+    fn error(&self, simulated: &[&[f64]], target: &[Vec<f64>], dt: f64) -> f64 {
+        let scale = 1.0 / self.normalization;
+        let start = ((self.t_start / dt).round().max(0.0)) as usize;
+        let mut total = 0.0;
+        for (sim, data) in simulated.iter().zip(target) {
+            let n = sim.len().min(data.len());
+            let per_trace = match &self.t_weights {
+                Some(w) => {
+                    let mean_w = w.iter().sum::<f64>() / w.len() as f64;
+                    (0..n)
+                        .map(|k| w[k] / mean_w * ((sim[k] - data[k]) * scale).powi(2))
+                        .sum::<f64>()
+                        / n.max(1) as f64
+                }
+                None => {
+                    let start = start.min(n);
+                    (start..n)
+                        .map(|k| ((sim[k] - data[k]) * scale).powi(2))
+                        .sum::<f64>()
+                        / (n - start).max(1) as f64
+                }
+            };
+            total += per_trace;
+        }
+        total / simulated.len().max(1) as f64
+    }
+}
+
+/// brian2modelfitting's `GammaFactor`: the coincidence factor Γ of Kistler et al. (1997) and
+/// Jolivet et al. (2008), as an error.
+///
+/// Spike times are rounded to time steps. A data spike is coincident when the nearest model
+/// spike is within `delta` (in steps, rounded). With `N_data`, `N_model` spikes, the rate
+/// convention `r = N_data / time` (spikes over the whole duration, as brian2modelfitting does),
+/// and `N_coinc` coincidences:
+///
+/// ```text
+/// Γ = (N_coinc - 2 δ N_data r) / (½ (1 - 2 δ r) (N_data + N_model))
+/// error = 1 + 2 |r_data - r_model| / r_data - Γ      (rate_correction, the default)
+/// error = 1 - Γ                                      (without)
+/// ```
+///
+/// clipped below at 0, averaged over protocols and multiplied by `1 / normalization`.
+/// Identical trains give Γ = 1 (error 0). Edge cases brian2modelfitting leaves undefined:
+/// with no data spike, the error is 0 when the model is silent too and `1 + 2 N_model` (a
+/// penalty growing with the extra spikes) otherwise.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GammaFactor {
+    /// Coincidence window (seconds).
+    pub delta: f64,
+    /// The duration used for rates; `None` is the length of the input.
+    pub time: Option<f64>,
+    pub rate_correction: bool,
+    /// Spikes at or before this time are ignored.
+    pub t_start: f64,
+    pub normalization: f64,
+}
+
+impl GammaFactor {
+    pub fn new(delta: f64) -> GammaFactor {
+        GammaFactor {
+            delta,
+            time: None,
+            rate_correction: true,
+            t_start: 0.0,
+            normalization: 1.0,
+        }
+    }
+
+    /// Γ itself for one pair of trains (`None` when both are empty).
+    pub fn gamma(&self, model: &[f64], data: &[f64], dt: f64, time: f64) -> Option<f64> {
+        let to_steps =
+            |v: &[f64]| -> Vec<i64> { v.iter().map(|t| (t / dt).round() as i64).collect() };
+        let model = to_steps(model);
+        let data = to_steps(data);
+        let delta_steps = (self.delta / dt).round() as i64;
+        if model.is_empty() && data.is_empty() {
+            return None;
+        }
+        let coincidences = data
+            .iter()
+            .filter(|&&d| {
+                // The nearest model spike (model is sorted by time).
+                let pos = model.partition_point(|&m| m < d);
+                let before = pos.checked_sub(1).map(|k| d - model[k]);
+                let after = model.get(pos).map(|&m| m - d);
+                let nearest = match (before, after) {
+                    (Some(b), Some(a)) => b.min(a),
+                    (Some(b), None) => b,
+                    (None, Some(a)) => a,
+                    (None, None) => return false,
+                };
+                nearest <= delta_steps
+            })
+            .count() as f64;
+        let n_data = data.len() as f64;
+        let n_model = model.len() as f64;
+        let data_rate = n_data / time;
+        let expected = 2.0 * self.delta * n_data * data_rate;
+        let norm = 0.5 * (1.0 - 2.0 * data_rate * self.delta);
+        Some((coincidences - expected) / (norm * (n_model + n_data)))
+    }
+
+    fn trace_error(&self, model: &[f64], data: &[f64], dt: f64, time: f64) -> f64 {
+        if data.is_empty() {
+            return if model.is_empty() {
+                0.0
+            } else {
+                1.0 + 2.0 * model.len() as f64
+            };
+        }
+        let gamma = self.gamma(model, data, dt, time).unwrap_or(1.0);
+        let rate_term = if self.rate_correction {
+            let (rd, rm) = (data.len() as f64 / time, model.len() as f64 / time);
+            1.0 + 2.0 * ((rd - rm) / rd).abs()
+        } else {
+            1.0
+        };
+        (rate_term - gamma).max(0.0)
+    }
+}
+
+/// Keeps spike times after `t_start`.
+fn after(times: &[f64], t_start: f64) -> Vec<f64> {
+    times.iter().copied().filter(|&t| t > t_start).collect()
+}
+
+impl SpikeMetric for GammaFactor {
+    fn error(&self, simulated: &[Vec<f64>], target: &[Vec<f64>], dt: f64, duration: f64) -> f64 {
+        let time = self.time.unwrap_or(duration);
+        let total: f64 = simulated
+            .iter()
+            .zip(target)
+            .map(|(m, d)| {
+                let (m, d) = if self.t_start > 0.0 {
+                    (after(m, self.t_start), after(d, self.t_start))
+                } else {
+                    (m.clone(), d.clone())
+                };
+                self.trace_error(&m, &d, dt, time)
+            })
+            .sum();
+        total / simulated.len().max(1) as f64 / self.normalization
+    }
+}
+
+/// A simple spike-train error: the relative difference of spike counts plus the mean
+/// distance (in units of `tau`) between each data spike and the nearest model spike, capped
+/// at 1 per spike. 0 for identical trains; a silent model scores `1 + 1` per protocol with
+/// data spikes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpikeCountMetric {
+    /// Time scale of the timing term (seconds); `None` compares counts only.
+    pub tau: Option<f64>,
+}
+
+impl SpikeMetric for SpikeCountMetric {
+    fn error(&self, simulated: &[Vec<f64>], target: &[Vec<f64>], _dt: f64, _duration: f64) -> f64 {
+        let total: f64 = simulated
+            .iter()
+            .zip(target)
+            .map(|(m, d)| {
+                let count = (m.len() as f64 - d.len() as f64).abs() / d.len().max(1) as f64;
+                let timing = match self.tau {
+                    Some(tau) if !d.is_empty() => {
+                        d.iter()
+                            .map(|&t| {
+                                m.iter()
+                                    .map(|&s| ((s - t).abs() / tau).min(1.0))
+                                    .fold(1.0, f64::min)
+                            })
+                            .sum::<f64>()
+                            / d.len() as f64
+                    }
+                    _ => 0.0,
+                };
+                count + timing
+            })
+            .sum();
+        total / simulated.len().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DT: f64 = 1e-4;
+
+    #[test]
+    fn mse_with_window_weights_and_normalization() {
+        let sim = [1.0, 2.0, 3.0, 4.0];
+        let data = vec![vec![1.0, 2.0, 5.0, 4.0]];
+        let m = MseMetric::default();
+        assert_eq!(m.error(&[&sim], &data, DT), 1.0); // (3-5)^2 / 4 samples
+        let from_third = MseMetric {
+            t_start: 2.0 * DT,
+            ..Default::default()
+        };
+        assert_eq!(from_third.error(&[&sim], &data, DT), 2.0); // 4 / 2 samples
+        let normalized = MseMetric {
+            normalization: 2.0,
+            ..Default::default()
+        };
+        assert_eq!(normalized.error(&[&sim], &data, DT), 0.25);
+        let weighted = MseMetric {
+            t_weights: Some(vec![0.0, 0.0, 1.0, 1.0]),
+            ..Default::default()
+        };
+        // Weights normalised to mean 1: (0, 0, 2, 2); mean of 2 * 4 and 0 over 4 samples.
+        assert_eq!(weighted.error(&[&sim], &data, DT), 2.0);
+        assert!(weighted.check(4).is_ok());
+        assert!(weighted.check(5).is_err());
+        assert!(MseMetric {
+            t_weights: Some(vec![0.0; 4]),
+            ..Default::default()
+        }
+        .check(4)
+        .is_err());
+    }
+
+    #[test]
+    fn gamma_of_identical_trains_is_one() {
+        let g = GammaFactor::new(2e-3);
+        let train = vec![0.010, 0.050, 0.120, 0.300];
+        let gamma = g.gamma(&train, &train, DT, 1.0).unwrap();
+        assert!((gamma - 1.0).abs() < 1e-12, "{gamma}");
+        assert!(
+            g.error(
+                std::slice::from_ref(&train),
+                std::slice::from_ref(&train),
+                DT,
+                1.0
+            )
+            .abs()
+                < 1e-12
+        );
+    }
+
+    #[test]
+    fn gamma_of_fully_shifted_trains_is_at_or_below_chance() {
+        // 4 spikes in 1 s, delta = 2 ms, model shifted by 20 ms: no coincidence.
+        // r = 4 Hz, expected = 2 * 0.002 * 4 * 4 = 0.064, norm = 0.5 * (1 - 0.016) = 0.492,
+        // Γ = (0 - 0.064) / (0.492 * 8) = -0.01626...; the error with equal rates is 1 - Γ.
+        let g = GammaFactor::new(2e-3);
+        let data = vec![0.100, 0.300, 0.500, 0.700];
+        let model: Vec<f64> = data.iter().map(|t| t + 0.020).collect();
+        let gamma = g.gamma(&model, &data, DT, 1.0).unwrap();
+        assert!((gamma - (-0.064 / (0.492 * 8.0))).abs() < 1e-12, "{gamma}");
+        let e = g.error(&[model], &[data], DT, 1.0);
+        assert!((e - (1.0 - gamma)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gamma_partial_match_and_rate_correction() {
+        // Data: 4 spikes; model: 2 of them within 1 ms (delta 2 ms), none elsewhere.
+        // N_coinc = 2, r_data = 4 Hz (time 1 s), expected 0.064, norm 0.492,
+        // Γ = (2 - 0.064) / (0.492 * 6) = 0.655826...
+        // rate term = 1 + 2 |4 - 2| / 4 = 2; error = 2 - Γ.
+        let g = GammaFactor::new(2e-3);
+        let data = vec![0.100, 0.300, 0.500, 0.700];
+        let model = vec![0.1008, 0.4995];
+        let gamma = g.gamma(&model, &data, DT, 1.0).unwrap();
+        let expected = (2.0 - 0.064) / (0.492 * 6.0);
+        assert!((gamma - expected).abs() < 1e-12, "{gamma} vs {expected}");
+        let e = g.error(
+            std::slice::from_ref(&model),
+            std::slice::from_ref(&data),
+            DT,
+            1.0,
+        );
+        assert!((e - (2.0 - expected)).abs() < 1e-12);
+        let no_rate = GammaFactor {
+            rate_correction: false,
+            ..GammaFactor::new(2e-3)
+        };
+        let e = no_rate.error(&[model], &[data], DT, 1.0);
+        assert!((e - (1.0 - expected)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gamma_edge_cases_do_not_divide_by_zero() {
+        let g = GammaFactor::new(2e-3);
+        assert_eq!(g.error(&[vec![]], &[vec![]], DT, 1.0), 0.0);
+        assert_eq!(g.error(&[vec![0.1, 0.2]], &[vec![]], DT, 1.0), 5.0);
+        // Silent model: Γ = -expected / (norm * N_data); the rate term is 3.
+        let e = g.error(&[vec![]], &[vec![0.5]], DT, 1.0);
+        assert!(e > 3.0 && e.is_finite(), "{e}");
+        // A single model spike uses the same nearest-spike rule.
+        let one = g.gamma(&[0.5], &[0.5, 0.9], DT, 1.0).unwrap();
+        assert!(one > 0.5);
+    }
+
+    #[test]
+    fn t_start_ignores_early_spikes() {
+        let g = GammaFactor {
+            t_start: 0.2,
+            ..GammaFactor::new(2e-3)
+        };
+        let e = g.error(&[vec![0.05, 0.5]], &[vec![0.15, 0.5]], DT, 1.0);
+        assert!(e.abs() < 1e-12);
+    }
+
+    #[test]
+    fn spike_count_metric() {
+        let m = SpikeCountMetric { tau: None };
+        assert_eq!(
+            m.error(&[vec![0.1, 0.2]], &[vec![0.1, 0.2, 0.3, 0.4]], DT, 1.0),
+            0.5
+        );
+        let timed = SpikeCountMetric { tau: Some(0.01) };
+        let e = timed.error(&[vec![0.105]], &[vec![0.1]], DT, 1.0);
+        assert!((e - 0.5).abs() < 1e-9);
+        assert_eq!(timed.error(&[vec![]], &[vec![0.1]], DT, 1.0), 2.0);
+    }
+}

@@ -1,0 +1,360 @@
+//! The scheduled operations of a `Synapses` object: synaptic pathways (spike queue and the
+//! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
+//! updater over all synapses, and summed variable updaters.
+
+use super::queue::{PathwayDelays, SpikeQueue};
+use super::store::SynapseStore;
+use crate::error::{Result, RuntimeError};
+use crate::kernel::RunnableKernel;
+use crate::network::{EventId, GroupId, Operation, StepContext};
+use crate::state::{ArrayData, StoreId};
+use rheobase_codegen::Elements;
+use std::any::Any;
+use std::ops::Range;
+
+/// Whether a pathway is triggered by the source (`on_pre`) or the target (`on_post`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Pre,
+    Post,
+}
+
+/// One synaptic pathway: spikes of its triggering group go through a spike queue (delays in
+/// steps) and run the pathway's code once per synapse that receives an event. Events are
+/// delivered in one sequential loop, so several synapses writing one target all take effect.
+pub struct PathwayOp {
+    pub name: String,
+    pub role: Role,
+    /// The triggering event space and the (sub)group range whose events count.
+    pub event: EventId,
+    pub trigger_range: Range<usize>,
+    /// Synapses sorted by triggering neuron (relative to `trigger_range`).
+    pub csr: SynapseStore,
+    /// Synapse index (Brian2's numbering) of each CSR slot.
+    pub index_by_slot: Vec<i32>,
+    /// The pathway's delay: one shared value, or one per synapse (by synapse index).
+    pub delay: StoreId,
+    pub delay_shared: bool,
+    pub delays: PathwayDelays,
+    pub queue: SpikeQueue,
+    pub kernel: Option<RunnableKernel>,
+    pub stream: u64,
+    /// `dt` of the last run's clock, to rescale pending events when it changes.
+    pub dt: Option<f64>,
+    spikes: Vec<i32>,
+    delivered: Vec<i32>,
+}
+
+impl PathwayOp {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        role: Role,
+        event: EventId,
+        trigger_range: Range<usize>,
+        n_other: usize,
+        delay: StoreId,
+        delay_shared: bool,
+        kernel: Option<RunnableKernel>,
+        stream: u64,
+    ) -> PathwayOp {
+        PathwayOp {
+            name,
+            role,
+            event,
+            csr: SynapseStore::new(trigger_range.len(), n_other),
+            trigger_range,
+            index_by_slot: Vec::new(),
+            delay,
+            delay_shared,
+            delays: PathwayDelays::Homogeneous(0),
+            queue: SpikeQueue::new(),
+            kernel,
+            stream,
+            dt: None,
+            spikes: Vec::new(),
+            delivered: Vec::new(),
+        }
+    }
+
+    /// Adds synapses (indices relative to the triggering and the other group, in creation
+    /// order); pending events keep reaching only the synapses that existed when they were
+    /// emitted.
+    pub fn add_synapses(&mut self, trigger: &[i32], other: &[i32]) -> Result<()> {
+        self.queue.materialize(&self.csr);
+        let renumbering = self
+            .csr
+            .add_pairs(trigger, other)
+            .map_err(|e| RuntimeError::invalid(&self.name, e.to_string()))?;
+        self.queue.remap(&renumbering);
+        self.index_by_slot = self
+            .csr
+            .index_by_slot()
+            .into_iter()
+            .map(|k| k as i32)
+            .collect();
+        Ok(())
+    }
+
+    /// The synapse indices receiving an event in the current step, in delivery order.
+    pub fn delivered(&self) -> Vec<i32> {
+        let mut out = Vec::new();
+        self.queue
+            .current()
+            .for_each_slot(&self.csr, |slot| out.push(self.index_by_slot[slot]));
+        out
+    }
+
+    /// Reads the delays (in seconds) into steps of `dt`, checking them.
+    fn read_delays(&mut self, store: &crate::state::ArrayStore, dt: f64) -> Result<()> {
+        let data = store.get(self.delay);
+        let seconds: Vec<f64> = if self.delay_shared {
+            vec![data.get_f64(0)]
+        } else {
+            let ArrayData::F64(by_index) = data else {
+                return Err(RuntimeError::Internal("delays are not f64".into()));
+            };
+            self.index_by_slot
+                .iter()
+                .map(|&k| by_index[k as usize])
+                .collect()
+        };
+        let slots = self.csr.len();
+        self.delays = PathwayDelays::from_seconds(&seconds, dt, slots).map_err(|e| {
+            // Errors count slots; name the synapse index instead.
+            let message = match e {
+                super::queue::DelayError::Negative { delay, synapse } => format!(
+                    "the delay of synapse {} is negative ({delay} s)",
+                    self.synapse_of(synapse)
+                ),
+                super::queue::DelayError::NotFinite { delay, synapse } => format!(
+                    "the delay of synapse {} is not a finite number ({delay})",
+                    self.synapse_of(synapse)
+                ),
+                other => other.to_string(),
+            };
+            RuntimeError::invalid(&self.name, message)
+        })?;
+        Ok(())
+    }
+
+    fn synapse_of(&self, slot: usize) -> String {
+        if self.delay_shared {
+            "(all)".into()
+        } else {
+            self.index_by_slot
+                .get(slot)
+                .map(|k| k.to_string())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// What `store`/`restore` keeps of a pathway: its pending events and its synapses.
+#[derive(Clone)]
+struct SavedPathway {
+    queue: SpikeQueue,
+    csr: SynapseStore,
+    index_by_slot: Vec<i32>,
+}
+
+impl Operation for PathwayOp {
+    fn before_run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        let dt = cx.time.dt;
+        if let Some(old) = self.dt {
+            if old != dt {
+                self.queue.rescale(old, dt);
+            }
+        }
+        self.dt = Some(dt);
+        self.read_delays(cx.store, dt)?;
+        self.queue.prepare(&self.delays, &self.csr);
+        Ok(())
+    }
+
+    fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        let range = self.trigger_range.clone();
+        self.spikes.clear();
+        self.spikes.extend(
+            cx.events[self.event.0]
+                .iter()
+                .filter(|&&k| range.contains(&(k as usize)))
+                .map(|&k| k - range.start as i32),
+        );
+        if !self.spikes.is_empty() && !self.csr.is_empty() {
+            self.queue.push(&self.spikes, &self.csr, &self.delays);
+        }
+        let current = self.queue.current();
+        if !current.is_empty() {
+            if let Some(kernel) = &self.kernel {
+                // Synapse indices in delivery order: single events, then whole spike lists
+                // (each source's slots are contiguous, so their indices are one copy).
+                self.delivered.clear();
+                self.delivered.extend(
+                    current
+                        .synapses
+                        .iter()
+                        .map(|&slot| self.index_by_slot[slot as usize]),
+                );
+                for &source in current.sources {
+                    let slots = self.csr.slots_of(source as usize);
+                    self.delivered.extend_from_slice(&self.index_by_slot[slots]);
+                }
+                let rng = cx.rng(self.stream);
+                kernel.call(
+                    cx.store,
+                    Elements::List(&self.delivered),
+                    cx.time,
+                    rng,
+                    None,
+                )?;
+            }
+        }
+        self.queue.advance();
+        Ok(())
+    }
+
+    fn save(&self) -> Option<Box<dyn Any + Send>> {
+        Some(Box::new(SavedPathway {
+            queue: self.queue.clone(),
+            csr: self.csr.clone(),
+            index_by_slot: self.index_by_slot.clone(),
+        }))
+    }
+
+    fn restore(&mut self, saved: &(dyn Any + Send)) {
+        if let Some(s) = saved.downcast_ref::<SavedPathway>() {
+            // Synapses connected since the store are dropped with their arrays.
+            self.queue = s.queue.clone();
+            self.csr = s.csr.clone();
+            self.index_by_slot = s.index_by_slot.clone();
+        }
+    }
+
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        self.kernel.iter().map(|k| k.kernel()).collect()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Runs a kernel over all synapses of a `Synapses` group (their number is read each step).
+pub struct SynapseRangeRunner {
+    pub kernel: RunnableKernel,
+    pub group: GroupId,
+    pub stream: u64,
+}
+
+impl Operation for SynapseRangeRunner {
+    fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        let n = cx.groups[self.group.0].n;
+        if n == 0 {
+            return Ok(());
+        }
+        let rng = cx.rng(self.stream);
+        self.kernel
+            .call(cx.store, Elements::Range(0..n), cx.time, rng, None)?;
+        Ok(())
+    }
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        vec![self.kernel.kernel()]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+/// Brian2's summed variable updater: sets the target variable of the target (sub)group to
+/// zero, then adds each synapse's value to its neuron's entry.
+pub struct SummedOp {
+    pub kernel: RunnableKernel,
+    pub group: GroupId,
+    pub target: StoreId,
+    pub zero: Range<usize>,
+    pub stream: u64,
+}
+
+impl Operation for SummedOp {
+    fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        match cx.store.get_mut(self.target) {
+            ArrayData::F64(v) => v[self.zero.clone()].fill(0.0),
+            ArrayData::I32(v) => v[self.zero.clone()].fill(0),
+            ArrayData::Bool(v) => v[self.zero.clone()].fill(false),
+        }
+        let n = cx.groups[self.group.0].n;
+        if n == 0 {
+            return Ok(());
+        }
+        let rng = cx.rng(self.stream);
+        self.kernel
+            .call(cx.store, Elements::Range(0..n), cx.time, rng, None)?;
+        Ok(())
+    }
+    fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
+        vec![self.kernel.kernel()]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delivery_lists_synapse_indices_of_spiking_sources_in_creation_order() {
+        let mut op = PathwayOp::new(
+            "s_pre".into(),
+            Role::Pre,
+            EventId(0),
+            0..3,
+            2,
+            StoreId(0),
+            true,
+            None,
+            0,
+        );
+        // synapses 0..3 from sources 2, 0, 2; then 3 from source 0
+        op.add_synapses(&[2, 0, 2], &[0, 1, 1]).unwrap();
+        op.add_synapses(&[0], &[0]).unwrap();
+        assert_eq!(op.index_by_slot, vec![1, 3, 0, 2]);
+        op.delays = PathwayDelays::Homogeneous(1);
+        op.queue.push(&[2, 0], &op.csr, &op.delays);
+        assert!(op.delivered().is_empty());
+        op.queue.advance();
+        assert_eq!(op.delivered(), vec![0, 2, 1, 3]);
+    }
+
+    #[test]
+    fn events_pending_across_a_connect_reach_only_the_old_synapses() {
+        let mut op = PathwayOp::new(
+            "s_pre".into(),
+            Role::Pre,
+            EventId(0),
+            0..2,
+            2,
+            StoreId(0),
+            true,
+            None,
+            0,
+        );
+        op.add_synapses(&[1], &[0]).unwrap();
+        op.delays = PathwayDelays::Homogeneous(2);
+        op.queue.push(&[1], &op.csr, &op.delays);
+        op.add_synapses(&[0, 1], &[1, 1]).unwrap();
+        op.queue.advance();
+        op.queue.advance();
+        assert_eq!(op.delivered(), vec![0]);
+    }
+}

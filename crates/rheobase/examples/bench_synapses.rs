@@ -1,0 +1,84 @@
+//! Synapse benchmarks (not a timed test): the time to connect 4000 x 4000 neurons with
+//! p = 0.02 through `Synapses::connect` (goal: under 10 ms), and ns per synaptic event of
+//! CUBA-style propagation (`v_post += w` for every spike of 4000 regularly firing neurons).
+//!
+//!     cargo run --release -p rheobase --example bench_synapses
+
+use rheobase::prelude::*;
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+use cpu_time::timed;
+
+fn connect_time() -> Result<(f64, usize), RuntimeError> {
+    let net = Network::new();
+    net.seed(1);
+    let g = NeuronGroup::new(&net, 4000, "v : 1", Default::default())?;
+    let s = Synapses::new(&g, &g, "w : 1", Default::default())?;
+    let (result, seconds) = timed(|| s.connect(Connect::p(0.02)));
+    result?;
+    Ok((seconds, s.len()))
+}
+
+fn propagation() -> Result<(f64, u64, f64), RuntimeError> {
+    let net = Network::new();
+    net.seed(2);
+    // Every neuron fires every 10 steps (phases spread), so 400 spikes per step.
+    let g = NeuronGroup::new(
+        &net,
+        4000,
+        "dx/dt = 1/ms : 1\nv : 1",
+        NeuronGroupOptions {
+            threshold: Some("x >= 1".into()),
+            reset: Some("x = 0".into()),
+            method: Some("euler".into()),
+            ..Default::default()
+        },
+    )?;
+    g.set_expr("x", "(i % 10)/10.0")?;
+    let s = Synapses::new(
+        &g,
+        &g,
+        "w : 1",
+        SynapsesOptions {
+            on_pre: "v_post += w".into(),
+            ..Default::default()
+        },
+    )?;
+    s.connect(Connect::p(0.02))?;
+    s.set("w", 0.001)?;
+    let spikes = SpikeMonitor::spikes(&g, Default::default())?;
+    net.run(0.01)?; // warm-up: compile and fill caches
+    let before = spikes.num_events();
+    net.set_profiling(true);
+    let (result, cpu) = timed(|| net.run(0.1));
+    result?;
+    let info = net.profiling_info();
+    let wall = |pred: &dyn Fn(&str) -> bool| -> f64 {
+        info.iter()
+            .filter(|(n, _)| pred(n))
+            .map(|(_, d)| d.as_secs_f64())
+            .sum()
+    };
+    // Profiling measures wall time per object; scale the pathway's share to CPU time.
+    let in_pathway = cpu * wall(&|n| n.ends_with("_pre")) / wall(&|_| true).max(1e-12);
+    let n_spikes = spikes.num_events() - before;
+    let events = n_spikes as f64 * s.len() as f64 / 4000.0;
+    Ok((in_pathway * 1e9 / events, events as u64, cpu))
+}
+
+fn main() -> Result<(), RuntimeError> {
+    let mut best = f64::INFINITY;
+    let mut n = 0;
+    for _ in 0..5 {
+        let (t, len) = connect_time()?;
+        best = best.min(t);
+        n = len;
+    }
+    println!(
+        "connect 4000 x 4000, p = 0.02: {:.2} ms for {n} synapses (CPU time, best of 5; goal < 10 ms)",
+        best * 1e3
+    );
+    let (ns, events, wall) = propagation()?;
+    println!("propagation: {ns:.2} ns per synaptic event ({events} events in 0.1 s simulated, run {wall:.3} s CPU)");
+    Ok(())
+}
