@@ -52,8 +52,8 @@ pub use inputs::{
     SpikeGeneratorGroup, SpikeGeneratorGroupOptions, TimedArray, Weight,
 };
 pub use monitor::{
-    EventMonitor, EventMonitorOptions, PopulationRateMonitor, Record, SmoothingWindow,
-    SpikeMonitor, StateMonitor, StateMonitorOptions,
+    EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
+    SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,
 };
 pub use network::{Network, NetworkOperation, ProgressHook};
 pub use neurongroup::{

@@ -710,6 +710,18 @@ impl Network {
         Ok(())
     }
 
+    /// Runs `f` on the operation registered under `id`, mutably (monitors drain so).
+    pub(crate) fn with_object_mut<T: 'static, R>(
+        &self,
+        id: ObjectId,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> R {
+        let mut core = self.lock();
+        let op = core.objects[id.0].op.as_any_mut();
+        f(op.downcast_mut::<T>()
+            .expect("object type matches its handle"))
+    }
+
     /// Runs `f` on the operation registered under `id` (monitors read their recordings so).
     pub(crate) fn with_object<T: 'static, R>(&self, id: ObjectId, f: impl FnOnce(&T) -> R) -> R {
         let core = self.lock();

@@ -11,7 +11,7 @@ pub use rheobase_units as units;
 
 pub mod quantity_expr;
 
-pub use quantity_expr::{namespace, q, QuantityExprError};
+pub use quantity_expr::{namespace, q, q_with, QuantityExprError};
 
 /// What a simulation script needs: `use rheobase::prelude::*;`.
 pub mod prelude {

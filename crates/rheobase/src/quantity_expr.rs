@@ -26,6 +26,15 @@ pub fn q(text: &str) -> Result<Quantity, QuantityExprError> {
     eval_in(text, &HashMap::new())
 }
 
+/// Evaluates a constant expression that may also use the given names (`"2*tau"` with `tau`
+/// in `names`), as the command line's model files do for their constants.
+pub fn q_with(
+    text: &str,
+    names: &HashMap<String, Quantity>,
+) -> Result<Quantity, QuantityExprError> {
+    eval_in(text, names)
+}
+
 /// Evaluates `(name, expression)` pairs in order into a namespace for
 /// [`NeuronGroupOptions::namespace`](rheobase_runtime::NeuronGroupOptions); later expressions
 /// may use earlier names (Brian2's `area = 20000*umetre**2; Cm = 1*ufarad*cm**-2 * area`).

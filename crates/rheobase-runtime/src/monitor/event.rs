@@ -104,6 +104,17 @@ impl Operation for EventMonitorOp {
     }
 }
 
+/// Events taken out of an [`EventMonitor`] by [`EventMonitor::drain`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventRecords {
+    /// Neuron indices relative to the source.
+    pub i: Vec<usize>,
+    /// Times in seconds.
+    pub t: Vec<f64>,
+    /// One vector per recorded variable (SI units), aligned with `i` and `t`.
+    pub values: Vec<Vec<f64>>,
+}
+
 /// Records the events (by default spikes) of a (sub)group.
 #[derive(Clone, Debug)]
 pub struct EventMonitor {
@@ -240,5 +251,20 @@ impl EventMonitor {
     /// Brian2's `spike_trains()`.
     pub fn spike_trains(&self) -> Vec<Vec<f64>> {
         self.event_trains()
+    }
+
+    /// Takes out the events recorded so far, so that a long run can be written to disk in
+    /// pieces with bounded memory. Counts per neuron are kept; `i()`, `t()` and `values()`
+    /// then hold only the events recorded after the drain.
+    pub fn drain(&self) -> EventRecords {
+        self.net
+            .with_object_mut::<EventMonitorOp, _>(self.object, |m| {
+                let n_vars = m.data.values.len();
+                EventRecords {
+                    i: std::mem::take(&mut m.data.i),
+                    t: std::mem::take(&mut m.data.t),
+                    values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
+                }
+            })
     }
 }

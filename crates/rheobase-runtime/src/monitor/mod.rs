@@ -5,9 +5,9 @@ mod event;
 mod rate;
 mod state;
 
-pub use event::{EventMonitor, EventMonitorOptions, SpikeMonitor};
+pub use event::{EventMonitor, EventMonitorOptions, EventRecords, SpikeMonitor};
 pub use rate::{PopulationRateMonitor, SmoothingWindow};
-pub use state::{Record, StateMonitor, StateMonitorOptions};
+pub use state::{Record, StateMonitor, StateMonitorOptions, StateSamples};
 
 use crate::error::{Result, RuntimeError};
 use crate::kernel::{KernelBuilder, RunnableKernel};
@@ -71,4 +71,59 @@ pub(crate) fn recorder(
     }
     let kernel = b.finish().compile(core.backend.as_ref())?;
     Ok(Recorder { kernel, scratch })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::Assignment;
+    use crate::network::Network;
+    use crate::neurongroup::NeuronGroup;
+    use crate::spec::{GroupSpec, VarSpec};
+    use crate::testing::ast_builders::*;
+    use crate::testing::test_backend;
+    use rheobase_lang::{BinOp, EquationKind};
+    use rheobase_units::Dimension;
+
+    const DT: f64 = 1e-4;
+
+    /// Two neurons with `v += 0.3` each step, spiking at `v > 1` and reset to 0.
+    fn counters(net: &Network) -> NeuronGroup {
+        let v = VarSpec::new("v", Dimension::DIMENSIONLESS, EquationKind::Differential);
+        let mut spec = GroupSpec::new(vec![v]);
+        spec.state_update = vec![Assignment::set(
+            "v",
+            bin(BinOp::Add, name("v"), num(0.3)),
+            false,
+        )];
+        spec.threshold = Some(bin(BinOp::Gt, name("v"), num(1.0)));
+        spec.reset = vec![Assignment::set("v", num(0.0), false)];
+        NeuronGroup::from_spec(net, 2, spec, Default::default()).unwrap()
+    }
+
+    #[test]
+    fn drained_recordings_add_up_to_one_undrained_run() {
+        let net = Network::with_backend(test_backend());
+        let g = counters(&net);
+        let spikes = EventMonitor::spikes(&g, Default::default()).unwrap();
+        let state = StateMonitor::new(&g, &["v"], Record::All, Default::default()).unwrap();
+        let rate = PopulationRateMonitor::new(&g, None).unwrap();
+        net.run(5.0 * DT).unwrap();
+        let first = spikes.drain();
+        let first_state = state.drain();
+        let (first_t, first_rate) = rate.drain();
+        assert_eq!(first.i, vec![0, 1]);
+        assert_eq!(first.t, vec![3.0 * DT; 2]);
+        assert_eq!(first_state.t.len(), 5);
+        assert_eq!(first_state.values[0].len(), 10);
+        assert_eq!((first_t.len(), first_rate.len()), (5, 5));
+        assert!(spikes.i().is_empty() && state.t().is_empty() && rate.t().is_empty());
+        net.run(4.0 * DT).unwrap();
+        let second = spikes.drain();
+        assert_eq!(second.t, vec![7.0 * DT; 2]);
+        // Counts are not drained.
+        assert_eq!(spikes.count(), vec![2, 2]);
+        assert_eq!(state.drain().t.len(), 4);
+        assert_eq!(state.n_recorded(), 2);
+    }
 }

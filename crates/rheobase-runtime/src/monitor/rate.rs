@@ -112,6 +112,19 @@ impl PopulationRateMonitor {
         self.with(|m| m.data.rate.clone())
     }
 
+    /// Takes out the times and rates recorded so far, `(t, rate)`, so that a long run can be
+    /// written to disk in pieces with bounded memory; `t()`, `rate()` and `smooth_rate()` then
+    /// see only the steps recorded after the drain.
+    pub fn drain(&self) -> (Vec<f64>, Vec<f64>) {
+        self.net
+            .with_object_mut::<RateMonitorOp, _>(self.object, |m| {
+                (
+                    std::mem::take(&mut m.data.t),
+                    std::mem::take(&mut m.data.rate),
+                )
+            })
+    }
+
     /// The rate convolved with a normalised window, centred (numpy's `mode='same'`), as
     /// Brian2's `smooth_rate`.
     pub fn smooth_rate(&self, window: SmoothingWindow) -> Result<Vec<f64>> {

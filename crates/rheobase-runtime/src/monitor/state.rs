@@ -85,6 +85,16 @@ impl Operation for StateMonitorOp {
     }
 }
 
+/// Samples taken out of a [`StateMonitor`] by [`StateMonitor::drain`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateSamples {
+    /// Sample times in seconds.
+    pub t: Vec<f64>,
+    /// One vector per variable (SI units), in time order with one value per recorded neuron
+    /// for each sample: `values[v][k * n_recorded + j]` is neuron `j` at `t[k]`.
+    pub values: Vec<Vec<f64>>,
+}
+
 /// Records variables (state variables, parameters, subexpressions) of a (sub)group over time.
 #[derive(Clone, Debug)]
 pub struct StateMonitor {
@@ -176,6 +186,25 @@ impl StateMonitor {
                 .map(|j| flat.iter().skip(j).step_by(n.max(1)).copied().collect())
                 .collect()
         }))
+    }
+
+    /// How many neurons are recorded.
+    pub fn n_recorded(&self) -> usize {
+        self.n_recorded
+    }
+
+    /// Takes out the samples recorded so far (see [`StateSamples`] for their layout), so that
+    /// a long run can be written to disk in pieces with bounded memory; `t()` and `values()`
+    /// then hold only the samples recorded after the drain.
+    pub fn drain(&self) -> StateSamples {
+        self.net
+            .with_object_mut::<StateMonitorOp, _>(self.object, |m| {
+                let n_vars = m.data.values.len();
+                StateSamples {
+                    t: std::mem::take(&mut m.data.t),
+                    values: std::mem::replace(&mut m.data.values, vec![Vec::new(); n_vars]),
+                }
+            })
     }
 
     /// One recorded neuron's trace (`k` counts the recorded neurons).

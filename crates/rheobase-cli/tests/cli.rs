@@ -1,0 +1,385 @@
+//! End-to-end tests: the `rheobase` binary on small models in temporary folders.
+
+use rheobase_cli::output::npz;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rheobase(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rheobase"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn write(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+const SMALL: &str = r#"
+[simulation]
+dt = "0.1 ms"
+seed = 7
+
+[constants]
+tau = "10 ms"
+drive = 1.5
+
+[groups.G]
+N = 20
+equations = '''
+dv/dt = (drive - v)/tau : 1 (unless refractory)
+'''
+threshold = "v > 1"
+reset = "v = 0"
+refractory = "2 ms"
+
+[groups.G.init]
+v = "rand()"
+
+[subgroups.first]
+group = "G"
+start = 0
+stop = 10
+
+[monitors.spikes]
+type = "spike"
+source = "G"
+
+[monitors.trace]
+type = "state"
+source = "G"
+variables = ["v"]
+record = [0, 3]
+
+[monitors.rate]
+type = "rate"
+source = "first"
+
+[[runs]]
+duration = "50 ms"
+
+[[runs]]
+duration = "50 ms"
+set = { "G.v" = 0 }
+"#;
+
+#[test]
+fn run_writes_archives_numpy_layout_and_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = write(dir.path(), "small.toml", SMALL);
+    let out = rheobase(
+        &[
+            "run",
+            model.to_str().unwrap(),
+            "--out",
+            "res",
+            "--quiet",
+            "--plot",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let res = dir.path().join("res");
+    for f in [
+        "spikes.npz",
+        "trace.npz",
+        "rate.npz",
+        "summary.json",
+        "spikes_plot.png",
+        "spikes_plot.svg",
+        "trace_plot.png",
+        "rate_plot.svg",
+    ] {
+        assert!(res.join(f).exists(), "missing {f}: {}", text(&out));
+    }
+    // No temporary folder left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&res)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    let spikes = npz::read(&res.join("spikes.npz")).unwrap();
+    let (i, t, count) = (&spikes["i"], &spikes["t"], &spikes["count"]);
+    assert_eq!(i.shape, t.shape);
+    assert_eq!(count.shape, vec![20]);
+    assert_eq!(count.data.iter().sum::<f64>() as usize, i.data.len());
+    // drive 1.5, tau 10 ms: a period of about 11 ms + 2 ms refractory; about 7 spikes in
+    // each 100 ms neuron (the second run starts again from 0).
+    let per_neuron = i.data.len() as f64 / 20.0;
+    assert!((5.0..=9.0).contains(&per_neuron), "{per_neuron}");
+    assert!(t.data.iter().all(|&x| (0.0..0.1).contains(&x)));
+
+    let trace = npz::read(&res.join("trace.npz")).unwrap();
+    let v = &trace["v"];
+    assert_eq!(v.shape, vec![2, 1000]);
+    assert_eq!(trace["record"].data, vec![0.0, 3.0]);
+    // The state change before the second run: v = 0 at its first sample (t = 50 ms).
+    assert_eq!(trace["t"].data[500], 0.05);
+    assert_eq!(v.at2(0, 500), 0.0);
+    assert_eq!(v.at2(1, 500), 0.0);
+    assert!((400..500).any(|k| v.at2(1, k) != 0.0));
+
+    let rate = npz::read(&res.join("rate.npz")).unwrap();
+    assert_eq!(rate["rate"].shape, vec![1000]);
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(res.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 7);
+    assert_eq!(summary["model"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(summary["groups"]["G"]["method"], "exact");
+    assert_eq!(summary["groups"]["first"]["subgroup_of"], "G");
+    let mean = summary["monitors"]["spikes"]["mean_rate_hz"]
+        .as_f64()
+        .unwrap();
+    assert!((50.0..=90.0).contains(&mean), "{mean}");
+    assert_eq!(summary["monitors"]["trace"]["units"]["v"], "1");
+}
+
+#[test]
+fn same_seed_gives_the_same_spikes_and_set_overrides_constants() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = write(dir.path(), "small.toml", SMALL);
+    let m = model.to_str().unwrap();
+    for (out, extra) in [("a", None), ("b", None), ("c", Some("drive=3"))] {
+        let mut args = vec!["run", m, "--out", out, "--quiet", "--seed", "11"];
+        if let Some(e) = extra {
+            args.extend(["--set", e]);
+        }
+        let o = rheobase(&args, dir.path());
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let read = |d: &str| npz::read(&dir.path().join(d).join("spikes.npz")).unwrap();
+    assert_eq!(read("a")["t"].data, read("b")["t"].data);
+    assert!(read("c")["t"].data.len() > read("a")["t"].data.len());
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(s["overrides"]["drive"], "3");
+}
+
+#[test]
+fn check_passes_a_good_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = write(dir.path(), "small.toml", SMALL);
+    let out = rheobase(&["check", model.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("ok (2 groups, 3 monitors, 2 runs"));
+}
+
+#[test]
+fn check_points_into_the_equation_inside_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = SMALL.replace("(drive - v)/tau : 1", "(drive - v)/tau + I : 1");
+    let model = write(dir.path(), "bad.toml", &body);
+    let out = rheobase(&["check", "bad.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.contains("error[model::undefined_identifier]"),
+        "{shown}"
+    );
+    // Line 13 of the file, column of `I` inside the equation string.
+    assert!(shown.contains("--> bad.toml:13:27"), "{shown}");
+    assert!(
+        shown.contains("13 | dv/dt = (drive - v)/tau + I : 1"),
+        "{shown}"
+    );
+    // Only the problem itself: what refers to the group that failed says nothing more.
+    assert_eq!(shown.matches("error[").count(), 1, "{shown}");
+    assert!(shown.contains("^"), "{shown}");
+    let _ = model;
+}
+
+#[test]
+fn check_reports_every_problem_with_its_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = SMALL
+        .replace("threshold = \"v > 1\"", "threshold = \"v > 1*mV\"")
+        .replace("tau = \"10 ms\"", "tau = \"10 parsecs\"");
+    write(dir.path(), "bad.toml", &body);
+    let out = rheobase(&["check", "bad.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(shown.contains("error[io::invalid_quantity]"), "{shown}");
+    assert!(shown.contains("--> bad.toml:7:7"), "{shown}");
+    // The group that uses `tau` fails too, at the name in its equation.
+    assert!(shown.contains("--> bad.toml:13:21"), "{shown}");
+}
+
+#[test]
+fn dimension_errors_in_threshold_point_at_the_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = SMALL.replace("threshold = \"v > 1\"", "threshold = \"v > 1*mV\"");
+    write(dir.path(), "bad.toml", &body);
+    let out = rheobase(&["check", "bad.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(shown.contains("error[units::"), "{shown}");
+    assert!(shown.contains("--> bad.toml:15:18"), "{shown}");
+    assert!(shown.contains("15 | threshold = \"v > 1*mV\""), "{shown}");
+}
+
+#[test]
+fn malformed_toml_and_unknown_keys_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "broken.toml", "[groups.G\nN = 3\n");
+    let out = rheobase(&["check", "broken.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("error[io::toml_syntax]"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("--> broken.toml:1:"), "{}", text(&out));
+    assert!(!text(&out).contains("panicked"));
+
+    write(
+        dir.path(),
+        "typo.toml",
+        &SMALL.replace("refractory = \"2 ms\"", "refractoryness = \"2 ms\""),
+    );
+    let out = rheobase(&["check", "typo.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(shown.contains("error[io::model_file]"), "{shown}");
+    assert!(shown.contains("refractoryness"), "{shown}");
+}
+
+#[test]
+fn missing_file_and_unwritable_output_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rheobase(&["run", "nope.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).starts_with("error: cannot read nope.toml"),
+        "{}",
+        text(&out)
+    );
+
+    write(dir.path(), "small.toml", SMALL);
+    write(dir.path(), "afile", "not a folder");
+    let out = rheobase(
+        &["run", "small.toml", "--out", "afile", "--quiet"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("error: cannot create the output folder"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn synapses_are_not_yet_supported() {
+    let dir = tempfile::tempdir().unwrap();
+    let body =
+        format!("{SMALL}\n[synapses.S]\nsource = \"G\"\ntarget = \"G\"\non_pre = \"v += 0.1\"\n");
+    write(dir.path(), "syn.toml", &body);
+    let out = rheobase(&["check", "syn.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("not yet supported"), "{}", text(&out));
+}
+
+#[test]
+fn show_prints_method_statements_and_ir() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "small.toml", SMALL);
+    let out = rheobase(&["show", "small.toml", "--ir"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.contains("group G (20 neurons)"), "{shown}");
+    assert!(
+        shown.contains("method: exact (chosen automatically)"),
+        "{shown}"
+    );
+    assert!(shown.contains("v = "), "{shown}");
+    assert!(shown.contains("G_stateupdater"), "{shown}");
+    assert!(shown.contains("kernel IR of"), "{shown}");
+}
+
+#[test]
+fn help_has_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--help"],
+        vec!["run", "--help"],
+        vec!["check", "--help"],
+    ] {
+        let out = rheobase(&args, dir.path());
+        assert!(out.status.success());
+        assert!(text(&out).contains("Examples:"), "{}", text(&out));
+    }
+    let out = rheobase(&["run"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Every model in examples/models/ runs for a short time; its archives load and its mean rates
+/// fall in the range expected of it.
+#[test]
+fn every_example_model_runs_briefly_with_plausible_rates() {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/models");
+    // (file, spike monitor, lowest and highest mean rate in Hz over the first 200 ms)
+    let expected: &[(&str, &str, f64, f64)] = &[
+        ("noisy_lif.toml", "spikes", 5.0, 150.0),
+        ("hh_fi_curve.toml", "spikes", 5.0, 100.0),
+        ("adex.toml", "spikes", 1.0, 200.0),
+        ("lif_fi_curve.toml", "spikes", 10.0, 60.0),
+    ];
+    let mut files: Vec<String> = std::fs::read_dir(&models)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    files.sort();
+    let mut known: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    known.sort();
+    assert_eq!(files, known, "every example needs an entry here");
+    let dir = tempfile::tempdir().unwrap();
+    for (file, monitor, lo, hi) in expected {
+        let path = models.join(file);
+        let out_dir = dir.path().join(file);
+        let out = rheobase(
+            &[
+                "run",
+                path.to_str().unwrap(),
+                "--out",
+                out_dir.to_str().unwrap(),
+                "--quiet",
+                "--max-time",
+                "200 ms",
+            ],
+            dir.path(),
+        );
+        assert!(out.status.success(), "{file}: {}", text(&out));
+        for entry in std::fs::read_dir(&out_dir).unwrap().flatten() {
+            let name = entry.path();
+            if name.extension().is_some_and(|e| e == "npz") {
+                let arrays = npz::read(&name).unwrap();
+                assert!(!arrays.is_empty(), "{}", name.display());
+            }
+        }
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+                .unwrap();
+        assert!((summary["simulated_time_s"].as_f64().unwrap() - 0.2).abs() < 1e-12);
+        let rate = summary["monitors"][monitor]["mean_rate_hz"]
+            .as_f64()
+            .unwrap();
+        assert!((*lo..=*hi).contains(&rate), "{file}: mean rate {rate} Hz");
+    }
+}
