@@ -7,6 +7,8 @@ pub use rheobase_lang as lang;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod quantity_expr;
 
 pub use quantity_expr::{namespace, q, QuantityExprError};
