@@ -1,15 +1,16 @@
-//! The fuzz corpus (`fuzz/corpus/<target>/`, minimised with `scripts/fuzz.sh`) replayed as
-//! regression tests on the stable toolchain: every input that once mattered to a fuzz target
-//! must still run through it without a panic or a disagreement between backends.
+//! Inputs kept from fuzzing (`fuzz/regressions/<target>/`: a sample of the corpus minimised by
+//! `scripts/fuzz.sh`, plus every input that once failed) replayed as regression tests on the
+//! stable toolchain: each must still run through its target without a panic or a disagreement
+//! between backends.
 
 use std::path::{Path, PathBuf};
 
 fn corpus(target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fuzz/corpus")
+        .join("../../fuzz/regressions")
         .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read the corpus {}: {e}", dir.display()))
+        .unwrap_or_else(|e| panic!("cannot read the regression inputs {}: {e}", dir.display()))
         .map(|entry| entry.expect("a directory entry").path())
         .filter(|p| p.is_file())
         .collect();
@@ -19,7 +20,7 @@ fn corpus(target: &str) -> Vec<PathBuf> {
 
 fn replay(target: &str, run: fn(&[u8])) {
     let files = corpus(target);
-    assert!(!files.is_empty(), "the {target} corpus is empty");
+    assert!(!files.is_empty(), "no regression inputs for {target}");
     for file in files {
         let data = std::fs::read(&file).expect("a readable corpus file");
         let outcome = std::panic::catch_unwind(|| run(&data));
