@@ -9,6 +9,8 @@ pub use rheobase_morphology as morphology;
 pub use rheobase_runtime as runtime;
 pub use rheobase_units as units;
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod quantity_expr;
 
 pub use quantity_expr::{namespace, q, q_with, QuantityExprError};
