@@ -74,7 +74,20 @@ pub struct ModelGen<'a, 'b> {
 }
 
 const LEAVES: &[&str] = &[
-    "v", "w", "p", "s", "1", "0.5", "2", "-3.25", "1e-3", "t/tau", "i", "N", "pi", "(1.0*mV/mV)",
+    "v",
+    "w",
+    "p",
+    "s",
+    "1",
+    "0.5",
+    "2",
+    "-3.25",
+    "1e-3",
+    "t/tau",
+    "i",
+    "N",
+    "pi",
+    "(1.0*mV/mV)",
 ];
 const UNARY: &[&str] = &[
     "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "exprel", "floor", "ceil", "sign", "expm1",
@@ -256,7 +269,14 @@ mod tests {
 
     #[test]
     fn parse_text_survives_odd_text() {
-        for text in ["", "dv/dt = (", "x = 1 : volt (unless", "é = ü", "\u{0}", "1e999999"] {
+        for text in [
+            "",
+            "dv/dt = (",
+            "x = 1 : volt (unless",
+            "é = ü",
+            "\u{0}",
+            "1e999999",
+        ] {
             parse_text(text.as_bytes());
         }
     }
