@@ -12,6 +12,7 @@ from rheobase.core.namespace import (
     caller_frame,
     check_unchanged,
     resolve,
+    resolve_functions,
     used_constants,
 )
 from rheobase.equations import Equations
@@ -93,6 +94,10 @@ class Synapses(Group):
             delay = dt_seconds(delay, "delay")
         frame = caller_frame(level)
         ns = resolve(frame, namespace)
+        code = [model]
+        for pathway in (on_pre, on_post):
+            code.extend(pathway.values() if isinstance(pathway, dict) else [pathway])
+        functions = resolve_functions(frame, namespace, [c for c in code if isinstance(c, str)])
         network = current_network()
         engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.Synapses(
@@ -100,6 +105,7 @@ class Synapses(Group):
             on_post=_pairs(on_post), delay=delay, on_event=_pairs(on_event),
             multisynaptic_index=multisynaptic_index, method=None if method is None else
             str(method), namespace=ns, dt=dt_, clock=engine_clock_, order=order, name=name,
+            functions={k: t._engine for k, t in functions.items()},
         )
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", network)

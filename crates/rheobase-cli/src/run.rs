@@ -133,7 +133,7 @@ fn run_streaming(built: &Built, dir: &Path, quiet: bool) -> Result<Vec<MonitorSt
                 None,
                 Box::new(move |_: &Network, _: f64| {
                     steps += 1;
-                    if steps % interval != 0 {
+                    if !steps.is_multiple_of(interval) {
                         return Ok(());
                     }
                     let mut streams = streams.lock().unwrap_or_else(|p| p.into_inner());

@@ -3,6 +3,7 @@
 
 use crate::dimension::{intern, PyDimension};
 use crate::errors::runtime_err;
+use crate::inputs::PyTimedArray;
 use crate::runtime::{namespace_from, PyClock, PyNeuronGroup};
 use pyo3::prelude::*;
 use rheobase_runtime::{
@@ -91,7 +92,8 @@ impl PySynapses {
     #[new]
     #[pyo3(signature = (source, target, model, on_pre=None, on_post=None, delay=None,
                         on_event=None, multisynaptic_index=None, method=None,
-                        namespace=HashMap::new(), dt=None, clock=None, order=0, name=None))]
+                        namespace=HashMap::new(), dt=None, clock=None, order=0, name=None,
+                        functions=HashMap::new()))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -109,6 +111,7 @@ impl PySynapses {
         clock: Option<PyRef<'_, PyClock>>,
         order: i32,
         name: Option<String>,
+        functions: HashMap<String, PyRef<'_, PyTimedArray>>,
     ) -> Res<Self> {
         let options = SynapsesOptions {
             on_pre: pathway_code(on_pre),
@@ -130,6 +133,10 @@ impl PySynapses {
             clock: clock.map(|c| c.0.clone()),
             name,
             order,
+            functions: functions
+                .into_iter()
+                .map(|(k, v)| (k, v.0.clone()))
+                .collect(),
         };
         let synapses = match target {
             PySynapseTarget::Group(g) => Synapses::new(&source.0, &g.0, model, options),
