@@ -26,8 +26,8 @@ if [ -x "$acceptance/run_all.sh" ] || [ -f "$acceptance/run_all.sh" ]; then
   PYTHON="$python_env/venv/bin/python" OUTDIR="$python_env/acceptance" \
     bash "$acceptance/run_all.sh" lif_exact_refractory fi_curve units_dimensions integrators \
     rate_monitor_run_regularly noise_xi hh_sweep timed_array poisson_input \
-    subgroups_conditional delays_spikegen gap_junctions cuba stdp_song
-# cobahh passes too but takes about a minute in this dev build, so it is left out here.
+    subgroups_conditional delays_spikegen gap_junctions cuba stdp_song multiple_runs \
+    store_restore cobahh
 else
   echo "no ../shared/acceptance next to the repository; skipped"
 fi
