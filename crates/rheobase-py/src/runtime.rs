@@ -349,16 +349,7 @@ impl PyNeuronGroup {
         py: Python<'_>,
         name: &str,
     ) -> Res<Option<(Py<PyDimension>, bool, bool, bool, String)>> {
-        match self.0.variable_info(name) {
-            None => Ok(None),
-            Some(info) => Ok(Some((
-                intern(py, info.dim)?,
-                info.shared,
-                info.read_only,
-                info.is_subexpression,
-                format!("{:?}", info.vtype).to_lowercase(),
-            ))),
-        }
+        variable_info_tuple(py, self.0.variable_info(name))
     }
 
     fn get(&self, py: Python<'_>, name: &str) -> Res<Vec<f64>> {
@@ -621,4 +612,23 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStateMonitor>()?;
     m.add_class::<PyRateMonitor>()?;
     Ok(())
+}
+
+/// What Python's groups know of a variable: `(dimension, shared, read_only, is_subexpression,
+/// type name)`, or `None` for an unknown name (shared by every group-like class).
+#[allow(clippy::type_complexity)]
+pub(crate) fn variable_info_tuple(
+    py: Python<'_>,
+    info: Option<rheobase_runtime::VariableInfo>,
+) -> Res<Option<(Py<PyDimension>, bool, bool, bool, String)>> {
+    match info {
+        None => Ok(None),
+        Some(info) => Ok(Some((
+            intern(py, info.dim)?,
+            info.shared,
+            info.read_only,
+            info.is_subexpression,
+            format!("{:?}", info.vtype).to_lowercase(),
+        ))),
+    }
 }

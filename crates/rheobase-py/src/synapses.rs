@@ -1,10 +1,10 @@
 //! `rheobase._core.Synapses`: the runtime's synapses with the same state-access methods as
 //! `NeuronGroup`, so that the Python `Group` machinery serves both.
 
-use crate::dimension::{intern, PyDimension};
+use crate::dimension::PyDimension;
 use crate::errors::runtime_err;
 use crate::inputs::PyTimedArray;
-use crate::runtime::{namespace_from, PyClock, PyNeuronGroup};
+use crate::runtime::{namespace_from, variable_info_tuple, PyClock, PyNeuronGroup};
 use pyo3::prelude::*;
 use rheobase_runtime::{
     Connect, ConnectIndices, Delay, NumberOrExpr, OnEvent, PathwayCode, Selection, Synapses,
@@ -199,16 +199,7 @@ impl PySynapses {
         py: Python<'_>,
         name: &str,
     ) -> Res<Option<(Py<PyDimension>, bool, bool, bool, String)>> {
-        match self.0.variable_info(name) {
-            None => Ok(None),
-            Some(info) => Ok(Some((
-                intern(py, info.dim)?,
-                info.shared,
-                info.read_only,
-                info.is_subexpression,
-                format!("{:?}", info.vtype).to_lowercase(),
-            ))),
-        }
+        variable_info_tuple(py, self.0.variable_info(name))
     }
 
     fn get(&self, py: Python<'_>, name: &str) -> Res<Vec<f64>> {
