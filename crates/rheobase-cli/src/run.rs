@@ -156,7 +156,7 @@ fn run_streaming(built: &Built, dir: &Path, quiet: bool) -> Result<Vec<MonitorSt
         for set in &plan.sets {
             build::apply(
                 &mut source,
-                &set.group,
+                &set.target,
                 &set.variable,
                 &set.value,
                 &built.constants,
