@@ -18,8 +18,8 @@ use indexmap::IndexMap;
 use rheobase::lang::{Diagnostic, Diagnostics, SourceMap};
 use rheobase::runtime::{
     interpreter, EventDefinition, EventMonitor, EventMonitorOptions, Network, NeuronGroup,
-    NeuronGroupOptions, PopulationRateMonitor, Record, Refractory, RuntimeError,
-    StateMonitor, StateMonitorOptions, TimedArray,
+    NeuronGroupOptions, PopulationRateMonitor, Record, Refractory, RuntimeError, StateMonitor,
+    StateMonitorOptions, TimedArray,
 };
 use rheobase::units::{Dimension, Quantity};
 use std::collections::HashMap;
@@ -515,16 +515,15 @@ impl Builder<'_> {
             return None;
         }
         let parent = self.find_group(groups, &s.group)?;
-        let bound = |b: &mut Self, v: &Spanned<toml::Value>| match values::count(
-            v.get_ref(),
-            &b.constants,
-        ) {
-            Ok(k) => Some(k as i64),
-            Err(m) => {
-                b.fail("io::model_file", m, v.span());
-                None
-            }
-        };
+        let bound =
+            |b: &mut Self, v: &Spanned<toml::Value>| match values::count(v.get_ref(), &b.constants)
+            {
+                Ok(k) => Some(k as i64),
+                Err(m) => {
+                    b.fail("io::model_file", m, v.span());
+                    None
+                }
+            };
         let (start, stop) = (bound(self, &s.start)?, bound(self, &s.stop)?);
         let n = parent.group.len() as i64;
         if !(0 <= start && start < stop && stop <= n) {
@@ -668,16 +667,18 @@ impl Builder<'_> {
                     }
                 }
             }
-            "rate" => match PopulationRateMonitor::new(&group.expect("checked above"), Some(name)) {
-                Ok(monitor) => {
-                    units.insert("rate".into(), "Hz".into());
-                    MonitorKind::Rate { monitor }
+            "rate" => {
+                match PopulationRateMonitor::new(&group.expect("checked above"), Some(name)) {
+                    Ok(monitor) => {
+                        units.insert("rate".into(), "Hz".into());
+                        MonitorKind::Rate { monitor }
+                    }
+                    Err(e) => {
+                        self.runtime(&e, def.span());
+                        return None;
+                    }
                 }
-                Err(e) => {
-                    self.runtime(&e, def.span());
-                    return None;
-                }
-            },
+            }
             other => {
                 let message =
                     format!("unknown monitor type '{other}' (use spike, event, state or rate)");

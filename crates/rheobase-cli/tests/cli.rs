@@ -4,6 +4,9 @@ use rheobase_cli::output::npz;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "it/check_snapshots.rs"]
+mod check_snapshots;
+
 fn rheobase(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rheobase"))
         .args(args)
@@ -284,17 +287,6 @@ fn missing_file_and_unwritable_output_fail_cleanly() {
 }
 
 #[test]
-fn synapses_are_not_yet_supported() {
-    let dir = tempfile::tempdir().unwrap();
-    let body =
-        format!("{SMALL}\n[synapses.S]\nsource = \"G\"\ntarget = \"G\"\non_pre = \"v += 0.1\"\n");
-    write(dir.path(), "syn.toml", &body);
-    let out = rheobase(&["check", "syn.toml"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).contains("not yet supported"), "{}", text(&out));
-}
-
-#[test]
 fn show_prints_method_statements_and_ir() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "small.toml", SMALL);
@@ -327,18 +319,143 @@ fn help_has_examples() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// Every model in examples/models/ runs for a short time; its archives load and its mean rates
-/// fall in the range expected of it.
+/// How each example model is cut down for a quick run: `--set` overrides (fewer neurons,
+/// the same number of inputs per neuron where that matters), the simulated time, the monitor
+/// whose mean rate is checked and its bounds in Hz.
+struct Quick {
+    file: &'static str,
+    sets: &'static [&'static str],
+    max_time: &'static str,
+    monitor: &'static str,
+    rate_hz: (f64, f64),
+}
+
+const QUICK: &[Quick] = &[
+    Quick {
+        file: "adex.toml",
+        sets: &[],
+        max_time: "200 ms",
+        monitor: "spikes",
+        rate_hz: (1.0, 200.0),
+    },
+    Quick {
+        file: "brunel.toml",
+        sets: &["N_E=800", "N_I=200"],
+        max_time: "100 ms",
+        monitor: "spikes",
+        rate_hz: (5.0, 150.0),
+    },
+    Quick {
+        file: "coba.toml",
+        sets: &["N=1000", "n_exc=800", "p_connect=0.08"],
+        max_time: "100 ms",
+        monitor: "spikes",
+        rate_hz: (2.0, 80.0),
+    },
+    Quick {
+        file: "cobahh.toml",
+        sets: &["N=400", "n_exc=320", "p_connect=0.2"],
+        max_time: "50 ms",
+        monitor: "spikes",
+        rate_hz: (1.0, 200.0),
+    },
+    Quick {
+        file: "cuba.toml",
+        sets: &["N=1000", "n_exc=800", "p_connect=0.08"],
+        max_time: "100 ms",
+        monitor: "spikes",
+        rate_hz: (1.0, 40.0),
+    },
+    Quick {
+        file: "hh_fi_curve.toml",
+        sets: &[],
+        max_time: "200 ms",
+        monitor: "spikes",
+        rate_hz: (5.0, 100.0),
+    },
+    Quick {
+        file: "hh_sweep.toml",
+        sets: &["side=10"],
+        max_time: "100 ms",
+        monitor: "spikes",
+        rate_hz: (1.0, 200.0),
+    },
+    Quick {
+        file: "lif_fi_curve.toml",
+        sets: &[],
+        max_time: "200 ms",
+        monitor: "spikes",
+        rate_hz: (10.0, 60.0),
+    },
+    Quick {
+        file: "noisy_lif.toml",
+        sets: &[],
+        max_time: "200 ms",
+        monitor: "spikes",
+        rate_hz: (5.0, 150.0),
+    },
+    Quick {
+        file: "stdp.toml",
+        sets: &[],
+        max_time: "200 ms",
+        monitor: "input_spikes",
+        rate_hz: (12.0, 18.0),
+    },
+];
+
+/// Whether `python3` with numpy is available (the numpy checks are skipped otherwise).
+fn numpy_available() -> bool {
+    Command::new("python3")
+        .args(["-c", "import numpy"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Loads every archive in `dir` with numpy and prints `file array shape sum` per array.
+fn numpy_listing(dir: &Path) -> String {
+    let script = r#"
+import sys, glob, os, numpy as np
+for f in sorted(glob.glob(os.path.join(sys.argv[1], '*.npz'))):
+    with np.load(f) as z:
+        for k in sorted(z.files):
+            a = z[k]
+            print(os.path.basename(f), k, list(a.shape), float(np.sum(a, dtype=np.float64)))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, dir.to_str().unwrap()])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The same listing from our own reader.
+fn rust_listing(dir: &Path) -> Vec<(String, String, Vec<usize>, f64)> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "npz"))
+        .collect();
+    files.sort();
+    let mut rows = Vec::new();
+    for f in files {
+        let arrays = npz::read(&f).unwrap();
+        assert!(!arrays.is_empty(), "{}", f.display());
+        for (k, a) in arrays {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            rows.push((name, k, a.shape.clone(), a.data.iter().sum()));
+        }
+    }
+    rows
+}
+
+/// Every model in examples/models/ runs for a short time (cut down with `--set` and
+/// `--max-time`); its archives load with our reader and, when numpy is installed, with
+/// numpy (the same shapes and sums); its mean rate falls in the range expected of it.
 #[test]
 fn every_example_model_runs_briefly_with_plausible_rates() {
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/models");
-    // (file, spike monitor, lowest and highest mean rate in Hz over the first 200 ms)
-    let expected: &[(&str, &str, f64, f64)] = &[
-        ("noisy_lif.toml", "spikes", 5.0, 150.0),
-        ("hh_fi_curve.toml", "spikes", 5.0, 100.0),
-        ("adex.toml", "spikes", 1.0, 200.0),
-        ("lif_fi_curve.toml", "spikes", 10.0, 60.0),
-    ];
     let mut files: Vec<String> = std::fs::read_dir(&models)
         .unwrap()
         .flatten()
@@ -346,40 +463,60 @@ fn every_example_model_runs_briefly_with_plausible_rates() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     files.sort();
-    let mut known: Vec<&str> = expected.iter().map(|e| e.0).collect();
-    known.sort();
-    assert_eq!(files, known, "every example needs an entry here");
+    let known: Vec<&str> = QUICK.iter().map(|q| q.file).collect();
+    assert_eq!(files, known, "every example needs an entry in QUICK");
+    let numpy = numpy_available();
+    if !numpy {
+        eprintln!("numpy is not importable: archives are checked with the Rust reader only");
+    }
     let dir = tempfile::tempdir().unwrap();
-    for (file, monitor, lo, hi) in expected {
-        let path = models.join(file);
-        let out_dir = dir.path().join(file);
-        let out = rheobase(
-            &[
-                "run",
-                path.to_str().unwrap(),
-                "--out",
-                out_dir.to_str().unwrap(),
-                "--quiet",
-                "--max-time",
-                "200 ms",
-            ],
-            dir.path(),
-        );
+    for quick in QUICK {
+        let path = models.join(quick.file);
+        let out_dir = dir.path().join(quick.file);
+        let mut args = vec![
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+            "--max-time",
+            quick.max_time,
+        ];
+        for set in quick.sets {
+            args.extend(["--set", set]);
+        }
+        let out = rheobase(&args, dir.path());
+        let file = quick.file;
         assert!(out.status.success(), "{file}: {}", text(&out));
-        for entry in std::fs::read_dir(&out_dir).unwrap().flatten() {
-            let name = entry.path();
-            if name.extension().is_some_and(|e| e == "npz") {
-                let arrays = npz::read(&name).unwrap();
-                assert!(!arrays.is_empty(), "{}", name.display());
+        let ours = rust_listing(&out_dir);
+        if numpy {
+            let theirs = numpy_listing(&out_dir);
+            let lines: Vec<&str> = theirs.lines().collect();
+            assert_eq!(lines.len(), ours.len(), "{file}: {theirs}");
+            for (line, (f, k, shape, sum)) in lines.iter().zip(&ours) {
+                let prefix = format!("{f} {k} {shape:?} ");
+                assert!(line.starts_with(&prefix), "{file}: {line} vs {prefix}");
+                let np_sum: f64 = line[prefix.len()..].parse().unwrap();
+                assert!(
+                    (np_sum - sum).abs() <= 1e-9 * sum.abs().max(1.0),
+                    "{file}: {line} vs {sum}"
+                );
             }
         }
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
                 .unwrap();
-        assert!((summary["simulated_time_s"].as_f64().unwrap() - 0.2).abs() < 1e-12);
-        let rate = summary["monitors"][monitor]["mean_rate_hz"]
+        let max_time = rheobase_cli::model::values::duration(
+            &toml::Value::String(quick.max_time.into()),
+            &Default::default(),
+        )
+        .unwrap();
+        let simulated = summary["simulated_time_s"].as_f64().unwrap();
+        assert!((simulated - max_time).abs() < 1e-12, "{file}: {simulated}");
+        let rate = summary["monitors"][quick.monitor]["mean_rate_hz"]
             .as_f64()
             .unwrap();
-        assert!((*lo..=*hi).contains(&rate), "{file}: mean rate {rate} Hz");
+        let (lo, hi) = quick.rate_hz;
+        assert!((lo..=hi).contains(&rate), "{file}: mean rate {rate} Hz");
     }
 }

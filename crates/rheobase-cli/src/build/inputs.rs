@@ -1,7 +1,7 @@
 //! `[timed_arrays]` and `[inputs]`: TimedArray, PoissonGroup, SpikeGeneratorGroup and
 //! PoissonInput from the model file.
 
-use super::{valid_name, BuiltGroup, Builder};
+use super::{valid_name, Builder, BuiltGroup};
 use crate::model::data::{self, Table};
 use crate::model::schema::{InputDef, TimedArrayDef};
 use crate::model::values::{self, kind};
@@ -163,7 +163,11 @@ impl Builder<'_> {
     }
 
     /// Builds the Poisson groups and spike generators, which are groups for everything else.
-    pub(super) fn input_groups(&mut self, net: &Network, groups: &mut IndexMap<String, BuiltGroup>) {
+    pub(super) fn input_groups(
+        &mut self,
+        net: &Network,
+        groups: &mut IndexMap<String, BuiltGroup>,
+    ) {
         let doc = self.doc;
         for (name, def) in &doc.inputs {
             let d = def.get_ref();
@@ -379,8 +383,7 @@ impl Builder<'_> {
                 (indices, times)
             }
             _ => {
-                let message =
-                    "a spike_generator needs `indices` and `times`, or `file` (not both)";
+                let message = "a spike_generator needs `indices` and `times`, or `file` (not both)";
                 self.fail("io::model_file", message, d.kind.span());
                 return None;
             }
@@ -496,14 +499,7 @@ impl Builder<'_> {
         if let Some(w) = &d.when {
             options.when = w.get_ref().clone();
         }
-        let made = PoissonInput::new(
-            &target,
-            variable.get_ref(),
-            n,
-            rate,
-            weight_value,
-            options,
-        );
+        let made = PoissonInput::new(&target, variable.get_ref(), n, rate, weight_value, options);
         if let Err(e) = made {
             self.runtime(&e, def.span());
             return None;

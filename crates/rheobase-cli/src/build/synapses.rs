@@ -1,13 +1,12 @@
 //! `[synapses.NAME]`: Brian2's `Synapses` with its pathways, delays, `connect` calls and
 //! initial values.
 
-use super::{valid_name, BuiltGroup, Builder, Target};
+use super::{valid_name, Builder, BuiltGroup, Target};
 use crate::model::schema::{ConnectDef, SynapsesDef};
 use crate::model::values::{self, kind};
 use indexmap::IndexMap;
 use rheobase::runtime::{
-    Connect, ConnectIndices, Delay, NumberOrExpr, OnEvent, PathwayCode, Synapses,
-    SynapsesOptions,
+    Connect, ConnectIndices, Delay, NumberOrExpr, OnEvent, PathwayCode, Synapses, SynapsesOptions,
 };
 use std::ops::Range;
 use toml::Spanned;
@@ -35,7 +34,11 @@ impl Builder<'_> {
         let source = self.find_group(groups, &d.source);
         let target = self.find_group(groups, &d.target);
         let (source, target) = (source?.group.clone(), target?.group.clone());
-        let model = d.model.as_ref().map(|m| self.register(m)).unwrap_or_default();
+        let model = d
+            .model
+            .as_ref()
+            .map(|m| self.register(m))
+            .unwrap_or_default();
         let mut options = SynapsesOptions {
             name: Some(name.to_string()),
             namespace: self.constants.clone(),
@@ -190,8 +193,7 @@ impl Builder<'_> {
                 }
                 Some(Ok(Delay::PerPathway(v)))
             }
-            toml::Value::String(text) => match values::duration(delay.get_ref(), &self.constants)
-            {
+            toml::Value::String(text) => match values::duration(delay.get_ref(), &self.constants) {
                 Ok(x) => Some(Ok(Delay::Scalar(x))),
                 Err(_) => {
                     self.source.register_string(text, delay.span());

@@ -55,7 +55,9 @@ pub fn read(path: &Path) -> Result<Table, String> {
                         values,
                     })
                 }
-                n => Err(format!("{shown}: expected a 1-D or 2-D array, found {n} dimensions")),
+                n => Err(format!(
+                    "{shown}: expected a 1-D or 2-D array, found {n} dimensions"
+                )),
             }
         }
         "csv" | "txt" => {
@@ -141,6 +143,8 @@ mod tests {
         assert!(read(&dir.path().join("missing.npy"))
             .unwrap_err()
             .contains("cannot read"));
-        assert!(read(&dir.path().join("x.mat")).unwrap_err().contains(".npy or .csv"));
+        assert!(read(&dir.path().join("x.mat"))
+            .unwrap_err()
+            .contains(".npy or .csv"));
     }
 }

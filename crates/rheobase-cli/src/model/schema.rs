@@ -234,12 +234,19 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a table or an array of tables")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let one = T::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                 Ok(OneOrMany(vec![one]))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                let many = Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let many =
+                    Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
                 Ok(OneOrMany(many))
             }
         }
