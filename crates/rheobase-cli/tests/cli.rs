@@ -450,11 +450,8 @@ fn rust_listing(dir: &Path) -> Vec<(String, String, Vec<usize>, f64)> {
     rows
 }
 
-/// Every model in examples/models/ runs for a short time (cut down with `--set` and
-/// `--max-time`); its archives load with our reader and, when numpy is installed, with
-/// numpy (the same shapes and sums); its mean rate falls in the range expected of it.
 #[test]
-fn every_example_model_runs_briefly_with_plausible_rates() {
+fn every_example_model_has_a_quick_run() {
     let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/models");
     let mut files: Vec<String> = std::fs::read_dir(&models)
         .unwrap()
@@ -464,13 +461,27 @@ fn every_example_model_runs_briefly_with_plausible_rates() {
         .collect();
     files.sort();
     let known: Vec<&str> = QUICK.iter().map(|q| q.file).collect();
-    assert_eq!(files, known, "every example needs an entry in QUICK");
+    assert_eq!(
+        files, known,
+        "every example needs an entry in QUICK and a test below"
+    );
+}
+
+/// One model of examples/models/ runs for a short time (cut down with `--set` and
+/// `--max-time`); its archives load with our reader and, when numpy is installed, with
+/// numpy (the same shapes and sums); its mean rate falls in the range expected of it.
+fn quick_run(file: &str) {
+    let quick = QUICK
+        .iter()
+        .find(|q| q.file == file)
+        .expect("listed in QUICK");
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/models");
     let numpy = numpy_available();
     if !numpy {
         eprintln!("numpy is not importable: archives are checked with the Rust reader only");
     }
     let dir = tempfile::tempdir().unwrap();
-    for quick in QUICK {
+    {
         let path = models.join(quick.file);
         let out_dir = dir.path().join(quick.file);
         let mut args = vec![
@@ -519,4 +530,236 @@ fn every_example_model_runs_briefly_with_plausible_rates() {
         let (lo, hi) = quick.rate_hz;
         assert!((lo..=hi).contains(&rate), "{file}: mean rate {rate} Hz");
     }
+}
+
+macro_rules! quick_runs {
+    ($($test:ident: $file:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                quick_run($file);
+            }
+        )*
+    };
+}
+
+quick_runs! {
+    quick_adex: "adex.toml",
+    quick_brunel: "brunel.toml",
+    quick_coba: "coba.toml",
+    quick_cobahh: "cobahh.toml",
+    quick_cuba: "cuba.toml",
+    quick_hh_fi_curve: "hh_fi_curve.toml",
+    quick_hh_sweep: "hh_sweep.toml",
+    quick_lif_fi_curve: "lif_fi_curve.toml",
+    quick_noisy_lif: "noisy_lif.toml",
+    quick_stdp: "stdp.toml",
+}
+
+const NETWORK: &str = r#"
+[simulation]
+dt = "0.1 ms"
+seed = 3
+
+[constants]
+w0 = "1 mV"
+
+[timed_arrays.drive]
+dt = "10 ms"
+unit = "mV"
+values = [0, 5, 0]
+
+[timed_arrays.table2]
+dt = "10 ms"
+unit = "mV"
+file = "table2.npy"
+
+[inputs.gen]
+type = "spike_generator"
+N = 3
+file = "spikes.csv"
+time_unit = "ms"
+period = "10 ms"
+
+[inputs.gen2]
+type = "spike_generator"
+N = 2
+indices = [0, 1]
+times = ["2 ms", "4 ms"]
+
+[inputs.noise]
+type = "poisson_group"
+N = 50
+rates = "100 Hz"
+
+[groups.G]
+N = 3
+equations = '''
+v : volt
+n_in : 1
+'''
+
+[groups.H]
+N = 3
+equations = "u = drive(t) + table2(t, i) : volt"
+
+[synapses.S]
+source = "gen"
+target = "G"
+model = "w : volt"
+on_pre = "v += w"
+delay = "i*1*ms"
+connect = { j = "i" }
+init = { w = "(i + 1)*w0" }
+
+[synapses.T]
+source = "gen2"
+target = "G"
+on_pre = { pre = "v += 10*mV", extra = "v -= 1*mV" }
+delay = { extra = "1 ms" }
+connect = { i = [0, 1], j = [2, 2] }
+
+[synapses.N]
+source = "noise"
+target = "G"
+on_pre = "n_in += 1"
+
+[[synapses.N.connect]]
+p = 0.5
+
+[[synapses.N.connect]]
+i = 0
+j = 1
+n = 2
+
+[[synapses.N.connect]]
+j = "k for k in range(i, i + 2) if k < N_post"
+skip_if_invalid = true
+
+[monitors.v]
+type = "state"
+source = "G"
+variables = ["v"]
+
+[monitors.w]
+type = "state"
+source = "S"
+variables = ["w"]
+
+[monitors.u]
+type = "state"
+source = "H"
+variables = ["u"]
+
+[monitors.noise_spikes]
+type = "spike"
+source = "noise"
+
+[[runs]]
+duration = "10 ms"
+
+[[runs]]
+duration = "10 ms"
+set = { "S.w" = "0 mV", "G.v" = "0 mV" }
+"#;
+
+/// Synapses (delays per synapse and per pathway, named pathways, every form of connect),
+/// spike generators from a file and inline, a Poisson group, timed arrays from a list and a
+/// .npy file, monitors on synapses, and state changes between runs.
+#[test]
+fn synapses_inputs_and_timed_arrays_run_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "net.toml", NETWORK);
+    write(dir.path(), "spikes.csv", "i,t\n0,1\n1,2\n2,3\n");
+    // table2: 3 steps x 3 neurons, row-major: value = 10*step + neuron (mV).
+    let mut npy =
+        rheobase_cli::output::npy::header(rheobase_cli::output::npy::Dtype::F64, &[3, 3], false);
+    for step in 0..3 {
+        for neuron in 0..3 {
+            npy.extend_from_slice(&(10.0 * step as f64 + neuron as f64).to_le_bytes());
+        }
+    }
+    std::fs::write(dir.path().join("table2.npy"), npy).unwrap();
+    let out = rheobase(&["run", "net.toml", "--out", "res", "--quiet"], dir.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let res = dir.path().join("res");
+
+    let v = npz::read(&res.join("v.npz")).unwrap();
+    let (t, v) = (&v["t"].data, &v["v"]);
+    let at = |neuron: usize, time: f64| {
+        let k = t.iter().position(|&x| (x - time).abs() < 1e-9).unwrap();
+        v.at2(neuron, k)
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    // S: neuron k spikes at (k + 1) ms with delay k ms and weight (k + 1) mV.
+    assert!(close(at(0, 0.9e-3), 0.0) && close(at(0, 1.1e-3), 1e-3));
+    assert!(close(at(1, 2.9e-3), 0.0) && close(at(1, 3.1e-3), 2e-3));
+    assert!(close(at(2, 1.9e-3), 0.0));
+    // T into neuron 2: +10 mV at 2 and 4 ms (pre), -1 mV at 3 and 5 ms (extra, 1 ms delay),
+    // and S's 3 mV at 5 ms.
+    assert!(close(at(2, 2.1e-3), 10e-3));
+    assert!(close(at(2, 3.1e-3), 9e-3));
+    assert!(close(at(2, 4.1e-3), 19e-3));
+    assert!(close(at(2, 5.1e-3), 21e-3));
+    // The second run: v and w set to 0; the generator repeats with weight 0.
+    assert!(close(at(0, 19.9e-3), 0.0) && close(at(2, 19.9e-3), 0.0));
+
+    let w = npz::read(&res.join("w.npz")).unwrap();
+    assert_eq!(w["w"].shape[0], 3);
+    assert!(close(w["w"].at2(2, 0), 3e-3) && close(w["w"].at2(2, 150), 0.0));
+
+    let u = npz::read(&res.join("u.npz")).unwrap();
+    let (tu, u) = (&u["t"].data, &u["u"]);
+    let k = tu.iter().position(|&x| (x - 15e-3).abs() < 1e-9).unwrap();
+    // drive(15 ms) = 5 mV, table2(15 ms, i) = (10 + i) mV.
+    for i in 0..3 {
+        assert!(
+            close(u.at2(i, k), 15e-3 + i as f64 * 1e-3),
+            "{}",
+            u.at2(i, k)
+        );
+    }
+
+    let spikes = npz::read(&res.join("noise_spikes.npz")).unwrap();
+    let n = spikes["i"].data.len();
+    // 50 sources at 100 Hz for 20 ms: 100 expected.
+    assert!((50..=160).contains(&n), "{n}");
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(res.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["synapses"]["S"]["synapses"], 3);
+    assert_eq!(summary["synapses"]["T"]["synapses"], 2);
+    // p = 0.5 of 150 pairs, 2 more for (0, 1), and the generator's 5 (k < 3 only).
+    let n_syn = summary["synapses"]["N"]["synapses"].as_u64().unwrap();
+    assert!((50..=110).contains(&n_syn), "{n_syn}");
+    assert_eq!(summary["groups"]["gen"]["type"], "SpikeGeneratorGroup");
+}
+
+#[test]
+fn input_keys_of_another_type_and_bad_data_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = NETWORK
+        .replace(
+            "rates = \"100 Hz\"",
+            "rates = \"100 Hz\"\nperiod = \"1 ms\"",
+        )
+        .replace("file = \"table2.npy\"", "file = \"missing.npy\"");
+    write(dir.path(), "net.toml", &body);
+    write(dir.path(), "spikes.csv", "i,t\n0,1\n1,x\n");
+    let out = rheobase(&["check", "net.toml"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(
+        shown.contains("`period` does not apply to an input of type 'poisson_group'"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("error[io::data_file]: cannot read"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("spikes.csv: line 3: not a row of numbers"),
+        "{shown}"
+    );
+    assert!(!shown.contains("panicked"), "{shown}");
 }
