@@ -810,13 +810,11 @@ fn random_seed() -> u64 {
     (nanos ^ (std::process::id() as u64).rotate_left(32)) % (1 << 31)
 }
 
-/// A dimension as SI unit text for `summary.json` (`V`, `A`, `1` when dimensionless).
+/// A dimension as SI unit text for `summary.json` and plots: the unscaled unit's symbol
+/// when it has one (`V`, `S`, `A`), else base units (`m^2 kg s^-3 A^-1`), `1` when
+/// dimensionless.
 pub fn unit_text(dim: Dimension) -> String {
-    if dim.is_dimensionless() {
-        "1".to_string()
-    } else {
-        dim.to_string()
-    }
+    rheobase::units::display::dimension_unit_string(&dim)
 }
 
 /// Sets a variable from a file value: a number (dimensionless variables), a quantity string

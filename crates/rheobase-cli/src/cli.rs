@@ -82,6 +82,9 @@ pub struct RunArgs {
     /// Simulate at most this long in all, cutting the runs short (a quick try: "50 ms")
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub max_time: Option<f64>,
+    /// Values monitors hold in memory before writing them to disk (default 4194304)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub chunk: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +179,7 @@ fn execute(command: Command) -> Result<(), CliError> {
                 plot: args.plot,
                 quiet: args.quiet,
                 max_time: args.max_time,
+                chunk_elements: args.chunk.map(|c| c as usize),
             };
             report(run::run(&model, &options)?);
             Ok(())

@@ -25,6 +25,9 @@ pub struct RunOptions {
     pub quiet: bool,
     /// Cut the runs short so that at most this much is simulated in all (seconds).
     pub max_time: Option<f64>,
+    /// Elements monitors may hold in memory between writes to disk (default
+    /// [`stream::CHUNK_ELEMENTS`]).
+    pub chunk_elements: Option<usize>,
 }
 
 /// What a finished run wrote.
@@ -61,7 +64,8 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
     })?;
     let temp = TempDir::create(&options.out)?;
     let started = Instant::now();
-    let streams = run_streaming(&built, temp.path(), options.quiet)?;
+    let chunk = options.chunk_elements.unwrap_or(stream::CHUNK_ELEMENTS);
+    let streams = run_streaming(&built, temp.path(), options.quiet, chunk)?;
     let wall = started.elapsed().as_secs_f64();
     let simulated: f64 = built.runs.iter().map(|r| r.duration).sum();
 
@@ -114,14 +118,19 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
 
 /// Applies each run's state changes and runs it, with monitors drained to `dir` every few
 /// steps; returns the closed streams.
-fn run_streaming(built: &Built, dir: &Path, quiet: bool) -> Result<Vec<MonitorStream>, CliError> {
+fn run_streaming(
+    built: &Built,
+    dir: &Path,
+    quiet: bool,
+    chunk: usize,
+) -> Result<Vec<MonitorStream>, CliError> {
     let streams: Vec<MonitorStream> = built
         .monitors
         .iter()
         .map(|m| MonitorStream::create(dir, m))
         .collect::<std::io::Result<_>>()
         .map_err(|e| CliError::io("cannot create the output files", e))?;
-    let interval = stream::drain_interval(&streams, 1.0);
+    let interval = stream::drain_interval(&streams, 1.0, chunk);
     let streams = Arc::new(Mutex::new(streams));
     {
         let streams = Arc::clone(&streams);

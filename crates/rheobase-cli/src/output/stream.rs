@@ -39,6 +39,8 @@ enum Sink {
 pub struct MonitorStream {
     pub name: String,
     sink: Sink,
+    /// The most elements one drain took out of the monitor: what it held in memory at most.
+    peak: usize,
 }
 
 /// What a finished monitor holds, for `summary.json` and plots.
@@ -96,6 +98,7 @@ impl MonitorStream {
         Ok(MonitorStream {
             name: monitor.name.clone(),
             sink,
+            peak: 0,
         })
     }
 
@@ -110,9 +113,14 @@ impl MonitorStream {
         }
     }
 
+    /// The most elements (all arrays together) the monitor held between two drains.
+    pub fn peak_elements(&self) -> usize {
+        self.peak
+    }
+
     /// Moves what the monitor recorded since the last drain into the column files.
     pub fn drain(&mut self) -> io::Result<()> {
-        match &mut self.sink {
+        let drained = match &mut self.sink {
             Sink::Events {
                 monitor,
                 i,
@@ -125,6 +133,7 @@ impl MonitorStream {
                 for ((_, col), v) in values.iter_mut().zip(&r.values) {
                     col.push_f64(v)?;
                 }
+                r.i.len() * (2 + values.len())
             }
             Sink::State {
                 monitor, t, values, ..
@@ -134,6 +143,7 @@ impl MonitorStream {
                 for ((_, col), v) in values.iter_mut().zip(&s.values) {
                     col.push_f64(v)?;
                 }
+                s.t.len() + s.values.iter().map(Vec::len).sum::<usize>()
             }
             Sink::Rate {
                 monitor,
@@ -145,8 +155,10 @@ impl MonitorStream {
                 *sum += rates.iter().sum::<f64>();
                 t.push_f64(&times)?;
                 rate.push_f64(&rates)?;
+                times.len() + rates.len()
             }
-        }
+        };
+        self.peak = self.peak.max(drained);
         Ok(())
     }
 
@@ -295,6 +307,8 @@ impl MonitorStream {
                 )
             }
         };
+        let mut summary = summary;
+        summary["peak_buffer_elements"] = self.peak.into();
         for c in columns {
             std::fs::remove_file(c)?;
         }
@@ -314,9 +328,10 @@ fn one_d(column: &Column) -> Entry<'_> {
     }
 }
 
-/// Default-clock steps between drains so that one interval holds about
-/// [`CHUNK_ELEMENTS`] elements of the monitors whose size per step is known.
-pub fn drain_interval(streams: &[MonitorStream], steps_per_default_step: f64) -> u64 {
+/// Default-clock steps between drains so that one interval holds about `chunk` elements
+/// ([`CHUNK_ELEMENTS`] by default) of the monitors whose size per step is known; event
+/// monitors are drained at least every 10,000 steps.
+pub fn drain_interval(streams: &[MonitorStream], steps_per_default_step: f64, chunk: usize) -> u64 {
     let per_step: f64 = streams
         .iter()
         .map(|s| s.elements_per_step() as f64 * steps_per_default_step.max(1.0))
@@ -324,5 +339,5 @@ pub fn drain_interval(streams: &[MonitorStream], steps_per_default_step: f64) ->
     if per_step <= 0.0 {
         return 10_000;
     }
-    ((CHUNK_ELEMENTS as f64 / per_step) as u64).clamp(1, 10_000)
+    ((chunk as f64 / per_step) as u64).clamp(1, 10_000)
 }
