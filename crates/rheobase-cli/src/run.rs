@@ -8,6 +8,7 @@ use crate::build::{self, Built, BuiltMonitor, MonitorKind, Overrides};
 use crate::describe;
 use crate::error::CliError;
 use crate::model::ModelFile;
+use crate::output::files::TempDir;
 use crate::output::stream::{self, Finished, MonitorStream};
 use crate::plot::{self, Figure};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -109,7 +110,7 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
     );
     let summary_path = temp.path().join("summary.json");
     let text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
-    std::fs::write(&summary_path, text + "\n")
+    crate::output::files::write_text(&summary_path, &(text + "\n"))
         .map_err(|e| CliError::io("cannot write summary.json", e))?;
     written.push(summary_path);
     let files = temp.commit(&written, &options.out)?;
@@ -373,64 +374,4 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// The hidden folder outputs are written into; removed unless committed.
-struct TempDir {
-    path: PathBuf,
-    committed: bool,
-}
-
-impl TempDir {
-    fn create(out: &Path) -> Result<TempDir, CliError> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = out.join(format!(".rheobase-partial-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&path).map_err(|e| {
-            CliError::io(
-                format!("cannot write into the output folder {}", out.display()),
-                e,
-            )
-        })?;
-        Ok(TempDir {
-            path,
-            committed: false,
-        })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Moves the finished files into `out` (the last one last) and removes the folder.
-    fn commit(mut self, files: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, CliError> {
-        // An old summary would mark a mix of old and new files as complete.
-        let old_summary = out.join("summary.json");
-        if old_summary.exists() {
-            std::fs::remove_file(&old_summary)
-                .map_err(|e| CliError::io("cannot replace the old summary.json", e))?;
-        }
-        let mut moved = Vec::new();
-        for f in files {
-            let target = out.join(f.file_name().expect("a file name"));
-            std::fs::rename(f, &target).map_err(|e| {
-                CliError::io(format!("cannot move {} into place", target.display()), e)
-            })?;
-            moved.push(target);
-        }
-        std::fs::remove_dir_all(&self.path)
-            .map_err(|e| CliError::io("cannot remove the temporary folder", e))?;
-        self.committed = true;
-        Ok(moved)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
 }

@@ -200,10 +200,7 @@ impl Builder<'_> {
                     Some(Err(text.clone()))
                 }
             },
-            _ => match self.duration(delay, "delay") {
-                Some(x) => Some(Ok(Delay::Scalar(x))),
-                None => None,
-            },
+            _ => self.duration(delay, "delay").map(|x| Ok(Delay::Scalar(x))),
         }
     }
 
