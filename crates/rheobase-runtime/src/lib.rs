@@ -32,6 +32,7 @@ pub mod monitor;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
+mod propagator;
 pub mod saved;
 pub mod schedule;
 pub mod spatial;

@@ -305,7 +305,30 @@ fn add_operations(
     }
 
     let mut update: Vec<Assignment> = refractory_statement(&spec.refractory).into_iter().collect();
-    update.extend(spec.state_update.iter().cloned());
+    let linear = crate::propagator::split(spec.state_update.clone());
+    if !linear.is_empty() {
+        let registered = crate::propagator::register(core, gid, n, &linear)?;
+        let kernel = lower_kernel(
+            core,
+            gid,
+            0..n,
+            "linear_coefficients",
+            Iteration::Range,
+            &registered.coefficient_code,
+            false,
+        )?
+        .compile(core.backend.as_ref())?;
+        let op = crate::propagator::operation(core, gid, registered, kernel);
+        let clock = core.group(gid).clock;
+        core.add_object(ObjectEntry {
+            name: format!("{name}_linear_propagator"),
+            when: When::new("before_start", order),
+            clock,
+            active: true,
+            op: Box::new(op),
+        })?;
+    }
+    update.extend(linear.statements);
     if !update.is_empty() {
         let kernel = lower_kernel(
             core,

@@ -9,7 +9,7 @@ use crate::spec::VarSpec;
 use rheobase_lang::check::{
     check_equations_for, check_statements, GroupKind, Scope, ScopeVariable, VarKind,
 };
-use rheobase_lang::integrate::{choose_method, integrate, Method, Ode, OdeSystem};
+use rheobase_lang::integrate::{choose_method, integrate, LinearSystem, Method, Ode, OdeSystem};
 use rheobase_lang::symbolic::substitute_with;
 use rheobase_lang::{
     ast, parse_equations, parse_statements, BinOp, Diagnostic, Diagnostics, EquationKind,
@@ -226,6 +226,16 @@ pub(crate) fn synapses_model(
         let span = event_odes[0].span;
         let sys = OdeSystem::new(event_odes);
         match integrate(&sys, Method::Exact) {
+            Ok(s) if s.iter().any(|s| LinearSystem::of(s).is_some()) => errors.push(
+                Diagnostic::error(
+                    "integrate::event_driven_not_linear",
+                    "not yet supported: coupled event-driven equations without a closed-form \
+                     solution (they would need a propagator matrix per synapse over \
+                     't - lastupdate')",
+                )
+                .with_primary(span, "coupled event-driven equations")
+                .with_help("mark these equations (clock-driven) instead"),
+            ),
             Ok(s) => {
                 event_update = s
                     .into_iter()

@@ -695,6 +695,36 @@ fn build(
     }
     core.synapses.get_mut(&gid).expect("links").pathways = pathways;
 
+    let linear = crate::propagator::split(state_update);
+    let state_update = linear.statements.clone();
+    if !linear.is_empty() {
+        let n_now = core.group(gid).n;
+        let registered = crate::propagator::register(core, gid, n_now, &linear)?;
+        let arrays: Vec<StoreId> = registered.arrays().collect();
+        core.synapses
+            .get_mut(&gid)
+            .expect("links")
+            .per_synapse
+            .extend(arrays);
+        let kernel = lower_synaptic(
+            core,
+            gid,
+            "linear_coefficients",
+            Iteration::Range,
+            &registered.coefficient_code,
+            &sources,
+        )?
+        .compile(core.backend.as_ref())?;
+        let op = crate::propagator::operation(core, gid, registered, kernel);
+        let object = core.unique_name(&format!("{name}_linear_propagator"), true)?;
+        core.add_object(ObjectEntry {
+            name: object,
+            when: When::new("before_start", options.order),
+            clock,
+            active: true,
+            op: Box::new(op),
+        })?;
+    }
     if !state_update.is_empty() {
         let kernel = lower_synaptic(
             core,

@@ -3,6 +3,7 @@
 
 mod backends;
 mod brian2_reference;
+mod exact_coupled;
 mod monitors;
 mod network;
 mod neurons;
