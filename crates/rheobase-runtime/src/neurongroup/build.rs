@@ -135,6 +135,32 @@ pub(crate) fn build(
     let mut constant_over_dt = Vec::new();
     for v in &spec.variables {
         let var = match v.kind {
+            EquationKind::Parameter if v.linked => {
+                // A placeholder until `linked_var` makes it an alias of the target's array.
+                let placeholder =
+                    core.store
+                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let index = core
+                    .store
+                    .add(format!("{name}._{}_index", v.name), ElemType::I32, n);
+                variables.insert_link(
+                    v.name.clone(),
+                    crate::variables::LinkSlot {
+                        placeholder,
+                        index,
+                        target: None,
+                    },
+                );
+                Variable::Array {
+                    id: placeholder,
+                    dim: v.dim,
+                    vtype: v.vtype,
+                    shared: false,
+                    read_only: true,
+                    constant: true,
+                    write_guard: None,
+                }
+            }
             EquationKind::Differential | EquationKind::Parameter => {
                 let len = if v.shared { 1 } else { n };
                 let id = core

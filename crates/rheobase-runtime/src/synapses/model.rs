@@ -200,6 +200,7 @@ pub(crate) fn synapses_model(
             constant: v.flags.constant,
             unless_refractory: false,
             constant_over_dt: false,
+            linked: v.flags.linked,
         });
     }
     let mut state_update = Vec::new();

@@ -4,6 +4,7 @@
 mod backends;
 mod brian2_reference;
 mod exact_coupled;
+mod linked;
 mod monitors;
 mod network;
 mod neurons;
