@@ -139,6 +139,16 @@ impl NetworkCore {
         let target_len = if shared { 1 } else { range.len() };
         let base = if shared { 0 } else { range.start as i64 };
         match index {
+            LinkIndex::Auto if is_synapses && !(shared || target_len == 1) => {
+                return Err(RuntimeError::invalid(
+                    &object,
+                    format!(
+                        "Cannot link variable '{name}' of Synapses to '{var}' without an index: \
+                         give the name of an integer variable of the synapses as the index \
+                         (e.g. index='i'), since their number changes"
+                    ),
+                ));
+            }
             LinkIndex::Auto => {
                 if shared || (target_len == 1 && n != 1) {
                     set_indices(self, slot.index, std::iter::repeat(base));

@@ -120,12 +120,6 @@ pub(crate) fn synapses_model(
     let mut summed = Vec::new();
     let mut variables = Vec::new();
     for v in &checked.variables {
-        if v.flags.linked {
-            return Err(RuntimeError::not_supported(
-                cx.object,
-                format!("linked variables ('{}') in Synapses", v.name),
-            ));
-        }
         if v.flags.constant_over_dt {
             return Err(RuntimeError::not_supported(
                 cx.object,

@@ -511,6 +511,36 @@ fn build(
     );
     for v in &var_specs {
         match v.kind {
+            EquationKind::Parameter if v.linked => {
+                // See `crate::variables::LinkSlot`: the placeholder has no values of its own.
+                let placeholder =
+                    core.store
+                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let index = core
+                    .store
+                    .add(format!("{name}._{}_index", v.name), ElemType::I32, 0);
+                per_synapse.push(index);
+                variables.insert_link(
+                    v.name.clone(),
+                    crate::variables::LinkSlot {
+                        placeholder,
+                        index,
+                        target: None,
+                    },
+                );
+                variables.insert(
+                    v.name.clone(),
+                    Variable::Array {
+                        id: placeholder,
+                        dim: v.dim,
+                        vtype: v.vtype,
+                        shared: false,
+                        read_only: true,
+                        constant: true,
+                        write_guard: None,
+                    },
+                );
+            }
             EquationKind::Differential | EquationKind::Parameter => {
                 add_array(
                     core,

@@ -150,3 +150,38 @@ fn linked_variables_follow_brian2s_rules() {
     assert!(bad_reset.is_err());
     net.run(1e-4).unwrap();
 }
+
+#[test]
+fn synapses_link_through_an_index_variable() {
+    use rheobase_runtime::{Connect, Synapses};
+    let net = jitted();
+    let g = NeuronGroup::new(
+        &net,
+        3,
+        "v : 1\ns : 1 (shared)",
+        NeuronGroupOptions::default(),
+    )
+    .unwrap();
+    g.set_values("v", &[1.0, 2.0, 3.0]).unwrap();
+    g.set("s", 7.0).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "x : 1 (linked)\ny : 1 (linked)\nw = 10*x + y : 1",
+        Default::default(),
+    )
+    .unwrap();
+    let err = s.link("x", &g, "v", LinkIndex::Auto).unwrap_err();
+    assert!(err.to_string().contains("without an index"), "{err}");
+    let err = s
+        .link("x", &g, "v", LinkIndex::Array(vec![0, 1]))
+        .unwrap_err();
+    assert!(err.to_string().contains("dynamic size"), "{err}");
+    s.link("x", &g, "v", LinkIndex::Variable("i".into()))
+        .unwrap();
+    s.link("y", &g, "s", LinkIndex::Auto).unwrap();
+    // connected after linking: the links cover the new synapses
+    s.connect(Connect::j("i")).unwrap();
+    assert_eq!(s.get("w").unwrap(), vec![17.0, 27.0, 37.0]);
+    net.run(1e-4).unwrap();
+}
