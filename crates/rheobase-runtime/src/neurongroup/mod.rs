@@ -308,6 +308,12 @@ impl NeuronGroup {
         })
     }
 
+    /// Whether `name` is a `(linked)` variable.
+    pub fn is_linked(&self, name: &str) -> bool {
+        let core = self.net.lock();
+        core.group(self.id).variables.link(name).is_some()
+    }
+
     /// Links the `(linked)` variable `name` to variable `var` of `source` (Brian2's
     /// `G.name = linked_var(source, var, index=...)`): reads of `name` then read `var`.
     pub fn link(

@@ -33,6 +33,12 @@ impl Synapses {
         0..self.len()
     }
 
+    /// Whether `name` is a `(linked)` variable.
+    pub fn is_linked(&self, name: &str) -> bool {
+        let core = self.net.lock();
+        core.group(self.id).variables.link(name).is_some()
+    }
+
     /// Links the `(linked)` variable `name` to variable `var` of `source` (Brian2's
     /// `S.name = linked_var(source, var, index='i')`); the index must be an integer variable
     /// of the synapses unless the target is shared or has one element.
