@@ -27,11 +27,13 @@ mod frontend;
 pub mod group;
 pub mod inputs;
 pub mod kernel;
+pub mod linking;
 pub mod lower;
 pub mod monitor;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
+mod propagator;
 pub mod saved;
 pub mod schedule;
 pub mod spatial;
@@ -51,6 +53,7 @@ pub use inputs::{
     PoissonGroup, PoissonGroupOptions, PoissonInput, PoissonInputOptions, Rates,
     SpikeGeneratorGroup, SpikeGeneratorGroupOptions, TimedArray, Weight,
 };
+pub use linking::LinkIndex;
 pub use monitor::{
     EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
     SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,

@@ -735,6 +735,7 @@ impl NetworkCore {
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
+        self.check_links()?;
         for &k in order {
             if !self.objects[k].active {
                 continue;

@@ -3,6 +3,8 @@
 
 mod backends;
 mod brian2_reference;
+mod exact_coupled;
+mod linked;
 mod monitors;
 mod network;
 mod neurons;
