@@ -93,6 +93,17 @@ impl PyNetwork {
         self.0.seed(seed)
     }
 
+    /// Runs kernels and synaptic propagation on `n` threads (0: one per core); the results
+    /// are the same bits for every count.
+    fn set_threads(&self, py: Python<'_>, n: usize) -> Res<()> {
+        map(py, self.0.set_threads(n))
+    }
+
+    #[getter]
+    fn threads(&self) -> usize {
+        self.0.threads()
+    }
+
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
     /// called at the start, every `report_period` seconds of wall time and at the end. Ctrl+C
     /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`.

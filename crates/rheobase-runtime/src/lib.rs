@@ -40,6 +40,7 @@ pub mod spatial;
 pub mod spec;
 pub mod state;
 pub mod synapses;
+pub mod threads;
 pub mod variables;
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::group::GroupData;
 use crate::kernel::TimeInfo;
 use crate::schedule::{Schedule, When};
 use crate::state::ArrayStore;
+use crate::threads::Threads;
 use rheobase_codegen::{Backend, RngKey};
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +36,8 @@ pub struct StepContext<'a> {
     pub groups: &'a [GroupData],
     pub time: TimeInfo,
     pub seed: u64,
+    /// The network's threads (kernels split over them where it pays).
+    pub threads: &'a Threads,
 }
 
 impl StepContext<'_> {
@@ -115,6 +118,8 @@ pub(crate) struct NetworkCore {
     pub differential: HashSet<(GroupId, String)>,
     /// The store array of each TimedArray used in this network, by its identity.
     pub tables: HashMap<u64, crate::state::StoreId>,
+    /// Threads for kernels and synaptic propagation ([`Network::set_threads`]).
+    pub threads: Threads,
 }
 
 impl NetworkCore {
@@ -303,6 +308,7 @@ impl Network {
             synapses: HashMap::new(),
             differential: HashSet::new(),
             tables: HashMap::new(),
+            threads: Threads::from_env(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -319,6 +325,29 @@ impl Network {
 
     pub fn backend_name(&self) -> &'static str {
         self.lock().backend.name()
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (`0`: one per core; Brian2's
+    /// `prefs.devices.cpp_standalone.openmp_threads`). Results are the same bits for every
+    /// thread count; work is split only where a call is big enough to gain. New networks
+    /// take the count from the `RHEOBASE_THREADS` environment variable, else one thread.
+    pub fn set_threads(&self, n: usize) -> Result<()> {
+        let threads = Threads::new(n)?;
+        self.lock().threads = threads;
+        Ok(())
+    }
+
+    /// Sets the least estimated work (about nanoseconds) a piece of a split kernel call must
+    /// get ([`crate::threads::MIN_WORK_PER_PIECE`] by default; `1` splits every call that
+    /// can be split: for tests and measurements).
+    pub fn set_split_work(&self, work: usize) {
+        let mut core = self.lock();
+        core.threads = core.threads.clone().with_min_work(work);
+    }
+
+    /// The number of threads runs use.
+    pub fn threads(&self) -> usize {
+        self.lock().threads.count()
     }
 
     /// The network time in seconds.
@@ -751,6 +780,7 @@ impl NetworkCore {
                     step: c.timestep,
                 },
                 seed: self.seed,
+                threads: &self.threads,
             };
             self.objects[k].op.before_run(&mut cx)?;
         }
@@ -773,6 +803,7 @@ impl NetworkCore {
                 step: c.timestep,
             },
             seed: self.seed,
+            threads: &self.threads,
         };
         let Some(profile) = self.profile.as_mut() else {
             return self.objects[k].op.run(&mut cx);

@@ -42,7 +42,7 @@ def _on_set(path, value):
         )
     elif path == "logging.console_log_level":
         BrianLogger.log_level(value)
-    elif path.startswith("logging."):
+    elif path.startswith("logging.") or path == "devices.cpp_standalone.openmp_threads":
         pass
     else:
         logger.info(f"prefs.{path} = {value!r} has no effect in rheobase (it always runs "
