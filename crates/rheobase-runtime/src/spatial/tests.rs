@@ -230,3 +230,76 @@ fn bad_input_gives_errors() {
     let e = SpatialNeuron::new(&net, &swc, PASSIVE, Default::default()).unwrap_err();
     assert!(e.to_string().contains("compartment 1"), "{e}");
 }
+
+/// Largest deviation from the infinite cable's Green's function at `t`: a charge put into the
+/// middle compartment of a long cable at t = 0 spreads as
+/// `V - EL = V0 dx / sqrt(4 pi D t) exp(-x^2/(4 D t)) exp(-t/tau)`, `D = lambda^2/tau`.
+/// Returns the error and the peak of the analytic solution.
+fn greens_function_error(dt: f64) -> (f64, f64) {
+    let (d, ri, n, dx) = (1.0 * UM, 1.0, 501, 10.0 * UM);
+    let m = Morphology::cylinder(d, n, Extent::Length(vec![n as f64 * dx])).unwrap();
+    let net = net();
+    let neuron = passive(&net, &m, dt, ri);
+    let v0 = 0.06;
+    let middle = n / 2;
+    neuron.set_at("v", middle, -0.07 + v0).unwrap();
+    let t = 1e-3;
+    net.run(t).unwrap();
+    let (tau, lambda) = (0.01, (d / (4.0 * ri)).sqrt()); // Cm*Rm; Rm = 1 ohm*m**2
+    let diffusion = lambda * lambda / tau;
+    let spread = (4.0 * std::f64::consts::PI * diffusion * t).sqrt();
+    let v = neuron.get("v").unwrap();
+    let mut worst: f64 = 0.0;
+    let mut peak: f64 = 0.0;
+    for (k, vk) in v.iter().enumerate() {
+        let x = (k as f64 - middle as f64) * dx;
+        let exact = v0 * dx / spread * (-x * x / (4.0 * diffusion * t)).exp() * (-t / tau).exp();
+        peak = peak.max(exact);
+        worst = worst.max((vk + 0.07 - exact).abs());
+    }
+    (worst, peak)
+}
+
+#[test]
+fn infinite_cable_greens_function() {
+    let (worst, peak) = greens_function_error(2.5e-6);
+    assert!(peak > 1e-3, "a visible signal: peak {peak} V");
+    assert!(worst < 10e-6, "max error {worst} V (peak {peak} V)");
+}
+
+#[test]
+fn error_shrinks_with_the_time_step() {
+    // Backward Euler is first order: halving dt halves the error.
+    let (coarse, _) = greens_function_error(20e-6);
+    let (fine, _) = greens_function_error(10e-6);
+    let ratio = coarse / fine;
+    assert!(
+        (1.7..2.3).contains(&ratio),
+        "errors {coarse} and {fine}: ratio {ratio}"
+    );
+}
+
+#[test]
+fn a_current_in_amp_needs_the_point_current_flag() {
+    let net = net();
+    let m = Morphology::cylinder(1.0 * UM, 3, Extent::Length(vec![30.0 * UM])).unwrap();
+    let e = SpatialNeuron::new(
+        &net,
+        &m,
+        "Im = gL*(-70*mV - v) + I : amp/meter**2\nI : amp\ngL : siemens/meter**2",
+        Default::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("I"), "{e}");
+    let e = SpatialNeuron::new(
+        &net,
+        &Morphology::soma(10.0 * UM).unwrap(),
+        PASSIVE,
+        SpatialNeuronOptions {
+            cm: 0.0,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("Cm"), "{e}");
+}
