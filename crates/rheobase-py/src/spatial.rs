@@ -3,9 +3,9 @@
 //! (`""` for the root, `"dend.L"`, `"LRL"`); values cross as SI floats.
 
 use crate::dimension::PyDimension;
-use crate::runtime::{namespace_from, PyClock, PyNetwork, PyNeuronGroup, PyRefractory};
 use crate::errors::runtime_err;
 use crate::inputs::PyTimedArray;
+use crate::runtime::{namespace_from, PyClock, PyNetwork, PyNeuronGroup, PyRefractory};
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use rheobase_morphology::{ErrorKind, Extent, Geometry, Morphology, MorphologyError, Point};
@@ -80,7 +80,12 @@ impl PyMorphology {
     /// Brian2's `Cylinder(diameter, n, length=... | x, y, z)`.
     #[staticmethod]
     #[pyo3(signature = (diameter, n, length=None, points=None))]
-    fn cylinder(diameter: f64, n: usize, length: Option<f64>, points: Option<Vec<Point>>) -> Res<Self> {
+    fn cylinder(
+        diameter: f64,
+        n: usize,
+        length: Option<f64>,
+        points: Option<Vec<Point>>,
+    ) -> Res<Self> {
         Self::new(Morphology::cylinder(
             diameter,
             n,
@@ -184,7 +189,11 @@ impl PyMorphology {
         let tree = self.lock();
         let m = tree.get(path).map_err(morph_err)?;
         let flat = tree.flatten();
-        let range = flat.section(&tree, path).map_err(morph_err)?.compartments.clone();
+        let range = flat
+            .section(&tree, path)
+            .map_err(morph_err)?
+            .compartments
+            .clone();
         let g = m.geometry();
         let slice = |v: &[f64]| v[range.clone()].to_vec();
         let end_distance: Vec<f64> = range

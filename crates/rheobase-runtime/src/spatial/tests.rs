@@ -304,3 +304,122 @@ fn a_current_in_amp_needs_the_point_current_flag() {
     .unwrap_err();
     assert!(e.to_string().contains("Cm"), "{e}");
 }
+
+/// Synapses onto single compartments: an input spike opens a conductance on one dendritic
+/// compartment (`on_pre` writes the compartment's variable), a second pathway sums synaptic
+/// currents into the compartments it targets (`(summed)`), and the soma's spikes drive
+/// another group (a SpatialNeuron as a source).
+#[test]
+fn synapses_onto_compartments() {
+    use crate::inputs::SpikeGeneratorGroup;
+    use crate::synapses::{Connect, ConnectIndices, Synapses, SynapsesOptions};
+    let mut m = Morphology::soma(20.0 * UM).unwrap();
+    m.add_child(
+        "dend",
+        Morphology::cylinder(1.0 * UM, 20, Extent::Length(vec![400.0 * UM])).unwrap(),
+    )
+    .unwrap();
+    let net = net();
+    let model = "Im = gL*(EL - v) : amp/meter**2\n\
+                 Is = gs*(0*mV - v) + I_summed : amp (point current)\n\
+                 dgs/dt = -gs/(2*ms) : siemens\n\
+                 I_summed : amp\n\
+                 gL : siemens/meter**2\n\
+                 EL : volt";
+    let neuron = SpatialNeuron::new(
+        &net,
+        &m,
+        model,
+        SpatialNeuronOptions {
+            cm: 0.01,
+            ri: 1.0,
+            dt: Some(25e-6),
+            threshold: Some("v > -69.9*mV".into()),
+            threshold_location: Some(0),
+            refractory: Refractory::Duration(1.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    neuron.set("gL", 1.0).unwrap();
+    neuron.set("EL", -0.07).unwrap();
+    neuron.set("v", -0.07).unwrap();
+    let input = SpikeGeneratorGroup::new(&net, 1, &[0], &[1e-3], Default::default()).unwrap();
+    let dend = neuron.section("dend").unwrap();
+    let on_pre = Synapses::new(
+        &input,
+        &dend,
+        "",
+        SynapsesOptions {
+            on_pre: "gs += 5*nS".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    on_pre
+        .connect(Connect {
+            i: Some(ConnectIndices::Array(vec![0])),
+            j: Some(ConnectIndices::Array(vec![14])), // compartment 15 of the neuron
+            ..Default::default()
+        })
+        .unwrap();
+    let summed = Synapses::new(
+        &input,
+        &neuron,
+        "dI_syn/dt = -I_syn/(5*ms) : amp (clock-driven)\nI_summed_post = I_syn : amp (summed)",
+        SynapsesOptions {
+            on_pre: "I_syn += 10*pA".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    summed
+        .connect(Connect {
+            i: Some(ConnectIndices::Array(vec![0, 0, 0])),
+            j: Some(ConnectIndices::Array(vec![5, 5, 8])),
+            ..Default::default()
+        })
+        .unwrap();
+    let follower =
+        crate::neurongroup::NeuronGroup::new(&net, 1, "x : 1", Default::default()).unwrap();
+    let from_soma = Synapses::new(
+        &neuron,
+        &follower,
+        "",
+        SynapsesOptions {
+            on_pre: "x += 1".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    from_soma.connect(Connect::default()).unwrap();
+
+    net.run(1e-3).unwrap();
+    assert!(neuron.get("gs").unwrap().iter().all(|&g| g == 0.0));
+    assert_eq!(
+        follower.get("x").unwrap()[0],
+        0.0,
+        "no input, no somatic spike"
+    );
+    net.run(0.5e-3).unwrap();
+    let gs = neuron.get("gs").unwrap();
+    for (k, g) in gs.iter().enumerate() {
+        assert_eq!(*g > 0.0, k == 15, "compartment {k}: gs = {g}");
+    }
+    let i_summed = neuron.get("I_summed").unwrap();
+    assert!(i_summed[5] > 0.0 && i_summed[8] > 0.0);
+    assert!(
+        (i_summed[5] - 2.0 * i_summed[8]).abs() < 1e-18,
+        "two synapses on 5, one on 8: {} {}",
+        i_summed[5],
+        i_summed[8]
+    );
+    let v = neuron.get("v").unwrap();
+    assert!(
+        v[15] > v[0] && v[15] > v[20],
+        "depolarised at the synapse: {v:?}"
+    );
+    net.run(5e-3).unwrap();
+    // The soma crossed its threshold once (refractory afterwards) and the follower heard it.
+    assert_eq!(follower.get("x").unwrap()[0], 1.0);
+}
