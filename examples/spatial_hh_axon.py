@@ -46,7 +46,7 @@ spikes = SpikeMonitor(axon)
 profile = StateMonitor(axon, 'v', record=True, dt=0.5*ms)
 
 run(1*ms)
-axon.I[0] = 1*uA   # a short pulse at x = 0
+axon.I[0] = 10*uA   # a short pulse at x = 0
 run(0.5*ms)
 axon.I[0] = 0*amp
 run(duration - 1.5*ms, report='text')

@@ -12,7 +12,7 @@ from rheobase import *
 
 here = os.path.dirname(os.path.abspath(__file__))
 default = os.path.join(here, '..', 'crates', 'rheobase-morphology', 'tests', 'data', 'swc',
-                       'neurom_simple.swc')
+                       'mp_ma_40984_gc2.CNG.swc')
 filename = sys.argv[1] if len(sys.argv) > 1 else default
 
 defaultclock.dt = 0.025*ms
