@@ -243,3 +243,38 @@ def test_model_errors():
         SpatialNeuron(cable, PASSIVE, Cm=1 * uF, Ri=100 * ohm * cm)
     with pytest.raises(IndexError):
         SpatialNeuron(cable, PASSIVE, threshold="v > 0*mV", threshold_location=7)
+
+
+def test_synapses_onto_compartments_and_subgroup_monitor():
+    from rheobase import SpikeGeneratorGroup, Synapses
+
+    morpho = Soma(20 * um)
+    morpho.dend = Cylinder(diameter=1 * um, length=400 * um, n=20)
+    eqs = """
+    Im = gL*(EL - v) : amp/meter**2
+    Is = gs*(0*mV - v) + I_summed : amp (point current)
+    dgs/dt = -gs/(2*ms) : siemens
+    I_summed : amp
+    gL : siemens/meter**2
+    EL : volt
+    """
+    neuron = SpatialNeuron(morpho, eqs, Cm=1 * uF / cm**2, Ri=100 * ohm * cm)
+    neuron.gL = 1e-4 * siemens / cm**2
+    neuron.EL = -70 * mV
+    neuron.v = -70 * mV
+    inp = SpikeGeneratorGroup(1, [0], [1 * ms])
+    S = Synapses(inp, neuron.dend, on_pre="gs += 5*nS")
+    S.connect(i=0, j=14)
+    S2 = Synapses(inp, neuron, model="""dI_syn/dt = -I_syn/(5*ms) : amp (clock-driven)
+                                         I_summed_post = I_syn : amp (summed)""",
+                  on_pre="I_syn += 10*pA")
+    S2.connect(i=[0, 0, 0], j=[5, 5, 8])
+    mon = StateMonitor(neuron.dend, "v", record=[14])
+    run(1.5 * ms)
+    gs = np.asarray(neuron.gs_)
+    assert gs[15] > 0 and np.count_nonzero(gs) == 1
+    summed = np.asarray(neuron.I_summed_)
+    assert summed[5] == pytest.approx(2 * summed[8]) and summed[8] > 0
+    v = np.asarray(mon.v_)[0]
+    assert v[-1] > v[0]
+    assert len(S) == 1 and list(S.j) == [14]
