@@ -11,12 +11,33 @@ import sys
 from rheobase import *
 
 here = os.path.dirname(os.path.abspath(__file__))
+# A dentate granule cell from NeuroMorpho.Org (rheobase-morphology's test data).
 default = os.path.join(here, '..', 'crates', 'rheobase-morphology', 'tests', 'data', 'swc',
                        'mp_ma_40984_gc2.CNG.swc')
 filename = sys.argv[1] if len(sys.argv) > 1 else default
+# Without the repository around (the example copied elsewhere), a small cell written here:
+# id, type (1 soma, 3 dendrite, 2 axon), x, y, z (um), radius (um), parent.
+SMALL_CELL = """
+1 1 0 0 0 10 -1
+2 3 0 10 0 1.5 1
+3 3 0 60 0 1.2 2
+4 3 -30 120 0 0.8 3
+5 3 -50 180 0 0.6 4
+6 3 30 120 0 0.8 3
+7 3 50 190 5 0.6 6
+8 3 0 -10 0 1.5 1
+9 3 0 -70 0 1.0 8
+10 3 40 -130 0 0.6 9
+11 2 10 0 0 0.5 1
+12 2 80 0 0 0.5 11
+"""
 
 defaultclock.dt = 0.025*ms
-morpho = Morphology.from_file(filename)
+if os.path.exists(filename):
+    morpho = Morphology.from_file(filename)
+else:
+    filename = 'a small cell (the SWC text in this script)'
+    morpho = Morphology.from_swc_text(SMALL_CELL)
 print(f'{filename}: {morpho.total_sections} sections, {morpho.total_compartments} compartments')
 
 EL = -65*mV
