@@ -28,7 +28,7 @@ if [ -x "$acceptance/run_all.sh" ] || [ -f "$acceptance/run_all.sh" ]; then
     bash "$acceptance/run_all.sh" lif_exact_refractory fi_curve units_dimensions integrators \
     rate_monitor_run_regularly noise_xi hh_sweep timed_array poisson_input \
     subgroups_conditional delays_spikegen gap_junctions cuba stdp_song multiple_runs \
-    store_restore cobahh synapse_generators
+    store_restore cobahh synapse_generators spatial_cable spatial_swc_hh
 else
   echo "no ../shared/acceptance next to the repository; skipped"
 fi
