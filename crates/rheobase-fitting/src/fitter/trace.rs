@@ -137,6 +137,14 @@ impl TraceFitter {
         Ok(e)
     }
 
+    /// Checks that each parameter is fittable and given in the model's unit (the values are
+    /// not used), for callers that pass SI values to `evaluate`.
+    pub fn check_parameter_units(&self, parameters: &[(String, Quantity)]) -> Result<()> {
+        let (names, values) = split_parameters(parameters)?;
+        self.core.check_values(&names, &[values])?;
+        check_units(&self.core, parameters)
+    }
+
     /// Every parameter set evaluated so far, with its error.
     pub fn results(&self) -> &[EvaluatedParameters] {
         self.core.results()
