@@ -96,6 +96,12 @@ impl SpikeFitter {
         Ok(e)
     }
 
+    /// Changes the number of candidates simulated per round of later fits (PyGAD's
+    /// `sol_per_pop`).
+    pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {
+        self.core.set_n_samples(n_samples)
+    }
+
     /// See `TraceFitter::check_parameter_units`.
     pub fn check_parameter_units(&self, parameters: &[(String, Quantity)]) -> Result<()> {
         let (names, values) = split_parameters(parameters)?;

@@ -100,7 +100,10 @@ fn adex_spike_fit_predicts_a_held_out_input_with_gamma_above_0_9() {
         ParameterRange::log("b", q(0.01, "nA"), q(0.5, "nA")),
         ParameterRange::log("tauw", q(20.0, "ms"), q(500.0, "ms")),
     ];
-    let metric = GammaFactor::new(2e-3);
+    // Fitting with a 0.5 ms window asks for precise spike times (with 2 ms, several
+    // parameter sets match the training spikes perfectly and generalise less well); the
+    // held-out input is judged with the usual 2 ms.
+    let metric = GammaFactor::new(0.5e-3);
     let best = fitter
         .fit(25, &mut optimizer, &metric, ranges, None)
         .unwrap();
@@ -108,7 +111,9 @@ fn adex_spike_fit_predicts_a_held_out_input_with_gamma_above_0_9() {
     let mut check = SpikeFitter::new(ADEX, "I", held_out, vec![vec![]], DT, options(1)).unwrap();
     let data = check.generate(&truth).unwrap().remove(0);
     let model = check.generate(&best.parameters).unwrap().remove(0);
-    let gamma = metric.gamma(&model, &data, DT, STEPS as f64 * DT).unwrap();
+    let gamma = GammaFactor::new(2e-3)
+        .gamma(&model, &data, DT, STEPS as f64 * DT)
+        .unwrap();
     assert!(data.len() >= 8, "{data:?}");
     assert!(
         gamma >= 0.9,
