@@ -65,6 +65,16 @@ pub trait Operation: Send {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
     }
+    /// The kernels that write model state, with their arrays (the watchdog scans what they
+    /// write); monitors and thresholders write none.
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        Vec::new()
+    }
+    /// Bytes this operation keeps per step of its clock (a monitor's recordings), for the
+    /// memory estimate made before each run; 0 where it cannot be known in advance.
+    fn bytes_per_step(&self) -> u64 {
+        0
+    }
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
@@ -115,6 +125,13 @@ pub(crate) struct NetworkCore {
     pub differential: HashSet<(GroupId, String)>,
     /// The store array of each TimedArray used in this network, by its identity.
     pub tables: HashMap<u64, crate::state::StoreId>,
+    /// Whether the numerical watchdog is on ([`Network::set_watchdog`]).
+    pub watchdog: bool,
+    /// What the watchdog scans, set up at the start of each run while it is on.
+    watch: Option<crate::watchdog::Watch>,
+    /// The memory limit for allocations ([`Network::set_memory_limit`]); `None`: what the
+    /// operating system reports as available.
+    pub memory_limit: Option<u64>,
 }
 
 impl NetworkCore {
@@ -303,6 +320,9 @@ impl Network {
             synapses: HashMap::new(),
             differential: HashSet::new(),
             tables: HashMap::new(),
+            watchdog: false,
+            watch: None,
+            memory_limit: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -540,7 +560,11 @@ impl Network {
                 (schedule.position(&w.when), w.order)
             });
             let order = core.sorted_objects();
+            core.check_recording_memory(duration)?;
             core.before_run(&order)?;
+            core.watch = core.watchdog.then(|| {
+                crate::watchdog::Watch::new(core.objects.iter().map(|o| &*o.op), &core.store)
+            });
             (t_start, t_end, order)
         };
         if let Some(p) = progress.as_mut() {
@@ -732,6 +756,36 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Refuses a run whose recordings (monitors that know their size per step) would not fit
+    /// in memory, before the first step.
+    fn check_recording_memory(&self, duration: f64) -> Result<()> {
+        let mut bytes = 0u64;
+        let mut largest: Option<(&str, u64)> = None;
+        for o in self.objects.iter().filter(|o| o.active) {
+            let per_step = o.op.bytes_per_step();
+            if per_step == 0 {
+                continue;
+            }
+            let steps = (duration / self.clocks[o.clock.0].dt).ceil() + 1.0;
+            let b = crate::resources::product(&[steps, per_step as f64]);
+            bytes = bytes.saturating_add(b);
+            if largest.is_none_or(|(_, l)| b > l) {
+                largest = Some((&o.name, b));
+            }
+        }
+        let Some((name, _)) = largest else {
+            return Ok(());
+        };
+        crate::resources::check_memory(
+            self.memory_limit,
+            name,
+            || {
+                format!("recording a run of {duration} s (all monitors together; drain() them in shorter runs or record fewer elements)")
+            },
+            bytes,
+        )
+    }
+
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
@@ -773,15 +827,31 @@ impl NetworkCore {
             },
             seed: self.seed,
         };
-        let Some(profile) = self.profile.as_mut() else {
-            return self.objects[k].op.run(&mut cx);
+        let t = cx.time.t;
+        let result = match self.profile.as_mut() {
+            None => self.objects[k].op.run(&mut cx),
+            Some(profile) => {
+                let start = std::time::Instant::now();
+                let result = self.objects[k].op.run(&mut cx);
+                if profile.len() < self.objects.len() {
+                    profile.resize(self.objects.len(), std::time::Duration::ZERO);
+                }
+                profile[k] += start.elapsed();
+                result
+            }
         };
-        let start = std::time::Instant::now();
-        let result = self.objects[k].op.run(&mut cx);
-        if profile.len() < self.objects.len() {
-            profile.resize(self.objects.len(), std::time::Duration::ZERO);
+        if let (Ok(()), Some(watch)) = (&result, &self.watch) {
+            if let Some(found) = watch.check(k, &self.store) {
+                let name = &self.objects[k].name;
+                return Err(crate::watchdog::report(
+                    &self.store,
+                    &self.groups,
+                    found,
+                    t,
+                    name,
+                ));
+            }
         }
-        profile[k] += start.elapsed();
         result
     }
 }

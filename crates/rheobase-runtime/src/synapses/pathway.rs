@@ -234,6 +234,9 @@ impl Operation for PathwayOp {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         self.kernel.iter().map(|k| k.kernel()).collect()
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        self.kernel.iter().collect()
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -262,6 +265,9 @@ impl Operation for SynapseRangeRunner {
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -299,6 +305,9 @@ impl Operation for SummedOp {
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self
