@@ -70,6 +70,15 @@ pub trait Operation: Send {
     fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
         Vec::new()
     }
+    /// Pending events (a synaptic pathway's spike queue) for a state file.
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        None
+    }
+    /// Whether [`Operation::load_queue_state`] may take `pending`.
+    fn check_queue_state(&self, _pending: &crate::saved::QueueState) -> Result<()> {
+        Ok(())
+    }
+    fn load_queue_state(&mut self, _pending: &crate::saved::QueueState) {}
     /// Bytes this operation keeps per step of its clock (a monitor's recordings), for the
     /// memory estimate made before each run; 0 where it cannot be known in advance.
     fn bytes_per_step(&self) -> u64 {

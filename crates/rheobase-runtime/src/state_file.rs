@@ -117,6 +117,18 @@ fn encode(states: &[(String, SavedState)]) -> Vec<u8> {
         w.f64(s.t);
         w.u64(s.seed);
         w.u64(s.rng_calls);
+        w.len(s.queues.len());
+        for (object, pending) in &s.queues {
+            w.str(object);
+            w.len(pending.len());
+            for (steps, synapses, sources) in pending {
+                w.u32(*steps);
+                w.len(synapses.len());
+                synapses.iter().for_each(|x| w.u32(*x));
+                w.len(sources.len());
+                sources.iter().for_each(|x| w.u32(*x));
+            }
+        }
     }
     w.0
 }
@@ -151,13 +163,31 @@ fn decode(bytes: &[u8], path: &Path) -> Result<Vec<(String, SavedState)>> {
         for _ in 0..n_clocks {
             clocks.push((r.str("clock name")?, r.f64("dt")?, r.u64("timestep")?));
         }
+        let (t, seed, rng_calls) = (r.f64("t")?, r.u64("seed")?, r.u64("random state")?);
+        let n_queues = r.len(16, "queue count")?;
+        let mut queues = Vec::with_capacity(n_queues);
+        for _ in 0..n_queues {
+            let object = r.str("pathway name")?;
+            let n_steps = r.len(20, "pending step count")?;
+            let mut pending = Vec::with_capacity(n_steps);
+            for _ in 0..n_steps {
+                let steps = r.u32("steps")?;
+                let n = r.len(4, "pending synapse count")?;
+                let synapses = (0..n).map(|_| r.u32("synapses")).collect::<Result<_>>()?;
+                let n = r.len(4, "pending source count")?;
+                let sources = (0..n).map(|_| r.u32("sources")).collect::<Result<_>>()?;
+                pending.push((steps, synapses, sources));
+            }
+            queues.push((object, pending));
+        }
         let saved = SavedState {
             arrays,
             events,
             clocks,
-            t: r.f64("t")?,
-            seed: r.u64("seed")?,
-            rng_calls: r.u64("random state")?,
+            t,
+            seed,
+            rng_calls,
+            queues,
         };
         states.push((name, saved));
     }

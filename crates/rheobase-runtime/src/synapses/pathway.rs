@@ -222,6 +222,20 @@ impl Operation for PathwayOp {
         }))
     }
 
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        Some(self.queue.pending())
+    }
+
+    fn check_queue_state(&self, pending: &crate::saved::QueueState) -> Result<()> {
+        SpikeQueue::check_pending(pending, &self.csr).map_err(|what| {
+            RuntimeError::invalid(&self.name, format!("a stored spike names {what}"))
+        })
+    }
+
+    fn load_queue_state(&mut self, pending: &crate::saved::QueueState) {
+        self.queue.load_pending(pending);
+    }
+
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(s) = saved.downcast_ref::<SavedPathway>() {
             // Synapses connected since the store are dropped with their arrays.
