@@ -185,6 +185,17 @@ impl RunnableKernel {
         self.compiled.kernel()
     }
 
+    /// The store arrays the kernel may write.
+    pub fn written_arrays(&self) -> Vec<StoreId> {
+        self.kernel()
+            .arrays
+            .iter()
+            .zip(&self.arrays)
+            .filter(|(decl, _)| decl.writable)
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
     /// Runs the kernel on the store; returns the number of emitted indices.
     pub fn call(
         &self,

@@ -68,6 +68,25 @@ pub trait Operation: Send {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
     }
+    /// The kernels that write model state, with their arrays (the watchdog scans what they
+    /// write); monitors and thresholders write none.
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        Vec::new()
+    }
+    /// Pending events (a synaptic pathway's spike queue) for a state file.
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        None
+    }
+    /// Whether [`Operation::load_queue_state`] may take `pending`.
+    fn check_queue_state(&self, _pending: &crate::saved::QueueState) -> Result<()> {
+        Ok(())
+    }
+    fn load_queue_state(&mut self, _pending: &crate::saved::QueueState) {}
+    /// Bytes this operation keeps per step of its clock (a monitor's recordings), for the
+    /// memory estimate made before each run; 0 where it cannot be known in advance.
+    fn bytes_per_step(&self) -> u64 {
+        0
+    }
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
 }
@@ -120,6 +139,13 @@ pub(crate) struct NetworkCore {
     pub tables: HashMap<u64, crate::state::StoreId>,
     /// Threads for kernels and synaptic propagation ([`Network::set_threads`]).
     pub threads: Threads,
+    /// Whether the numerical watchdog is on ([`Network::set_watchdog`]).
+    pub watchdog: bool,
+    /// What the watchdog scans, set up at the start of each run while it is on.
+    watch: Option<crate::watchdog::Watch>,
+    /// The memory limit for allocations ([`Network::set_memory_limit`]); `None`: what the
+    /// operating system reports as available.
+    pub memory_limit: Option<u64>,
 }
 
 impl NetworkCore {
@@ -309,6 +335,9 @@ impl Network {
             differential: HashSet::new(),
             tables: HashMap::new(),
             threads: Threads::from_env(),
+            watchdog: false,
+            watch: None,
+            memory_limit: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -569,7 +598,11 @@ impl Network {
                 (schedule.position(&w.when), w.order)
             });
             let order = core.sorted_objects();
+            core.check_recording_memory(duration)?;
             core.before_run(&order)?;
+            core.watch = core.watchdog.then(|| {
+                crate::watchdog::Watch::new(core.objects.iter().map(|o| &*o.op), &core.store)
+            });
             (t_start, t_end, order)
         };
         if let Some(p) = progress.as_mut() {
@@ -761,6 +794,36 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Refuses a run whose recordings (monitors that know their size per step) would not fit
+    /// in memory, before the first step.
+    fn check_recording_memory(&self, duration: f64) -> Result<()> {
+        let mut bytes = 0u64;
+        let mut largest: Option<(&str, u64)> = None;
+        for o in self.objects.iter().filter(|o| o.active) {
+            let per_step = o.op.bytes_per_step();
+            if per_step == 0 {
+                continue;
+            }
+            let steps = (duration / self.clocks[o.clock.0].dt).ceil() + 1.0;
+            let b = crate::resources::product(&[steps, per_step as f64]);
+            bytes = bytes.saturating_add(b);
+            if largest.is_none_or(|(_, l)| b > l) {
+                largest = Some((&o.name, b));
+            }
+        }
+        let Some((name, _)) = largest else {
+            return Ok(());
+        };
+        crate::resources::check_memory(
+            self.memory_limit,
+            name,
+            || {
+                format!("recording a run of {duration} s (all monitors together; drain() them in shorter runs or record fewer elements)")
+            },
+            bytes,
+        )
+    }
+
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
@@ -805,15 +868,31 @@ impl NetworkCore {
             seed: self.seed,
             threads: &self.threads,
         };
-        let Some(profile) = self.profile.as_mut() else {
-            return self.objects[k].op.run(&mut cx);
+        let t = cx.time.t;
+        let result = match self.profile.as_mut() {
+            None => self.objects[k].op.run(&mut cx),
+            Some(profile) => {
+                let start = std::time::Instant::now();
+                let result = self.objects[k].op.run(&mut cx);
+                if profile.len() < self.objects.len() {
+                    profile.resize(self.objects.len(), std::time::Duration::ZERO);
+                }
+                profile[k] += start.elapsed();
+                result
+            }
         };
-        let start = std::time::Instant::now();
-        let result = self.objects[k].op.run(&mut cx);
-        if profile.len() < self.objects.len() {
-            profile.resize(self.objects.len(), std::time::Duration::ZERO);
+        if let (Ok(()), Some(watch)) = (&result, &self.watch) {
+            if let Some(found) = watch.check(k, &self.store) {
+                let name = &self.objects[k].name;
+                return Err(crate::watchdog::report(
+                    &self.store,
+                    &self.groups,
+                    found,
+                    t,
+                    name,
+                ));
+            }
         }
-        profile[k] += start.elapsed();
         result
     }
 }

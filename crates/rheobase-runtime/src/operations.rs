@@ -32,6 +32,9 @@ impl Operation for RangeRunner {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -104,6 +107,9 @@ impl Operation for EventRunner {
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self

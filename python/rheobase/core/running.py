@@ -85,7 +85,10 @@ def run_network(network, objects, duration, report=None, report_period=10 * seco
     seconds = dt_seconds(duration, "duration")
     period = dt_seconds(report_period, "report_period")
     callback = report_callback(report)
+    from rheobase.core.preferences import apply_engine_preferences
+
     activate_only(network, objects)
+    apply_engine_preferences(network)
     network.set_profiling(bool(profile))
     threads = _threads_preference()
     if threads:

@@ -270,6 +270,20 @@ impl Operation for PathwayOp {
         }))
     }
 
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        Some(self.queue.pending())
+    }
+
+    fn check_queue_state(&self, pending: &crate::saved::QueueState) -> Result<()> {
+        SpikeQueue::check_pending(pending, &self.csr).map_err(|what| {
+            RuntimeError::invalid(&self.name, format!("a stored spike names {what}"))
+        })
+    }
+
+    fn load_queue_state(&mut self, pending: &crate::saved::QueueState) {
+        self.queue.load_pending(pending);
+    }
+
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(s) = saved.downcast_ref::<SavedPathway>() {
             // Synapses connected since the store are dropped with their arrays.
@@ -282,6 +296,9 @@ impl Operation for PathwayOp {
 
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         self.kernel.iter().map(|k| k.kernel()).collect()
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        self.kernel.iter().collect()
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -363,6 +380,9 @@ impl Operation for SynapseRangeRunner {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -399,6 +419,9 @@ impl Operation for SummedOp {
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self
