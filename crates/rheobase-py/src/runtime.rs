@@ -8,10 +8,9 @@ use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    LinkIndex,
-    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
-    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
-    RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
+    NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
+    Refractory, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
     StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
