@@ -49,6 +49,12 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
             .build_global();
     }
     let mut built = build::build(model, &options.overrides)?;
+    if let Some(n) = options.threads {
+        built
+            .net
+            .set_threads(n)
+            .map_err(|e| CliError::Message(e.to_string()))?;
+    }
     if let Some(limit) = options.max_time {
         let mut left = limit;
         for plan in &mut built.runs {
