@@ -8,11 +8,10 @@ use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    LinkIndex,
-    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
-    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
-    RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow, StateMonitor,
-    StateMonitorOptions, When,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
+    NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
+    Refractory, RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow,
+    StateMonitor, StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
