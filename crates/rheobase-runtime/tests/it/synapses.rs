@@ -582,3 +582,51 @@ fn input_groups_drive_synapses() {
     let n = counter.get("n").unwrap()[0];
     assert!((n - 1000.0).abs() < 160.0, "{n}");
 }
+
+#[test]
+fn state_monitors_on_synapses_may_come_before_connect() {
+    let net = jitted();
+    let g = NeuronGroup::new(&net, 3, "v : 1", NeuronGroupOptions::default()).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "dw/dt = 1/second : 1 (clock-driven)",
+        Default::default(),
+    )
+    .unwrap();
+    let _late = s
+        .state_monitor(&["w"], Record::Indices(vec![9]), Default::default())
+        .unwrap();
+    s.connect(Connect::default()).unwrap();
+    s.set_expr("w", "i + 10*j").unwrap();
+    // index 9 does not exist: an error at the run's start, naming the monitor
+    let err = net.run(3e-4).unwrap_err();
+    assert!(err.to_string().contains("cannot record synapse 9"), "{err}");
+    let net2 = jitted();
+    let g = NeuronGroup::new(&net2, 3, "v : 1", NeuronGroupOptions::default()).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "dw/dt = 1/second : 1 (clock-driven)",
+        Default::default(),
+    )
+    .unwrap();
+    let all = s
+        .state_monitor(&["w"], Record::All, Default::default())
+        .unwrap();
+    let some = s
+        .state_monitor(&["w"], Record::Indices(vec![4]), Default::default())
+        .unwrap();
+    s.connect(Connect::default()).unwrap();
+    s.set_expr("w", "i + 10*j").unwrap();
+    net2.run(3e-4).unwrap();
+    assert_eq!(all.n_recorded(), 9);
+    let w4 = some.trace("w", 0).unwrap();
+    assert_eq!(w4.len(), 3);
+    // synapse 4 is (1, 1): w starts at 11 and grows by dt per step
+    assert!(
+        (w4[0] - 11.0).abs() < 1e-12 && (w4[2] - 11.0002).abs() < 1e-12,
+        "{w4:?}"
+    );
+    assert_eq!(all.trace("w", 4).unwrap(), w4);
+}
