@@ -1,7 +1,7 @@
 //! Synapses end to end: connect in every form, state access, pathways with delays, summed
 //! variables, event-driven updates, monitors, store/restore.
 
-use super::{interpreted, jitted, namespace};
+use super::{interpreted, jitted, namespace, options};
 use rheobase_runtime::{
     Connect, ConnectIndices, Delay, Network, NeuronGroup, NeuronGroupOptions, NeuronSelection,
     NumberOrExpr, PathwayCode, Record, Synapses, SynapsesOptions,
@@ -629,4 +629,44 @@ fn state_monitors_on_synapses_may_come_before_connect() {
         "{w4:?}"
     );
     assert_eq!(all.trace("w", 4).unwrap(), w4);
+}
+
+#[test]
+fn constant_over_dt_subexpressions_in_synapses_are_drawn_once_per_step() {
+    let net = jitted();
+    let g = NeuronGroup::new(&net, 2, "v : 1", options("True", "v = 0")).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "noise = rand() : 1 (constant over dt)
+scaled = 2*noise + j : 1 (constant over dt)
+a : 1
+b : 1",
+        SynapsesOptions {
+            on_pre: "a = noise; b = scaled".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let m = s
+        .state_monitor(&["noise", "scaled"], Record::All, Default::default())
+        .unwrap();
+    net.run(3e-4).unwrap();
+    let (noise, scaled) = (m.values("noise").unwrap(), m.values("scaled").unwrap());
+    let j = s.j();
+    for k in 0..4 {
+        for step in 0..3 {
+            let x = noise[k][step];
+            assert!((0.0..1.0).contains(&x));
+            // the same draw is seen by the subexpression that reads it
+            assert_eq!(scaled[k][step], 2.0 * x + j[k] as f64);
+        }
+        assert_ne!(noise[k][0], noise[k][1]);
+    }
+    // the pathway reads this step's values
+    let (a, b) = (s.get("a").unwrap(), s.get("b").unwrap());
+    for k in 0..4 {
+        assert_eq!((a[k], b[k]), (noise[k][2], scaled[k][2]));
+    }
 }
