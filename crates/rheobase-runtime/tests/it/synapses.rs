@@ -670,3 +670,32 @@ b : 1",
         assert_eq!((a[k], b[k]), (noise[k][2], scaled[k][2]));
     }
 }
+
+/// Brian2 2.9 (numpy target) gives the first arrival at 1.75 ms: the spike of 0.5 ms with a
+/// 1.3 ms delay is 8 steps of 0.1 ms away when dt becomes 0.25 ms, so round(3.2) = 3 steps.
+#[test]
+fn pending_spikes_are_rescaled_when_dt_changes() {
+    let net = jitted();
+    let g = spiking(&net, &[0.5e-3]);
+    let h = plain(&net, 1, "v : 1");
+    let s = Synapses::new(
+        &g,
+        &h,
+        "",
+        SynapsesOptions {
+            delay: Delay::Scalar(1.3e-3),
+            ..on_pre("v_post += 1")
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    net.run(1e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![0.0]);
+    net.set_default_dt(0.25e-3).unwrap();
+    // steps at 1.0, 1.25 and 1.5 ms: nothing yet
+    net.run(0.75e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![0.0]);
+    // the step at 1.75 ms delivers it
+    net.run(0.25e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![1.0]);
+}
