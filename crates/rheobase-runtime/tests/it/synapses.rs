@@ -699,3 +699,21 @@ fn pending_spikes_are_rescaled_when_dt_changes() {
     net.run(0.25e-3).unwrap();
     assert_eq!(h.get("v").unwrap(), vec![1.0]);
 }
+
+#[test]
+fn out_of_range_connect_indices_are_errors_naming_the_object() {
+    let net = jitted();
+    let g = plain(&net, 3, "v : 1");
+    let s = Synapses::new(&g, &g, "w : 1", Default::default()).unwrap();
+    for (i, j) in [(vec![0, 3], vec![0, 1]), (vec![0, 1], vec![-1, 2])] {
+        let err = s
+            .connect(Connect {
+                i: Some(ConnectIndices::Array(i)),
+                j: Some(ConnectIndices::Array(j)),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("synapses"), "{err}");
+    }
+    assert!(s.is_empty());
+}
