@@ -10,8 +10,8 @@ use pyo3::prelude::*;
 use rheobase_runtime::{
     Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
     NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
-    Refractory, RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow,
-    StateMonitor, StateMonitorOptions, When,
+    Refractory, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
+    StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
@@ -19,14 +19,6 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 type Res<T> = PyResult<T>;
-type SavedStateTuple = (
-    Vec<(String, Vec<f64>)>,
-    Vec<Vec<i32>>,
-    Vec<(String, f64, u64)>,
-    f64,
-    u64,
-    u64,
-);
 
 fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
     r.map_err(|e| runtime_err(py, &e))
@@ -90,6 +82,17 @@ impl PyNetwork {
 
     fn seed(&self, seed: u64) {
         self.0.seed(seed)
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (0: one per core); the results
+    /// are the same bits for every count.
+    fn set_threads(&self, py: Python<'_>, n: usize) -> Res<()> {
+        map(py, self.0.set_threads(n))
+    }
+
+    #[getter]
+    fn threads(&self) -> usize {
+        self.0.threads()
     }
 
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
@@ -181,24 +184,30 @@ impl PyNetwork {
         map(py, self.0.restore(name))
     }
 
-    /// The state as plain values for a file: `(arrays, events, clocks, t, seed, rng_calls)`.
-    #[allow(clippy::type_complexity)]
-    fn saved_state(&self) -> SavedStateTuple {
-        let s = self.0.saved_state();
-        (s.arrays, s.events, s.clocks, s.t, s.seed, s.rng_calls)
+    /// Brian2's `store(name, filename)`: the state into a checked file (written atomically).
+    fn store_to_file(&self, py: Python<'_>, name: &str, filename: std::path::PathBuf) -> Res<()> {
+        map(py, self.0.store_to_file(name, &filename))
     }
 
-    fn load_saved_state(&self, py: Python<'_>, state: SavedStateTuple) -> Res<()> {
-        let (arrays, events, clocks, t, seed, rng_calls) = state;
-        let saved = SavedState {
-            arrays,
-            events,
-            clocks,
-            t,
-            seed,
-            rng_calls,
-        };
-        map(py, self.0.load_saved_state(&saved))
+    /// Brian2's `restore(name, filename)`: refuses truncated, corrupted or foreign files.
+    fn restore_from_file(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        filename: std::path::PathBuf,
+    ) -> Res<()> {
+        map(py, self.0.restore_from_file(name, &filename))
+    }
+
+    /// The numerical watchdog (`prefs.core.watchdog`): stop at the first NaN or infinity.
+    fn set_watchdog(&self, on: bool) {
+        self.0.set_watchdog(on)
+    }
+
+    /// `prefs.core.memory_limit` in bytes; `None`: what the system has available.
+    #[pyo3(signature = (bytes=None))]
+    fn set_memory_limit(&self, bytes: Option<u64>) {
+        self.0.set_memory_limit(bytes)
     }
 
     /// Turns time measurement per object on (and clears it) or off.

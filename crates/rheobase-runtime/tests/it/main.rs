@@ -10,6 +10,7 @@ mod network;
 mod neurons;
 mod spatial;
 mod synapses;
+mod threads;
 
 use rheobase_runtime::{Network, NeuronGroupOptions};
 use rheobase_units::Quantity;
