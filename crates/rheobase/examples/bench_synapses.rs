@@ -85,7 +85,15 @@ fn resident_bytes() -> f64 {
 fn big_build() -> Result<(), RuntimeError> {
     let net = Network::new();
     net.seed(3);
-    let g = NeuronGroup::new(&net, 100_000, "v : 1", Default::default())?;
+    let g = NeuronGroup::new(
+        &net,
+        100_000,
+        "v : 1",
+        NeuronGroupOptions {
+            threshold: Some("v > 1".into()),
+            ..Default::default()
+        },
+    )?;
     let s = Synapses::new(
         &g,
         &g,
