@@ -140,7 +140,7 @@ def test_linked_variables_follow_brian2():
     run(1 * ms)
     assert_allclose(G2.v[:], G1.v[:])
     assert_allclose(G2.w[:], 2 * G1.v[:])
-    assert list(spikes.i) == [2] and spikes.t[0] == 0 * ms
+    assert set(spikes.i) == {2} and spikes.t[0] == 0 * ms
     # index arrays, index variables, linked_var(G.v) and errors
     G3 = NeuronGroup(4, "x : volt (linked)\ny : volt (linked)\nk : integer")
     G3.x = linked_var(G1.v, index=[2, 1, 0, 0])

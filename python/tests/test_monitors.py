@@ -113,6 +113,18 @@ def test_magic_store_restore_and_dt_change():
     assert len(mon.t) == 20
 
 
+def test_restore_after_adding_objects_follows_brian2():
+    G = lif(2)
+    store()
+    run(1 * ms)
+    G.v = "v + 0"  # code on existing objects does not matter
+    restore()
+    assert float(defaultclock.t / ms) == 0.0
+    late = StateMonitor(G, "v", record=True)
+    with pytest.raises(KeyError, match="Stored state does not have a stored state"):
+        restore()
+
+
 def test_run_regularly_updates_a_variable():
     G = NeuronGroup(2, "x : 1")
     G.run_regularly("x += 1", dt=1 * ms)

@@ -743,14 +743,42 @@ impl Network {
                 format!("no state stored under the name '{name}'"),
             ));
         };
-        if snap.store.len() != core.store.len() || snap.objects.len() != core.objects.len() {
-            let msg =
-                "objects were added since this state was stored; restoring it is not supported";
+        // As Brian2: every object with a state (groups, monitors) must be in the stored
+        // state; objects without one (run_regularly, PoissonInput, ...) may have been added.
+        let added_group = core
+            .groups
+            .get(snap.group_sizes.len())
+            .map(|g| g.name.clone());
+        let added_monitor = core.objects[snap.objects.len().min(core.objects.len())..]
+            .iter()
+            .find(|o| o.op.save().is_some())
+            .map(|o| o.name.clone());
+        if let Some(object) = added_group.or(added_monitor) {
             core.stored.insert(name.to_string(), snap);
-            return Err(RuntimeError::not_supported("network", msg));
+            return Err(RuntimeError::invalid(
+                "network",
+                format!(
+                    "Stored state does not have a stored state for '{object}'. Note that the \
+                     names of all objects have to be identical to the names when they were \
+                     stored."
+                ),
+            ));
         }
-        core.store = snap.store.clone();
-        core.events = snap.events.clone();
+        // Arrays made since (scratch space, arrays of objects without state) keep their
+        // values, and so do links: they are structure, not state.
+        let keep: Vec<crate::state::StoreId> = core
+            .groups
+            .iter()
+            .flat_map(|g| {
+                g.variables
+                    .links()
+                    .map(|(_, slot)| slot.index)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        core.store.restore_from(&snap.store, &keep);
+        let n_events = snap.events.len().min(core.events.len());
+        core.events[..n_events].clone_from_slice(&snap.events[..n_events]);
         for (g, &n) in core.groups.iter_mut().zip(&snap.group_sizes) {
             g.n = n;
         }

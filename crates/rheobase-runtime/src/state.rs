@@ -126,6 +126,17 @@ impl ArrayStore {
         self.data.is_empty()
     }
 
+    /// Takes the values of the arrays of `saved` (a clone of this store made earlier), except
+    /// those in `keep`; arrays added since and the current aliases stay as they are.
+    pub fn restore_from(&mut self, saved: &ArrayStore, keep: &[StoreId]) {
+        for (k, data) in saved.data.iter().enumerate().take(self.data.len()) {
+            let kept = keep.iter().any(|id| self.resolve(*id) as usize == k);
+            if !kept {
+                self.data[k].clone_from(data);
+            }
+        }
+    }
+
     /// Makes `id` stand for `target` (see `aliases`); `target` may itself be an alias.
     pub fn alias(&mut self, id: StoreId, target: StoreId) {
         let target = self.resolve(target);

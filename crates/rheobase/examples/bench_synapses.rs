@@ -3,6 +3,11 @@
 //! CUBA-style propagation (`v_post += w` for every spike of 4000 regularly firing neurons).
 //!
 //!     cargo run --release -p rheobase --example bench_synapses
+//!
+//! With `--big` it builds 100,000 neurons with 10^8 synapses (p = 0.01) through
+//! `Synapses::connect` (goal: under 20 s on one thread), then prepares the pathway for a run,
+//! and prints the memory per synapse (resident set growth, so everything: Brian2-style
+//! per-synapse arrays `i`, `j`, `w`, `delay` and the pathway's index).
 
 use rheobase::prelude::*;
 #[path = "common/cpu_time.rs"]
@@ -66,7 +71,63 @@ fn propagation() -> Result<(f64, u64, f64), RuntimeError> {
     Ok((in_pathway * 1e9 / events, events as u64, cpu))
 }
 
+/// Resident set size in bytes (Linux; 0 elsewhere).
+fn resident_bytes() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0
+}
+
+fn big_build() -> Result<(), RuntimeError> {
+    let net = Network::new();
+    net.seed(3);
+    let g = NeuronGroup::new(
+        &net,
+        100_000,
+        "v : 1",
+        NeuronGroupOptions {
+            threshold: Some("v > 1".into()),
+            ..Default::default()
+        },
+    )?;
+    let s = Synapses::new(
+        &g,
+        &g,
+        "w : 1",
+        SynapsesOptions {
+            on_pre: "v_post += w".into(),
+            ..Default::default()
+        },
+    )?;
+    let before = resident_bytes();
+    let (result, connect_s) = timed(|| s.connect(Connect::p(0.01)));
+    result?;
+    let n = s.len() as f64;
+    let after_connect = resident_bytes();
+    let (result, prepare_s) = timed(|| net.run(1e-4));
+    result?;
+    let after_run = resident_bytes();
+    println!(
+        "build 100,000 x 100,000, p = 0.01: {n} synapses connected in {connect_s:.2} s, pathway \
+         prepared in {prepare_s:.2} s (CPU time; goal < 20 s)"
+    );
+    println!(
+        "memory: {:.1} bytes per synapse after connect, {:.1} after the first run (resident \
+         set growth)",
+        (after_connect - before) / n,
+        (after_run - before) / n
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), RuntimeError> {
+    if std::env::args().any(|a| a == "--big") {
+        return big_build();
+    }
     let mut best = f64::INFINITY;
     let mut n = 0;
     for _ in 0..5 {

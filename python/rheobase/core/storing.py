@@ -21,7 +21,13 @@ def store(network, name="default", filename=None):
 
 def restore(network, name="default", filename=None):
     if filename is None:
-        network.restore(name)
+        try:
+            network.restore(name)
+        except ValueError as e:
+            # Brian2 raises KeyError for an object without a stored state.
+            if "does not have a stored state" in str(e):
+                raise KeyError(str(e)) from None
+            raise
         return
     try:
         network.restore_from_file(name, os.fspath(filename))

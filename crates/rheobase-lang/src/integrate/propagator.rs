@@ -93,12 +93,8 @@ fn coefficients(lin: &Linear, frozen: &[bool], s: Span) -> Vec<Expr> {
             args.push(entry.unwrap_or_else(zero));
         }
     }
-    for (r, &held) in frozen.iter().enumerate().take(n) {
-        let entry = if held {
-            None
-        } else {
-            lin.constant[r].clone()
-        };
+    for (constant, &held) in lin.constant.iter().zip(frozen) {
+        let entry = if held { None } else { constant.clone() };
         args.push(entry.unwrap_or_else(zero));
     }
     args

@@ -47,6 +47,10 @@ pub(crate) fn recorder(
                 .add(format!("{monitor}._record_{v}"), ElemType::F64, n),
         );
     }
+    // Synapses: the scratch arrays grow with the synapses when they are connected.
+    if let Some(links) = core.synapses.get_mut(&gid) {
+        links.per_synapse.extend(scratch.iter().copied());
+    }
     let g = core.group(gid);
     let mut resolver = GroupResolver::new(&g.variables, &g.namespace, 0, n);
     // Constant-over-dt subexpressions are read as stored, others computed at record time.

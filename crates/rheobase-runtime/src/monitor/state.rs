@@ -49,11 +49,49 @@ struct Samples {
 
 struct StateMonitorOp {
     indices: Vec<i32>,
+    /// For Synapses, whose number changes when they are connected: the group and the record
+    /// request, resolved to `indices` at the start of each run.
+    dynamic: Option<(crate::network::GroupId, Record)>,
+    name: String,
     recorder: Recorder,
     data: Samples,
 }
 
 impl Operation for StateMonitorOp {
+    fn before_run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
+        let Some((gid, record)) = &self.dynamic else {
+            return Ok(());
+        };
+        let n = cx.groups[gid.0].n;
+        let indices: Vec<i32> = match record {
+            Record::All => (0..n as i32).collect(),
+            Record::Indices(v) => {
+                if let Some(bad) = v.iter().find(|&&k| k >= n) {
+                    return Err(RuntimeError::invalid(
+                        &self.name,
+                        format!("cannot record synapse {bad}: there are {n} synapses"),
+                    ));
+                }
+                v.iter().map(|&k| k as i32).collect()
+            }
+        };
+        if !self.data.t.is_empty() && indices.len() != self.indices.len() {
+            return Err(RuntimeError::invalid(
+                &self.name,
+                format!(
+                    "the recorded synapses changed from {} to {} since the last run \
+                     (record=True records the synapses there are at the first run)",
+                    self.indices.len(),
+                    indices.len()
+                ),
+            ));
+        }
+        if self.data.t.is_empty() {
+            self.indices = indices;
+        }
+        Ok(())
+    }
+
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         let rng = cx.rng(0);
         self.recorder
@@ -106,7 +144,6 @@ pub struct StateMonitor {
     object: ObjectId,
     name: String,
     variables: Vec<String>,
-    n_recorded: usize,
 }
 
 impl StateMonitor {
@@ -123,11 +160,18 @@ impl StateMonitor {
             options.name.is_some(),
         )?;
         let range = source.range();
+        let dynamic = core
+            .synapses
+            .contains_key(&source.id)
+            .then(|| (source.id, record.clone()));
         let relative: Vec<usize> = match record {
             Record::All => (0..range.len()).collect(),
             Record::Indices(v) => v,
         };
-        if let Some(bad) = relative.iter().find(|&&k| k >= range.len()) {
+        if let Some(bad) = relative
+            .iter()
+            .find(|&&k| k >= range.len() && dynamic.is_none())
+        {
             return Err(RuntimeError::invalid(
                 &name,
                 format!(
@@ -142,8 +186,15 @@ impl StateMonitor {
             (None, None) => core.group(source.id).clock,
             (c, dt) => core.clock_id(c.as_ref(), dt)?,
         };
+        let indices = relative
+            .iter()
+            .filter(|&&k| k < range.len())
+            .map(|&k| (range.start + k) as i32)
+            .collect();
         let op = StateMonitorOp {
-            indices: relative.iter().map(|&k| (range.start + k) as i32).collect(),
+            indices,
+            dynamic,
+            name: name.clone(),
             recorder,
             data: Samples {
                 t: Vec::new(),
@@ -163,7 +214,6 @@ impl StateMonitor {
             object,
             name,
             variables,
-            n_recorded: relative.len(),
         })
     }
 
@@ -183,7 +233,7 @@ impl StateMonitor {
     /// A variable's samples as `[recorded neuron][time]` (Brian2's `M.v`), in SI units.
     pub fn values(&self, variable: &str) -> Option<Vec<Vec<f64>>> {
         let k = self.variables.iter().position(|v| v == variable)?;
-        let n = self.n_recorded;
+        let n = self.n_recorded();
         Some(self.with(|m| {
             let flat = &m.data.values[k];
             (0..n)
@@ -194,7 +244,7 @@ impl StateMonitor {
 
     /// How many neurons are recorded.
     pub fn n_recorded(&self) -> usize {
-        self.n_recorded
+        self.with(|m| m.indices.len())
     }
 
     /// Takes out the samples recorded so far (see [`StateSamples`] for their layout), so that

@@ -474,7 +474,7 @@ fn add_operations(
 
 /// Orders `x = expr` updates of stored subexpressions so that each comes after the stored
 /// subexpressions it reads (directly or through other subexpressions).
-fn dependency_order(variables: &Variables, updates: Vec<Assignment>) -> Vec<Assignment> {
+pub(crate) fn dependency_order(variables: &Variables, updates: Vec<Assignment>) -> Vec<Assignment> {
     fn reads(variables: &Variables, e: &ast::Expr, out: &mut Vec<String>, depth: usize) {
         for n in e.names() {
             match variables.get(n) {

@@ -10,7 +10,7 @@
 
 mod build;
 
-pub(crate) use build::lower_kernel;
+pub(crate) use build::{dependency_order, lower_kernel};
 
 use crate::clock::Clock;
 use crate::error::{Result, RuntimeError};

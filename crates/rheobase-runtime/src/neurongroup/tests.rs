@@ -198,6 +198,38 @@ fn store_restore_replays_identically() {
 }
 
 #[test]
+fn restore_after_objects_were_added_follows_brian2() {
+    let net = net();
+    let (g, _m) = noisy(&net);
+    net.run(10.0 * DT).unwrap();
+    net.store("mid");
+    let v_mid = g.get("v").unwrap();
+    // Stateless additions (code on an existing group, scratch arrays for string
+    // assignments) do not prevent a restore.
+    g.set_expr("v", "v + 1").unwrap();
+    g.run_regularly("v = v * 1", Default::default()).unwrap();
+    net.run(5.0 * DT).unwrap();
+    net.restore("mid").unwrap();
+    assert_eq!(g.get("v").unwrap(), v_mid);
+    // A group or a monitor made since has no stored state: Brian2's KeyError.
+    let options = NeuronGroupOptions {
+        name: Some("late".into()),
+        ..Default::default()
+    };
+    let late = NeuronGroup::from_spec(&net, 2, counter(0.5), options).unwrap();
+    let err = net.restore("mid").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Stored state does not have a stored state for 'late'"),
+        "{err}"
+    );
+    net.store("with_late");
+    let _monitor = EventMonitor::spikes(&late, EventMonitorOptions::default()).unwrap();
+    let err = net.restore("with_late").unwrap_err();
+    assert!(err.to_string().contains("spikemonitor"), "{err}");
+}
+
+#[test]
 fn two_runs_equal_one_run() {
     let a = net();
     let (ga, ma) = noisy(&a);

@@ -229,7 +229,8 @@ impl Synapses {
     }
 
     /// Records synaptic variables over time (Brian2's `StateMonitor(S, 'w', record=[0, 1])`);
-    /// record indices are synapse indices, so connect first.
+    /// record indices are synapse indices, resolved at the start of the first run (so the
+    /// monitor may be made before `connect`).
     pub fn state_monitor(
         &self,
         variables: &[&str],

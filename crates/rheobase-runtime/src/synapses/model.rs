@@ -120,15 +120,6 @@ pub(crate) fn synapses_model(
     let mut summed = Vec::new();
     let mut variables = Vec::new();
     for v in &checked.variables {
-        if v.flags.constant_over_dt {
-            return Err(RuntimeError::not_supported(
-                cx.object,
-                format!(
-                    "'(constant over dt)' subexpressions ('{}') in Synapses",
-                    v.name
-                ),
-            ));
-        }
         if v.flags.summed {
             let (target, post) = if let Some(t) = v.name.strip_suffix("_post") {
                 (t, true)
@@ -193,7 +184,7 @@ pub(crate) fn synapses_model(
             shared: v.flags.shared,
             constant: v.flags.constant,
             unless_refractory: false,
-            constant_over_dt: false,
+            constant_over_dt: v.flags.constant_over_dt,
             linked: v.flags.linked,
         });
     }

@@ -509,6 +509,7 @@ fn build(
         ElemType::I32,
         core.group(source.id).n,
     );
+    let mut constant_over_dt = Vec::new();
     for v in &var_specs {
         match v.kind {
             EquationKind::Parameter if v.linked => {
@@ -561,6 +562,18 @@ fn build(
                         v.name
                     )));
                 };
+                // `(constant over dt)`: evaluated once per step into a per-synapse array.
+                let stored = v.constant_over_dt.then(|| {
+                    let len = usize::from(v.shared);
+                    let id = core
+                        .store
+                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), len);
+                    if !v.shared {
+                        per_synapse.push(id);
+                    }
+                    constant_over_dt.push(Assignment::set(v.name.clone(), expr.clone(), false));
+                    id
+                });
                 variables.insert(
                     v.name.clone(),
                     Variable::Subexpression {
@@ -568,7 +581,7 @@ fn build(
                         dim: v.dim,
                         vtype: v.vtype,
                         shared: v.shared,
-                        stored: None,
+                        stored,
                     },
                 );
             }
@@ -725,6 +738,17 @@ fn build(
     }
     core.synapses.get_mut(&gid).expect("links").pathways = pathways;
 
+    if !constant_over_dt.is_empty() {
+        add_subexpression_update(
+            core,
+            gid,
+            name,
+            constant_over_dt,
+            clock,
+            options.order,
+            &sources,
+        )?;
+    }
     let linear = crate::propagator::split(state_update);
     let state_update = linear.statements.clone();
     if !linear.is_empty() {
@@ -806,6 +830,66 @@ fn lower_synaptic(
             .map_err(|d| RuntimeError::model(&g.name, d, sources))?;
     }
     Ok(b.finish())
+}
+
+/// Brian2's `subexpression_update` for `(constant over dt)` subexpressions of synapses: at
+/// `before_start` each step, in dependency order, with the stored arrays as targets.
+fn add_subexpression_update(
+    core: &mut NetworkCore,
+    gid: GroupId,
+    name: &str,
+    updates: Vec<Assignment>,
+    clock: crate::clock::ClockId,
+    order: i32,
+    sources: &SourceMap,
+) -> Result<()> {
+    let g = core.group(gid);
+    let links = &core.synapses[&gid];
+    let mut resolver = GroupResolver::new(&g.variables, &g.namespace, 0, 0);
+    resolver.extra = foreign_names(core, links, &g.variables, links.pre_abs, links.post_abs);
+    resolver.subexpressions = crate::variables::SubexpressionMode::Inline;
+    for a in &updates {
+        if let Some(Variable::Subexpression {
+            stored: Some(id),
+            vtype,
+            shared,
+            ..
+        }) = g.variables.get(&a.target)
+        {
+            resolver.extra.insert(
+                a.target.clone(),
+                crate::lower::Resolved::Array(crate::lower::ArrayVar {
+                    id: *id,
+                    name: a.target.clone(),
+                    ty: elem_type(*vtype),
+                    shared: *shared,
+                    writable: true,
+                    write_guard: None,
+                }),
+            );
+        }
+    }
+    let ordered = crate::neurongroup::dependency_order(&g.variables, updates);
+    let mut b = KernelBuilder::new("subexpression_update", Iteration::Range);
+    {
+        let mut l = Lowerer::new(&mut b, &resolver);
+        l.statements(&ordered)
+            .map_err(|d| RuntimeError::model(&g.name, d, sources))?;
+    }
+    let kernel = b.finish().compile(core.backend.as_ref())?;
+    let object = core.unique_name(&format!("{name}_subexpression_update"), true)?;
+    core.add_object(ObjectEntry {
+        name: object.clone(),
+        when: When::new("before_start", order),
+        clock,
+        active: true,
+        op: Box::new(SynapseRangeRunner {
+            kernel,
+            group: gid,
+            stream: stream_hash(&[&object, "subexpression_update"]),
+        }),
+    })?;
+    Ok(())
 }
 
 fn add_summed(

@@ -386,7 +386,8 @@ impl SpikeQueue {
         let mut ring = vec![Slot::default(); new_len.max(1)];
         for k in 0..old_len {
             let old = std::mem::take(&mut self.ring[(self.offset + k) % old_len]);
-            let due = ((k as f64 * factor + 0.5) as usize).min(ring.len() - 1);
+            // numpy's round (half to even), as Brian2's queue does
+            let due = ((k as f64 * factor).round_ties_even() as usize).min(ring.len() - 1);
             ring[due].synapses.extend(old.synapses);
             ring[due].sources.extend(old.sources);
         }

@@ -1,7 +1,7 @@
 //! Synapses end to end: connect in every form, state access, pathways with delays, summed
 //! variables, event-driven updates, monitors, store/restore.
 
-use super::{interpreted, jitted, namespace};
+use super::{interpreted, jitted, namespace, options};
 use rheobase_runtime::{
     Connect, ConnectIndices, Delay, Network, NeuronGroup, NeuronGroupOptions, NeuronSelection,
     NumberOrExpr, PathwayCode, Record, Synapses, SynapsesOptions,
@@ -581,4 +581,139 @@ fn input_groups_drive_synapses() {
     // 100 inputs at 100 Hz for 0.1 s: 1000 spikes expected, sd 32
     let n = counter.get("n").unwrap()[0];
     assert!((n - 1000.0).abs() < 160.0, "{n}");
+}
+
+#[test]
+fn state_monitors_on_synapses_may_come_before_connect() {
+    let net = jitted();
+    let g = NeuronGroup::new(&net, 3, "v : 1", NeuronGroupOptions::default()).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "dw/dt = 1/second : 1 (clock-driven)",
+        Default::default(),
+    )
+    .unwrap();
+    let _late = s
+        .state_monitor(&["w"], Record::Indices(vec![9]), Default::default())
+        .unwrap();
+    s.connect(Connect::default()).unwrap();
+    s.set_expr("w", "i + 10*j").unwrap();
+    // index 9 does not exist: an error at the run's start, naming the monitor
+    let err = net.run(3e-4).unwrap_err();
+    assert!(err.to_string().contains("cannot record synapse 9"), "{err}");
+    let net2 = jitted();
+    let g = NeuronGroup::new(&net2, 3, "v : 1", NeuronGroupOptions::default()).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "dw/dt = 1/second : 1 (clock-driven)",
+        Default::default(),
+    )
+    .unwrap();
+    let all = s
+        .state_monitor(&["w"], Record::All, Default::default())
+        .unwrap();
+    let some = s
+        .state_monitor(&["w"], Record::Indices(vec![4]), Default::default())
+        .unwrap();
+    s.connect(Connect::default()).unwrap();
+    s.set_expr("w", "i + 10*j").unwrap();
+    net2.run(3e-4).unwrap();
+    assert_eq!(all.n_recorded(), 9);
+    let w4 = some.trace("w", 0).unwrap();
+    assert_eq!(w4.len(), 3);
+    // synapse 4 is (1, 1): w starts at 11 and grows by dt per step
+    assert!(
+        (w4[0] - 11.0).abs() < 1e-12 && (w4[2] - 11.0002).abs() < 1e-12,
+        "{w4:?}"
+    );
+    assert_eq!(all.trace("w", 4).unwrap(), w4);
+}
+
+#[test]
+fn constant_over_dt_subexpressions_in_synapses_are_drawn_once_per_step() {
+    let net = jitted();
+    let g = NeuronGroup::new(&net, 2, "v : 1", options("True", "v = 0")).unwrap();
+    let s = Synapses::new(
+        &g,
+        &g,
+        "noise = rand() : 1 (constant over dt)
+scaled = 2*noise + j : 1 (constant over dt)
+a : 1
+b : 1",
+        SynapsesOptions {
+            on_pre: "a = noise; b = scaled".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    let m = s
+        .state_monitor(&["noise", "scaled"], Record::All, Default::default())
+        .unwrap();
+    net.run(3e-4).unwrap();
+    let (noise, scaled) = (m.values("noise").unwrap(), m.values("scaled").unwrap());
+    let j = s.j();
+    for k in 0..4 {
+        for step in 0..3 {
+            let x = noise[k][step];
+            assert!((0.0..1.0).contains(&x));
+            // the same draw is seen by the subexpression that reads it
+            assert_eq!(scaled[k][step], 2.0 * x + j[k] as f64);
+        }
+        assert_ne!(noise[k][0], noise[k][1]);
+    }
+    // the pathway reads this step's values
+    let (a, b) = (s.get("a").unwrap(), s.get("b").unwrap());
+    for k in 0..4 {
+        assert_eq!((a[k], b[k]), (noise[k][2], scaled[k][2]));
+    }
+}
+
+/// Brian2 2.9 (numpy target) gives the first arrival at 1.75 ms: the spike of 0.5 ms with a
+/// 1.3 ms delay is 8 steps of 0.1 ms away when dt becomes 0.25 ms, so round(3.2) = 3 steps.
+#[test]
+fn pending_spikes_are_rescaled_when_dt_changes() {
+    let net = jitted();
+    let g = spiking(&net, &[0.5e-3]);
+    let h = plain(&net, 1, "v : 1");
+    let s = Synapses::new(
+        &g,
+        &h,
+        "",
+        SynapsesOptions {
+            delay: Delay::Scalar(1.3e-3),
+            ..on_pre("v_post += 1")
+        },
+    )
+    .unwrap();
+    s.connect(Connect::default()).unwrap();
+    net.run(1e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![0.0]);
+    net.set_default_dt(0.25e-3).unwrap();
+    // steps at 1.0, 1.25 and 1.5 ms: nothing yet
+    net.run(0.75e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![0.0]);
+    // the step at 1.75 ms delivers it
+    net.run(0.25e-3).unwrap();
+    assert_eq!(h.get("v").unwrap(), vec![1.0]);
+}
+
+#[test]
+fn out_of_range_connect_indices_are_errors_naming_the_object() {
+    let net = jitted();
+    let g = plain(&net, 3, "v : 1");
+    let s = Synapses::new(&g, &g, "w : 1", Default::default()).unwrap();
+    for (i, j) in [(vec![0, 3], vec![0, 1]), (vec![0, 1], vec![-1, 2])] {
+        let err = s
+            .connect(Connect {
+                i: Some(ConnectIndices::Array(i)),
+                j: Some(ConnectIndices::Array(j)),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("synapses"), "{err}");
+    }
+    assert!(s.is_empty());
 }
