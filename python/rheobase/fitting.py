@@ -24,6 +24,7 @@ from rheobase.units.quantity import Quantity
 __all__ = [
     "CMAES",
     "DifferentialEvolution",
+    "FeatureMetric",
     "GammaFactor",
     "GeneticAlgorithm",
     "MSEMetric",
@@ -101,6 +102,42 @@ class SpikeCountMetric:
         return {"kind": "spike_count", "tau": None if self.tau is None else _seconds(self.tau)}
 
 
+class FeatureMetric:
+    """Feature-based error (brian2modelfitting's ``FeatureMetric``, with a small native
+    feature set instead of eFEL): ``sum_f weight_f * d_f`` averaged over input traces, where
+    ``d_f`` is a normalised difference of feature ``f`` between model and data.
+
+    Features: ``'spike_count'`` (``|n_m - n_d| / max(n_d, 1)``), ``'first_spike_latency'``
+    (difference / duration), ``'mean_rate'`` (``|r_m - r_d| / max(r_d, 1/duration)``),
+    ``'isi_cv'`` (absolute difference of the interspike-interval CVs) and ``'ap_amplitude'``
+    (relative difference of the mean peak-minus-onset voltage; traces only). A feature
+    defined on one side only counts 1, on neither side 0.
+
+    ``features``: a list of names (weight 1) or a dict name -> weight. On voltage traces a
+    spike is an upward crossing of ``threshold`` (default 0 mV); the AP onset is the last
+    sample before it where the slope is below ``onset_slope`` (default 12 V/s, eFEL's).
+    Works for ``TraceFitter`` and (without ``'ap_amplitude'``) ``SpikeFitter``."""
+
+    def __init__(self, features=("spike_count", "first_spike_latency", "mean_rate",
+                                 "isi_cv", "ap_amplitude"),
+                 threshold=0.0, onset_slope=12.0, t_start=0.0):
+        if isinstance(features, str):
+            features = [features]
+        if isinstance(features, dict):
+            self.features = [(str(n), float(w)) for n, w in features.items()]
+        else:
+            self.features = [(str(n), 1.0) for n in features]
+        self.threshold = threshold
+        self.onset_slope = onset_slope
+        self.t_start = t_start
+
+    def _spec(self):
+        return {"kind": "feature", "features": self.features,
+                "threshold": float(_si(self.threshold)[0]),
+                "onset_slope": float(_si(self.onset_slope)[0]),
+                "t_start": _seconds(self.t_start)}
+
+
 # ---------------------------------------------------------------------------- optimizers
 
 
@@ -128,15 +165,43 @@ class CMAES(_BuiltinOptimizer):
 
 
 class GeneticAlgorithm(_BuiltinOptimizer):
-    """A genetic algorithm with PyGAD's option names. Mutation steps are fractions of the
-    parameter ranges; ``sol_per_pop`` is the fitter's ``n_samples``."""
+    """A genetic algorithm with PyGAD's option names (``pygad.GA``'s keyword arguments).
+
+    ``sol_per_pop`` (population size) sets the fitter's candidates per round and
+    ``num_generations`` the default ``n_rounds`` of ``fit``; genes are the parameters, scaled
+    to [0, 1] over their ranges (log ranges in log space), so ``random_mutation_min_val``
+    and ``random_mutation_max_val`` are fractions of the ranges. Parent selection
+    ``'sss'``, ``'rws'``, ``'tournament'`` (``K_tournament``), ``'rank'``, ``'random'``;
+    crossover ``'single_point'``, ``'two_points'``, ``'uniform'``/``'scattered'`` or None;
+    mutation ``'random'`` or None, with ``mutation_percent_genes`` or
+    ``mutation_probability``; ``keep_elitism`` best solutions survive each generation. PyGAD
+    maximises a fitness; the fitter minimises the metric's error, and roulette selection uses
+    ``1 / error`` as the fitness. Other PyGAD options (``gene_space``, ``fitness_func``,
+    adaptive/swap/inversion/scramble mutation, ``keep_parents``) are not supported: unknown
+    keywords raise TypeError and unknown selection/crossover/mutation types ValueError."""
+
+    _SELECTIONS = ("sss", "rws", "tournament", "rank", "random")
+    _CROSSOVERS = ("single_point", "two_points", "uniform", "scattered", None)
+    _MUTATIONS = ("random", None)
 
     def __init__(self, num_parents_mating=4, parent_selection_type="sss", K_tournament=3,
                  crossover_type="single_point", crossover_probability=None,
                  mutation_type="random", mutation_percent_genes=10,
                  mutation_probability=None, mutation_by_replacement=False,
                  random_mutation_min_val=-0.1, random_mutation_max_val=0.1, keep_elitism=1,
-                 random_seed=0):
+                 random_seed=0, sol_per_pop=None, num_generations=None):
+        self.sol_per_pop = None if sol_per_pop is None else int(sol_per_pop)
+        self.num_generations = None if num_generations is None else int(num_generations)
+        if self.sol_per_pop is not None and self.sol_per_pop < 1:
+            raise ValueError("sol_per_pop must be at least 1")
+        if int(num_parents_mating) < 1:
+            raise ValueError("num_parents_mating must be at least 1")
+        for value, allowed, what in ((parent_selection_type, self._SELECTIONS,
+                                      "parent_selection_type"),
+                                     (crossover_type, self._CROSSOVERS, "crossover_type"),
+                                     (mutation_type, self._MUTATIONS, "mutation_type")):
+            if value not in allowed:
+                raise ValueError(f"{what}={value!r} is not supported (one of {allowed})")
         super().__init__(
             "ga", num_parents_mating=int(num_parents_mating),
             parent_selection_type=parent_selection_type, K_tournament=int(K_tournament),
@@ -230,25 +295,76 @@ class _Fitter:
     def _default_metric(self):
         raise NotImplementedError
 
-    def fit(self, n_rounds=1, optimizer=None, metric=None, callback="text", **params):
-        """Runs ``n_rounds`` rounds and returns ``(best_params, error)`` with units.
-        ``callback``: 'text' (one line per round), 'progressbar' (same), None, or a function
-        called as ``callback(parameters, errors, best_parameters, best_error, index)`` that
-        stops the fit by returning True."""
+    def fit(self, n_rounds=None, optimizer=None, metric=None, callback="text", **params):
+        """Runs ``n_rounds`` rounds (default 1, or a GeneticAlgorithm's ``num_generations``)
+        and returns ``(best_params, error)`` with units. ``callback``: 'text' (one line per
+        round), 'progressbar' (same), None, or a function called as ``callback(parameters,
+        errors, best_parameters, best_error, index)`` that stops the fit by returning True.
+        ``optimizer`` is one of this module's, or any object with brian2modelfitting's
+        optimizer interface (``initialize``, ``ask``, ``tell``, ``recommend``)."""
         metric = metric if metric is not None else self._default_metric()
         optimizer = optimizer if optimizer is not None else DifferentialEvolution()
+        if n_rounds is None:
+            n_rounds = getattr(optimizer, "num_generations", None) or 1
         ranges = self._ranges(params)
+        self._metric_spec(metric)
+        population = getattr(optimizer, "sol_per_pop", None)
+        if population is not None and population != self.n_samples:
+            self._core.set_n_samples(population)
+            self.n_samples = population
+        self._last_ranges = params
+        self._last_metric = metric
         if not hasattr(optimizer, "_spec"):
             return self._fit_external(n_rounds, optimizer, metric, callback, ranges)
         hook = self._hook(callback)
         parameters, error, _, _ = self._core.fit(int(n_rounds), optimizer._spec(),
-                                                 metric._spec(), ranges, hook)
+                                                 self._metric_spec(metric), ranges, hook)
         self.best_params = {n: _with_dim(v, d) for n, v, d in parameters}
         self.best_error = error
         return self.best_params, error
 
+    def _metric_spec(self, metric):
+        if not hasattr(metric, "_spec"):
+            raise TypeError(f"{metric!r} is not a rheobase.fitting metric (MSEMetric, "
+                            "GammaFactor, FeatureMetric, SpikeCountMetric)")
+        return metric._spec()
+
+    def evaluate(self, params, metric=None):
+        """Errors of parameter sets chosen elsewhere (the "tell" half of an external ask/tell
+        loop, or an objective for scipy): ``params`` is one dict ``{name: value}``, a list of
+        such dicts, or a dict of equal-length arrays. All sets are simulated together as one
+        group; they join ``results()``. Returns an array of errors (one per set)."""
+        metric = metric if metric is not None else self._default_metric()
+        if isinstance(params, dict):
+            columns = {n: np.atleast_1d(np.asarray(_si(v)[0], dtype=np.float64))
+                       for n, v in params.items()}
+            sizes = {len(c) for c in columns.values()}
+            if len(sizes) > 1:
+                raise ValueError("the parameter arrays have different lengths")
+            dims = {n: _si(v)[1] for n, v in params.items()}
+            names = list(params)
+            count = sizes.pop() if sizes else 0
+            sets = [[float(columns[n][k]) for n in names] for k in range(count)]
+        else:
+            params = list(params)
+            if not params:
+                raise ValueError("no parameter set to evaluate")
+            names = list(params[0])
+            dims = {n: _si(params[0][n])[1] for n in names}
+            sets = []
+            for p in params:
+                if set(p) != set(names):
+                    raise ValueError("every parameter set must name the same parameters")
+                sets.append([float(_si(p[n])[0]) for n in names])
+        self._core.check_units([(n, 0.0, dims[n]) for n in names])
+        errors = self._core.evaluate(names, sets, self._metric_spec(metric))
+        return np.asarray(errors)
+
     @staticmethod
     def _ranges(params):
+        if not params:
+            raise ValueError("[runtime::fit_input_mismatch] fitter: no parameter to fit: give "
+                             "ranges as keyword arguments, e.g. tau=[1*ms, 50*ms]")
         ranges = []
         for name, bounds in params.items():
             bounds = list(bounds)
@@ -292,7 +408,7 @@ class _Fitter:
             started = time.perf_counter()
             candidates = optimizer.ask(n_samples=self.n_samples)
             values = [[float(x) for x in c] for c in candidates]
-            errors = self._core.evaluate(names, values, metric._spec())
+            errors = self._core.evaluate(names, values, self._metric_spec(metric))
             optimizer.tell(candidates, np.asarray(errors))
             for v, e in zip(values, errors):
                 if e < best[0]:
@@ -330,7 +446,11 @@ class _Fitter:
             return {n: (_with_dim(np.array(v), d) if use_units else np.array(v))
                     for n, (v, d) in columns.items()}
         if format == "dataframe":
-            import pandas as pd
+            try:
+                import pandas as pd
+            except ImportError as e:
+                raise ImportError("results(format='dataframe') needs pandas; use "
+                                  "format='list' or 'dict' without it") from e
             return pd.DataFrame({n: np.array(v) for n, (v, _) in columns.items()})
         raise ValueError(f"unknown format {format!r} (list, dict, dataframe)")
 
@@ -371,10 +491,16 @@ class TraceFitter(_Fitter):
 
     def refine(self, params=None, metric=None, max_evaluations=200, **ranges):
         """Nelder-Mead refinement from ``params`` (default: the best fit) within ``ranges``
-        (as for ``fit``). Returns ``(best_params, error)``; brian2modelfitting's ``refine``
-        uses lmfit instead."""
-        metric = metric if metric is not None else MSEMetric()
-        parameters, error, _, _ = self._core.refine(self._params(params), metric._spec(),
+        (default: those of the last ``fit``; given as for ``fit``), with ``metric``
+        (default: the last fit's). Evaluations are batched (reflection, expansion and both
+        contractions simulated together) and join ``results()``. Returns ``(best_params,
+        error)``; brian2modelfitting's ``refine`` uses lmfit's least squares instead."""
+        if metric is None:
+            metric = getattr(self, "_last_metric", None) or MSEMetric()
+        if not ranges:
+            ranges = getattr(self, "_last_ranges", None) or {}
+        parameters, error, _, _ = self._core.refine(self._params(params),
+                                                    self._metric_spec(metric),
                                                     self._ranges(ranges),
                                                     int(max_evaluations))
         self.best_params = {n: _with_dim(v, d) for n, v, d in parameters}
@@ -402,6 +528,12 @@ class SpikeFitter(_Fitter):
 
     def _default_metric(self):
         return GammaFactor(delta=self.dt)
+
+    def _metric_spec(self, metric):
+        spec = super()._metric_spec(metric)
+        if spec.get("kind") == "feature":
+            spec["kind"] = "spike_feature"
+        return spec
 
     def generate(self, params=None, output_var=None, level=0):
         """Spike times (with units) per input trace for ``params`` (default: the best)."""

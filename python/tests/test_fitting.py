@@ -155,3 +155,148 @@ def test_bad_input_is_refused():
     # Sobol sampling runs and reports text progress.
     fitter.fit(n_rounds=1, optimizer=SobolSearch(), callback="text", tau=[2 * ms, 40 * ms],
                R=[10 * Mohm, 300 * Mohm])
+
+
+def test_results_as_list_dict_and_dataframe():
+    fitter = make_fitter(synthetic_traces(), n_samples=5)
+    fitter.fit(n_rounds=2, optimizer=CMAES(seed=2), callback=None,
+               R=[10 * Mohm, 300 * Mohm], tau=[2 * ms, 40 * ms])
+    rows = fitter.results()
+    assert len(rows) == 10 and set(rows[0]) == {"R", "tau", "error"}
+    assert rows[0]["tau"].dim == ms.dim
+    table = fitter.results(format="dict")
+    assert len(table["error"]) == 10 and table["R"].dim == Mohm.dim
+    pd = pytest.importorskip("pandas")
+    frame = fitter.results(format="dataframe")
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["R", "tau", "error"] and len(frame) == 10
+    assert frame["error"].min() == min(r["error"] for r in rows)
+
+
+def test_evaluate_drives_an_external_ask_tell_loop():
+    """A hand-written pattern search asks for a 5 x 5 grid around its best point and halves
+    the grid when the centre stays best; the fitter tells the errors, simulating each grid
+    as one group."""
+    fitter = make_fitter(synthetic_traces(), n_samples=1)
+    centre, step = np.array([100.0, 20.0]), np.array([20.0, 4.0])  # Mohm, ms
+    offsets = np.array([(i, j) for i in range(-2, 3) for j in range(-2, 3)], dtype=float)
+    for _ in range(12):
+        grid = np.abs(centre + offsets * step)  # ask
+        errors = fitter.evaluate({"R": grid[:, 0] * Mohm, "tau": grid[:, 1] * ms})  # tell
+        assert errors.shape == (25,)
+        best = grid[np.argmin(errors)]
+        if np.array_equal(best, centre):
+            step = step / 2
+        centre = best
+    assert abs(centre[0] - 60) < 1 and abs(centre[1] - 12) < 0.2, centre
+    assert len(fitter.results()) == 12 * 25
+    # One dict, or a list of dicts, work too.
+    single = fitter.evaluate({"R": 60 * Mohm, "tau": 12 * ms})
+    assert single.shape == (1,) and single[0] < 1e-12
+    listed = fitter.evaluate([{"R": 60 * Mohm, "tau": 12 * ms},
+                              {"R": 30 * Mohm, "tau": 12 * ms}])
+    assert listed[0] < listed[1]
+
+
+def test_scipy_minimize_with_evaluate_as_objective():
+    optimize = pytest.importorskip("scipy.optimize")
+    fitter = make_fitter(synthetic_traces(), n_samples=1)
+
+    def objective(x):
+        return fitter.evaluate({"R": x[0] * Mohm, "tau": x[1] * ms})[0]
+
+    result = optimize.minimize(objective, x0=[80.0, 15.0], method="Nelder-Mead",
+                               options={"xatol": 1e-3, "fatol": 1e-14, "maxfev": 300})
+    assert abs(result.x[0] - 60) < 0.5 and abs(result.x[1] - 12) < 0.1
+
+
+def test_generate_and_refine_reuse_the_last_fit():
+    target = synthetic_traces()
+    fitter = make_fitter(target, n_samples=10)
+    best, error = fitter.fit(n_rounds=4, optimizer=DifferentialEvolution(seed=3),
+                             callback=None, R=[10 * Mohm, 300 * Mohm],
+                             tau=[2 * ms, 40 * ms])
+    refined, refined_error = fitter.refine(max_evaluations=80)
+    assert refined_error <= error
+    assert set(refined) == {"R", "tau"}
+    traces = fitter.generate()  # the refined best
+    assert traces.shape == (2, 600) and traces.dim == volt.dim
+    assert np.sqrt(np.mean(np.asarray((traces - target) / mV) ** 2)) < 2.0
+    v_at = fitter.generate(params={"R": 60 * Mohm, "tau": 12 * ms})
+    assert np.allclose(np.asarray(v_at / mV), np.asarray(target / mV))
+
+
+def test_pygad_style_settings_set_population_and_generations():
+    fitter = make_fitter(synthetic_traces(), n_samples=3)
+    ga = GeneticAlgorithm(num_generations=3, sol_per_pop=8, num_parents_mating=4,
+                          parent_selection_type="rank", crossover_type="scattered",
+                          mutation_type="random", mutation_percent_genes=50,
+                          keep_elitism=2, random_seed=1)
+    fitter.fit(optimizer=ga, callback=None, R=[10 * Mohm, 300 * Mohm], tau=[2 * ms, 40 * ms])
+    assert len(fitter.results()) == 3 * 8 and fitter.n_samples == 8
+    with pytest.raises(ValueError, match="mutation_type"):
+        GeneticAlgorithm(mutation_type="swap")
+    with pytest.raises(ValueError, match="parent_selection_type"):
+        GeneticAlgorithm(parent_selection_type="best")
+    with pytest.raises(TypeError):
+        GeneticAlgorithm(gene_space=[0, 1])
+
+
+def test_feature_metric_on_traces_and_spikes():
+    from rheobase.fitting import FeatureMetric
+
+    model = """dv/dt = (-70*mV - v + 50*Mohm*I)/(10*ms) : volt
+vt : volt (constant)"""
+    inp = np.zeros((2, 2000))
+    inp[0, 100:] = 0.5
+    inp[1, 100:] = 0.9
+    kwds = {"model": model, "input_var": "I", "input": inp * nA, "dt": DT,
+            "threshold": "v > vt", "reset": "v = -70*mV", "refractory": 2 * ms,
+            "param_init": {"v": -70 * mV}}
+    spikes = SpikeFitter(output=[[], []], n_samples=1, **kwds).generate({"vt": -52 * mV})
+    fitter = SpikeFitter(output=spikes, n_samples=10, **kwds)
+    metric = FeatureMetric(["spike_count", "first_spike_latency", "isi_cv"])
+    errors = fitter.evaluate([{"vt": -52 * mV}, {"vt": -45 * mV}], metric=metric)
+    assert errors[0] == 0 and errors[1] > 0.1
+    best, _ = fitter.fit(n_rounds=6, optimizer=DifferentialEvolution(seed=2), metric=metric,
+                         callback=None, vt=[-65 * mV, -40 * mV])
+    assert abs(float((best["vt"] - (-52 * mV)) / mV)) < 1.0
+    with pytest.raises(ValueError, match="ap_amplitude"):
+        fitter.evaluate({"vt": -52 * mV}, metric=FeatureMetric(["ap_amplitude"]))
+    with pytest.raises(ValueError, match="unknown feature"):
+        fitter.evaluate({"vt": -52 * mV}, metric=FeatureMetric(["sag"]))
+    # On traces: a passive model never crosses 0 mV, so every spike feature agrees.
+    trace_fitter = make_fitter(synthetic_traces(), n_samples=2)
+    e = trace_fitter.evaluate({"R": 60 * Mohm, "tau": 12 * ms},
+                              metric=FeatureMetric(threshold=0 * mV))
+    assert e[0] == 0
+
+
+def test_bad_input_fails_before_any_simulation():
+    target = synthetic_traces()
+    # Mismatched trace lengths and units.
+    with pytest.raises(ValueError, match="samples"):
+        make_fitter(target[:, :500])
+    with pytest.raises(ValueError, match="unit"):
+        make_fitter(np.asarray(target) * nA)
+    with pytest.raises(ValueError, match="input traces but"):
+        make_fitter(target[:1])
+    fitter = make_fitter(target, n_samples=4)
+    # Empty range, range in the wrong unit, no range at all.
+    with pytest.raises(ValueError, match="empty"):
+        fitter.fit(n_rounds=1, callback=None, tau=[5 * ms, 5 * ms])
+    with pytest.raises(ValueError, match="model declares"):
+        fitter.fit(n_rounds=1, callback=None, tau=[2 * mV, 40 * mV])
+    with pytest.raises(ValueError, match="no parameter to fit"):
+        fitter.fit(n_rounds=1, callback=None)
+    # Parameters not declared (constant), or not declared at all.
+    loose = TraceFitter(model=MODEL.replace("R : ohm (constant)", "R : ohm"), input_var="I",
+                        input=current_steps([0.2, 0.5]), output_var="v", output=target,
+                        dt=DT, n_samples=4, param_init={"v": -70 * mV})
+    with pytest.raises(ValueError, match=r"not declared \(constant\)"):
+        loose.fit(n_rounds=1, callback=None, R=[10 * Mohm, 300 * Mohm])
+    with pytest.raises(ValueError, match="does not declare"):
+        fitter.fit(n_rounds=1, callback=None, C=[1 * Mohm, 2 * Mohm])
+    with pytest.raises(ValueError, match="is given in"):
+        fitter.evaluate({"R": 60 * ms, "tau": 12 * ms})
+    assert fitter.results() == [] and loose.results() == []

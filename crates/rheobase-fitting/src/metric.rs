@@ -19,6 +19,11 @@ pub trait SpikeMetric: Send + Sync {
     /// `simulated[k]` and `target[k]` are the spike times for protocol `k`; `duration` is
     /// the length of the simulated input.
     fn error(&self, simulated: &[Vec<f64>], target: &[Vec<f64>], dt: f64, duration: f64) -> f64;
+
+    /// Checks the metric's options before a fit.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Mean squared error (brian2modelfitting's `MSEMetric`): the traces are divided by
@@ -204,6 +209,26 @@ fn after(times: &[f64], t_start: f64) -> Vec<f64> {
 }
 
 impl SpikeMetric for GammaFactor {
+    fn check(&self) -> Result<(), String> {
+        if !(self.delta > 0.0 && self.delta.is_finite()) {
+            return Err(format!(
+                "the gamma factor's coincidence window delta must be positive, got {} s",
+                self.delta
+            ));
+        }
+        if let Some(time) = self.time {
+            if !(time > 0.0 && time.is_finite()) {
+                return Err(format!(
+                    "the gamma factor's time must be positive, got {time} s"
+                ));
+            }
+        }
+        if !(self.normalization.is_finite() && self.normalization != 0.0) {
+            return Err("the gamma factor's normalization must be finite and not zero".into());
+        }
+        Ok(())
+    }
+
     fn error(&self, simulated: &[Vec<f64>], target: &[Vec<f64>], dt: f64, duration: f64) -> f64 {
         let time = self.time.unwrap_or(duration);
         let total: f64 = simulated
@@ -354,6 +379,46 @@ mod tests {
         };
         let e = no_rate.error(&[model], &[data], DT, 1.0);
         assert!((e - (1.0 - expected)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gamma_hand_checked_cases() {
+        // Fully shifted: every model spike 10 ms after a data spike (delta 1 ms), so no
+        // coincidence. With 5 spikes in 10 s (r = 0.5 Hz) the chance term is tiny:
+        // expected = 2 * 0.001 * 5 * 0.5 = 0.005, norm = 0.5 * (1 - 0.001) = 0.4995,
+        // Γ = -0.005 / (0.4995 * 10) = -0.001001: zero up to the chance correction
+        // (Γ = 0 means "no better than chance"; it is exactly -2 r δ / (1 - 2 r δ) here).
+        let g = GammaFactor::new(1e-3);
+        let data = vec![1.0, 3.0, 5.0, 7.0, 9.0];
+        let shifted: Vec<f64> = data.iter().map(|t| t + 0.010).collect();
+        let gamma = g.gamma(&shifted, &data, DT, 10.0).unwrap();
+        assert!((gamma - -0.005 / (0.4995 * 10.0)).abs() < 1e-12, "{gamma}");
+        assert!(gamma.abs() < 2e-3);
+        // Half matched, same count: model spikes at 1.0005, 3.0, 5.02, 7.03, 9.0 -> data
+        // spikes 1, 3 and 9 have a model spike within 1 ms: N_coinc = 3,
+        // Γ = (3 - 0.005) / (0.4995 * 10) = 0.5996; rate term 1, error 1 - Γ = 0.4004.
+        let partial = vec![1.0005, 3.0, 5.02, 7.03, 9.0];
+        let gamma = g.gamma(&partial, &data, DT, 10.0).unwrap();
+        assert!((gamma - 2.995 / 4.995).abs() < 1e-12, "{gamma}");
+        let e = g.error(&[partial], std::slice::from_ref(&data), DT, 10.0);
+        assert!((e - (1.0 - 2.995 / 4.995)).abs() < 1e-12);
+        // Extra model spikes: every data spike matched, plus 5 spurious ones (10 in all):
+        // Γ = (5 - 0.005) / (0.4995 * 15) = 0.66667 (2/3 up to chance), and the rate term
+        // 1 + 2 |0.5 - 1| / 0.5 = 3 gives the error 3 - Γ.
+        let mut doubled = data.clone();
+        doubled.extend(data.iter().map(|t| t + 0.5));
+        doubled.sort_by(f64::total_cmp);
+        let gamma = g.gamma(&doubled, &data, DT, 10.0).unwrap();
+        assert!((gamma - 4.995 / 7.4925).abs() < 1e-12, "{gamma}");
+        let e = g.error(&[doubled], std::slice::from_ref(&data), DT, 10.0);
+        assert!((e - (3.0 - 4.995 / 7.4925)).abs() < 1e-12);
+        // The window is inclusive: a shift of exactly delta (10 steps of 0.1 ms) coincides.
+        let at_edge: Vec<f64> = data.iter().map(|t| t + 1e-3).collect();
+        let gamma = g.gamma(&at_edge, &data, DT, 10.0).unwrap();
+        assert!((gamma - 4.995 / 4.995).abs() < 1e-12, "{gamma}");
+        // Bad options are refused before a fit.
+        assert!(GammaFactor::new(0.0).check().is_err());
+        assert!(GammaFactor::new(1e-3).check().is_ok());
     }
 
     #[test]

@@ -9,7 +9,12 @@ use rheobase_fitting::{
 use rheobase_runtime::Refractory;
 use rheobase_units::{lookup_unit, Quantity};
 
-fn q(v: f64, unit: &str) -> Quantity {
+#[path = "fitting/adex.rs"]
+mod adex;
+#[path = "fitting/hh.rs"]
+mod hh;
+
+pub(crate) fn q(v: f64, unit: &str) -> Quantity {
     let u = lookup_unit(unit).unwrap();
     Quantity::new(v * u.scale, u.dim)
 }

@@ -15,8 +15,9 @@ use rheobase_fitting::optimizer::{
     MutationGenes, NelderMeadOptions, ParentSelection, RandomSearch, SobolSearch,
 };
 use rheobase_fitting::{
-    FitError, FitterOptions, GammaFactor, MseMetric, Optimizer, ParameterRange, RoundInfo,
-    SpikeCountMetric, SpikeFitter, SpikeMetric, TraceFitter, TraceMetric, Traces,
+    Feature, FeatureMetric, FitError, FitterOptions, GammaFactor, MseMetric, Optimizer,
+    ParameterRange, RoundInfo, SpikeCountMetric, SpikeFitter, SpikeMetric, TraceFitter,
+    TraceMetric, Traces,
 };
 use rheobase_runtime::Refractory;
 use rheobase_units::Quantity;
@@ -161,6 +162,30 @@ fn metric_from(spec: &Bound<'_, PyDict>) -> Res<Metric> {
         "spike_count" => Metric::Spike(Box::new(SpikeCountMetric {
             tau: opt(spec, "tau", None)?,
         })),
+        "feature" | "spike_feature" => {
+            let mut features = Vec::new();
+            for (name, weight) in opt::<Vec<(String, f64)>>(spec, "features", Vec::new())? {
+                let feature = Feature::from_name(&name).ok_or_else(|| {
+                    let known: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+                    PyValueError::new_err(format!(
+                        "unknown feature '{name}' (known: {})",
+                        known.join(", ")
+                    ))
+                })?;
+                features.push((feature, weight));
+            }
+            let metric = FeatureMetric {
+                features,
+                threshold: opt(spec, "threshold", 0.0)?,
+                onset_slope: opt(spec, "onset_slope", 12.0)?,
+                t_start: opt(spec, "t_start", 0.0)?,
+            };
+            if kind == "feature" {
+                Metric::Trace(Box::new(metric))
+            } else {
+                Metric::Spike(Box::new(metric))
+            }
+        }
         k => return Err(PyValueError::new_err(format!("unknown metric kind '{k}'"))),
     })
 }
@@ -403,6 +428,32 @@ impl PyFitter {
                 "this metric does not fit this fitter".into(),
             )),
         });
+        result.map_err(|e| fit_err(py, e))
+    }
+
+    /// Candidates per round of later fits.
+    fn set_n_samples(&mut self, py: Python<'_>, n_samples: usize) -> Res<()> {
+        let result = match self.kind()? {
+            Kind::Trace(f) => f.set_n_samples(n_samples),
+            Kind::Spike(f) => f.set_n_samples(n_samples),
+        };
+        result.map_err(|e| fit_err(py, e))
+    }
+
+    /// Checks parameters `[(name, value, dim)]`: fittable, in the model's units.
+    fn check_units(
+        &mut self,
+        py: Python<'_>,
+        parameters: Vec<(String, f64, PyDimension)>,
+    ) -> Res<()> {
+        let parameters: Vec<(String, Quantity)> = parameters
+            .into_iter()
+            .map(|(n, v, d)| (n, Quantity::new(v, d.0)))
+            .collect();
+        let result = match self.kind()? {
+            Kind::Trace(f) => f.check_parameter_units(&parameters),
+            Kind::Spike(f) => f.check_parameter_units(&parameters),
+        };
         result.map_err(|e| fit_err(py, e))
     }
 

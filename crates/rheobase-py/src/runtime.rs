@@ -8,9 +8,9 @@ use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
-    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
-    RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
+    NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
+    Refractory, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
     StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
@@ -82,6 +82,17 @@ impl PyNetwork {
 
     fn seed(&self, seed: u64) {
         self.0.seed(seed)
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (0: one per core); the results
+    /// are the same bits for every count.
+    fn set_threads(&self, py: Python<'_>, n: usize) -> Res<()> {
+        map(py, self.0.set_threads(n))
+    }
+
+    #[getter]
+    fn threads(&self) -> usize {
+        self.0.threads()
     }
 
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
@@ -253,6 +264,15 @@ pub enum PyModel<'py> {
 }
 
 /// A neuron group or a contiguous subgroup.
+/// Brian2's `index=` of `linked_var`: an array, a variable name, or nothing.
+pub(crate) fn link_index(index: Option<Vec<i64>>, index_var: Option<String>) -> LinkIndex {
+    match (index, index_var) {
+        (Some(values), _) => LinkIndex::Array(values),
+        (None, Some(var)) => LinkIndex::Variable(var),
+        (None, None) => LinkIndex::Auto,
+    }
+}
+
 #[pyclass(name = "NeuronGroup", module = "rheobase._core", frozen)]
 pub struct PyNeuronGroup(pub(crate) NeuronGroup);
 
@@ -378,6 +398,30 @@ impl PyNeuronGroup {
 
     fn set_expr(&self, py: Python<'_>, name: &str, code: &str) -> Res<()> {
         map(py, self.0.set_expr(name, code))
+    }
+
+    /// Links the `(linked)` variable `name` to `var` of `source`; `index` is an array of
+    /// indices into `source` or the name of an integer variable of this group.
+    /// Whether `name` is a `(linked)` variable.
+    fn is_linked_variable(&self, name: &str) -> bool {
+        self.0.is_linked(name)
+    }
+
+    #[pyo3(signature = (name, source, var, index=None, index_var=None))]
+    fn link(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        source: &PyNeuronGroup,
+        var: &str,
+        index: Option<Vec<i64>>,
+        index_var: Option<String>,
+    ) -> Res<()> {
+        map(
+            py,
+            self.0
+                .link(name, &source.0, var, link_index(index, index_var)),
+        )
     }
 
     fn set_expr_where(&self, py: Python<'_>, name: &str, condition: &str, code: &str) -> Res<()> {

@@ -27,11 +27,13 @@ mod frontend;
 pub mod group;
 pub mod inputs;
 pub mod kernel;
+pub mod linking;
 pub mod lower;
 pub mod monitor;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
+mod propagator;
 pub mod resources;
 pub mod safe_file;
 pub mod saved;
@@ -41,6 +43,7 @@ pub mod spec;
 pub mod state;
 pub mod state_file;
 pub mod synapses;
+pub mod threads;
 pub mod variables;
 pub mod watchdog;
 
@@ -55,6 +58,7 @@ pub use inputs::{
     PoissonGroup, PoissonGroupOptions, PoissonInput, PoissonInputOptions, Rates,
     SpikeGeneratorGroup, SpikeGeneratorGroupOptions, TimedArray, Weight,
 };
+pub use linking::LinkIndex;
 pub use monitor::{
     EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
     SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,

@@ -11,6 +11,7 @@ use crate::group::GroupData;
 use crate::kernel::TimeInfo;
 use crate::schedule::{Schedule, When};
 use crate::state::ArrayStore;
+use crate::threads::Threads;
 use rheobase_codegen::{Backend, RngKey};
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +36,8 @@ pub struct StepContext<'a> {
     pub groups: &'a [GroupData],
     pub time: TimeInfo,
     pub seed: u64,
+    /// The network's threads (kernels split over them where it pays).
+    pub threads: &'a Threads,
 }
 
 impl StepContext<'_> {
@@ -134,6 +137,8 @@ pub(crate) struct NetworkCore {
     pub differential: HashSet<(GroupId, String)>,
     /// The store array of each TimedArray used in this network, by its identity.
     pub tables: HashMap<u64, crate::state::StoreId>,
+    /// Threads for kernels and synaptic propagation ([`Network::set_threads`]).
+    pub threads: Threads,
     /// Whether the numerical watchdog is on ([`Network::set_watchdog`]).
     pub watchdog: bool,
     /// What the watchdog scans, set up at the start of each run while it is on.
@@ -329,6 +334,7 @@ impl Network {
             synapses: HashMap::new(),
             differential: HashSet::new(),
             tables: HashMap::new(),
+            threads: Threads::from_env(),
             watchdog: false,
             watch: None,
             memory_limit: None,
@@ -348,6 +354,29 @@ impl Network {
 
     pub fn backend_name(&self) -> &'static str {
         self.lock().backend.name()
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (`0`: one per core; Brian2's
+    /// `prefs.devices.cpp_standalone.openmp_threads`). Results are the same bits for every
+    /// thread count; work is split only where a call is big enough to gain. New networks
+    /// take the count from the `RHEOBASE_THREADS` environment variable, else one thread.
+    pub fn set_threads(&self, n: usize) -> Result<()> {
+        let threads = Threads::new(n)?;
+        self.lock().threads = threads;
+        Ok(())
+    }
+
+    /// Sets the least estimated work (about nanoseconds) a piece of a split kernel call must
+    /// get ([`crate::threads::MIN_WORK_PER_PIECE`] by default; `1` splits every call that
+    /// can be split: for tests and measurements).
+    pub fn set_split_work(&self, work: usize) {
+        let mut core = self.lock();
+        core.threads = core.threads.clone().with_min_work(work);
+    }
+
+    /// The number of threads runs use.
+    pub fn threads(&self) -> usize {
+        self.lock().threads.count()
     }
 
     /// The network time in seconds.
@@ -798,6 +827,7 @@ impl NetworkCore {
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
+        self.check_links()?;
         for &k in order {
             if !self.objects[k].active {
                 continue;
@@ -813,6 +843,7 @@ impl NetworkCore {
                     step: c.timestep,
                 },
                 seed: self.seed,
+                threads: &self.threads,
             };
             self.objects[k].op.before_run(&mut cx)?;
         }
@@ -835,6 +866,7 @@ impl NetworkCore {
                 step: c.timestep,
             },
             seed: self.seed,
+            threads: &self.threads,
         };
         let t = cx.time.t;
         let result = match self.profile.as_mut() {

@@ -54,7 +54,11 @@ def _on_set(path, value):
         )
     elif path == "logging.console_log_level":
         BrianLogger.log_level(value)
-    elif path.startswith("logging.") or path in ("core.watchdog", "core.memory_limit"):
+    elif path.startswith("logging.") or path in (
+        "devices.cpp_standalone.openmp_threads",
+        "core.watchdog",
+        "core.memory_limit",
+    ):
         pass
     else:
         logger.info(f"prefs.{path} = {value!r} has no effect in rheobase (it always runs "

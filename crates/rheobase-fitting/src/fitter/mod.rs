@@ -183,6 +183,18 @@ impl FitterCore {
         })
     }
 
+    pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {
+        if n_samples == 0 {
+            return Err(FitError::Input("n_samples must be at least 1".into()));
+        }
+        self.n_samples = n_samples;
+        Ok(())
+    }
+
+    pub fn n_samples(&self) -> usize {
+        self.n_samples
+    }
+
     pub fn info(&self) -> &ModelInfo {
         &self.info
     }

@@ -70,6 +70,7 @@ impl SpikeFitter {
         ranges: Vec<ParameterRange>,
         callback: Option<Callback<'_>>,
     ) -> Result<FitOutcome> {
+        metric.check().map_err(FitError::Input)?;
         let space = self.core.space(ranges)?;
         let output = &self.output;
         self.core.fit(
@@ -88,10 +89,24 @@ impl SpikeFitter {
         values: &[Vec<f64>],
         metric: &dyn SpikeMetric,
     ) -> Result<Vec<f64>> {
+        metric.check().map_err(FitError::Input)?;
         self.core.check_values(names, values)?;
         let e = errors(&mut self.core, &self.output, metric, names, values)?;
         self.core.record(names, values, &e);
         Ok(e)
+    }
+
+    /// Changes the number of candidates simulated per round of later fits (PyGAD's
+    /// `sol_per_pop`).
+    pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {
+        self.core.set_n_samples(n_samples)
+    }
+
+    /// See `TraceFitter::check_parameter_units`.
+    pub fn check_parameter_units(&self, parameters: &[(String, Quantity)]) -> Result<()> {
+        let (names, values) = split_parameters(parameters)?;
+        self.core.check_values(&names, &[values])?;
+        check_units(&self.core, parameters)
     }
 
     pub fn results(&self) -> &[EvaluatedParameters] {

@@ -137,6 +137,20 @@ impl TraceFitter {
         Ok(e)
     }
 
+    /// Changes the number of candidates simulated per round of later fits (PyGAD's
+    /// `sol_per_pop`).
+    pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {
+        self.core.set_n_samples(n_samples)
+    }
+
+    /// Checks that each parameter is fittable and given in the model's unit (the values are
+    /// not used), for callers that pass SI values to `evaluate`.
+    pub fn check_parameter_units(&self, parameters: &[(String, Quantity)]) -> Result<()> {
+        let (names, values) = split_parameters(parameters)?;
+        self.core.check_values(&names, &[values])?;
+        check_units(&self.core, parameters)
+    }
+
     /// Every parameter set evaluated so far, with its error.
     pub fn results(&self) -> &[EvaluatedParameters] {
         self.core.results()
