@@ -106,7 +106,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (result, run_cpu) = cpu_time::timed(|| net.run(0.5));
     result?;
     let run_s = t_run.elapsed().as_secs_f64();
-    println!("seed {seed}, watchdog {}", if watchdog { "on" } else { "off" });
+    println!(
+        "seed {seed}, watchdog {}",
+        if watchdog { "on" } else { "off" }
+    );
     let profile: Vec<String> = net
         .profiling_info()
         .into_iter()

@@ -94,11 +94,7 @@ fn coefficients(lin: &Linear, frozen: &[bool], s: Span) -> Vec<Expr> {
         }
     }
     for (r, &held) in frozen.iter().enumerate().take(n) {
-        let entry = if held {
-            None
-        } else {
-            lin.constant[r].clone()
-        };
+        let entry = if held { None } else { lin.constant[r].clone() };
         args.push(entry.unwrap_or_else(zero));
     }
     args
