@@ -111,8 +111,10 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
     );
     let summary_path = temp.path().join("summary.json");
     let text = serde_json::to_string_pretty(&summary).expect("JSON of plain values");
-    std::fs::write(&summary_path, text + "\n")
-        .map_err(|e| CliError::io("cannot write summary.json", e))?;
+    // Whole or not at all, like every file rheobase writes (the npz archives are written in
+    // the hidden folder and renamed into place by `commit`).
+    rheobase::runtime::safe_file::write_atomic(&summary_path, (text + "\n").as_bytes())
+        .map_err(|e| CliError::Message(e.to_string()))?;
     written.push(summary_path);
     let files = temp.commit(&written, &options.out)?;
     Ok(Outcome { files, summary })
