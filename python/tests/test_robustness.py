@@ -76,7 +76,7 @@ def test_the_watchdog_stops_at_the_first_nan_and_names_the_equation():
     with pytest.raises(FloatingPointError) as info:
         run(1 * ms)
     text = str(info.value)
-    assert "neurongroup.v[2] became nan" in text, text
+    assert "neurongroup.v[2] became NaN" in text, text
     assert "`dv/dt = -sqrt(v)/(10*ms) : 1`" in text, text
     # The state of that moment stays, and can be changed and run further.
     assert np.isnan(G.v[2])

@@ -166,6 +166,21 @@ mod limit_tests {
     }
 
     #[test]
+    fn a_huge_group_is_refused_before_allocating() {
+        let net = Network::with_backend(test_backend());
+        let e =
+            NeuronGroup::new(&net, 1 << 50, "v : 1", NeuronGroupOptions::default()).unwrap_err();
+        assert_eq!(e.code(), "runtime::out_of_memory");
+        assert!(
+            e.to_string()
+                .contains("a NeuronGroup of 1125899906842624 neurons"),
+            "{e}"
+        );
+        // The name stays free.
+        NeuronGroup::new(&net, 3, "v : 1", NeuronGroupOptions::default()).unwrap();
+    }
+
+    #[test]
     fn a_conditional_connect_is_checked_before_its_arrays_grow() {
         let net = Network::with_backend(test_backend());
         let g = NeuronGroup::new(&net, 300, "v : 1", NeuronGroupOptions::default()).unwrap();

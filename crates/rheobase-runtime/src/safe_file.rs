@@ -59,13 +59,7 @@ fn temporary_name(path: &Path) -> PathBuf {
 /// `path` keeps its old contents.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temporary_name(path);
-    let written = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    written.map_err(|e| {
+    write_then_rename(&tmp, path, bytes).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         file_error(
             "io::write_failed",
@@ -73,6 +67,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             format!("cannot write the file: {e}"),
         )
     })
+}
+
+fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(tmp, path)
 }
 
 /// The framed bytes of `payload` (see the module documentation).

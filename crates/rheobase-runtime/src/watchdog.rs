@@ -85,21 +85,32 @@ impl Watch {
     pub fn check(&self, k: usize, store: &ArrayStore) -> Option<(StoreId, usize, f64)> {
         for &id in self.written.get(k)? {
             if let ArrayData::F64(values) = store.get(id) {
-                // A sum is non-finite iff some term is (or the sum overflows, rechecked
-                // below): one branch-free pass in the common case.
-                let mut acc = 0.0f64;
-                for x in values {
-                    acc += *x * 0.0;
-                }
-                if acc.is_nan() {
-                    if let Some(j) = values.iter().position(|x| !x.is_finite()) {
-                        return Some((id, j, values[j]));
-                    }
+                if !all_finite(values) {
+                    let j = values.iter().position(|x| !x.is_finite())?;
+                    return Some((id, j, values[j]));
                 }
             }
         }
         None
     }
+}
+
+/// Whether every value is finite: `x * 0.0` is 0 for a finite `x` and NaN otherwise, and a
+/// sum of zeros cannot overflow, so one branch-free pass with independent lanes (which the
+/// compiler vectorises) answers it.
+fn all_finite(values: &[f64]) -> bool {
+    let mut lanes = [0.0f64; 8];
+    let chunks = values.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (lane, x) in lanes.iter_mut().zip(chunk) {
+            *lane += *x * 0.0;
+        }
+    }
+    for x in tail {
+        lanes[0] += *x * 0.0;
+    }
+    lanes.iter().sum::<f64>() == 0.0
 }
 
 /// The report for a non-finite value found in `array` after `operation` ran.
@@ -204,6 +215,22 @@ mod tests {
         };
         // v doubles every step from 1e300: infinite after a few steps.
         NeuronGroup::new(net, 3, "dv/dt = v/(0.1*ms) : 1  # grows\nw : 1", options).unwrap()
+    }
+
+    #[test]
+    fn finds_nan_and_infinities_anywhere() {
+        let mut values = vec![1.5; 37];
+        assert!(all_finite(&values));
+        assert!(all_finite(&[]));
+        values[36] = f64::MAX;
+        assert!(all_finite(&values));
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for at in [0, 7, 8, 35, 36] {
+                let mut v = values.clone();
+                v[at] = bad;
+                assert!(!all_finite(&v), "{bad} at {at}");
+            }
+        }
     }
 
     #[test]

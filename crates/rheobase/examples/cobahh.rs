@@ -7,7 +7,9 @@
 //! Measured on 2026-11-26 (mean rate over seeds 1, 2, 3, 1995): rheobase 33.80 Hz (29.90,
 //! 33.11, 36.29, 35.90), Brian2 2.9 34.17 Hz (34.73, 35.30, 32.94, 33.72); -1.1 %.
 //!
-//!     cargo run --release -p rheobase --example cobahh [seed]
+//!     cargo run --release -p rheobase --example cobahh [seed] [--watchdog]
+//!
+//! `--watchdog` turns the numerical watchdog on (its cost is in BENCHMARKS.md).
 
 use rheobase::prelude::*;
 use std::time::Instant;
@@ -30,8 +32,11 @@ a_n = 0.16/exprel((15*mV - u)/(5*mV))/ms : Hz
 b_n = 0.5*exp((10*mV - u)/(40*mV))/ms : Hz";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let seed: u64 = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let watchdog = args.iter().any(|a| a == "--watchdog");
+    let seed: u64 = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(1995);
@@ -96,10 +101,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spikes = SpikeMonitor::spikes(&cells, Default::default())?;
     let build_s = start.elapsed().as_secs_f64();
     net.set_profiling(true);
+    net.set_watchdog(watchdog);
     let t_run = Instant::now();
-    net.run(0.5)?;
+    let (result, run_cpu) = cpu_time::timed(|| net.run(0.5));
+    result?;
     let run_s = t_run.elapsed().as_secs_f64();
-    println!("seed {seed}");
+    println!(
+        "seed {seed}, watchdog {}",
+        if watchdog { "on" } else { "off" }
+    );
     let profile: Vec<String> = net
         .profiling_info()
         .into_iter()
@@ -116,7 +126,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         spikes.num_events() as f64 / (4000.0 * 0.5)
     );
     println!(
-        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({} backend)",
+        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({run_cpu:.3} s CPU, {} backend)",
         connect_cpu * 1e3,
         net.backend_name()
     );

@@ -3,14 +3,13 @@
 //! run is complete (the summary last), so a failed run never leaves output that looks finished.
 
 use crate::error::CliError;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes a text file and syncs it to disk.
+/// Writes a text file whole or not at all (a temporary name, synced, then renamed: the
+/// runtime's `safe_file::write_atomic`, which every file rheobase writes goes through).
 pub fn write_text(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
+    rheobase::runtime::safe_file::write_atomic(path, text.as_bytes())
+        .map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// The hidden folder outputs are written into; removed unless committed.

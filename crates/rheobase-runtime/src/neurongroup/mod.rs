@@ -162,6 +162,15 @@ impl NeuronGroup {
         options: NeuronGroupOptions,
     ) -> Result<NeuronGroup> {
         let mut core = net.lock();
+        // Every variable, lastspike/not_refractory, the scratch array and an event space,
+        // 8 bytes each per neuron: refused before allocating if it cannot fit.
+        let arrays = spec.variables.len() as f64 + 4.0;
+        crate::resources::check_memory(
+            core.memory_limit,
+            options.name.as_deref().unwrap_or("neurongroup"),
+            || format!("a NeuronGroup of {n} neurons"),
+            crate::resources::product(&[n as f64, arrays, 8.0]),
+        )?;
         let explicit = options.name.is_some();
         let name = core.unique_name(options.name.as_deref().unwrap_or("neurongroup"), explicit)?;
         let id = match build::build(&mut core, n, &name, spec, &options) {

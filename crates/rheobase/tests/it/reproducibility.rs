@@ -1,6 +1,6 @@
 //! Reproducibility (issue 9): with the same seed, a network gives bit-identical spikes and
-//! states on the interpreter and on the JIT, for one run and for the same duration split into
-//! several runs, and after its state went through a file and back. The network has noise
+//! states on the interpreter and on the JIT, on 1 and 2 threads, for one run and for the same
+//! duration split into several runs, and after its state went through a file and back. The network has noise
 //! (`xi`), random initial values and weights, random connectivity, synaptic delays and
 //! Poisson input, so that every source of random numbers and every queue takes part.
 
@@ -83,7 +83,15 @@ impl Model {
 }
 
 fn run_in_pieces(backend: Arc<dyn Backend>, pieces: &[f64]) -> Outcome {
+    run_on_threads(backend, pieces, 1)
+}
+
+fn run_on_threads(backend: Arc<dyn Backend>, pieces: &[f64], threads: usize) -> Outcome {
     let m = build(backend);
+    m.net.set_threads(threads).unwrap();
+    // Every call that can be split is, however small, so that two threads really share
+    // the state updates and the synaptic propagation of this small network.
+    m.net.set_split_work(1);
     for &d in pieces {
         m.net.run(d).unwrap();
     }
@@ -95,6 +103,16 @@ fn interpreter_and_jit_give_the_same_bits() {
     let jit = run_in_pieces(default_backend(), &[30.0 * MS]);
     assert!(jit.spike_i.len() > 30, "too few spikes to compare: {jit:?}");
     assert_eq!(run_in_pieces(interpreter(), &[30.0 * MS]), jit);
+}
+
+#[test]
+fn one_and_two_threads_give_the_same_bits() {
+    let one = run_on_threads(default_backend(), &[30.0 * MS], 1);
+    assert_eq!(run_on_threads(default_backend(), &[30.0 * MS], 2), one);
+    assert_eq!(
+        run_on_threads(default_backend(), &[12.0 * MS, 18.0 * MS], 2),
+        one
+    );
 }
 
 #[test]
