@@ -191,10 +191,6 @@ impl FitterCore {
         Ok(())
     }
 
-    pub fn n_samples(&self) -> usize {
-        self.n_samples
-    }
-
     pub fn info(&self) -> &ModelInfo {
         &self.info
     }
