@@ -16,7 +16,8 @@ echo "== python package (pip install . into a fresh venv, then pytest)"
 python_env="$(mktemp -d)"
 trap 'rm -rf "$python_env"' EXIT
 python3 -m venv "$python_env/venv"
-MATURIN_PEP517_ARGS="--profile dev" "$python_env/venv/bin/python" -m pip install --quiet . pytest
+# matplotlib lets the tests run the examples in examples/, which save figures.
+MATURIN_PEP517_ARGS="--profile dev" "$python_env/venv/bin/python" -m pip install --quiet . pytest matplotlib
 "$python_env/venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
 
 echo "== acceptance scripts that pass today (../shared/acceptance; Brian2 references)"
@@ -27,7 +28,7 @@ if [ -x "$acceptance/run_all.sh" ] || [ -f "$acceptance/run_all.sh" ]; then
     bash "$acceptance/run_all.sh" lif_exact_refractory fi_curve units_dimensions integrators \
     rate_monitor_run_regularly noise_xi hh_sweep timed_array poisson_input \
     subgroups_conditional delays_spikegen gap_junctions cuba stdp_song multiple_runs \
-    store_restore cobahh
+    store_restore cobahh synapse_generators spatial_cable spatial_swc_hh
 else
   echo "no ../shared/acceptance next to the repository; skipped"
 fi

@@ -21,3 +21,5 @@ import rheobase.numpy_ as numpy  # noqa: E402,F401
 import rheobase.numpy_ as np  # noqa: E402,F401
 from rheobase._core import __version__  # noqa: E402,F401
 from rheobase.only import *  # noqa: E402,F403
+from rheobase.spatial_morphology import Cylinder, Morphology, Section, Soma  # noqa: E402,F401
+from rheobase.spatial_neuron import SpatialNeuron, SpatialSubgroup  # noqa: E402,F401

@@ -236,11 +236,53 @@ class Group(BrianObject):
             raise AttributeError(f"'{name}' is already a state variable")
         object.__setattr__(self, name, None)
 
+    def _link(self, name, item, value):
+        """``G.x = linked_var(H, 'y', index=...)`` (Brian2's checks, then the engine's)."""
+        if not (isinstance(item, slice) and item == slice(None)):
+            raise TypeError(f"Cannot link a part of the variable '{name}'")
+        if not self._engine.is_linked_variable(name):
+            raise TypeError(
+                f"Cannot link variable '{name}', it has to be marked as a linked variable "
+                "with '(linked)' in the model equations."
+            )
+        from rheobase.synapses import Synapses
+
+        if isinstance(value.group, Synapses):
+            raise NotImplementedError(
+                f"Linking to variable {value.name} is not supported, can only link to state "
+                "variables of fixed size."
+            )
+        own_dim = self._info(name)[0]
+        target_dim = value.group._info(value.name)[0]
+        if own_dim != target_dim:
+            raise DimensionMismatchError(
+                f"Unit of variable '{name}' does not match its link target '{value.name}'"
+            )
+        index = value.index
+        if index is None:
+            self._engine.link(name, value.group._engine, value.name)
+        elif isinstance(index, str):
+            self._engine.link(name, value.group._engine, value.name, index_var=index)
+        else:
+            indices = np.asarray(index)
+            if not np.issubdtype(indices.dtype, np.integer):
+                raise TypeError("The index for a linked variable has to be an integer array")
+            if indices.ndim != 1:
+                raise TypeError(
+                    f"Index array for linked variable '{name}' has to be a one-dimensional "
+                    f"array of length {len(self)}, but has shape {indices.shape}"
+                )
+            self._engine.link(
+                name, value.group._engine, value.name, index=[int(k) for k in indices]
+            )
+
     def _set(self, name, item, value, unitless):
         if isinstance(value, LinkedVariable):
-            raise NotImplementedError(
-                f"linking '{name}' to {value.group.name}.{value.name}: linked variables are "
-                "not yet supported by the rheobase engine"
+            return self._link(name, item, value)
+        if self._engine.is_linked_variable(name):
+            raise ValueError(
+                "Cannot set a linked variable directly, link it to another variable using "
+                "'linked_var'."
             )
         dim, _dtype, shared, read_only = self._info(name)
         if read_only:

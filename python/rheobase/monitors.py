@@ -22,7 +22,41 @@ def _clock_args(clock, dt, network, when, order, name):
     return dt_, when, order, name, engine_clock_
 
 
-class EventMonitor(BrianObject):
+def _plain_name(name):
+    """Brian2's ``name='mon*'`` asks for a unique name; the engine makes names unique anyway."""
+    if name is not None and name.endswith("*"):
+        return name[:-1]
+    return name
+
+
+class _Monitor(BrianObject):
+    """What every monitor has: times ``t``/``t_`` and recorded variables as attributes
+    (``mon.v`` with units, ``mon.v_`` without), read through ``_values(var)``."""
+
+    record_variables = ()
+
+    @property
+    def t_(self):
+        return np.asarray(self._engine.t(), dtype=np.float64)
+
+    @property
+    def t(self):
+        return Quantity(self.t_, dim=second.dim)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        unitless = name.endswith("_") and name[:-1] in self.record_variables
+        var = name[:-1] if unitless else name
+        if var in self.record_variables:
+            values = self._values(var)
+            if unitless:
+                return values
+            return _quantity(values, self.source._info(var)[0])
+        raise AttributeError(f"{type(self).__name__} has no attribute '{name}'")
+
+
+class EventMonitor(_Monitor):
     """Brian2's ``EventMonitor(source, event, variables=None, record=True, when=None,
     order=None, name=...)``."""
 
@@ -34,26 +68,16 @@ class EventMonitor(BrianObject):
         self.event = event
         self.record = bool(record)
         self.record_variables = list(variables or [])
-        if name is not None and name.endswith("*"):
-            name = name[:-1]
         self._network = source._network
         self._engine = _core.EventMonitor(
             source._engine, event, self.record_variables, self.record, when,
-            0 if order is None else order, name,
+            0 if order is None else order, _plain_name(name),
         )
         register(self._network, self._engine.name)
 
     @property
     def i(self):
         return np.asarray(self._engine.i(), dtype=np.int32)
-
-    @property
-    def t_(self):
-        return np.asarray(self._engine.t(), dtype=np.float64)
-
-    @property
-    def t(self):
-        return Quantity(self.t_, dim=second.dim)
 
     @property
     def it(self):
@@ -92,18 +116,8 @@ class EventMonitor(BrianObject):
         return {"t": self.event_trains(),
                 **{var: self.values(var) for var in self.record_variables}}
 
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        unitless = name.endswith("_") and name[:-1] in self.record_variables
-        var = name[:-1] if unitless else name
-        if var in self.record_variables:
-            values = self._engine.values(var)
-            if unitless:
-                return np.asarray(values, dtype=np.float64)
-            dim = self.source._info(var)[0]
-            return _quantity(values, dim)
-        raise AttributeError(f"{type(self).__name__} has no attribute '{name}'")
+    def _values(self, var):
+        return np.asarray(self._engine.values(var), dtype=np.float64)
 
 
 class SpikeMonitor(EventMonitor):
@@ -135,7 +149,7 @@ class _RecordedNeuron:
         return getattr(self._monitor, name)[self._row]
 
 
-class StateMonitor(BrianObject):
+class StateMonitor(_Monitor):
     """Brian2's ``StateMonitor(source, variables, record, dt=None, clock=None,
     when='start', order=0, name=...)``: ``mon.v`` has shape (recorded neurons, times)."""
 
@@ -152,8 +166,6 @@ class StateMonitor(BrianObject):
             indices = np.arange(0)
         else:
             indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
-        if name is not None and name.endswith("*"):
-            name = name[:-1]
         self.source = source
         self.record_variables = list(variables)
         self.record = indices.astype(np.int32)
@@ -161,17 +173,9 @@ class StateMonitor(BrianObject):
         self._network = source._network
         self._engine = _core.StateMonitor(
             source._engine, self.record_variables, [int(k) for k in indices],
-            *_clock_args(clock, dt, source._network, when, order, name),
+            *_clock_args(clock, dt, source._network, when, order, _plain_name(name)),
         )
         register(self._network, self._engine.name)
-
-    @property
-    def t_(self):
-        return np.asarray(self._engine.t(), dtype=np.float64)
-
-    @property
-    def t(self):
-        return Quantity(self.t_, dim=second.dim)
 
     @property
     def N(self):
@@ -181,18 +185,6 @@ class StateMonitor(BrianObject):
         values = self._engine.values(var)
         arr = np.asarray(values, dtype=np.float64)
         return arr.reshape(self.n_indices, -1)
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        unitless = name.endswith("_") and name[:-1] in self.record_variables
-        var = name[:-1] if unitless else name
-        if var in self.record_variables:
-            values = self._values(var)
-            if unitless:
-                return values
-            return _quantity(values, self.source._info(var)[0])
-        raise AttributeError(f"{type(self).__name__} has no attribute '{name}'")
 
     def __getitem__(self, item):
         indices = np.atleast_1d(np.asarray(item))
@@ -207,24 +199,14 @@ class StateMonitor(BrianObject):
         return _RecordedNeuron(self, rows)
 
 
-class PopulationRateMonitor(BrianObject):
+class PopulationRateMonitor(_Monitor):
     """Brian2's ``PopulationRateMonitor(source, name=...)``."""
 
     def __init__(self, source, name=None, codeobj_class=None, dtype=np.float64):
-        if name is not None and name.endswith("*"):
-            name = name[:-1]
         self.source = source
         self._network = source._network
-        self._engine = _core.PopulationRateMonitor(source._engine, name)
+        self._engine = _core.PopulationRateMonitor(source._engine, _plain_name(name))
         register(self._network, self._engine.name)
-
-    @property
-    def t_(self):
-        return np.asarray(self._engine.t(), dtype=np.float64)
-
-    @property
-    def t(self):
-        return Quantity(self.t_, dim=second.dim)
 
     @property
     def rate_(self):
@@ -239,9 +221,17 @@ class PopulationRateMonitor(BrianObject):
         return len(self.t_)
 
     def smooth_rate(self, window="gaussian", width=None):
+        """The rate smoothed with a 'gaussian' (standard deviation `width`) or 'flat'
+        (`width` wide) window, or with an array of weights (normalised to sum 1; an odd
+        length keeps the rate centred), as Brian2's."""
         if not isinstance(window, str):
-            raise NotImplementedError("smooth_rate with a custom window array is not yet "
-                                      "supported; use 'gaussian' or 'flat'")
+            if width is not None:
+                raise TypeError("Do not specify a width when using a custom window array.")
+            weights = np.asarray(window, dtype=np.float64)
+            if weights.ndim != 1 or len(weights) == 0 or len(weights) % 2 == 0:
+                raise TypeError("The window array has to be a 1-d array of odd length.")
+            smoothed = np.convolve(self.rate_, weights / weights.sum(), mode="same")
+            return Quantity(smoothed, dim=Hz.dim)
         if width is None:
             raise TypeError("smooth_rate needs a width")
         rate = self._engine.smooth_rate(window, dt_seconds(width, "width"))

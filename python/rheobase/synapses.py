@@ -145,6 +145,9 @@ class Synapses(Group):
             p = float(p)
         if isinstance(n, numbers.Integral):
             n = float(n)
+        from rheobase.core.preferences import apply_engine_preferences
+
+        apply_engine_preferences(self._network)  # prefs.core.memory_limit
         self._engine.connect(condition, i, j, p, n, bool(skip_if_invalid), ns)
 
     @staticmethod

@@ -3,10 +3,15 @@
 import numpy as np
 import pytest
 
+from numpy.testing import assert_allclose
+
 from rheobase import (
     DimensionMismatchError,
     BrianObjectException,
     NeuronGroup,
+    SpikeMonitor,
+    linked_var,
+    run,
     Subgroup,
     mV,
     ms,
@@ -121,3 +126,36 @@ def test_unknown_attributes_are_refused_unless_added():
     assert G.label == "excitatory"
     with pytest.raises(AttributeError):
         G.nothing
+
+
+def test_linked_variables_follow_brian2():
+    start_scope()
+    G1 = NeuronGroup(3, "dv/dt = volt/second : volt")
+    G1.v = [0, 1, 2] * volt
+    G2 = NeuronGroup(3, "v : volt (linked)\nw = 2*v : volt", threshold="v > 2.00005*volt")
+    with pytest.raises(Exception, match="has not been linked"):
+        G2.v[:]
+    G2.v = linked_var(G1, "v")
+    spikes = SpikeMonitor(G2)
+    run(1 * ms)
+    assert_allclose(G2.v[:], G1.v[:])
+    assert_allclose(G2.w[:], 2 * G1.v[:])
+    assert list(spikes.i) == [2] and spikes.t[0] == 0 * ms
+    # index arrays, index variables, linked_var(G.v) and errors
+    G3 = NeuronGroup(4, "x : volt (linked)\ny : volt (linked)\nk : integer")
+    G3.x = linked_var(G1.v, index=[2, 1, 0, 0])
+    G3.k = [1, 1, 2, 2]
+    G3.y = linked_var(G1, "v", index="k")
+    assert_allclose(G3.x[:], G1.v[:][[2, 1, 0, 0]])
+    assert_allclose(G3.y[:], G1.v[:][[1, 1, 2, 2]])
+    with pytest.raises(ValueError, match="Cannot set a linked variable directly"):
+        G3.x = 1 * volt
+    with pytest.raises(DimensionMismatchError):
+        G3.x = linked_var(NeuronGroup(4, "z : 1"), "z")
+    with pytest.raises(Exception, match="size of the target group does not match"):
+        G3.x = linked_var(G1, "v")
+    with pytest.raises(Exception, match="outside of the valid range"):
+        G3.x = linked_var(G1, "v", index=[0, 1, 2, 3])
+    G4 = NeuronGroup(2, "x : volt (linked)")
+    with pytest.raises(Exception, match="has not been linked"):
+        run(0.1 * ms)

@@ -74,6 +74,19 @@ def test_rate_monitor_counts_population_spikes():
     assert (rate.rate / Hz).shape == (500,)
 
 
+def test_rate_monitor_smooths_with_a_custom_window():
+    G = lif(4)
+    rate = PopulationRateMonitor(G)
+    run(20 * ms)
+    window = np.array([1.0, 2.0, 1.0])
+    expected = np.convolve(rate.rate_, window / 4.0, mode="same")
+    assert np.array_equal(rate.smooth_rate(window=window) / Hz, expected)
+    with pytest.raises(TypeError):
+        rate.smooth_rate(window=np.ones(4))
+    with pytest.raises(TypeError):
+        rate.smooth_rate(window=window, width=1 * ms)
+
+
 def test_network_store_restore_and_multiple_runs():
     G = lif()
     spikes = SpikeMonitor(G)

@@ -167,7 +167,7 @@ def test_devices_preferences_and_methods(caplog):
     run(1 * ms)
     device.build(directory="output", compile=True, run=True)
     set_device("runtime")
-    with pytest.raises(NotImplementedError, match="linked variables"):
+    with pytest.raises(TypeError, match="linked variable with '\\(linked\\)'"):
         G.v = linked_var(NeuronGroup(1, "v : 1"), "v")
 
 

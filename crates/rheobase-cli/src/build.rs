@@ -1,6 +1,13 @@
-//! Builds a `Network` from a model file: constants, groups and subgroups, monitors and the
-//! plan of runs. Every problem is collected as a diagnostic against the file, so that
+//! Builds a `Network` from a model file: constants, timed arrays, groups and subgroups,
+//! inputs ([`inputs`]), synapses ([`synapses`]), monitors and the plan of runs. Every problem is collected as a diagnostic against the file, so that
 //! `rheobase check` reports all of them at once.
+
+mod inputs;
+mod synapses;
+pub mod target;
+
+pub use synapses::BuiltSynapses;
+pub use target::Target;
 
 use crate::error::CliError;
 use crate::model::schema::{self, Document};
@@ -12,7 +19,7 @@ use rheobase::lang::{Diagnostic, Diagnostics, SourceMap};
 use rheobase::runtime::{
     interpreter, EventDefinition, EventMonitor, EventMonitorOptions, Network, NeuronGroup,
     NeuronGroupOptions, PopulationRateMonitor, Record, Refractory, RuntimeError, StateMonitor,
-    StateMonitorOptions,
+    StateMonitorOptions, TimedArray,
 };
 use rheobase::units::{Dimension, Quantity};
 use std::collections::HashMap;
@@ -22,6 +29,8 @@ use toml::Spanned;
 /// A group as built, with what `show` prints about it.
 pub struct BuiltGroup {
     pub group: NeuronGroup,
+    /// `NeuronGroup`, `PoissonGroup` or `SpikeGeneratorGroup` (a subgroup: its parent's).
+    pub kind: &'static str,
     pub equations: String,
     pub method: Option<String>,
     pub refractory: bool,
@@ -57,7 +66,7 @@ pub struct BuiltMonitor {
 
 /// A change of state made before a run.
 pub struct SetAction {
-    pub group: NeuronGroup,
+    pub target: Target,
     pub variable: String,
     pub value: Spanned<toml::Value>,
 }
@@ -74,6 +83,7 @@ pub struct Built {
     pub net: Network,
     pub constants: HashMap<String, Quantity>,
     pub groups: IndexMap<String, BuiltGroup>,
+    pub synapses: IndexMap<String, BuiltSynapses>,
     pub monitors: Vec<BuiltMonitor>,
     pub runs: Vec<RunPlan>,
     /// The seed used (the command line's, the model's, or a fresh one).
@@ -100,6 +110,10 @@ struct Builder<'a> {
     sources: SourceMap,
     errors: Diagnostics,
     constants: HashMap<String, Quantity>,
+    /// `[timed_arrays]`, callable from every code string.
+    timed_arrays: HashMap<String, TimedArray>,
+    /// The model file's folder, where data files are looked up.
+    dir: std::path::PathBuf,
     /// Groups that failed to build: what refers to them is skipped without more errors.
     failed: std::collections::HashSet<String>,
 }
@@ -112,6 +126,8 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
         sources: model.source.sources.clone(),
         errors: Diagnostics::new(),
         constants: HashMap::new(),
+        timed_arrays: HashMap::new(),
+        dir: model.dir.clone(),
         failed: Default::default(),
     };
     b.constants(overrides);
@@ -142,7 +158,7 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
     // Seeded before any initial value is drawn.
     let seed = overrides.seed.or(model_seed).unwrap_or_else(random_seed);
     net.seed(seed);
-    b.not_yet_supported();
+    b.timed_arrays();
     let mut groups = IndexMap::new();
     for (name, group) in &doc.groups {
         match b.group(&net, name, group) {
@@ -154,6 +170,7 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
             }
         }
     }
+    b.input_groups(&net, &mut groups);
     for (name, sub) in &doc.subgroups {
         match b.subgroup(name, sub, &groups) {
             Some(g) => {
@@ -164,13 +181,25 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
             }
         }
     }
+    let mut synapses = IndexMap::new();
+    for (name, def) in &doc.synapses {
+        match b.synapses(name, def, &groups) {
+            Some(s) => {
+                synapses.insert(name.clone(), s);
+            }
+            None => {
+                b.failed.insert(name.clone());
+            }
+        }
+    }
+    b.poisson_inputs(&groups);
     let mut monitors = Vec::new();
     for (name, m) in &doc.monitors {
-        if let Some(m) = b.monitor(name, m, &groups) {
+        if let Some(m) = b.monitor(name, m, &groups, &synapses) {
             monitors.push(m);
         }
     }
-    let runs = b.runs(&groups);
+    let runs = b.runs(&groups, &synapses);
     if b.errors.has_errors() {
         return Err(CliError::model(b.sources, b.errors));
     }
@@ -178,6 +207,7 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
         net,
         constants: b.constants,
         groups,
+        synapses,
         monitors,
         runs,
         seed,
@@ -289,28 +319,6 @@ impl Builder<'_> {
         }
     }
 
-    fn not_yet_supported(&mut self) {
-        let doc = self.doc;
-        let parts = [
-            ("synapses", &doc.synapses, "synapses"),
-            (
-                "inputs",
-                &doc.inputs,
-                "inputs (Poisson groups, spike generators)",
-            ),
-            ("timed_arrays", &doc.timed_arrays, "timed arrays"),
-        ];
-        let mut found = Vec::new();
-        for (table, entries, what) in parts {
-            for (name, value) in entries {
-                found.push((format!("[{table}.{name}]: {what} are not yet supported by the command line (they come with the runtime's Synapses and inputs)"), value.span()));
-            }
-        }
-        for (message, span) in found {
-            self.fail("runtime::not_supported", message, span);
-        }
-    }
-
     fn register(&mut self, s: &Spanned<String>) -> String {
         self.source.register_string(s.get_ref(), s.span());
         s.get_ref().clone()
@@ -339,6 +347,7 @@ impl Builder<'_> {
         let mut options = NeuronGroupOptions {
             name: Some(name.to_string()),
             namespace: self.constants.clone(),
+            functions: self.timed_arrays.clone(),
             order: g.order.unwrap_or(0),
             ..Default::default()
         };
@@ -368,16 +377,10 @@ impl Builder<'_> {
                 return None;
             }
         };
-        for (var, value) in &g.init {
-            self.check_variable(&group, var, value.span())?;
-            if let Err((sources, diags)) =
-                apply(&mut self.source, &group, var, value, &self.constants)
-            {
-                self.merge(sources, diags);
-            }
-        }
+        self.init(&Target::Group(group.clone()), &g.init)?;
         Some(BuiltGroup {
             group,
+            kind: "NeuronGroup",
             equations,
             method,
             refractory,
@@ -422,16 +425,31 @@ impl Builder<'_> {
         }
     }
 
-    fn check_variable(&mut self, group: &NeuronGroup, var: &str, at: Range<usize>) -> Option<()> {
-        if group.variable_info(var).is_some() {
+    /// Applies `init` values in the order written.
+    fn init(&mut self, target: &Target, init: &schema::Table<toml::Value>) -> Option<()> {
+        for (var, value) in init {
+            self.check_variable(target, var, value.span())?;
+            if let Err((sources, diags)) =
+                apply(&mut self.source, target, var, value, &self.constants)
+            {
+                self.merge(sources, diags);
+            }
+        }
+        Some(())
+    }
+
+    fn check_variable(&mut self, target: &Target, var: &str, at: Range<usize>) -> Option<()> {
+        if target.variable_info(var).is_some() {
             return Some(());
         }
-        let mut known = group.variables();
-        known.retain(|v| !v.starts_with('_'));
+        let what = match target {
+            Target::Group(_) => "group",
+            Target::Synapses(_) => "synapses",
+        };
         let message = format!(
-            "group '{}' has no variable '{var}' (it has: {})",
-            group.name(),
-            known.join(", ")
+            "{what} '{}' has no variable '{var}' (it has: {})",
+            target.name(),
+            target.variables().join(", ")
         );
         self.fail("model::undefined_identifier", message, at);
         None
@@ -455,6 +473,35 @@ impl Builder<'_> {
         found
     }
 
+    /// A monitor's source: a group, subgroup, input group or synapses.
+    fn find_target(
+        &mut self,
+        groups: &IndexMap<String, BuiltGroup>,
+        synapses: &IndexMap<String, BuiltSynapses>,
+        name: &Spanned<String>,
+    ) -> Option<Target> {
+        if let Some(g) = groups.get(name.get_ref()) {
+            return Some(Target::Group(g.group.clone()));
+        }
+        if let Some(s) = synapses.get(name.get_ref()) {
+            return Some(Target::Synapses(s.synapses.clone()));
+        }
+        if !self.failed.contains(name.get_ref()) {
+            let known: Vec<&str> = groups
+                .keys()
+                .chain(synapses.keys())
+                .map(String::as_str)
+                .collect();
+            let message = format!(
+                "no group, subgroup or synapses named '{}' (the model has: {})",
+                name.get_ref(),
+                known.join(", ")
+            );
+            self.fail("io::model_file", message, name.span());
+        }
+        None
+    }
+
     fn subgroup(
         &mut self,
         name: &str,
@@ -468,7 +515,16 @@ impl Builder<'_> {
             return None;
         }
         let parent = self.find_group(groups, &s.group)?;
-        let (start, stop) = (*s.start.get_ref(), *s.stop.get_ref());
+        let bound =
+            |b: &mut Self, v: &Spanned<toml::Value>| match values::count(v.get_ref(), &b.constants)
+            {
+                Ok(k) => Some(k as i64),
+                Err(m) => {
+                    b.fail("io::model_file", m, v.span());
+                    None
+                }
+            };
+        let (start, stop) = (bound(self, &s.start)?, bound(self, &s.stop)?);
         let n = parent.group.len() as i64;
         if !(0 <= start && start < stop && stop <= n) {
             let message =
@@ -483,6 +539,7 @@ impl Builder<'_> {
         match parent.group.subgroup(start as usize..stop as usize) {
             Ok(group) => Some(BuiltGroup {
                 group,
+                kind: parent.kind,
                 equations: parent.equations.clone(),
                 method: parent.method.clone(),
                 refractory: parent.refractory,
@@ -500,6 +557,7 @@ impl Builder<'_> {
         name: &str,
         def: &Spanned<schema::Monitor>,
         groups: &IndexMap<String, BuiltGroup>,
+        synapses: &IndexMap<String, BuiltSynapses>,
     ) -> Option<BuiltMonitor> {
         let m = def.get_ref();
         if !valid_name(name) {
@@ -508,19 +566,30 @@ impl Builder<'_> {
             self.fail("io::model_file", message, def.span());
             return None;
         }
-        let source = self.find_group(groups, &m.source)?;
-        let group = source.group.clone();
+        let target = self.find_target(groups, synapses, &m.source)?;
         let variables: Vec<String> = m.variables.iter().map(|v| v.get_ref().clone()).collect();
         for v in &m.variables {
-            self.check_variable(&group, v.get_ref(), v.span())?;
+            self.check_variable(&target, v.get_ref(), v.span())?;
         }
         let mut units = IndexMap::new();
         for v in &variables {
-            if let Ok(dim) = group.dimension(v) {
+            if let Some(dim) = target.dimension(v) {
                 units.insert(v.clone(), unit_text(dim));
             }
         }
-        let kind = match m.kind.get_ref().as_str() {
+        let group = match &target {
+            Target::Group(g) => Some(g.clone()),
+            Target::Synapses(_) => None,
+        };
+        let kind_name = m.kind.get_ref().as_str();
+        if group.is_none() && kind_name != "state" {
+            let message = format!(
+                "synapses can only have state monitors (type = \"state\"), not '{kind_name}'"
+            );
+            self.fail("io::model_file", message, m.kind.span());
+            return None;
+        }
+        let kind = match kind_name {
             "spike" | "event" => {
                 let record = match &m.record {
                     None => true,
@@ -542,6 +611,7 @@ impl Builder<'_> {
                     name: Some(name.to_string()),
                     ..Default::default()
                 };
+                let group = group.expect("checked above");
                 let made = if m.kind.get_ref() == "spike" {
                     EventMonitor::spikes(&group, options)
                 } else {
@@ -576,7 +646,7 @@ impl Builder<'_> {
                     );
                     return None;
                 }
-                let indices = self.record_indices(m.record.as_ref(), group.len())?;
+                let indices = self.record_indices(m.record.as_ref(), target.len())?;
                 let mut options = StateMonitorOptions {
                     name: Some(name.to_string()),
                     ..Default::default()
@@ -585,7 +655,7 @@ impl Builder<'_> {
                     options.dt = Some(self.duration(dt, "dt")?);
                 }
                 let vars: Vec<&str> = variables.iter().map(String::as_str).collect();
-                match StateMonitor::new(&group, &vars, Record::Indices(indices.clone()), options) {
+                match target.state_monitor(&vars, Record::Indices(indices.clone()), options) {
                     Ok(monitor) => MonitorKind::State {
                         monitor,
                         variables,
@@ -597,16 +667,18 @@ impl Builder<'_> {
                     }
                 }
             }
-            "rate" => match PopulationRateMonitor::new(&group, Some(name)) {
-                Ok(monitor) => {
-                    units.insert("rate".into(), "Hz".into());
-                    MonitorKind::Rate { monitor }
+            "rate" => {
+                match PopulationRateMonitor::new(&group.expect("checked above"), Some(name)) {
+                    Ok(monitor) => {
+                        units.insert("rate".into(), "Hz".into());
+                        MonitorKind::Rate { monitor }
+                    }
+                    Err(e) => {
+                        self.runtime(&e, def.span());
+                        return None;
+                    }
                 }
-                Err(e) => {
-                    self.runtime(&e, def.span());
-                    return None;
-                }
-            },
+            }
             other => {
                 let message =
                     format!("unknown monitor type '{other}' (use spike, event, state or rate)");
@@ -617,7 +689,7 @@ impl Builder<'_> {
         Some(BuiltMonitor {
             name: name.to_string(),
             source: m.source.get_ref().clone(),
-            source_n: group.len(),
+            source_n: target.len(),
             kind,
             units,
             plot: m.plot.unwrap_or(true),
@@ -661,7 +733,11 @@ impl Builder<'_> {
         }
     }
 
-    fn runs(&mut self, groups: &IndexMap<String, BuiltGroup>) -> Vec<RunPlan> {
+    fn runs(
+        &mut self,
+        groups: &IndexMap<String, BuiltGroup>,
+        synapses: &IndexMap<String, BuiltSynapses>,
+    ) -> Vec<RunPlan> {
         let doc = self.doc;
         if doc.runs.is_empty() {
             self.errors.push(Diagnostic::error(
@@ -682,16 +758,20 @@ impl Builder<'_> {
                     self.fail("io::model_file", message, value.span());
                     continue;
                 };
-                let Some(g) = groups.get(group_name) else {
-                    if self.failed.contains(group_name) {
+                let target = match (groups.get(group_name), synapses.get(group_name)) {
+                    (Some(g), _) => Target::Group(g.group.clone()),
+                    (None, Some(s)) => Target::Synapses(s.synapses.clone()),
+                    (None, None) => {
+                        if !self.failed.contains(group_name) {
+                            let message =
+                                format!("no group, subgroup or synapses named '{group_name}'");
+                            self.fail("io::model_file", message, value.span());
+                        }
                         continue;
                     }
-                    let message = format!("no group or subgroup named '{group_name}'");
-                    self.fail("io::model_file", message, value.span());
-                    continue;
                 };
                 if self
-                    .check_variable(&g.group, variable, value.span())
+                    .check_variable(&target, variable, value.span())
                     .is_none()
                 {
                     continue;
@@ -700,7 +780,7 @@ impl Builder<'_> {
                     self.source.register_string(text, value.span());
                 }
                 sets.push(SetAction {
-                    group: g.group.clone(),
+                    target,
                     variable: variable.to_string(),
                     value: value.clone(),
                 });
@@ -743,7 +823,7 @@ pub fn unit_text(dim: Dimension) -> String {
 /// of the variable's dimension, an expression string, or a list with one value per neuron.
 pub fn apply(
     source: &mut ModelSource,
-    group: &NeuronGroup,
+    group: &Target,
     var: &str,
     value: &Spanned<toml::Value>,
     constants: &HashMap<String, Quantity>,
@@ -753,9 +833,9 @@ pub fn apply(
         let d = source.error("io::invalid_quantity", m, at.clone(), "here");
         Err((source.sources.clone(), Diagnostics::from(d)))
     };
-    let dim = match group.dimension(var) {
-        Ok(d) => d,
-        Err(e) => return Err(source.runtime_error(&e, at.clone())),
+    let Some(dim) = group.dimension(var) else {
+        let message = format!("'{}' has no variable '{var}'", group.name());
+        return fail(source, message);
     };
     let result = match value.get_ref() {
         toml::Value::String(text) => match values::quantity_text(text, constants) {

@@ -10,14 +10,14 @@ use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
 /// The model `rheobase demo` runs.
-pub const DEMO_MODEL: &str = include_str!("../../../examples/models/noisy_lif.toml");
+pub const DEMO_MODEL: &str = include_str!("../../../examples/models/cuba.toml");
 
 #[derive(Debug, Parser)]
 #[command(
     name = "rheobase",
     version,
     about = "Run spiking neural network models written as TOML files (Brian2's model language)",
-    after_help = "Examples:\n  rheobase demo\n  rheobase check examples/models/noisy_lif.toml\n  rheobase run examples/models/noisy_lif.toml --out results --plot\n  rheobase show examples/models/adex.toml --ir\n\nThe model format is described in docs/model-files.md."
+    after_help = "Examples:\n  rheobase demo\n  rheobase check examples/models/coba.toml\n  rheobase run examples/models/cuba.toml --out results --plot\n  rheobase run examples/models/brunel.toml --set N_E=2000 --set N_I=500 --max-time \"100 ms\"\n  rheobase show examples/models/stdp.toml --ir\n\nThe model format is described in docs/model-files.md."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,9 +41,9 @@ pub enum Command {
         after_help = "Examples:\n  rheobase show model.toml\n  rheobase show model.toml --ir     # also the kernel IR of every object"
     )]
     Show(ShowArgs),
-    /// Run a built-in example network and write its raster plot
+    /// Run the CUBA network (built in) and write its raster plot
     #[command(
-        after_help = "Examples:\n  rheobase demo\n  rheobase demo --out /tmp/demo\n\nThe model is examples/models/noisy_lif.toml: 1000 leaky integrate-and-fire neurons\ndriven by noise, 1 second."
+        after_help = "Examples:\n  rheobase demo\n  rheobase demo --out /tmp/demo\n\nThe model is examples/models/cuba.toml: the CUBA network of Brette et al. (2007),\n4000 leaky integrate-and-fire neurons with random synapses (p = 2 %), 1 second."
     )]
     Demo(DemoArgs),
 }
@@ -142,13 +142,15 @@ fn execute(command: Command) -> Result<(), CliError> {
             let model = ModelFile::load(&arg.model)?;
             let built = build::build(&model, &overrides(&arg, Vec::new()))?;
             let runs: f64 = built.runs.iter().map(|r| r.duration).sum();
+            let n_synapses: usize = built.synapses.values().map(|s| s.synapses.len()).sum();
             println!(
-                "{}: ok ({} groups, {} monitors, {} runs, {} s simulated)",
+                "{}: ok ({} groups, {} monitors, {} runs, {} s simulated, {n_synapses} synapses in {} objects)",
                 arg.model.display(),
                 built.groups.len(),
                 built.monitors.len(),
                 built.runs.len(),
-                runs
+                runs,
+                built.synapses.len(),
             );
             Ok(())
         }

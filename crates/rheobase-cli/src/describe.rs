@@ -49,6 +49,10 @@ pub fn show(built: &Built, ir: bool) -> String {
             );
             continue;
         }
+        if g.kind != "NeuronGroup" {
+            let _ = writeln!(out, "{} {name} ({} neurons)\n", g.kind, g.group.len());
+            continue;
+        }
         let _ = writeln!(out, "group {name} ({} neurons)", g.group.len());
         match state_update(g) {
             Ok(Some((method, statements))) => {
@@ -71,6 +75,16 @@ pub fn show(built: &Built, ir: bool) -> String {
             }
         }
         out.push('\n');
+    }
+    for (name, s) in &built.synapses {
+        let _ = writeln!(
+            out,
+            "synapses {name}: {} -> {}, {} synapses, pathways: {}\n",
+            s.source,
+            s.target,
+            s.synapses.len(),
+            s.synapses.pathways().join(", ")
+        );
     }
     let _ = writeln!(out, "schedule (object, slot, order):");
     for (object, when, order) in built.net.scheduling_summary() {

@@ -6,6 +6,8 @@ pub mod build;
 pub mod cli;
 pub mod describe;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod output;
 pub mod plot;

@@ -45,6 +45,12 @@ pub fn run(model: &ModelFile, options: &RunOptions) -> Result<Outcome, CliError>
             .build_global();
     }
     let mut built = build::build(model, &options.overrides)?;
+    if let Some(n) = options.threads {
+        built
+            .net
+            .set_threads(n)
+            .map_err(|e| CliError::Message(e.to_string()))?;
+    }
     if let Some(limit) = options.max_time {
         let mut left = limit;
         for plan in &mut built.runs {
@@ -156,7 +162,7 @@ fn run_streaming(built: &Built, dir: &Path, quiet: bool) -> Result<Vec<MonitorSt
         for set in &plan.sets {
             build::apply(
                 &mut source,
-                &set.group,
+                &set.target,
                 &set.variable,
                 &set.value,
                 &built.constants,
@@ -300,8 +306,21 @@ fn summary(
                     v["subgroup_of"] = parent.clone().into();
                     v["range"] = serde_json::json!([r.start, r.end]);
                 }
-                None => v["method"] = describe::method_name(g).into(),
+                None if g.kind == "NeuronGroup" => v["method"] = describe::method_name(g).into(),
+                None => v["type"] = g.kind.into(),
             }
+            (name.clone(), v)
+        })
+        .collect();
+    let synapses: serde_json::Map<String, serde_json::Value> = built
+        .synapses
+        .iter()
+        .map(|(name, s)| {
+            let v = serde_json::json!({
+                "source": s.source,
+                "target": s.target,
+                "synapses": s.synapses.len(),
+            });
             (name.clone(), v)
         })
         .collect();
@@ -341,6 +360,7 @@ fn summary(
         "wall_time_s": wall,
         "speed_vs_real_time": if wall > 0.0 { simulated / wall } else { 0.0 },
         "groups": groups,
+        "synapses": synapses,
         "monitors": monitors,
         "files": written.iter().map(|p| file_name(p)).chain(["summary.json".to_string()]).collect::<std::collections::BTreeSet<_>>(),
     })

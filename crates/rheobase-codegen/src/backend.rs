@@ -84,11 +84,53 @@ pub struct CompileError {
     pub reason: String,
 }
 
+/// How to split one call into pieces for [`CompiledKernel::run_split`].
+#[derive(Debug, Clone, Copy)]
+pub enum Split<'a> {
+    /// About equal pieces of the call's elements, at most this many: a range, or a list of
+    /// strictly increasing indices (anything else runs in one piece).
+    Even(usize),
+    /// Instead of the call's elements, run each of `lists` (a list kernel), piece `k` only
+    /// gathering targets in `targets[k]` (the ranges disjoint): a synaptic pathway split by
+    /// target partition. Lists that break this run one after another.
+    Lists {
+        lists: &'a [Vec<i32>],
+        targets: &'a [Range<usize>],
+    },
+}
+
 /// A kernel ready to run.
 pub trait CompiledKernel: Send + Sync {
     fn kernel(&self) -> &Kernel;
     /// Runs the kernel; returns the number of emitted indices.
     fn run(&self, call: &mut KernelCall<'_>) -> Result<usize, KernelError>;
+
+    /// How calls of this kernel may be split ([`crate::split::splittable`]).
+    fn splittable(&self) -> crate::split::Splittable {
+        crate::split::splittable(self.kernel())
+    }
+
+    /// Runs the call split into pieces on `pool` where the kernel allows it, with the same
+    /// results, bit for bit, as running it whole (emitted indices in element order). This
+    /// default runs the pieces one after another on the calling thread.
+    fn run_split<'a>(
+        &self,
+        call: &mut KernelCall<'a>,
+        split: Split<'a>,
+        _pool: &rayon::ThreadPool,
+    ) -> Result<usize, KernelError> {
+        match split {
+            Split::Even(_) => self.run(call),
+            Split::Lists { lists, .. } => {
+                let mut emitted = 0;
+                for list in lists {
+                    call.elements = Elements::List(list);
+                    emitted += self.run(call)?;
+                }
+                Ok(emitted)
+            }
+        }
+    }
 }
 
 /// Something that turns kernel IR into runnable code: the interpreter, the Cranelift JIT, ...

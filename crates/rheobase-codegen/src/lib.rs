@@ -10,6 +10,7 @@ pub mod mathfn;
 pub mod opt;
 pub mod philox;
 pub mod random;
+pub mod split;
 pub mod validate;
 pub mod vmath;
 
@@ -17,10 +18,12 @@ use std::sync::{Arc, OnceLock};
 
 pub use backend::{
     ArrayArg, Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, RngKey,
+    Split,
 };
 pub use interp::Interpreter;
 pub use ir::*;
 pub use jit::{Jit, JitOptions};
+pub use split::Splittable;
 
 /// The backend to use unless told otherwise: the Cranelift JIT (one shared instance, so the
 /// host ISA is detected and the Cranelift flags are set once per process). For measurements,

@@ -69,6 +69,11 @@ impl SourceMap {
         self.sources.get(id.0 as usize)
     }
 
+    /// Every source, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = &Source> {
+        self.sources.iter()
+    }
+
     /// The text a span covers (empty if the span is stale).
     pub fn snippet(&self, span: Span) -> &str {
         self.get(span.src)

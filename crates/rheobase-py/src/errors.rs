@@ -160,5 +160,8 @@ pub fn runtime_err(py: Python<'_>, err: &RuntimeError) -> PyErr {
         RuntimeError::Kernel(_) | RuntimeError::Compile(_) | RuntimeError::Internal(_) => {
             PyRuntimeError::new_err(text)
         }
+        RuntimeError::File { .. } => pyo3::exceptions::PyOSError::new_err(text),
+        RuntimeError::OutOfMemory { .. } => pyo3::exceptions::PyMemoryError::new_err(text),
+        RuntimeError::NonFinite(_) => pyo3::exceptions::PyFloatingPointError::new_err(text),
     }
 }

@@ -10,6 +10,7 @@ mod errors;
 mod fitting;
 mod inputs;
 mod runtime;
+mod spatial;
 mod synapses;
 mod units;
 
@@ -27,5 +28,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     fitting::register(m)?;
     synapses::register(m)?;
     inputs::register(m)?;
+    spatial::register(m)?;
     Ok(())
 }

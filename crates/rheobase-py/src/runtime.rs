@@ -8,9 +8,9 @@ use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
 use rheobase_runtime::{
-    Clock, EventDefinition, EventMonitor, EventMonitorOptions, Network, NetworkOperation,
-    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record, Refractory,
-    RunRegularlyOptions, RuntimeError, SavedState, Selection, SmoothingWindow, StateMonitor,
+    Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
+    NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
+    Refractory, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, StateMonitor,
     StateMonitorOptions, When,
 };
 use rheobase_units::Quantity;
@@ -19,14 +19,6 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 type Res<T> = PyResult<T>;
-type SavedStateTuple = (
-    Vec<(String, Vec<f64>)>,
-    Vec<Vec<i32>>,
-    Vec<(String, f64, u64)>,
-    f64,
-    u64,
-    u64,
-);
 
 fn map<T>(py: Python<'_>, r: rheobase_runtime::Result<T>) -> Res<T> {
     r.map_err(|e| runtime_err(py, &e))
@@ -90,6 +82,17 @@ impl PyNetwork {
 
     fn seed(&self, seed: u64) {
         self.0.seed(seed)
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (0: one per core); the results
+    /// are the same bits for every count.
+    fn set_threads(&self, py: Python<'_>, n: usize) -> Res<()> {
+        map(py, self.0.set_threads(n))
+    }
+
+    #[getter]
+    fn threads(&self) -> usize {
+        self.0.threads()
     }
 
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
@@ -181,24 +184,30 @@ impl PyNetwork {
         map(py, self.0.restore(name))
     }
 
-    /// The state as plain values for a file: `(arrays, events, clocks, t, seed, rng_calls)`.
-    #[allow(clippy::type_complexity)]
-    fn saved_state(&self) -> SavedStateTuple {
-        let s = self.0.saved_state();
-        (s.arrays, s.events, s.clocks, s.t, s.seed, s.rng_calls)
+    /// Brian2's `store(name, filename)`: the state into a checked file (written atomically).
+    fn store_to_file(&self, py: Python<'_>, name: &str, filename: std::path::PathBuf) -> Res<()> {
+        map(py, self.0.store_to_file(name, &filename))
     }
 
-    fn load_saved_state(&self, py: Python<'_>, state: SavedStateTuple) -> Res<()> {
-        let (arrays, events, clocks, t, seed, rng_calls) = state;
-        let saved = SavedState {
-            arrays,
-            events,
-            clocks,
-            t,
-            seed,
-            rng_calls,
-        };
-        map(py, self.0.load_saved_state(&saved))
+    /// Brian2's `restore(name, filename)`: refuses truncated, corrupted or foreign files.
+    fn restore_from_file(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        filename: std::path::PathBuf,
+    ) -> Res<()> {
+        map(py, self.0.restore_from_file(name, &filename))
+    }
+
+    /// The numerical watchdog (`prefs.core.watchdog`): stop at the first NaN or infinity.
+    fn set_watchdog(&self, on: bool) {
+        self.0.set_watchdog(on)
+    }
+
+    /// `prefs.core.memory_limit` in bytes; `None`: what the system has available.
+    #[pyo3(signature = (bytes=None))]
+    fn set_memory_limit(&self, bytes: Option<u64>) {
+        self.0.set_memory_limit(bytes)
     }
 
     /// Turns time measurement per object on (and clears it) or off.
@@ -255,6 +264,15 @@ pub enum PyModel<'py> {
 }
 
 /// A neuron group or a contiguous subgroup.
+/// Brian2's `index=` of `linked_var`: an array, a variable name, or nothing.
+pub(crate) fn link_index(index: Option<Vec<i64>>, index_var: Option<String>) -> LinkIndex {
+    match (index, index_var) {
+        (Some(values), _) => LinkIndex::Array(values),
+        (None, Some(var)) => LinkIndex::Variable(var),
+        (None, None) => LinkIndex::Auto,
+    }
+}
+
 #[pyclass(name = "NeuronGroup", module = "rheobase._core", frozen)]
 pub struct PyNeuronGroup(pub(crate) NeuronGroup);
 
@@ -380,6 +398,30 @@ impl PyNeuronGroup {
 
     fn set_expr(&self, py: Python<'_>, name: &str, code: &str) -> Res<()> {
         map(py, self.0.set_expr(name, code))
+    }
+
+    /// Links the `(linked)` variable `name` to `var` of `source`; `index` is an array of
+    /// indices into `source` or the name of an integer variable of this group.
+    /// Whether `name` is a `(linked)` variable.
+    fn is_linked_variable(&self, name: &str) -> bool {
+        self.0.is_linked(name)
+    }
+
+    #[pyo3(signature = (name, source, var, index=None, index_var=None))]
+    fn link(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        source: &PyNeuronGroup,
+        var: &str,
+        index: Option<Vec<i64>>,
+        index_var: Option<String>,
+    ) -> Res<()> {
+        map(
+            py,
+            self.0
+                .link(name, &source.0, var, link_index(index, index_var)),
+        )
     }
 
     fn set_expr_where(&self, py: Python<'_>, name: &str, condition: &str, code: &str) -> Res<()> {

@@ -228,6 +228,33 @@ impl PySynapses {
         )
     }
 
+    /// See `NeuronGroup.link`; the index must be a variable name here.
+    /// Whether `name` is a `(linked)` variable.
+    fn is_linked_variable(&self, name: &str) -> bool {
+        self.0.is_linked(name)
+    }
+
+    #[pyo3(signature = (name, source, var, index=None, index_var=None))]
+    fn link(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        source: &PyNeuronGroup,
+        var: &str,
+        index: Option<Vec<i64>>,
+        index_var: Option<String>,
+    ) -> Res<()> {
+        map(
+            py,
+            self.0.link(
+                name,
+                &source.0,
+                var,
+                crate::runtime::link_index(index, index_var),
+            ),
+        )
+    }
+
     fn set_expr(&self, py: Python<'_>, name: &str, code: &str) -> Res<()> {
         map(py, self.0.set_expr(name, code))
     }

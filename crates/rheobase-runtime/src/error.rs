@@ -25,6 +25,26 @@ pub enum RuntimeError {
     Compile(CompileError),
     /// A broken internal invariant: a bug.
     Internal(String),
+    /// A file that cannot be written or read, or is not what it should be (truncated,
+    /// corrupted, another format version); `code` is one of the `io::*` codes.
+    File {
+        code: &'static str,
+        path: String,
+        message: String,
+    },
+    /// A request that would need more memory than is available or allowed; refused before
+    /// allocating anything.
+    OutOfMemory {
+        object: String,
+        /// What would be allocated, e.g. "10^12 candidate synapses".
+        what: String,
+        needed_bytes: u64,
+        limit_bytes: u64,
+        /// Where the limit comes from ("MemAvailable in /proc/meminfo", "the network's memory limit").
+        limit_source: String,
+    },
+    /// The numerical watchdog found a value that is not finite; the run stopped there.
+    NonFinite(Box<crate::watchdog::NonFiniteReport>),
 }
 
 pub type Result<T, E = RuntimeError> = std::result::Result<T, E>;
@@ -74,6 +94,9 @@ impl RuntimeError {
             RuntimeError::NotSupported { .. } => "runtime::not_supported",
             RuntimeError::Kernel(_) => "runtime::kernel_failed",
             RuntimeError::Compile(_) | RuntimeError::Internal(_) => "internal",
+            RuntimeError::File { code, .. } => code,
+            RuntimeError::OutOfMemory { .. } => "runtime::out_of_memory",
+            RuntimeError::NonFinite(_) => "runtime::non_finite_value",
         }
     }
 }
@@ -97,11 +120,45 @@ impl fmt::Display for RuntimeError {
             RuntimeError::Internal(m) => {
                 write!(f, "internal error: {m} (this is a bug, please report it)")
             }
+            RuntimeError::File {
+                code,
+                path,
+                message,
+            } => write!(f, "error[{code}]: {path}: {message}"),
+            RuntimeError::OutOfMemory {
+                object,
+                what,
+                needed_bytes,
+                limit_bytes,
+                limit_source,
+            } => write!(
+                f,
+                "'{object}': {what} would need about {} of memory, more than the {} allowed \
+                 ({limit_source}); nothing was allocated",
+                human_bytes(*needed_bytes),
+                human_bytes(*limit_bytes)
+            ),
+            RuntimeError::NonFinite(report) => write!(f, "{report}"),
         }
     }
 }
 
 impl std::error::Error for RuntimeError {}
+
+/// A byte count for messages: `1.5 GiB`, `3.0 TiB`, `512 B`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
 
 impl From<KernelError> for RuntimeError {
     fn from(e: KernelError) -> Self {

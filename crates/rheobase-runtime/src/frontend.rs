@@ -228,14 +228,9 @@ pub(crate) fn neuron_group(
             constant: v.flags.constant,
             unless_refractory: v.flags.unless_refractory,
             constant_over_dt: v.flags.constant_over_dt,
+            linked: v.flags.linked,
         })
         .collect();
-    if let Some(v) = checked.variables.iter().find(|v| v.flags.linked) {
-        return Err(RuntimeError::not_supported(
-            object,
-            format!("linked variables ('{}')", v.name),
-        ));
-    }
     Ok(GroupSpec {
         variables,
         state_update,

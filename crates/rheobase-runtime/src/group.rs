@@ -78,6 +78,9 @@ impl NetworkCore {
         range: Range<usize>,
         name: &str,
     ) -> Result<Vec<f64>> {
+        if let Some(slot) = self.group(id).variables.link(name) {
+            return self.linked_values(id, range, name, slot.clone());
+        }
         match self.variable(id, name)? {
             Variable::Array {
                 id: arr, shared, ..
@@ -113,8 +116,44 @@ impl NetworkCore {
         }
     }
 
+    /// The values a linked variable reads: `target[index[k]]`.
+    fn linked_values(
+        &self,
+        id: GroupId,
+        range: Range<usize>,
+        name: &str,
+        slot: crate::variables::LinkSlot,
+    ) -> Result<Vec<f64>> {
+        if slot.target.is_none() {
+            return Err(crate::linking::not_linked(&self.group(id).name, name));
+        }
+        let (data, index) = (self.store.get(slot.placeholder), self.store.get(slot.index));
+        range
+            .map(|k| {
+                let at = index.get_f64(k) as usize;
+                if at < data.len() {
+                    Ok(data.get_f64(at))
+                } else {
+                    Err(RuntimeError::invalid(
+                        &self.group(id).name,
+                        format!("the link of '{name}' points outside its target (index {at})"),
+                    ))
+                }
+            })
+            .collect()
+    }
+
     /// Checks that `name` can be set by the user and returns its array.
     fn settable(&self, id: GroupId, name: &str) -> Result<(StoreId, bool)> {
+        if self.group(id).variables.link(name).is_some() {
+            return Err(RuntimeError::invalid(
+                &self.group(id).name,
+                format!(
+                    "'{name}' is a linked variable and cannot be set; link it to another \
+                     group's variable with linked_var"
+                ),
+            ));
+        }
         match self.variable(id, name)? {
             Variable::Array {
                 id: arr,

@@ -6,9 +6,10 @@
 
 use crate::error::{Result, RuntimeError};
 use crate::state::{ArrayStore, StoreId};
+use crate::threads::Threads;
 use rheobase_codegen::{
-    ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel, KernelCall,
-    RngKey, ScalarId, Stmt, TempId,
+    ArrayArg, ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel,
+    KernelCall, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -152,6 +153,7 @@ impl BoundKernel {
     pub fn compile(self, backend: &dyn Backend) -> Result<RunnableKernel> {
         let compiled = backend.compile(&self.kernel)?;
         Ok(RunnableKernel {
+            cost: crate::threads::kernel_cost(&self.kernel),
             compiled,
             arrays: self.arrays,
             scalars: self.scalars,
@@ -163,6 +165,8 @@ impl BoundKernel {
 #[derive(Clone)]
 pub struct RunnableKernel {
     compiled: Arc<dyn CompiledKernel>,
+    /// Estimated work per element ([`crate::threads::kernel_cost`]).
+    cost: usize,
     arrays: Vec<StoreId>,
     scalars: Vec<ScalarSource>,
 }
@@ -181,6 +185,17 @@ impl RunnableKernel {
         self.compiled.kernel()
     }
 
+    /// The store arrays the kernel may write.
+    pub fn written_arrays(&self) -> Vec<StoreId> {
+        self.kernel()
+            .arrays
+            .iter()
+            .zip(&self.arrays)
+            .filter(|(decl, _)| decl.writable)
+            .map(|(_, id)| *id)
+            .collect()
+    }
+
     /// Runs the kernel on the store; returns the number of emitted indices.
     pub fn call(
         &self,
@@ -190,8 +205,93 @@ impl RunnableKernel {
         rng: RngKey,
         emitted: Option<&mut Vec<i32>>,
     ) -> Result<usize> {
-        let scalars: Vec<f64> = self
-            .scalars
+        let scalars = self.scalar_values(time);
+        let mut call = KernelCall {
+            arrays: self.array_args(store)?,
+            scalars: &scalars,
+            elements,
+            rng,
+            emitted,
+        };
+        Ok(self.compiled.run(&mut call)?)
+    }
+
+    /// The same, split over the network's threads when the kernel allows it and the call
+    /// has enough work ([`Threads::pieces_for`]); the results are the same bits.
+    pub fn call_threaded(
+        &self,
+        store: &mut ArrayStore,
+        elements: Elements<'_>,
+        time: TimeInfo,
+        rng: RngKey,
+        emitted: Option<&mut Vec<i32>>,
+        threads: &Threads,
+    ) -> Result<usize> {
+        let n = match &elements {
+            Elements::Range(r) => r.len(),
+            Elements::List(l) => l.len(),
+        };
+        let pieces = threads.pieces_for(n.saturating_mul(self.cost));
+        match threads.pool() {
+            Some(pool) if pieces > 1 && self.splittable() == Splittable::Elementwise => {
+                let scalars = self.scalar_values(time);
+                let mut call = KernelCall {
+                    arrays: self.array_args(store)?,
+                    scalars: &scalars,
+                    elements,
+                    rng,
+                    emitted,
+                };
+                Ok(self
+                    .compiled
+                    .run_split(&mut call, Split::Even(pieces), pool)?)
+            }
+            _ => self.call(store, elements, time, rng, emitted),
+        }
+    }
+
+    /// Runs a list kernel on each of `lists` at the same time, list `k` gathering only
+    /// targets in `targets[k]` (a pathway split by target partition; see
+    /// [`CompiledKernel::run_split`]).
+    pub fn call_lists(
+        &self,
+        store: &mut ArrayStore,
+        lists: &[Vec<i32>],
+        targets: &[std::ops::Range<usize>],
+        time: TimeInfo,
+        rng: RngKey,
+        pool: &rayon::ThreadPool,
+    ) -> Result<usize> {
+        let scalars = self.scalar_values(time);
+        let mut call = KernelCall {
+            arrays: self.array_args(store)?,
+            scalars: &scalars,
+            elements: Elements::List(&[]),
+            rng,
+            emitted: None,
+        };
+        Ok(self
+            .compiled
+            .run_split(&mut call, Split::Lists { lists, targets }, pool)?)
+    }
+
+    /// How calls of this kernel may be split.
+    pub fn splittable(&self) -> Splittable {
+        self.compiled.splittable()
+    }
+
+    /// The store array bound to a kernel array.
+    pub fn store_of(&self, array: ArrayId) -> Option<StoreId> {
+        self.arrays.get(array.0 as usize).copied()
+    }
+
+    /// Estimated work per element ([`crate::threads::kernel_cost`]).
+    pub fn cost(&self) -> usize {
+        self.cost
+    }
+
+    fn scalar_values(&self, time: TimeInfo) -> Vec<f64> {
+        self.scalars
             .iter()
             .map(|s| match s {
                 ScalarSource::Time => time.t,
@@ -200,21 +300,16 @@ impl RunnableKernel {
                 ScalarSource::Value(x) => *x,
                 ScalarSource::TableUpsampling(table_dt) => table_upsampling(time.dt, *table_dt),
             })
-            .collect();
-        let arrays = store.kernel_args(&self.arrays).ok_or_else(|| {
+            .collect()
+    }
+
+    fn array_args<'s>(&self, store: &'s mut ArrayStore) -> Result<Vec<ArrayArg<'s>>> {
+        store.kernel_args(&self.arrays).ok_or_else(|| {
             RuntimeError::Internal(format!(
                 "kernel '{}' binds an array twice or an unknown array",
                 self.kernel().name
             ))
-        })?;
-        let mut call = KernelCall {
-            arrays,
-            scalars: &scalars,
-            elements,
-            rng,
-            emitted,
-        };
-        Ok(self.compiled.run(&mut call)?)
+        })
     }
 }
 

@@ -27,18 +27,25 @@ mod frontend;
 pub mod group;
 pub mod inputs;
 pub mod kernel;
+pub mod linking;
 pub mod lower;
 pub mod monitor;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
+mod propagator;
+pub mod resources;
+pub mod safe_file;
 pub mod saved;
 pub mod schedule;
 pub mod spatial;
 pub mod spec;
 pub mod state;
+pub mod state_file;
 pub mod synapses;
+pub mod threads;
 pub mod variables;
+pub mod watchdog;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -51,6 +58,7 @@ pub use inputs::{
     PoissonGroup, PoissonGroupOptions, PoissonInput, PoissonInputOptions, Rates,
     SpikeGeneratorGroup, SpikeGeneratorGroupOptions, TimedArray, Weight,
 };
+pub use linking::LinkIndex;
 pub use monitor::{
     EventMonitor, EventMonitorOptions, EventRecords, PopulationRateMonitor, Record,
     SmoothingWindow, SpikeMonitor, StateMonitor, StateMonitorOptions, StateSamples,
@@ -63,8 +71,10 @@ pub use saved::SavedState;
 pub use schedule::{Schedule, When};
 pub use spatial::{SpatialNeuron, SpatialNeuronOptions};
 pub use spec::{EventSpec, GroupSpec, RefractorySpec, VarSpec};
+pub use state_file::{read_state_file, write_state_file, STATE_FORMAT_VERSION};
 pub use synapses::{
     AsGroup, Connect, ConnectIndices, Delay, GroupRef, NeuronSelection, NumberOrExpr, OnEvent,
     PathwayCode, Synapses, SynapsesOptions,
 };
 pub use variables::VariableInfo;
+pub use watchdog::NonFiniteReport;

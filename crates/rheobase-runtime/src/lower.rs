@@ -386,6 +386,12 @@ impl<'a> Lowerer<'a> {
                     UnOp::Not => IrExpr::un(UnaryOp::Not, a),
                 }
             }
+            ExprKind::Binary(BinOp::Div, a, b) if literal_divisor(b).is_some() => {
+                // Brian2 passes every code string through sympy, which turns `x / 100.0`
+                // into `0.01*x`; multiplying by the reciprocal keeps results bit-identical.
+                let reciprocal = 1.0 / literal_divisor(b).unwrap_or(1.0);
+                IrExpr::bin(BinaryOp::Mul, IrExpr::c(reciprocal), self.expr(a)?)
+            }
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.expr(a)?, self.expr(b)?);
                 IrExpr::bin(binary_op(*op), a, b)
@@ -580,6 +586,17 @@ impl Lowerer<'_> {
             IrExpr::c(f64::NAN),
         )
     }
+}
+
+/// The value of a divisor written as a non-zero number literal (`100.0`, `7`, `-2.5`).
+fn literal_divisor(e: &ast::Expr) -> Option<f64> {
+    let value = match &e.kind {
+        ExprKind::Float(x) => *x,
+        ExprKind::Int(k) => *k as f64,
+        ExprKind::Unary(UnOp::Neg, inner) => -literal_divisor(inner)?,
+        _ => return None,
+    };
+    (value != 0.0 && value.is_finite()).then_some(value)
 }
 
 fn undefined(n: &str, span: Span) -> Diagnostic {

@@ -11,6 +11,7 @@ use crate::group::GroupData;
 use crate::kernel::TimeInfo;
 use crate::schedule::{Schedule, When};
 use crate::state::ArrayStore;
+use crate::threads::Threads;
 use rheobase_codegen::{Backend, RngKey};
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +36,8 @@ pub struct StepContext<'a> {
     pub groups: &'a [GroupData],
     pub time: TimeInfo,
     pub seed: u64,
+    /// The network's threads (kernels split over them where it pays).
+    pub threads: &'a Threads,
 }
 
 impl StepContext<'_> {
@@ -64,6 +67,25 @@ pub trait Operation: Send {
     /// The kernels this operation runs (for `show`-style dumps and profiling).
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         Vec::new()
+    }
+    /// The kernels that write model state, with their arrays (the watchdog scans what they
+    /// write); monitors and thresholders write none.
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        Vec::new()
+    }
+    /// Pending events (a synaptic pathway's spike queue) for a state file.
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        None
+    }
+    /// Whether [`Operation::load_queue_state`] may take `pending`.
+    fn check_queue_state(&self, _pending: &crate::saved::QueueState) -> Result<()> {
+        Ok(())
+    }
+    fn load_queue_state(&mut self, _pending: &crate::saved::QueueState) {}
+    /// Bytes this operation keeps per step of its clock (a monitor's recordings), for the
+    /// memory estimate made before each run; 0 where it cannot be known in advance.
+    fn bytes_per_step(&self) -> u64 {
+        0
     }
     fn as_any(&self) -> &dyn Any;
     fn as_any_mut(&mut self) -> &mut dyn Any;
@@ -115,6 +137,15 @@ pub(crate) struct NetworkCore {
     pub differential: HashSet<(GroupId, String)>,
     /// The store array of each TimedArray used in this network, by its identity.
     pub tables: HashMap<u64, crate::state::StoreId>,
+    /// Threads for kernels and synaptic propagation ([`Network::set_threads`]).
+    pub threads: Threads,
+    /// Whether the numerical watchdog is on ([`Network::set_watchdog`]).
+    pub watchdog: bool,
+    /// What the watchdog scans, set up at the start of each run while it is on.
+    watch: Option<crate::watchdog::Watch>,
+    /// The memory limit for allocations ([`Network::set_memory_limit`]); `None`: what the
+    /// operating system reports as available.
+    pub memory_limit: Option<u64>,
 }
 
 impl NetworkCore {
@@ -303,6 +334,10 @@ impl Network {
             synapses: HashMap::new(),
             differential: HashSet::new(),
             tables: HashMap::new(),
+            threads: Threads::from_env(),
+            watchdog: false,
+            watch: None,
+            memory_limit: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -319,6 +354,29 @@ impl Network {
 
     pub fn backend_name(&self) -> &'static str {
         self.lock().backend.name()
+    }
+
+    /// Runs kernels and synaptic propagation on `n` threads (`0`: one per core; Brian2's
+    /// `prefs.devices.cpp_standalone.openmp_threads`). Results are the same bits for every
+    /// thread count; work is split only where a call is big enough to gain. New networks
+    /// take the count from the `RHEOBASE_THREADS` environment variable, else one thread.
+    pub fn set_threads(&self, n: usize) -> Result<()> {
+        let threads = Threads::new(n)?;
+        self.lock().threads = threads;
+        Ok(())
+    }
+
+    /// Sets the least estimated work (about nanoseconds) a piece of a split kernel call must
+    /// get ([`crate::threads::MIN_WORK_PER_PIECE`] by default; `1` splits every call that
+    /// can be split: for tests and measurements).
+    pub fn set_split_work(&self, work: usize) {
+        let mut core = self.lock();
+        core.threads = core.threads.clone().with_min_work(work);
+    }
+
+    /// The number of threads runs use.
+    pub fn threads(&self) -> usize {
+        self.lock().threads.count()
     }
 
     /// The network time in seconds.
@@ -540,7 +598,11 @@ impl Network {
                 (schedule.position(&w.when), w.order)
             });
             let order = core.sorted_objects();
+            core.check_recording_memory(duration)?;
             core.before_run(&order)?;
+            core.watch = core.watchdog.then(|| {
+                crate::watchdog::Watch::new(core.objects.iter().map(|o| &*o.op), &core.store)
+            });
             (t_start, t_end, order)
         };
         if let Some(p) = progress.as_mut() {
@@ -732,9 +794,40 @@ impl Network {
 }
 
 impl NetworkCore {
+    /// Refuses a run whose recordings (monitors that know their size per step) would not fit
+    /// in memory, before the first step.
+    fn check_recording_memory(&self, duration: f64) -> Result<()> {
+        let mut bytes = 0u64;
+        let mut largest: Option<(&str, u64)> = None;
+        for o in self.objects.iter().filter(|o| o.active) {
+            let per_step = o.op.bytes_per_step();
+            if per_step == 0 {
+                continue;
+            }
+            let steps = (duration / self.clocks[o.clock.0].dt).ceil() + 1.0;
+            let b = crate::resources::product(&[steps, per_step as f64]);
+            bytes = bytes.saturating_add(b);
+            if largest.is_none_or(|(_, l)| b > l) {
+                largest = Some((&o.name, b));
+            }
+        }
+        let Some((name, _)) = largest else {
+            return Ok(());
+        };
+        crate::resources::check_memory(
+            self.memory_limit,
+            name,
+            || {
+                format!("recording a run of {duration} s (all monitors together; drain() them in shorter runs or record fewer elements)")
+            },
+            bytes,
+        )
+    }
+
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
+        self.check_links()?;
         for &k in order {
             if !self.objects[k].active {
                 continue;
@@ -750,6 +843,7 @@ impl NetworkCore {
                     step: c.timestep,
                 },
                 seed: self.seed,
+                threads: &self.threads,
             };
             self.objects[k].op.before_run(&mut cx)?;
         }
@@ -772,16 +866,33 @@ impl NetworkCore {
                 step: c.timestep,
             },
             seed: self.seed,
+            threads: &self.threads,
         };
-        let Some(profile) = self.profile.as_mut() else {
-            return self.objects[k].op.run(&mut cx);
+        let t = cx.time.t;
+        let result = match self.profile.as_mut() {
+            None => self.objects[k].op.run(&mut cx),
+            Some(profile) => {
+                let start = std::time::Instant::now();
+                let result = self.objects[k].op.run(&mut cx);
+                if profile.len() < self.objects.len() {
+                    profile.resize(self.objects.len(), std::time::Duration::ZERO);
+                }
+                profile[k] += start.elapsed();
+                result
+            }
         };
-        let start = std::time::Instant::now();
-        let result = self.objects[k].op.run(&mut cx);
-        if profile.len() < self.objects.len() {
-            profile.resize(self.objects.len(), std::time::Duration::ZERO);
+        if let (Ok(()), Some(watch)) = (&result, &self.watch) {
+            if let Some(found) = watch.check(k, &self.store) {
+                let name = &self.objects[k].name;
+                return Err(crate::watchdog::report(
+                    &self.store,
+                    &self.groups,
+                    found,
+                    t,
+                    name,
+                ));
+            }
         }
-        profile[k] += start.elapsed();
         result
     }
 }

@@ -19,17 +19,21 @@ pub struct RangeRunner {
 impl Operation for RangeRunner {
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         let rng = cx.rng(self.stream);
-        self.kernel.call(
+        self.kernel.call_threaded(
             cx.store,
             Elements::Range(self.range.clone()),
             cx.time,
             rng,
             None,
+            cx.threads,
         )?;
         Ok(())
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -53,12 +57,13 @@ impl Operation for Thresholder {
         let rng = cx.rng(self.stream);
         let space = &mut cx.events[self.event.0];
         space.clear();
-        self.kernel.call(
+        self.kernel.call_threaded(
             cx.store,
             Elements::Range(self.range.clone()),
             cx.time,
             rng,
             Some(space),
+            cx.threads,
         )?;
         Ok(())
     }
@@ -88,15 +93,23 @@ impl Operation for EventRunner {
         let rng = cx.rng(self.stream);
         // The event space is not in the store, so it can be borrowed beside the arrays.
         let indices = std::mem::take(&mut cx.events[self.event.0]);
-        let result = self
-            .kernel
-            .call(cx.store, Elements::List(&indices), cx.time, rng, None);
+        let result = self.kernel.call_threaded(
+            cx.store,
+            Elements::List(&indices),
+            cx.time,
+            rng,
+            None,
+            cx.threads,
+        );
         cx.events[self.event.0] = indices;
         result?;
         Ok(())
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self

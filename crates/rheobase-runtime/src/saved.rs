@@ -6,6 +6,9 @@ use crate::error::{Result, RuntimeError};
 use crate::network::Network;
 use crate::state::StoreId;
 
+/// The pending events of one spike queue: `(steps from now, synapse slots, sources)`.
+pub type QueueState = Vec<(u32, Vec<u32>, Vec<u32>)>;
+
 /// Everything [`Network::saved_state`] keeps; arrays as `f64` (exact for every element type).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SavedState {
@@ -18,6 +21,8 @@ pub struct SavedState {
     pub t: f64,
     pub seed: u64,
     pub rng_calls: u64,
+    /// `(object name, pending events)` of every synaptic pathway (spikes still in flight).
+    pub queues: Vec<(String, QueueState)>,
 }
 
 impl Network {
@@ -44,6 +49,11 @@ impl Network {
             t: core.t,
             seed: core.seed,
             rng_calls: core.rng_calls,
+            queues: core
+                .objects
+                .iter()
+                .filter_map(|o| o.op.queue_state().map(|q| (o.name.clone(), q)))
+                .collect(),
         }
     }
 
@@ -77,6 +87,18 @@ impl Network {
         if saved.events.len() != core.events.len() || saved.clocks.len() != core.clocks.len() {
             return mismatch("the objects differ (events or clocks)".into());
         }
+        let mut queue_objects = Vec::new();
+        for (name, pending) in &saved.queues {
+            let Some(k) = core.objects.iter().position(|o| &o.name == name) else {
+                return mismatch(format!("no synaptic pathway '{name}'"));
+            };
+            core.objects[k].op.check_queue_state(pending)?;
+            queue_objects.push(k);
+        }
+        let with_queues = core.objects.iter().filter(|o| o.op.queue_state().is_some());
+        if with_queues.count() != saved.queues.len() {
+            return mismatch("the synaptic pathways differ".into());
+        }
         for (k, (_, values)) in saved.arrays.iter().enumerate() {
             let data = core.store.get_mut(StoreId(k as u32));
             for (j, x) in values.iter().enumerate() {
@@ -87,6 +109,9 @@ impl Network {
         for (c, (_, dt, timestep)) in core.clocks.iter_mut().zip(&saved.clocks) {
             c.dt = *dt;
             c.timestep = *timestep;
+        }
+        for (k, (_, pending)) in queue_objects.into_iter().zip(&saved.queues) {
+            core.objects[k].op.load_queue_state(pending);
         }
         core.t = saved.t;
         core.seed = saved.seed;

@@ -20,6 +20,8 @@ pub struct VarSpec {
     pub constant: bool,
     pub unless_refractory: bool,
     pub constant_over_dt: bool,
+    /// `(linked)`: reads another group's variable once linked (`linked_var`).
+    pub linked: bool,
 }
 
 impl VarSpec {
@@ -35,6 +37,7 @@ impl VarSpec {
             constant: false,
             unless_refractory: false,
             constant_over_dt: false,
+            linked: false,
         }
     }
 }

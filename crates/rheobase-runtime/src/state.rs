@@ -101,6 +101,9 @@ pub struct ArrayInfo {
 pub struct ArrayStore {
     data: Vec<ArrayData>,
     info: Vec<ArrayInfo>,
+    /// Arrays that stand for another one (a linked variable's placeholder and the array it
+    /// is linked to): every access to the key goes to the value.
+    aliases: std::collections::BTreeMap<u32, u32>,
 }
 
 impl ArrayStore {
@@ -123,12 +126,36 @@ impl ArrayStore {
         self.data.is_empty()
     }
 
+    /// Makes `id` stand for `target` (see `aliases`); `target` may itself be an alias.
+    pub fn alias(&mut self, id: StoreId, target: StoreId) {
+        let target = self.resolve(target);
+        if target == id.0 {
+            self.aliases.remove(&id.0);
+        } else {
+            self.aliases.insert(id.0, target);
+        }
+    }
+
+    /// The aliases, to carry over when a saved store replaces this one.
+    pub fn aliases(&self) -> std::collections::BTreeMap<u32, u32> {
+        self.aliases.clone()
+    }
+
+    pub fn set_aliases(&mut self, aliases: std::collections::BTreeMap<u32, u32>) {
+        self.aliases = aliases;
+    }
+
+    fn resolve(&self, id: StoreId) -> u32 {
+        self.aliases.get(&id.0).copied().unwrap_or(id.0)
+    }
+
     pub fn get(&self, id: StoreId) -> &ArrayData {
-        &self.data[id.0 as usize]
+        &self.data[self.resolve(id) as usize]
     }
 
     pub fn get_mut(&mut self, id: StoreId) -> &mut ArrayData {
-        &mut self.data[id.0 as usize]
+        let k = self.resolve(id) as usize;
+        &mut self.data[k]
     }
 
     pub fn info(&self, id: StoreId) -> &ArrayInfo {
@@ -142,7 +169,7 @@ impl ArrayStore {
         let mut order: Vec<(usize, usize)> = ids
             .iter()
             .enumerate()
-            .map(|(pos, id)| (id.0 as usize, pos))
+            .map(|(pos, id)| (self.resolve(*id) as usize, pos))
             .collect();
         order.sort_unstable();
         if order.windows(2).any(|w| w[0].0 == w[1].0) {

@@ -101,6 +101,20 @@ pub fn elem_type(vtype: VarType) -> ElemType {
     }
 }
 
+/// Where a `(linked)` variable reads from. The variable itself is a read-only
+/// [`Variable::Array`] whose id is a placeholder; code reads it as
+/// `placeholder[index[_idx]]`. Linking makes the placeholder an alias of the target's array
+/// and fills `index` (or makes it an alias of an index variable), so kernels compiled before
+/// the link read the target too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkSlot {
+    pub placeholder: StoreId,
+    /// One absolute index into the target's array per element.
+    pub index: StoreId,
+    /// `group.variable` once linked.
+    pub target: Option<String>,
+}
+
 /// Names of a group, in definition order, and the table functions (TimedArrays) its code
 /// may call.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -108,6 +122,7 @@ pub struct Variables {
     order: Vec<String>,
     map: HashMap<String, Variable>,
     functions: std::collections::BTreeMap<String, (TableFunction, Dimension)>,
+    linked: std::collections::BTreeMap<String, LinkSlot>,
 }
 
 impl Variables {
@@ -128,6 +143,24 @@ impl Variables {
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Variable)> {
         self.order.iter().map(|n| (n.as_str(), &self.map[n]))
+    }
+
+    /// Declares `name` (already inserted as a read-only array) a linked variable.
+    pub fn insert_link(&mut self, name: impl Into<String>, slot: LinkSlot) {
+        self.linked.insert(name.into(), slot);
+    }
+
+    pub fn link(&self, name: &str) -> Option<&LinkSlot> {
+        self.linked.get(name)
+    }
+
+    pub fn link_mut(&mut self, name: &str) -> Option<&mut LinkSlot> {
+        self.linked.get_mut(name)
+    }
+
+    /// The linked variables, sorted by name.
+    pub fn links(&self) -> impl Iterator<Item = (&str, &LinkSlot)> {
+        self.linked.iter().map(|(n, s)| (n.as_str(), s))
     }
 
     /// Makes a table function callable as `name` with results of dimension `dim`.
@@ -189,6 +222,21 @@ impl Resolver for GroupResolver<'_> {
     fn resolve(&self, name: &str) -> Option<Resolved> {
         if let Some(r) = self.extra.get(name) {
             return Some(r.clone());
+        }
+        if let (Some(slot), Some(Variable::Array { vtype, .. })) =
+            (self.variables.link(name), self.variables.get(name))
+        {
+            return Some(Resolved::Gathered {
+                var: ArrayVar {
+                    id: slot.placeholder,
+                    name: name.to_string(),
+                    ty: elem_type(*vtype),
+                    shared: false,
+                    writable: false,
+                    write_guard: None,
+                },
+                via: slot.index,
+            });
         }
         if let Some(var) = self.variables.get(name) {
             return Some(match var {

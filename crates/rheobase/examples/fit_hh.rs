@@ -175,7 +175,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn print_table(fitted: &[(String, Quantity)], truth: &[(String, Quantity)]) {
-    println!("{:>6} {:>10} {:>10} {:>9}", "param", "true", "fitted", "rel err");
+    println!(
+        "{:>6} {:>10} {:>10} {:>9}",
+        "param", "true", "fitted", "rel err"
+    );
     for (name, true_value) in truth {
         let Some((_, fitted)) = fitted.iter().find(|(n, _)| n == name) else {
             continue;

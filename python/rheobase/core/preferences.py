@@ -24,7 +24,19 @@ _DEFAULTS = {
     "logging.file_log": True,
     "logging.file_log_level": "DEBUG",
     "logging.delete_log_on_exit": True,
+    # rheobase's own: stop a run at the first NaN/inf (docs/errors.md,
+    # runtime::non_finite_value), and a memory limit in bytes for connect() and monitor
+    # recordings (None: what the system has available).
+    "core.watchdog": False,
+    "core.memory_limit": None,
 }
+
+
+def apply_engine_preferences(network):
+    """Hands the preferences the engine itself reads to an engine network."""
+    network.set_watchdog(bool(prefs.core.watchdog))
+    limit = prefs.core.memory_limit
+    network.set_memory_limit(None if limit is None else int(limit))
 
 
 class PreferenceError(Exception):
@@ -42,7 +54,11 @@ def _on_set(path, value):
         )
     elif path == "logging.console_log_level":
         BrianLogger.log_level(value)
-    elif path.startswith("logging."):
+    elif path.startswith("logging.") or path in (
+        "devices.cpp_standalone.openmp_threads",
+        "core.watchdog",
+        "core.memory_limit",
+    ):
         pass
     else:
         logger.info(f"prefs.{path} = {value!r} has no effect in rheobase (it always runs "

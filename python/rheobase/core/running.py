@@ -58,6 +58,19 @@ def report_callback(report):
     )
 
 
+def _threads_preference():
+    """Brian2's ``prefs.devices.cpp_standalone.openmp_threads``: a positive number runs on
+    that many threads; 0 (the default) keeps the network's setting (one thread, or the
+    ``RHEOBASE_THREADS`` environment variable). Results do not depend on it."""
+    from rheobase.core.preferences import prefs
+
+    value = prefs["devices.cpp_standalone.openmp_threads"]
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def run_network(network, objects, duration, report=None, report_period=10 * second,
                 frame=None, profile=None):
     """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
@@ -72,8 +85,14 @@ def run_network(network, objects, duration, report=None, report_period=10 * seco
     seconds = dt_seconds(duration, "duration")
     period = dt_seconds(report_period, "report_period")
     callback = report_callback(report)
+    from rheobase.core.preferences import apply_engine_preferences
+
     activate_only(network, objects)
+    apply_engine_preferences(network)
     network.set_profiling(bool(profile))
+    threads = _threads_preference()
+    if threads:
+        network.set_threads(threads)
     if callback is None:
         network.run(seconds)
         return

@@ -1,37 +1,31 @@
 """``store`` and ``restore``: in memory (the engine keeps complete snapshots) and, with
-``filename=``, in a pickle file that another process with the same objects can restore.
+``filename=``, in a file that another process with the same objects can restore.
 
 A file holds, per name, every state array, the clocks, the time and the random state, as
 Brian2's does; unlike Brian2's, it does not hold monitor recordings: restoring from a file
-leaves monitors with what they recorded in this process.
+leaves monitors with what they recorded in this process. The engine writes it (a temporary
+name renamed when complete, with a format version and a checksum) and refuses a truncated,
+corrupted or foreign file with ``OSError`` naming the problem (``io::truncated_file``, ...;
+see docs/errors.md).
 """
 
 import os
-import pickle
 
 
 def store(network, name="default", filename=None):
     network.store(name)
     if filename is None:
         return
-    states = {}
-    if os.path.exists(filename):
-        with open(filename, "rb") as f:
-            states = pickle.load(f)
-    states[name] = {"rheobase_state": network.saved_state()}
-    with open(filename, "wb") as f:
-        pickle.dump(states, f, protocol=pickle.HIGHEST_PROTOCOL)
+    network.store_to_file(name, os.fspath(filename))
 
 
 def restore(network, name="default", filename=None):
     if filename is None:
         network.restore(name)
         return
-    with open(filename, "rb") as f:
-        states = pickle.load(f)
-    if name not in states:
-        raise KeyError(f"No state with name '{name}' stored in file '{filename}'")
-    state = states[name]
-    if not isinstance(state, dict) or "rheobase_state" not in state:
-        raise ValueError(f"'{filename}' was not written by rheobase's store()")
-    network.load_saved_state(state["rheobase_state"])
+    try:
+        network.restore_from_file(name, os.fspath(filename))
+    except ValueError as e:
+        if "no state named" in str(e):
+            raise KeyError(f"No state with name '{name}' stored in file '{filename}'") from e
+        raise

@@ -1,5 +1,6 @@
 //! Model files: reading the TOML, its schema, values with units, and where errors point.
 
+pub mod data;
 pub mod schema;
 pub mod source;
 pub mod values;
@@ -16,6 +17,8 @@ pub struct ModelFile {
     pub doc: Document,
     /// SHA-256 of the file's bytes, in hex.
     pub sha256: String,
+    /// Where data files named in the model are looked up (the model file's folder).
+    pub dir: std::path::PathBuf,
 }
 
 impl ModelFile {
@@ -25,7 +28,11 @@ impl ModelFile {
             .map_err(|e| CliError::Message(format!("cannot read {}: {e}", path.display())))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| CliError::Message(format!("{} is not UTF-8 text", path.display())))?;
-        ModelFile::parse(&path.display().to_string(), &text)
+        let mut model = ModelFile::parse(&path.display().to_string(), &text)?;
+        if let Some(dir) = path.parent() {
+            model.dir = dir.to_path_buf();
+        }
+        Ok(model)
     }
 
     /// Parses model text (the embedded demo, tests).
@@ -51,6 +58,7 @@ impl ModelFile {
             source,
             doc,
             sha256,
+            dir: std::path::PathBuf::from("."),
         })
     }
 }

@@ -23,13 +23,12 @@ pub struct Document {
     pub groups: Table<Group>,
     #[serde(default)]
     pub subgroups: Table<SubgroupDef>,
-    /// Synapses, inputs and timed arrays: kept raw until the runtime builds them.
     #[serde(default)]
-    pub synapses: Table<toml::Value>,
+    pub synapses: Table<SynapsesDef>,
     #[serde(default)]
-    pub inputs: Table<toml::Value>,
+    pub inputs: Table<InputDef>,
     #[serde(default)]
-    pub timed_arrays: Table<toml::Value>,
+    pub timed_arrays: Table<TimedArrayDef>,
     #[serde(default)]
     pub monitors: Table<Monitor>,
     #[serde(default)]
@@ -94,8 +93,165 @@ pub struct EventDef {
 #[serde(deny_unknown_fields)]
 pub struct SubgroupDef {
     pub group: Spanned<String>,
-    pub start: Spanned<i64>,
-    pub stop: Spanned<i64>,
+    /// Counts: integers or dimensionless constants' names (`"N_exc"`).
+    pub start: Spanned<toml::Value>,
+    pub stop: Spanned<toml::Value>,
+}
+
+/// `[synapses.NAME]`: Brian2's `Synapses(source, target, model, on_pre, on_post, ...)`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynapsesDef {
+    pub source: Spanned<String>,
+    pub target: Spanned<String>,
+    #[serde(default)]
+    pub model: Option<Spanned<String>>,
+    /// Code for the `pre` pathway, or a table `pathway name = code`.
+    #[serde(default)]
+    pub on_pre: Option<Spanned<toml::Value>>,
+    /// Code for the `post` pathway, or a table `pathway name = code`.
+    #[serde(default)]
+    pub on_post: Option<Spanned<toml::Value>>,
+    /// The triggering event: a name for all pathways, or a table `pathway = event`.
+    #[serde(default)]
+    pub on_event: Option<Spanned<toml::Value>>,
+    /// A duration for the `pre` pathway, or a table `pathway = duration`.
+    #[serde(default)]
+    pub delay: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub method: Option<Spanned<String>>,
+    #[serde(default)]
+    pub multisynaptic_index: Option<Spanned<String>>,
+    #[serde(default)]
+    pub dt: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub order: Option<i32>,
+    /// One `connect` call (a table) or several (an array of tables), in order.
+    #[serde(default)]
+    pub connect: OneOrMany<ConnectDef>,
+    /// Values set after connecting, as in `[groups.NAME.init]` (`delay` included).
+    #[serde(default)]
+    pub init: Table<toml::Value>,
+}
+
+/// One `connect(...)` call.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectDef {
+    #[serde(default)]
+    pub condition: Option<Spanned<String>>,
+    /// A number or an expression string.
+    #[serde(default)]
+    pub p: Option<Spanned<toml::Value>>,
+    /// A count or an expression string.
+    #[serde(default)]
+    pub n: Option<Spanned<toml::Value>>,
+    /// A list of indices or a generator expression (`"i"`, `"k for k in range(i-3, i+4)"`).
+    #[serde(default)]
+    pub i: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub j: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub skip_if_invalid: Option<bool>,
+}
+
+/// `[inputs.NAME]`: a Poisson group, a spike generator or a Poisson input.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputDef {
+    /// `poisson_group`, `spike_generator` or `poisson_input`.
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    /// Group size (`poisson_group`, `spike_generator`) or number of inputs (`poisson_input`).
+    #[serde(rename = "N")]
+    pub n: Spanned<toml::Value>,
+    /// `poisson_group`: a rate, an expression, or one rate per neuron.
+    #[serde(default)]
+    pub rates: Option<Spanned<toml::Value>>,
+    /// `spike_generator`: neuron indices and spike times (inline lists).
+    #[serde(default)]
+    pub indices: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub times: Option<Spanned<toml::Value>>,
+    /// `spike_generator`: a `.csv` (columns index, time) or `.npy` (shape (n, 2)) file.
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
+    /// `spike_generator` with `file`: the unit of the times in the file (default `second`).
+    #[serde(default)]
+    pub time_unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub period: Option<Spanned<toml::Value>>,
+    /// `poisson_input`: the target group and variable, the rate of each input and its weight.
+    #[serde(default)]
+    pub target: Option<Spanned<String>>,
+    #[serde(default)]
+    pub variable: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rate: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub weight: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub dt: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    #[serde(default)]
+    pub order: Option<i32>,
+}
+
+/// `[timed_arrays.NAME]`: Brian2's `TimedArray(values, dt)`, called as `NAME(t)` or
+/// `NAME(t, i)` in any code string.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedArrayDef {
+    pub dt: Spanned<toml::Value>,
+    /// The unit of the values (default: dimensionless).
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// A list (one value per step) or a list of lists (one row per step, one column per
+    /// neuron).
+    #[serde(default)]
+    pub values: Option<Spanned<toml::Value>>,
+    /// A `.npy` (1-D or 2-D) or `.csv` file, relative to the model file.
+    #[serde(default)]
+    pub file: Option<Spanned<String>>,
+}
+
+/// A table or an array of tables (`[x.connect]` or `[[x.connect]]`).
+#[derive(Debug)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        OneOrMany(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table or an array of tables")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let one = T::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(OneOrMany(vec![one]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let many =
+                    Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(OneOrMany(many))
+            }
+        }
+        d.deserialize_any(Visit(std::marker::PhantomData))
+    }
 }
 
 /// `[monitors.NAME]`.

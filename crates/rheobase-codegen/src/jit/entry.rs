@@ -109,6 +109,25 @@ impl LoadedKernel {
         call: &mut KernelCall<'_>,
     ) -> Result<usize, KernelError> {
         let n_elements = validate::check_call(kernel, facts, call)?;
+        let piece = match &call.elements {
+            Elements::Range(r) => Piece::Range(r.start, r.end),
+            Elements::List(l) => Piece::List(l.as_ptr(), l.len()),
+        };
+        self.run_pieces(kernel, facts, call, &[(piece, n_elements)], None)
+    }
+
+    /// Runs `pieces` (each with its number of elements, all already checked against the
+    /// kernel with `validate::check_call`) on `pool`, or one after another without one.
+    /// The caller guarantees that pieces touch disjoint written locations
+    /// ([`crate::split`]); emitted indices come out in piece order.
+    pub fn run_pieces(
+        &self,
+        kernel: &Kernel,
+        facts: &KernelFacts,
+        call: &mut KernelCall<'_>,
+        pieces: &[(Piece, usize)],
+        pool: Option<&rayon::ThreadPool>,
+    ) -> Result<usize, KernelError> {
         let arrays: Vec<RawArray> = call
             .arrays
             .iter_mut()
@@ -122,59 +141,122 @@ impl LoadedKernel {
                 RawArray { data, len }
             })
             .collect();
+        let too_many = || KernelError::BadCall {
+            kernel: kernel.name.clone(),
+            reason: "too many elements for the Emit buffer".into(),
+        };
+        let n_elements: usize = pieces.iter().map(|p| p.1).sum();
         let emit_cap = (n_elements as u64)
             .checked_mul(facts.max_emits_per_element)
             .and_then(|c| usize::try_from(c).ok())
-            .ok_or_else(|| KernelError::BadCall {
-                kernel: kernel.name.clone(),
-                reason: "too many elements for the Emit buffer".into(),
-            })?;
+            .ok_or_else(too_many)?;
         let mut scratch = Vec::new();
         let out: &mut Vec<i32> = call.emitted.as_deref_mut().unwrap_or(&mut scratch);
         out.reserve(emit_cap);
         let old_len = out.len();
-        let (range_start, range_end, list, list_len) = match &call.elements {
-            Elements::Range(r) => (r.start as u64, r.end as u64, std::ptr::null(), 0),
-            Elements::List(l) => (0, 0, l.as_ptr(), l.len() as u64),
+        let emit_base = out.spare_capacity_mut().as_mut_ptr().cast::<i32>();
+        let mut offset = 0usize;
+        let mut raws: Vec<PieceArgs> = pieces
+            .iter()
+            .map(|&(piece, n)| {
+                let (range_start, range_end, list, list_len) = match piece {
+                    Piece::Range(a, b) => (a as u64, b as u64, std::ptr::null(), 0),
+                    Piece::List(p, n) => (0, 0, p, n as u64),
+                };
+                let cap = n * facts.max_emits_per_element as usize;
+                let raw = RawArgs {
+                    arrays: arrays.as_ptr(),
+                    scalars: call.scalars.as_ptr(),
+                    range_start,
+                    range_end,
+                    list,
+                    list_len,
+                    rng_key: random::stream_key(call.rng.seed, call.rng.stream),
+                    rng_step: call.rng.step,
+                    // SAFETY: `offset + cap <= emit_cap`, inside the capacity reserved above.
+                    emit_buf: unsafe { emit_base.add(offset) },
+                    emit_cap: cap as u64,
+                    emit_count: 0,
+                    err_array: 0,
+                    err_index: 0,
+                };
+                let piece_offset = offset;
+                offset += cap;
+                PieceArgs {
+                    raw,
+                    offset: piece_offset,
+                    status: STATUS_OK,
+                }
+            })
+            .collect();
+        let entry = self.entry;
+        let run_one = |p: &mut PieceArgs| {
+            // SAFETY: every piece was checked by `check_call` (array count and types, every
+            // `_idx` in bounds of the arrays accessed at `_idx`, shared arrays non-empty); the
+            // code bounds-checks gathers and computed indices itself and writes at most
+            // `emit_cap` indices into its own part of the reserved spare capacity. The pieces
+            // write disjoint locations (the caller's guarantee), so running them at the same
+            // time is no data race. All pointers outlive the call.
+            p.status = unsafe { entry(&mut p.raw) };
         };
-        let mut raw = RawArgs {
-            arrays: arrays.as_ptr(),
-            scalars: call.scalars.as_ptr(),
-            range_start,
-            range_end,
-            list,
-            list_len,
-            rng_key: random::stream_key(call.rng.seed, call.rng.stream),
-            rng_step: call.rng.step,
-            emit_buf: out.spare_capacity_mut().as_mut_ptr().cast::<i32>(),
-            emit_cap: emit_cap as u64,
-            emit_count: 0,
-            err_array: 0,
-            err_index: 0,
-        };
-        // SAFETY: `check_call` verified array count and element types against the kernel the
-        // code was generated for, that every `_idx` is in bounds of every array the code
-        // accesses at `_idx`, and that shared arrays are non-empty; the code bounds-checks
-        // gathers and computed indices itself and writes at most `emit_cap` indices into the
-        // reserved spare capacity. All pointers in `raw` outlive the call.
-        let status = unsafe { (self.entry)(&mut raw) };
-        let count = (raw.emit_count as usize).min(emit_cap);
-        // SAFETY: the code initialised exactly the first `emit_count <= emit_cap` slots of the
-        // spare capacity reserved above.
-        unsafe { out.set_len(old_len + count) };
-        match status {
-            STATUS_OK => Ok(count),
-            STATUS_OUT_OF_BOUNDS => {
-                let array = ArrayId(raw.err_array as u32);
-                let len = call.arrays[array.0 as usize].len();
-                Err(validate::out_of_bounds(kernel, array, raw.err_index, len))
+        match pool {
+            Some(pool) if raws.len() > 1 => {
+                use rayon::prelude::*;
+                pool.install(|| raws.par_iter_mut().with_max_len(1).for_each(run_one));
             }
-            other => Err(KernelError::BadCall {
-                kernel: kernel.name.clone(),
-                reason: format!(
-                    "internal error: compiled kernel returned status {other} (this is a bug, please report it)"
-                ),
-            }),
+            _ => raws.iter_mut().for_each(run_one),
         }
+        // Move each piece's indices down behind the previous pieces', in piece order.
+        let mut count = 0usize;
+        for p in &raws {
+            let n = (p.raw.emit_count as usize).min(p.raw.emit_cap as usize);
+            if p.offset != count && n > 0 {
+                // SAFETY: both ranges lie inside the reserved capacity and the first `n`
+                // slots at `p.offset` were initialised by the code; `count <= p.offset`, and
+                // `copy` allows overlap.
+                unsafe { std::ptr::copy(emit_base.add(p.offset), emit_base.add(count), n) };
+            }
+            count += n;
+        }
+        // SAFETY: the first `count` slots of the spare capacity are initialised (above).
+        unsafe { out.set_len(old_len + count) };
+        for p in &raws {
+            match p.status {
+                STATUS_OK => {}
+                STATUS_OUT_OF_BOUNDS => {
+                    let array = ArrayId(p.raw.err_array as u32);
+                    let len = call.arrays[array.0 as usize].len();
+                    return Err(validate::out_of_bounds(kernel, array, p.raw.err_index, len));
+                }
+                other => {
+                    return Err(KernelError::BadCall {
+                        kernel: kernel.name.clone(),
+                        reason: format!(
+                            "internal error: compiled kernel returned status {other} (this is a bug, please report it)"
+                        ),
+                    })
+                }
+            }
+        }
+        Ok(count)
     }
 }
+
+/// The elements of one piece of a call: a range, or a list (pointer and length) that
+/// outlives the call.
+#[derive(Clone, Copy, Debug)]
+pub enum Piece {
+    Range(usize, usize),
+    List(*const i32, usize),
+}
+
+/// One piece's argument block and outcome.
+struct PieceArgs {
+    raw: RawArgs,
+    offset: usize,
+    status: i32,
+}
+
+// SAFETY: the raw pointers in a piece's arguments point at arrays, scalars and lists that
+// outlive the parallel section, and pieces write disjoint locations (see `run_pieces`).
+unsafe impl Send for PieceArgs {}

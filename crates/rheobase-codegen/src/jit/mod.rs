@@ -4,6 +4,7 @@
 mod codegen;
 mod entry;
 mod lanes;
+mod parallel;
 pub mod symbols;
 pub mod vector;
 
@@ -16,9 +17,12 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
-use crate::backend::{Backend, CompileError, CompiledKernel, KernelCall, KernelError};
+use crate::backend::{
+    Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, Split,
+};
 use crate::ir::Kernel;
 use crate::opt;
+use crate::split::{self, Splittable};
 use crate::validate::{self, KernelFacts};
 use entry::{CodeMemory, LoadedKernel};
 
@@ -179,9 +183,15 @@ impl Backend for Jit {
             Err(_) if vector => self.compile_function(code, false).map_err(fail)?,
             Err(e) => return Err(fail(e)),
         };
+        // Pieces run the optimised code, so it must allow the split as well as the original.
+        let split = match (split::splittable(kernel), split::splittable(code)) {
+            (a, b) if a == b => a,
+            _ => Splittable::No,
+        };
         Ok(Arc::new(JitKernel {
             kernel: kernel.clone(),
             facts,
+            split,
             loaded,
         }))
     }
@@ -190,6 +200,7 @@ impl Backend for Jit {
 struct JitKernel {
     kernel: Kernel,
     facts: KernelFacts,
+    split: Splittable,
     loaded: LoadedKernel,
 }
 
@@ -200,6 +211,35 @@ impl CompiledKernel for JitKernel {
 
     fn run(&self, call: &mut KernelCall<'_>) -> Result<usize, KernelError> {
         self.loaded.run(&self.kernel, &self.facts, call)
+    }
+
+    fn splittable(&self) -> Splittable {
+        self.split
+    }
+
+    fn run_split<'a>(
+        &self,
+        call: &mut KernelCall<'a>,
+        how: Split<'a>,
+        pool: &rayon::ThreadPool,
+    ) -> Result<usize, KernelError> {
+        match parallel::pieces(&self.kernel, &self.facts, self.split, call, how)? {
+            Some(pieces) => {
+                self.loaded
+                    .run_pieces(&self.kernel, &self.facts, call, &pieces, Some(pool))
+            }
+            None => match how {
+                Split::Even(_) => self.run(call),
+                Split::Lists { lists, .. } => {
+                    let mut emitted = 0;
+                    for list in lists {
+                        call.elements = Elements::List(list);
+                        emitted += self.run(call)?;
+                    }
+                    Ok(emitted)
+                }
+            },
+        }
     }
 }
 

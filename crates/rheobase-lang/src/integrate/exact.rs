@@ -64,8 +64,27 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
         .labelled("noise used here"));
     }
     let lin = linear_system(p)?;
+    match closed_form(p, &lin, choice)? {
+        Some(statements) => Ok(statements),
+        None => {
+            if choice == Choice::Automatic {
+                super::propagator::check_brian2_solvable(p, &lin)?;
+            }
+            Ok(super::propagator::statements(p, &lin))
+        }
+    }
+}
+
+/// The closed-form solution, or `None` where only the numeric propagator can solve the system.
+fn closed_form(
+    p: &Prepared,
+    lin: &Linear,
+    choice: Choice,
+) -> Result<Option<Vec<AbstractStatement>>, Failure> {
     let none_frozen = vec![false; p.eqs.len()];
-    let plan = plan(p, &lin, &none_frozen)?;
+    let Ok(plan) = plan(p, lin, &none_frozen) else {
+        return Ok(None);
+    };
     if choice == Choice::Automatic {
         if let Some(&i) = plan.order.iter().find(|&&i| is_number(&lin.rate[i], 0.0)) {
             return Err(Failure::unsupported(
@@ -79,21 +98,23 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
         }
     }
     for &(i, j) in &plan.blocks {
-        Block::new(i, j, &lin).check(p, choice)?;
+        match Block::new(i, j, lin).check(p, choice) {
+            Ok(()) => {}
+            Err(_) if choice == Choice::Explicit => return Ok(None),
+            Err(e) => return Err(e),
+        }
     }
-    check_depth(p, &lin, &plan.order)?;
+    if check_depth(p, lin, &plan.order).is_err() {
+        return Ok(None);
+    }
     let mut propagators = Propagators::default();
-    let normal = solve(p, &lin, &plan, &none_frozen, &mut propagators);
+    let normal = solve(p, lin, &plan, &none_frozen, &mut propagators);
     let frozen_flags: Vec<bool> = p.eqs.iter().map(|e| e.unless_refractory).collect();
     let frozen = if frozen_flags.iter().any(|f| *f) {
-        let frozen_plan = plan_frozen(p, &lin, &frozen_flags)?;
-        Some(solve(
-            p,
-            &lin,
-            &frozen_plan,
-            &frozen_flags,
-            &mut propagators,
-        ))
+        let Ok(frozen_plan) = plan_frozen(p, lin, &frozen_flags) else {
+            return Ok(None);
+        };
+        Some(solve(p, lin, &frozen_plan, &frozen_flags, &mut propagators))
     } else {
         None
     };
@@ -120,7 +141,7 @@ pub(super) fn integrate(p: &Prepared, choice: Choice) -> Result<Vec<AbstractStat
         statements.push(AbstractStatement::temp(format!("_{}", eq.var), value));
     }
     statements.extend(p.final_assignments());
-    Ok(statements)
+    Ok(Some(statements))
 }
 
 fn check_constant(p: &Prepared, e: &Expr, var: &str) -> Result<(), Failure> {

@@ -34,6 +34,7 @@ mod exact;
 mod explicit;
 mod exponential_euler;
 mod from_equations;
+mod propagator;
 mod system;
 
 #[cfg(test)]
@@ -45,6 +46,7 @@ use crate::span::Span;
 use std::fmt;
 use std::str::FromStr;
 
+pub use propagator::{entry_names, expm, propagate, LinearSystem};
 pub use system::is_noise_symbol;
 
 /// One differential equation `d var/dt = rhs`.

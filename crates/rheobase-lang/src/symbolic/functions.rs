@@ -9,6 +9,12 @@
 /// The name of the select function emitted by the integrators: `_select(cond, a, b)`.
 pub const SELECT: &str = "_select";
 
+/// The marker emitted by `exact` for a numeric propagator matrix:
+/// `__linear_<k> = _linear_system(A_00, ..., A_nn, b_0, ..., b_n)` (see
+/// [`crate::integrate::LinearSystem`]). It is not a function of the language: the runtime
+/// takes such statements out of the kernel and computes the propagator at run start.
+pub const LINEAR_SYSTEM: &str = "_linear_system";
+
 /// Functions whose value changes from call to call (never folded, never constant over a step).
 pub fn is_random(name: &str) -> bool {
     matches!(name, "rand" | "randn" | "poisson")

@@ -31,7 +31,7 @@ pub fn same_structure(a: &Expr, b: &Expr) -> bool {
 }
 
 /// A value in ±[0.5, 2.5) for a name at one test point, from a hash of both.
-fn test_value(name: &str, point: u64) -> f64 {
+pub(crate) fn test_value(name: &str, point: u64) -> f64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ point.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     for byte in name.bytes() {
         h ^= u64::from(byte);

@@ -114,6 +114,9 @@ impl Operation for PoissonInputRunner {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
+    }
 
     fn as_any(&self) -> &dyn Any {
         self

@@ -42,6 +42,9 @@ impl Operation for RateMonitorOp {
         }
     }
 
+    fn bytes_per_step(&self) -> u64 {
+        16
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -71,6 +71,10 @@ impl Operation for StateMonitorOp {
         Some(Box::new(self.data.clone()))
     }
 
+    fn bytes_per_step(&self) -> u64 {
+        8 * (1 + self.indices.len() as u64 * self.data.values.len() as u64)
+    }
+
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(d) = saved.downcast_ref::<Samples>() {
             self.data = d.clone();

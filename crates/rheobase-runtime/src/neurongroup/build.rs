@@ -135,6 +135,32 @@ pub(crate) fn build(
     let mut constant_over_dt = Vec::new();
     for v in &spec.variables {
         let var = match v.kind {
+            EquationKind::Parameter if v.linked => {
+                // A placeholder until `linked_var` makes it an alias of the target's array.
+                let placeholder =
+                    core.store
+                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let index = core
+                    .store
+                    .add(format!("{name}._{}_index", v.name), ElemType::I32, n);
+                variables.insert_link(
+                    v.name.clone(),
+                    crate::variables::LinkSlot {
+                        placeholder,
+                        index,
+                        target: None,
+                    },
+                );
+                Variable::Array {
+                    id: placeholder,
+                    dim: v.dim,
+                    vtype: v.vtype,
+                    shared: false,
+                    read_only: true,
+                    constant: true,
+                    write_guard: None,
+                }
+            }
             EquationKind::Differential | EquationKind::Parameter => {
                 let len = if v.shared { 1 } else { n };
                 let id = core
@@ -305,7 +331,30 @@ fn add_operations(
     }
 
     let mut update: Vec<Assignment> = refractory_statement(&spec.refractory).into_iter().collect();
-    update.extend(spec.state_update.iter().cloned());
+    let linear = crate::propagator::split(spec.state_update.clone());
+    if !linear.is_empty() {
+        let registered = crate::propagator::register(core, gid, n, &linear)?;
+        let kernel = lower_kernel(
+            core,
+            gid,
+            0..n,
+            "linear_coefficients",
+            Iteration::Range,
+            &registered.coefficient_code,
+            false,
+        )?
+        .compile(core.backend.as_ref())?;
+        let op = crate::propagator::operation(core, gid, registered, kernel);
+        let clock = core.group(gid).clock;
+        core.add_object(ObjectEntry {
+            name: format!("{name}_linear_propagator"),
+            when: When::new("before_start", order),
+            clock,
+            active: true,
+            op: Box::new(op),
+        })?;
+    }
+    update.extend(linear.statements);
     if !update.is_empty() {
         let kernel = lower_kernel(
             core,

@@ -308,6 +308,39 @@ impl NeuronGroup {
         })
     }
 
+    /// Whether `name` is a `(linked)` variable.
+    pub fn is_linked(&self, name: &str) -> bool {
+        let core = self.net.lock();
+        core.group(self.id).variables.link(name).is_some()
+    }
+
+    /// Links the `(linked)` variable `name` to variable `var` of `source` (Brian2's
+    /// `G.name = linked_var(source, var, index=...)`): reads of `name` then read `var`.
+    pub fn link(
+        &self,
+        name: &str,
+        source: &impl crate::synapses::AsGroup,
+        var: &str,
+        index: crate::linking::LinkIndex,
+    ) -> Result<()> {
+        let target = source.group_ref();
+        if !std::sync::Arc::ptr_eq(&self.net.core, &target.net.core) {
+            return Err(RuntimeError::invalid(
+                &self.name,
+                "cannot link to a group of another network",
+            ));
+        }
+        if self.range != (0..self.net.lock().group(self.id).n) {
+            return Err(RuntimeError::not_supported(
+                &self.name,
+                "linking a variable through a subgroup (link it on the whole group)",
+            ));
+        }
+        self.net
+            .lock()
+            .link_variable(self.id, name, target.id, target.range, var, index)
+    }
+
     /// Sets every neuron's value (SI units).
     pub fn set(&self, name: &str, value: f64) -> Result<()> {
         self.set_selected(name, Selection::All, &[value])

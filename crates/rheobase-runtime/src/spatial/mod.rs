@@ -98,6 +98,14 @@ impl std::ops::Deref for SpatialNeuron {
     }
 }
 
+/// A SpatialNeuron is a Synapses source or target like its group (its compartments are the
+/// neurons `i`/`j` of the synapses).
+impl crate::synapses::AsGroup for SpatialNeuron {
+    fn group_ref(&self) -> crate::synapses::GroupRef {
+        self.group.group_ref()
+    }
+}
+
 const METHODS: [&str; 4] = ["exact", "exponential_euler", "rk2", "heun"];
 
 /// Compartments a cable cannot hold: no area or no axial conductance.
@@ -437,5 +445,7 @@ impl SpatialNeuron {
     }
 }
 
+#[cfg(test)]
+mod rallpack_tests;
 #[cfg(test)]
 mod tests;

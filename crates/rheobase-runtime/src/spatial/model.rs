@@ -111,6 +111,27 @@ pub(crate) fn rewrite(object: &str, model: &str, coordinates: bool) -> Result<Sp
         return Err(model_error(object, d, &sources));
     }
 
+    // A current in amp named in Im without the flag: say what is missing (the dimension
+    // checker would only report the sum of a density and a current).
+    let named_in_im: Vec<&str> = im_expr.names();
+    if let Some(eq) = user.iter().find(|e| {
+        e.unit.dim == AMP
+            && named_in_im.contains(&e.name.as_str())
+            && !e.flags.iter().any(|f| f.name == "point current")
+    }) {
+        let d = Diagnostic::error(
+            "units::dimension_mismatch",
+            format!(
+                "`{}` is a current in amp and `Im` a current per area; declare it \
+                 `{} : amp (point current)` to inject it into each compartment, or use a \
+                 current density (amp/meter**2)",
+                eq.name, eq.name
+            ),
+        )
+        .with_primary(eq.name_span, "in amp, without `(point current)`");
+        return Err(model_error(object, d, &sources));
+    }
+
     // Point currents: amp, divided by the compartment's area and added to Im.
     for eq in &mut user {
         if let Some(pos) = eq.flags.iter().position(|f| f.name == "point current") {

@@ -97,6 +97,9 @@ impl Operation for CableSolver {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

@@ -230,3 +230,196 @@ fn bad_input_gives_errors() {
     let e = SpatialNeuron::new(&net, &swc, PASSIVE, Default::default()).unwrap_err();
     assert!(e.to_string().contains("compartment 1"), "{e}");
 }
+
+/// Largest deviation from the infinite cable's Green's function at `t`: a charge put into the
+/// middle compartment of a long cable at t = 0 spreads as
+/// `V - EL = V0 dx / sqrt(4 pi D t) exp(-x^2/(4 D t)) exp(-t/tau)`, `D = lambda^2/tau`.
+/// Returns the error and the peak of the analytic solution.
+fn greens_function_error(dt: f64) -> (f64, f64) {
+    let (d, ri, n, dx) = (1.0 * UM, 1.0, 501, 10.0 * UM);
+    let m = Morphology::cylinder(d, n, Extent::Length(vec![n as f64 * dx])).unwrap();
+    let net = net();
+    let neuron = passive(&net, &m, dt, ri);
+    let v0 = 0.1;
+    let middle = n / 2;
+    neuron.set_at("v", middle, -0.07 + v0).unwrap();
+    let t = 1e-3;
+    net.run(t).unwrap();
+    let (tau, lambda) = (0.01, (d / (4.0 * ri)).sqrt()); // Cm*Rm; Rm = 1 ohm*m**2
+    let diffusion = lambda * lambda / tau;
+    let spread = (4.0 * std::f64::consts::PI * diffusion * t).sqrt();
+    let v = neuron.get("v").unwrap();
+    let mut worst: f64 = 0.0;
+    let mut peak: f64 = 0.0;
+    for (k, vk) in v.iter().enumerate() {
+        let x = (k as f64 - middle as f64) * dx;
+        let exact = v0 * dx / spread * (-x * x / (4.0 * diffusion * t)).exp() * (-t / tau).exp();
+        peak = peak.max(exact);
+        worst = worst.max((vk + 0.07 - exact).abs());
+    }
+    (worst, peak)
+}
+
+#[test]
+fn infinite_cable_greens_function() {
+    let (worst, peak) = greens_function_error(2.5e-6);
+    assert!(peak > 1e-3, "a visible signal: peak {peak} V");
+    println!("Green's function: max error {worst} V, peak {peak} V");
+    assert!(worst < 10e-6, "max error {worst} V (peak {peak} V)");
+}
+
+#[test]
+fn error_shrinks_with_the_time_step() {
+    // Backward Euler is first order: halving dt halves the error.
+    let (coarse, _) = greens_function_error(20e-6);
+    let (fine, _) = greens_function_error(10e-6);
+    let ratio = coarse / fine;
+    assert!(
+        (1.7..2.3).contains(&ratio),
+        "errors {coarse} and {fine}: ratio {ratio}"
+    );
+}
+
+#[test]
+fn a_current_in_amp_needs_the_point_current_flag() {
+    let net = net();
+    let m = Morphology::cylinder(1.0 * UM, 3, Extent::Length(vec![30.0 * UM])).unwrap();
+    let e = SpatialNeuron::new(
+        &net,
+        &m,
+        "Im = gL*(-70*mV - v) + I : amp/meter**2\nI : amp\ngL : siemens/meter**2",
+        Default::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("I"), "{e}");
+    let e = SpatialNeuron::new(
+        &net,
+        &Morphology::soma(10.0 * UM).unwrap(),
+        PASSIVE,
+        SpatialNeuronOptions {
+            cm: 0.0,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("Cm"), "{e}");
+}
+
+/// Synapses onto single compartments: an input spike opens a conductance on one dendritic
+/// compartment (`on_pre` writes the compartment's variable), a second pathway sums synaptic
+/// currents into the compartments it targets (`(summed)`), and the soma's spikes drive
+/// another group (a SpatialNeuron as a source).
+#[test]
+fn synapses_onto_compartments() {
+    use crate::inputs::SpikeGeneratorGroup;
+    use crate::synapses::{Connect, ConnectIndices, Synapses, SynapsesOptions};
+    let mut m = Morphology::soma(20.0 * UM).unwrap();
+    m.add_child(
+        "dend",
+        Morphology::cylinder(1.0 * UM, 20, Extent::Length(vec![400.0 * UM])).unwrap(),
+    )
+    .unwrap();
+    let net = net();
+    let model = "Im = gL*(EL - v) : amp/meter**2\n\
+                 Is = gs*(0*mV - v) + I_summed : amp (point current)\n\
+                 dgs/dt = -gs/(2*ms) : siemens\n\
+                 I_summed : amp\n\
+                 gL : siemens/meter**2\n\
+                 EL : volt";
+    let neuron = SpatialNeuron::new(
+        &net,
+        &m,
+        model,
+        SpatialNeuronOptions {
+            cm: 0.01,
+            ri: 1.0,
+            dt: Some(25e-6),
+            threshold: Some("v > -69.9*mV".into()),
+            threshold_location: Some(0),
+            refractory: Refractory::Duration(1.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    neuron.set("gL", 1.0).unwrap();
+    neuron.set("EL", -0.07).unwrap();
+    neuron.set("v", -0.07).unwrap();
+    let input = SpikeGeneratorGroup::new(&net, 1, &[0], &[1e-3], Default::default()).unwrap();
+    let dend = neuron.section("dend").unwrap();
+    let on_pre = Synapses::new(
+        &input,
+        &dend,
+        "",
+        SynapsesOptions {
+            on_pre: "gs += 5*nS".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    on_pre
+        .connect(Connect {
+            i: Some(ConnectIndices::Array(vec![0])),
+            j: Some(ConnectIndices::Array(vec![14])), // compartment 15 of the neuron
+            ..Default::default()
+        })
+        .unwrap();
+    let summed = Synapses::new(
+        &input,
+        &neuron,
+        "dI_syn/dt = -I_syn/(5*ms) : amp (clock-driven)\nI_summed_post = I_syn : amp (summed)",
+        SynapsesOptions {
+            on_pre: "I_syn += 10*pA".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    summed
+        .connect(Connect {
+            i: Some(ConnectIndices::Array(vec![0, 0, 0])),
+            j: Some(ConnectIndices::Array(vec![5, 5, 8])),
+            ..Default::default()
+        })
+        .unwrap();
+    let follower =
+        crate::neurongroup::NeuronGroup::new(&net, 1, "x : 1", Default::default()).unwrap();
+    let from_soma = Synapses::new(
+        &neuron,
+        &follower,
+        "",
+        SynapsesOptions {
+            on_pre: "x += 1".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    from_soma.connect(Connect::default()).unwrap();
+
+    net.run(1e-3).unwrap();
+    assert!(neuron.get("gs").unwrap().iter().all(|&g| g == 0.0));
+    assert_eq!(
+        follower.get("x").unwrap()[0],
+        0.0,
+        "no input, no somatic spike"
+    );
+    net.run(0.5e-3).unwrap();
+    let gs = neuron.get("gs").unwrap();
+    for (k, g) in gs.iter().enumerate() {
+        assert_eq!(*g > 0.0, k == 15, "compartment {k}: gs = {g}");
+    }
+    let i_summed = neuron.get("I_summed").unwrap();
+    assert!(i_summed[5] > 0.0 && i_summed[8] > 0.0);
+    assert!(
+        (i_summed[5] - 2.0 * i_summed[8]).abs() < 1e-18,
+        "two synapses on 5, one on 8: {} {}",
+        i_summed[5],
+        i_summed[8]
+    );
+    let v = neuron.get("v").unwrap();
+    assert!(
+        v[15] > v[0] && v[15] > v[20],
+        "depolarised at the synapse: {v:?}"
+    );
+    net.run(5e-3).unwrap();
+    // The soma crossed its threshold once (refractory afterwards) and the follower heard it.
+    assert_eq!(follower.get("x").unwrap()[0], 1.0);
+}

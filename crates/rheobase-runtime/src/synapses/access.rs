@@ -33,6 +33,34 @@ impl Synapses {
         0..self.len()
     }
 
+    /// Whether `name` is a `(linked)` variable.
+    pub fn is_linked(&self, name: &str) -> bool {
+        let core = self.net.lock();
+        core.group(self.id).variables.link(name).is_some()
+    }
+
+    /// Links the `(linked)` variable `name` to variable `var` of `source` (Brian2's
+    /// `S.name = linked_var(source, var, index='i')`); the index must be an integer variable
+    /// of the synapses unless the target is shared or has one element.
+    pub fn link(
+        &self,
+        name: &str,
+        source: &impl super::AsGroup,
+        var: &str,
+        index: crate::linking::LinkIndex,
+    ) -> Result<()> {
+        let target = source.group_ref();
+        if !std::sync::Arc::ptr_eq(&self.net.core, &target.net.core) {
+            return Err(RuntimeError::invalid(
+                self.name(),
+                "cannot link to a group of another network",
+            ));
+        }
+        self.net
+            .lock()
+            .link_variable(self.id, name, target.id, target.range, var, index)
+    }
+
     /// Values of a synaptic variable or subexpression in SI units, by synapse index (one
     /// value if shared); also `i`, `j`, `N`, `delay` and the pre/post counts.
     pub fn get(&self, name: &str) -> Result<Vec<f64>> {

@@ -15,6 +15,7 @@ use super::pathway::{PathwayOp, Role};
 use crate::error::{Result, RuntimeError};
 use crate::kernel::stream_hash;
 use crate::network::{GroupId, NetworkCore};
+use crate::resources::{check_memory, product};
 use crate::state::{ArrayData, ArrayStore};
 use crate::variables::{builtin_constant, Variable};
 use rheobase_codegen::philox::philox4x32_10;
@@ -415,6 +416,7 @@ impl Synapses {
             block: 0,
             spare: None,
         };
+        check_connect_memory(&core, gid, &object, &text, &args, n_pre, n_post)?;
         let mut new = NewSynapses::default();
         let err = |e| connect_err(&object, e);
         match (&args.i, &args.j) {
@@ -646,8 +648,78 @@ impl Synapses {
                 }
             }
         }
+        // What the synapses' arrays need beyond the index pairs already made.
+        let bytes = product(&[new.len() as f64, synapse_bytes(&core, gid) as f64]);
+        check_memory(
+            core.memory_limit,
+            &object,
+            || format!("connect({text}) made {} synapses, whose arrays", new.len()),
+            bytes,
+        )?;
         add_synapses(&mut core, gid, &new.pre, &new.post)
     }
+}
+
+/// Bytes per synapse: its arrays (indices, model variables, delays, `lastupdate`, ...), the
+/// scratch array, the pathways' indices, and the pair of indices made while connecting.
+fn synapse_bytes(core: &NetworkCore, gid: GroupId) -> u64 {
+    let links = &core.synapses[&gid];
+    let mut ids = links.per_synapse.clone();
+    ids.sort_by_key(|id| id.0);
+    ids.dedup();
+    let arrays: u64 = ids
+        .iter()
+        .map(|&id| match core.store.get(id).elem_type() {
+            rheobase_codegen::ElemType::F64 => 8,
+            rheobase_codegen::ElemType::I32 => 4,
+            rheobase_codegen::ElemType::Bool => 1,
+        })
+        .sum();
+    arrays + 8 + 16 + 8
+}
+
+/// Refuses, before any pair is tried, a `connect` whose number of synapses is known in
+/// advance (no condition, `p` and `n` numbers) and would not fit in memory or in the
+/// index type; a conditional one is checked once its pairs are known, before the synapses'
+/// arrays grow.
+fn check_connect_memory(
+    core: &NetworkCore,
+    gid: GroupId,
+    object: &str,
+    text: &str,
+    args: &Connect,
+    n_pre: usize,
+    n_post: usize,
+) -> Result<()> {
+    if args.condition.is_some() || args.i.is_some() || args.j.is_some() {
+        return Ok(());
+    }
+    let (NumberOrExpr::Number(p), NumberOrExpr::Number(n)) = (&args.p, &args.n) else {
+        return Ok(());
+    };
+    let expected = n_pre as f64 * n_post as f64 * p.clamp(0.0, 1.0) * n.max(0.0);
+    let bytes = product(&[expected, synapse_bytes(core, gid) as f64]);
+    check_memory(
+        core.memory_limit,
+        object,
+        || {
+            format!(
+                "connect({text}) on {n_pre} x {n_post} neurons ({expected:.3e} synapses expected)"
+            )
+        },
+        bytes,
+    )?;
+    let existing = core.group(gid).n as f64;
+    if expected + existing > i32::MAX as f64 {
+        return Err(RuntimeError::invalid(
+            object,
+            format!(
+                "connect({text}) would make about {expected:.3e} synapses, more than supported ({})",
+                i32::MAX
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A generator's expressions, compiled.

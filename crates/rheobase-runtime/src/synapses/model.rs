@@ -9,7 +9,7 @@ use crate::spec::VarSpec;
 use rheobase_lang::check::{
     check_equations_for, check_statements, GroupKind, Scope, ScopeVariable, VarKind,
 };
-use rheobase_lang::integrate::{choose_method, integrate, Method, Ode, OdeSystem};
+use rheobase_lang::integrate::{choose_method, integrate, LinearSystem, Method, Ode, OdeSystem};
 use rheobase_lang::symbolic::substitute_with;
 use rheobase_lang::{
     ast, parse_equations, parse_statements, BinOp, Diagnostic, Diagnostics, EquationKind,
@@ -120,12 +120,6 @@ pub(crate) fn synapses_model(
     let mut summed = Vec::new();
     let mut variables = Vec::new();
     for v in &checked.variables {
-        if v.flags.linked {
-            return Err(RuntimeError::not_supported(
-                cx.object,
-                format!("linked variables ('{}') in Synapses", v.name),
-            ));
-        }
         if v.flags.constant_over_dt {
             return Err(RuntimeError::not_supported(
                 cx.object,
@@ -200,6 +194,7 @@ pub(crate) fn synapses_model(
             constant: v.flags.constant,
             unless_refractory: false,
             constant_over_dt: false,
+            linked: v.flags.linked,
         });
     }
     let mut state_update = Vec::new();
@@ -226,6 +221,16 @@ pub(crate) fn synapses_model(
         let span = event_odes[0].span;
         let sys = OdeSystem::new(event_odes);
         match integrate(&sys, Method::Exact) {
+            Ok(s) if s.iter().any(|s| LinearSystem::of(s).is_some()) => errors.push(
+                Diagnostic::error(
+                    "integrate::event_driven_not_linear",
+                    "not yet supported: coupled event-driven equations without a closed-form \
+                     solution (they would need a propagator matrix per synapse over \
+                     't - lastupdate')",
+                )
+                .with_primary(span, "coupled event-driven equations")
+                .with_help("mark these equations (clock-driven) instead"),
+            ),
             Ok(s) => {
                 event_update = s
                     .into_iter()

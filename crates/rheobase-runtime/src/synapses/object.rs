@@ -511,6 +511,36 @@ fn build(
     );
     for v in &var_specs {
         match v.kind {
+            EquationKind::Parameter if v.linked => {
+                // See `crate::variables::LinkSlot`: the placeholder has no values of its own.
+                let placeholder =
+                    core.store
+                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let index = core
+                    .store
+                    .add(format!("{name}._{}_index", v.name), ElemType::I32, 0);
+                per_synapse.push(index);
+                variables.insert_link(
+                    v.name.clone(),
+                    crate::variables::LinkSlot {
+                        placeholder,
+                        index,
+                        target: None,
+                    },
+                );
+                variables.insert(
+                    v.name.clone(),
+                    Variable::Array {
+                        id: placeholder,
+                        dim: v.dim,
+                        vtype: v.vtype,
+                        shared: false,
+                        read_only: true,
+                        constant: true,
+                        write_guard: None,
+                    },
+                );
+            }
             EquationKind::Differential | EquationKind::Parameter => {
                 add_array(
                     core,
@@ -695,6 +725,36 @@ fn build(
     }
     core.synapses.get_mut(&gid).expect("links").pathways = pathways;
 
+    let linear = crate::propagator::split(state_update);
+    let state_update = linear.statements.clone();
+    if !linear.is_empty() {
+        let n_now = core.group(gid).n;
+        let registered = crate::propagator::register(core, gid, n_now, &linear)?;
+        let arrays: Vec<StoreId> = registered.arrays().collect();
+        core.synapses
+            .get_mut(&gid)
+            .expect("links")
+            .per_synapse
+            .extend(arrays);
+        let kernel = lower_synaptic(
+            core,
+            gid,
+            "linear_coefficients",
+            Iteration::Range,
+            &registered.coefficient_code,
+            &sources,
+        )?
+        .compile(core.backend.as_ref())?;
+        let op = crate::propagator::operation(core, gid, registered, kernel);
+        let object = core.unique_name(&format!("{name}_linear_propagator"), true)?;
+        core.add_object(ObjectEntry {
+            name: object,
+            when: When::new("before_start", options.order),
+            clock,
+            active: true,
+            op: Box::new(op),
+        })?;
+    }
     if !state_update.is_empty() {
         let kernel = lower_synaptic(
             core,

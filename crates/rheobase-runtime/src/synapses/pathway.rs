@@ -2,13 +2,14 @@
 //! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
 //! updater over all synapses, and summed variable updaters.
 
+use super::partition::TargetPartition;
 use super::queue::{PathwayDelays, SpikeQueue};
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
 use crate::network::{EventId, GroupId, Operation, StepContext};
 use crate::state::{ArrayData, StoreId};
-use rheobase_codegen::Elements;
+use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
 
@@ -43,6 +44,18 @@ pub struct PathwayOp {
     pub dt: Option<f64>,
     spikes: Vec<i32>,
     delivered: Vec<i32>,
+    /// Synapses split by target for threaded delivery: `None` until first needed (and again
+    /// when the synapses or the run change), `Some(None)` if the kernel does not allow it.
+    split: Option<Option<SplitDelivery>>,
+}
+
+/// A pathway's synapses partitioned by target range ([`TargetPartition`]), with the
+/// absolute target range of each part and reusable per-part event lists.
+struct SplitDelivery {
+    partition: TargetPartition,
+    targets: Vec<Range<usize>>,
+    slots: Vec<Vec<u32>>,
+    lists: Vec<Vec<i32>>,
 }
 
 impl PathwayOp {
@@ -74,6 +87,7 @@ impl PathwayOp {
             dt: None,
             spikes: Vec::new(),
             delivered: Vec::new(),
+            split: None,
         }
     }
 
@@ -81,6 +95,7 @@ impl PathwayOp {
     /// order); pending events keep reaching only the synapses that existed when they were
     /// emitted.
     pub fn add_synapses(&mut self, trigger: &[i32], other: &[i32]) -> Result<()> {
+        self.split = None;
         self.queue.materialize(&self.csr);
         let renumbering = self
             .csr
@@ -167,6 +182,7 @@ impl Operation for PathwayOp {
             }
         }
         self.dt = Some(dt);
+        self.split = None;
         self.read_delays(cx.store, dt)?;
         self.queue.prepare(&self.delays, &self.csr);
         Ok(())
@@ -187,6 +203,39 @@ impl Operation for PathwayOp {
         let current = self.queue.current();
         if !current.is_empty() {
             if let Some(kernel) = &self.kernel {
+                let rng = cx.rng(self.stream);
+                let events = current.synapses.len()
+                    + current
+                        .sources
+                        .iter()
+                        .map(|&s| self.csr.slots_of(s as usize).len())
+                        .sum::<usize>();
+                let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
+                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1) {
+                    let parts = cx.threads.count();
+                    let split = self.split.get_or_insert_with(|| {
+                        split_delivery(kernel, &self.csr, &self.index_by_slot, cx, parts)
+                    });
+                    if let Some(split) = split {
+                        split
+                            .partition
+                            .gather(&self.csr, &current, &mut split.slots);
+                        for (list, slots) in split.lists.iter_mut().zip(&split.slots) {
+                            list.clear();
+                            list.extend(slots.iter().map(|&s| self.index_by_slot[s as usize]));
+                        }
+                        kernel.call_lists(
+                            cx.store,
+                            &split.lists,
+                            &split.targets,
+                            cx.time,
+                            rng,
+                            pool,
+                        )?;
+                        self.queue.advance();
+                        return Ok(());
+                    }
+                }
                 // Synapse indices in delivery order: single events, then whole spike lists
                 // (each source's slots are contiguous, so their indices are one copy).
                 self.delivered.clear();
@@ -200,7 +249,6 @@ impl Operation for PathwayOp {
                     let slots = self.csr.slots_of(source as usize);
                     self.delivered.extend_from_slice(&self.index_by_slot[slots]);
                 }
-                let rng = cx.rng(self.stream);
                 kernel.call(
                     cx.store,
                     Elements::List(&self.delivered),
@@ -222,9 +270,24 @@ impl Operation for PathwayOp {
         }))
     }
 
+    fn queue_state(&self) -> Option<crate::saved::QueueState> {
+        Some(self.queue.pending())
+    }
+
+    fn check_queue_state(&self, pending: &crate::saved::QueueState) -> Result<()> {
+        SpikeQueue::check_pending(pending, &self.csr).map_err(|what| {
+            RuntimeError::invalid(&self.name, format!("a stored spike names {what}"))
+        })
+    }
+
+    fn load_queue_state(&mut self, pending: &crate::saved::QueueState) {
+        self.queue.load_pending(pending);
+    }
+
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(s) = saved.downcast_ref::<SavedPathway>() {
             // Synapses connected since the store are dropped with their arrays.
+            self.split = None;
             self.queue = s.queue.clone();
             self.csr = s.csr.clone();
             self.index_by_slot = s.index_by_slot.clone();
@@ -234,12 +297,60 @@ impl Operation for PathwayOp {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         self.kernel.iter().map(|k| k.kernel()).collect()
     }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        self.kernel.iter().collect()
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
     fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
+}
+
+/// Partitions a pathway's synapses by target for threaded delivery, if its kernel writes
+/// only its synapses' own elements and targets gathered through an index array that holds
+/// each synapse's target (up to one offset: a target subgroup); `None` otherwise.
+fn split_delivery(
+    kernel: &RunnableKernel,
+    csr: &SynapseStore,
+    index_by_slot: &[i32],
+    cx: &StepContext<'_>,
+    parts: usize,
+) -> Option<SplitDelivery> {
+    let Splittable::ByGather(gather) = kernel.splittable() else {
+        return None;
+    };
+    let ArrayData::I32(by_index) = cx.store.get(kernel.store_of(gather)?) else {
+        return None;
+    };
+    let targets = csr.targets();
+    let offset = match (targets.first(), index_by_slot.first()) {
+        (Some(&t), Some(&k)) => i64::from(*by_index.get(k as usize)?) - i64::from(t),
+        _ => return None,
+    };
+    let consistent = targets.iter().zip(index_by_slot).all(|(&t, &k)| {
+        by_index
+            .get(k as usize)
+            .is_some_and(|&g| i64::from(g) - i64::from(t) == offset)
+    });
+    if !consistent || offset < 0 {
+        return None;
+    }
+    let partition = TargetPartition::new(csr, parts);
+    let shift = offset as usize;
+    let ranges = (0..partition.len())
+        .map(|p| {
+            let r = partition.targets_of(p);
+            r.start + shift..r.end + shift
+        })
+        .collect();
+    Some(SplitDelivery {
+        slots: Vec::new(),
+        lists: vec![Vec::new(); partition.len()],
+        partition,
+        targets: ranges,
+    })
 }
 
 /// Runs a kernel over all synapses of a `Synapses` group (their number is read each step).
@@ -256,12 +367,21 @@ impl Operation for SynapseRangeRunner {
             return Ok(());
         }
         let rng = cx.rng(self.stream);
-        self.kernel
-            .call(cx.store, Elements::Range(0..n), cx.time, rng, None)?;
+        self.kernel.call_threaded(
+            cx.store,
+            Elements::Range(0..n),
+            cx.time,
+            rng,
+            None,
+            cx.threads,
+        )?;
         Ok(())
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -299,6 +419,9 @@ impl Operation for SummedOp {
     }
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
+    }
+    fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
     }
     fn as_any(&self) -> &dyn Any {
         self

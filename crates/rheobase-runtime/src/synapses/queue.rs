@@ -329,6 +329,50 @@ impl SpikeQueue {
         self.ring.iter_mut().for_each(Slot::clear);
     }
 
+    /// The pending events as plain values (for a state file): per future step with events,
+    /// `(steps from now, synapse slots, spiking sources)`.
+    pub fn pending(&self) -> crate::saved::QueueState {
+        let len = self.ring.len();
+        (0..len)
+            .filter_map(|k| {
+                let slot = &self.ring[(self.offset + k) % len];
+                (!slot.is_empty()).then(|| (k as u32, slot.synapses.clone(), slot.sources.clone()))
+            })
+            .collect()
+    }
+
+    /// Whether [`Self::load_pending`] accepts `pending` for `store` (slots and sources in
+    /// range); the error names the first that is not.
+    pub fn check_pending(
+        pending: &crate::saved::QueueState,
+        store: &SynapseStore,
+    ) -> Result<(), String> {
+        for (_, synapses, sources) in pending {
+            if let Some(s) = synapses.iter().find(|&&s| s as usize >= store.len()) {
+                return Err(format!("synapse slot {s} of {}", store.len()));
+            }
+            if let Some(s) = sources.iter().find(|&&s| s as usize >= store.n_pre()) {
+                return Err(format!("source {s} of {}", store.n_pre()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the pending events by those of [`Self::pending`] (checked by
+    /// [`Self::check_pending`] first).
+    pub fn load_pending(&mut self, pending: &crate::saved::QueueState) {
+        self.clear();
+        if let Some(max) = pending.iter().map(|(k, _, _)| *k).max() {
+            self.ensure_delay(max);
+        }
+        let len = self.ring.len();
+        for (k, synapses, sources) in pending {
+            let slot = &mut self.ring[(self.offset + *k as usize) % len];
+            slot.synapses.extend_from_slice(synapses);
+            slot.sources.extend_from_slice(sources);
+        }
+    }
+
     /// `dt` changed between runs: move pending events to the step nearest their due time in
     /// the new `dt` (Brian2's conversion, `(int)(k * old_dt / new_dt + 0.5)`), merging events
     /// that fall into one step instead of dropping any.

@@ -3,11 +3,14 @@
 
 mod backends;
 mod brian2_reference;
+mod exact_coupled;
+mod linked;
 mod monitors;
 mod network;
 mod neurons;
 mod spatial;
 mod synapses;
+mod threads;
 
 use rheobase_runtime::{Network, NeuronGroupOptions};
 use rheobase_units::Quantity;

@@ -6,4 +6,5 @@ mod input_rules;
 mod lif_fi_curve;
 mod poisson_input;
 mod quantities;
+mod reproducibility;
 mod timed_array;

@@ -232,12 +232,104 @@ fn exact_driven_coupled_pair() {
         }
     }
     assert_eq!(choose_method(&sys).unwrap().0, Method::Exact);
-    // driven by a variable that is not a single exponential: not yet supported
-    let chain = system(&[
+}
+
+/// Compares `exact` with rk4 at a tiny step, refractory or not.
+fn exact_against_rk4(sys: &OdeSystem, init: &[(&str, f64)], params: &[(&'static str, f64)]) {
+    for not_refractory in [1.0, 0.0] {
+        let mut params = params.to_vec();
+        params.push(("not_refractory", not_refractory));
+        let exact = run(sys, Method::Exact, init, &params, 1e-3, 0.01);
+        let fine = run(sys, Method::Rk4, init, &params, 1e-6, 0.01);
+        for (var, _) in init {
+            assert!(
+                (exact[*var] - fine[*var]).abs() < 1e-12,
+                "nr={not_refractory} {var}: {} vs {}",
+                exact[*var],
+                fine[*var]
+            );
+        }
+    }
+}
+
+#[test]
+fn exact_numeric_propagator_for_chains_driving_a_pair() {
+    // driven by a variable that is not a single exponential: the numeric propagator
+    let mut chain = system(&[
         ("v", "(El - v - w + g)/tau"),
         ("w", "(a*(v - El) - w)/tauw"),
         ("g", "(h - g)/taue"),
         ("h", "-h/taue"),
     ]);
-    assert!(integrate(&chain, Method::Exact).is_err());
+    chain.odes[0].unless_refractory = true;
+    let init = [("v", -0.05), ("w", 0.01), ("g", 0.03), ("h", 0.02)];
+    let params = [
+        ("El", -0.07),
+        ("tau", 0.01),
+        ("tauw", 0.1),
+        ("a", 3.0),
+        ("taue", 0.005),
+    ];
+    exact_against_rk4(&chain, &init, &params);
+    assert_eq!(choose_method(&chain).unwrap().0, Method::Exact);
+}
+
+#[test]
+fn exact_three_coupled_variables_match_the_analytic_solution() {
+    // dx/dt = M x/tau with M = [[-2, 1, 0], [1, -2, 1], [0, 1, -2]] + a constant input:
+    // eigenvalues (-2 - sqrt2, -2, -2 + sqrt2)/tau, eigenvectors (1, -sqrt2, 1)/2,
+    // (1, 0, -1)/sqrt2, (1, sqrt2, 1)/2; fixed point x* = -M^-1 b tau.
+    let sys = system(&[
+        ("x", "(-2*x + y + b)/tau"),
+        ("y", "(x - 2*y + z)/tau"),
+        ("z", "(y - 2*z)/tau"),
+    ]);
+    let (tau, b, dt, end) = (0.01, 0.4, 1e-4, 0.03);
+    let x0 = [0.3, -0.2, 0.5];
+    let s2 = 2f64.sqrt();
+    let vectors = [
+        [0.5, -s2 / 2.0, 0.5],
+        [1.0 / s2, 0.0, -1.0 / s2],
+        [0.5, s2 / 2.0, 0.5],
+    ];
+    let rates = [-2.0 - s2, -2.0, -2.0 + s2].map(|l| l / tau);
+    // M^-1 = -[[3, 2, 1], [2, 4, 2], [1, 2, 3]]/4, so x* = [3, 2, 1] b/4
+    let fixed = [0.75 * b, 0.5 * b, 0.25 * b];
+    let mut exact = fixed;
+    for (v, l) in vectors.iter().zip(rates) {
+        let along: f64 = (0..3).map(|k| v[k] * (x0[k] - fixed[k])).sum();
+        for k in 0..3 {
+            exact[k] += v[k] * along * (l * end).exp();
+        }
+    }
+    let init = [("x", x0[0]), ("y", x0[1]), ("z", x0[2])];
+    let s = run(
+        &sys,
+        Method::Exact,
+        &init,
+        &[("tau", tau), ("b", b)],
+        dt,
+        end,
+    );
+    for (k, var) in ["x", "y", "z"].iter().enumerate() {
+        assert!(
+            (s[*var] - exact[k]).abs() < 1e-12,
+            "{var}: {} vs {}",
+            s[*var],
+            exact[k]
+        );
+    }
+    assert_eq!(choose_method(&sys).unwrap().0, Method::Exact);
+    // the same with complex eigenvalues, refractory, against rk4
+    let mut oscillating = system(&[
+        ("v", "(-v + w - u + I)/tau"),
+        ("w", "(-v - w)/tauw"),
+        ("u", "(v + w - u)/tauu"),
+    ]);
+    oscillating.odes[0].unless_refractory = true;
+    exact_against_rk4(
+        &oscillating,
+        &[("v", 0.02), ("w", -0.01), ("u", 0.03)],
+        &[("tau", 0.004), ("tauw", 0.02), ("tauu", 0.007), ("I", 0.1)],
+    );
 }

@@ -40,6 +40,27 @@ pub(crate) fn step(
 ) {
     let mut temps: HashMap<String, f64> = HashMap::new();
     for st in statements {
+        if let Some(system) = LinearSystem::of(st) {
+            // What the runtime does at run start: evaluate A and b, then the propagator.
+            let value = |e: &Expr| {
+                let names = |n: &str| {
+                    temps
+                        .get(n)
+                        .or_else(|| state.get(n))
+                        .or_else(|| params.get(n))
+                        .copied()
+                };
+                crate::symbolic::eval(e, &names).unwrap_or_else(|d| panic!("{d:?}"))
+            };
+            let a: Vec<f64> = system.matrix.iter().map(value).collect();
+            let b: Vec<f64> = system.constant.iter().map(value).collect();
+            let (p, q) = propagate(&a, &b, params["dt"]).expect("finite propagator");
+            let (pn, qn) = system.entry_names();
+            for (name, v) in pn.into_iter().zip(p).chain(qn.into_iter().zip(q)) {
+                temps.insert(name, v);
+            }
+            continue;
+        }
         let value = {
             let names = |n: &str| {
                 temps

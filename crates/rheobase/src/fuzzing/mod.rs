@@ -6,7 +6,17 @@
 //! - [`parse_text`]: every parser entry point on arbitrary text, with diagnostics rendered;
 //! - [`model_pipeline`]: a random but well-formed model (built by [`ModelGen`] from the bytes)
 //!   through checking, integration, lowering and a short run on the interpreter and on the
-//!   JIT, whose results must agree bit for bit (or both fail with the same error).
+//!   JIT, whose results must agree bit for bit (or both fail with the same error);
+//! - [`swc`]: the SWC morphology reader on arbitrary text;
+//! - [`kernels`]: random kernel IR on the interpreter and every JIT variant, bit for bit.
+//!
+//! The TOML model-file reader's target lives with it, in `rheobase_cli::fuzzing`.
+
+mod kernels;
+mod swc;
+
+pub use kernels::kernels;
+pub use swc::swc;
 
 use rheobase_lang::{
     parse_equations, parse_expression, parse_generator, parse_statements, parse_unit, SourceMap,
@@ -62,7 +72,7 @@ impl<'a> ByteSource<'a> {
         self.byte() as usize % n.max(1)
     }
 
-    fn exhausted(&self) -> bool {
+    pub fn exhausted(&self) -> bool {
         self.at >= self.data.len()
     }
 }

@@ -1,0 +1,238 @@
+//! Cutting one kernel call into pieces that may run at the same time (see [`crate::split`]
+//! for when a kernel allows it): even chunks of a range or of a strictly increasing list for
+//! element-wise kernels, or caller-given lists whose gathered targets are checked to lie in
+//! disjoint ranges (a synaptic pathway split by target partition).
+
+use super::entry::Piece;
+use crate::backend::{ArrayArg, Elements, KernelCall, KernelError, Split};
+use crate::ir::Kernel;
+use crate::split::Splittable;
+use crate::validate::{self, KernelFacts};
+
+/// Chunks start at multiples of this many elements from the start of the range, so the
+/// two-lane loops see the same pairs as in one call (and stay aligned).
+const CHUNK_ALIGN: usize = 8;
+
+/// The pieces to run, or `None` when the call must run as a whole (the kernel or the call
+/// does not allow the split). Every piece is checked with `validate::check_call`.
+pub fn pieces<'a>(
+    kernel: &Kernel,
+    facts: &KernelFacts,
+    split: Splittable,
+    call: &mut KernelCall<'a>,
+    how: Split<'a>,
+) -> Result<Option<Vec<(Piece, usize)>>, KernelError> {
+    match how {
+        Split::Even(parts) => {
+            if split != Splittable::Elementwise || parts <= 1 {
+                return Ok(None);
+            }
+            let n = validate::check_call(kernel, facts, call)?;
+            if n < 2 {
+                return Ok(None);
+            }
+            let chunk = n.div_ceil(parts).next_multiple_of(CHUNK_ALIGN);
+            match &call.elements {
+                Elements::Range(r) => Ok(Some(
+                    (r.start..r.end)
+                        .step_by(chunk)
+                        .map(|a| {
+                            let b = (a + chunk).min(r.end);
+                            (Piece::Range(a, b), b - a)
+                        })
+                        .collect(),
+                )),
+                Elements::List(list) => {
+                    if !list.windows(2).all(|w| w[0] < w[1]) {
+                        return Ok(None);
+                    }
+                    Ok(Some(
+                        list.chunks(chunk)
+                            .map(|c| (Piece::List(c.as_ptr(), c.len()), c.len()))
+                            .collect(),
+                    ))
+                }
+            }
+        }
+        Split::Lists { lists, targets } => {
+            let Splittable::ByGather(gather) = split else {
+                return Ok(None);
+            };
+            let disjoint = targets.windows(2).all(|w| w[0].end <= w[1].start);
+            if lists.len() != targets.len() || lists.len() < 2 || !disjoint {
+                return Ok(None);
+            }
+            let mut pieces = Vec::with_capacity(lists.len());
+            for (list, owned) in lists.iter().zip(targets) {
+                call.elements = Elements::List(list);
+                let Ok(n) = validate::check_call(kernel, facts, call) else {
+                    return Ok(None);
+                };
+                let ArrayArg::I32(index) = &call.arrays[gather.0 as usize] else {
+                    return Ok(None);
+                };
+                // `check_call` bounded every element by the gather array's length.
+                let inside = list
+                    .iter()
+                    .all(|&e| owned.contains(&(index[e as usize] as usize)));
+                if !inside {
+                    return Ok(None);
+                }
+                pieces.push((Piece::List(list.as_ptr(), list.len()), n));
+            }
+            Ok(Some(pieces))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::backend::{ArrayArg, Backend, Elements, KernelCall, RngKey, Split};
+    use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, Stmt};
+    use crate::jit::Jit;
+
+    fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
+        ArrayDecl {
+            name: name.into(),
+            ty,
+            writable,
+        }
+    }
+
+    /// `v[i] += rand(); if v[i] > 0.5: emit`
+    fn noisy_threshold() -> Kernel {
+        let v = || Expr::Load(ArrayId(0), Index::Elem);
+        Kernel {
+            name: "k".into(),
+            arrays: vec![decl("v", ElemType::F64, true)],
+            scalars: vec![],
+            iteration: Iteration::Range,
+            prologue: vec![],
+            body: vec![
+                Stmt::Store {
+                    array: ArrayId(0),
+                    index: Index::Elem,
+                    value: Expr::bin(
+                        BinaryOp::Add,
+                        v(),
+                        Expr::Rand {
+                            kind: crate::ir::RandKind::Uniform,
+                            site: 0,
+                        },
+                    ),
+                },
+                Stmt::If {
+                    cond: Expr::bin(BinaryOp::Gt, v(), Expr::c(0.5)),
+                    then: vec![Stmt::Emit],
+                    otherwise: vec![],
+                },
+            ],
+            n_temps: 0,
+        }
+    }
+
+    #[test]
+    fn even_pieces_give_the_same_stores_and_emits_in_order() {
+        let compiled = Jit::new().compile(&noisy_threshold()).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let run = |parts: Option<usize>| {
+            let mut v = vec![0.0; 1001];
+            let mut out = vec![-1];
+            let mut call = KernelCall {
+                arrays: vec![ArrayArg::F64(&mut v)],
+                scalars: &[],
+                elements: Elements::Range(3..1000),
+                rng: RngKey::default(),
+                emitted: Some(&mut out),
+            };
+            let n = match parts {
+                None => compiled.run(&mut call),
+                Some(p) => compiled.run_split(&mut call, Split::Even(p), &pool),
+            }
+            .unwrap();
+            assert_eq!(n + 1, out.len());
+            (v, out)
+        };
+        let (v, out) = run(None);
+        assert!(out.len() > 100);
+        for parts in [2, 3, 7, 500] {
+            let (v2, out2) = run(Some(parts));
+            assert_eq!(out, out2, "{parts} parts");
+            assert!(v.iter().zip(&v2).all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+    }
+
+    /// `target[post[_idx]] += w[_idx]` over lists of synapses.
+    #[test]
+    fn lists_outside_their_target_ranges_run_one_after_another() {
+        let kernel = Kernel {
+            name: "pre".into(),
+            arrays: vec![
+                decl("target", ElemType::F64, true),
+                decl("post", ElemType::I32, false),
+                decl("w", ElemType::F64, false),
+            ],
+            scalars: vec![],
+            iteration: Iteration::List,
+            prologue: vec![],
+            body: vec![Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Gather(ArrayId(1)),
+                value: Expr::bin(
+                    BinaryOp::Add,
+                    Expr::Load(ArrayId(0), Index::Gather(ArrayId(1))),
+                    Expr::Load(ArrayId(2), Index::Elem),
+                ),
+            }],
+            n_temps: 0,
+        };
+        let compiled = Jit::new().compile(&kernel).unwrap();
+        assert_eq!(
+            compiled.splittable(),
+            crate::split::Splittable::ByGather(ArrayId(1))
+        );
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut post = vec![0, 1, 2, 3, 0, 3];
+        let mut w = vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
+        let lists = vec![vec![0, 1, 4], vec![2, 3, 5]];
+        for (targets, expect_split) in [(vec![0..2, 2..4], true), (vec![0..1, 1..4], false)] {
+            let mut target = vec![0.0; 4];
+            let mut call = KernelCall {
+                arrays: vec![
+                    ArrayArg::F64(&mut target),
+                    ArrayArg::I32(&mut post),
+                    ArrayArg::F64(&mut w),
+                ],
+                scalars: &[],
+                elements: Elements::List(&[]),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            let pieces = super::pieces(
+                &kernel,
+                &crate::validate::check_kernel(&kernel).unwrap(),
+                compiled.splittable(),
+                &mut call,
+                Split::Lists {
+                    lists: &lists,
+                    targets: &targets,
+                },
+            )
+            .unwrap();
+            assert_eq!(pieces.is_some(), expect_split);
+            let how = Split::Lists {
+                lists: &lists,
+                targets: &targets,
+            };
+            compiled.run_split(&mut call, how, &pool).unwrap();
+            drop(call);
+            assert_eq!(target, vec![17.0, 2.0, 4.0, 40.0]);
+        }
+    }
+}
