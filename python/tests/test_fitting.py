@@ -300,3 +300,21 @@ def test_bad_input_fails_before_any_simulation():
     with pytest.raises(ValueError, match="is given in"):
         fitter.evaluate({"R": 60 * ms, "tau": 12 * ms})
     assert fitter.results() == [] and loose.results() == []
+
+
+def test_star_import_and_lazy_package_import():
+    namespace = {}
+    exec("from rheobase.fitting import *", namespace)
+    import rheobase.fitting as fitting
+    assert set(fitting.__all__) <= set(namespace)
+    assert {"TraceFitter", "SpikeFitter", "FeatureMetric", "GeneticAlgorithm"} <= set(namespace)
+
+
+def test_threads_do_not_change_errors():
+    target = synthetic_traces()
+    sets = [{"R": r * Mohm, "tau": 12 * ms} for r in (40, 60, 80)]
+    one = make_fitter(target).evaluate(sets)
+    two = TraceFitter(model=MODEL, input_var="I", input=current_steps([0.2, 0.5]),
+                      output_var="v", output=target, dt=DT, param_init={"v": -70 * mV},
+                      threads=2).evaluate(sets)
+    assert np.array_equal(one, two)
