@@ -318,3 +318,19 @@ def test_threads_do_not_change_errors():
                       output_var="v", output=target, dt=DT, param_init={"v": -70 * mV},
                       threads=2).evaluate(sets)
     assert np.array_equal(one, two)
+
+
+@pytest.mark.parametrize("script", ["hh_traces.py", "adex_spikes.py", "pygad_style_ga.py"])
+def test_fitting_examples_run(script):
+    """examples/fitting/ reach their stated accuracy (each asserts it), in quick mode."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "fitting" / script
+    env = dict(os.environ, RHEOBASE_QUICK="1")
+    done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
