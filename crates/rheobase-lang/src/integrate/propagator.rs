@@ -78,9 +78,9 @@ fn coefficients(lin: &Linear, frozen: &[bool], s: Span) -> Vec<Expr> {
     let n = lin.rate.len();
     let zero = || float(0.0, s);
     let mut args = Vec::with_capacity(n * n + n);
-    for r in 0..n {
+    for (r, &held) in frozen.iter().enumerate().take(n) {
         for c in 0..n {
-            let entry = if frozen[r] {
+            let entry = if held {
                 None
             } else if r == c {
                 Some(lin.rate[r].clone())
@@ -93,8 +93,8 @@ fn coefficients(lin: &Linear, frozen: &[bool], s: Span) -> Vec<Expr> {
             args.push(entry.unwrap_or_else(zero));
         }
     }
-    for r in 0..n {
-        let entry = if frozen[r] {
+    for (r, &held) in frozen.iter().enumerate().take(n) {
+        let entry = if held {
             None
         } else {
             lin.constant[r].clone()
