@@ -22,6 +22,7 @@ recorded = np.load(DATA)["recorded"]
 
 def run(name, method):
     started = time.perf_counter()
+    cpu_started = time.process_time()
     fitter = TraceFitter(model=MODEL, input_var="I", output_var="v",
                          input=input_na() * nA, output=recorded * volt, dt=DT_MS * ms,
                          n_samples=N_SAMPLES, method="exponential_euler",
@@ -29,8 +30,12 @@ def run(name, method):
     reached = {}
 
     def callback(params, errors, best_params, best_error, index):
+        best_error = float(np.asarray(best_error))  # a quantity in V^2
+        print(f"  round {index}: {time.perf_counter() - started:.2f} s, best error "
+              f"{best_error:.4e}", flush=True)
         if best_error <= TARGET_MSE and not reached:
             reached.update(time=time.perf_counter() - started, round=index + 1,
+                           cpu=time.process_time() - cpu_started,
                            best=best_params, error=best_error)
             return True
         return False
@@ -42,12 +47,13 @@ def run(name, method):
     if reached:
         b = reached["best"]
         print(f"{name}: target reached after {reached['round']} rounds "
-              f"({reached['round'] * N_SAMPLES} evaluations) in {reached['time']:.2f} s; "
+              f"({reached['round'] * N_SAMPLES} evaluations) in {reached['time']:.2f} s "
+              f"(CPU {reached['cpu']:.2f} s); "
               f"g_na {float(b['g_na'] / uS):.3f} uS, g_kd {float(b['g_kd'] / uS):.3f} uS, "
               f"error {reached['error']:.4e}")
         return reached["time"], total / max(reached["round"], 1)
     print(f"{name}: target NOT reached in {MAX_ROUNDS} rounds ({total:.2f} s), best error "
-          f"{error:.4e}; {total / MAX_ROUNDS:.2f} s per round")
+          f"{float(np.asarray(error)):.4e}; {total / MAX_ROUNDS:.2f} s per round")
     return None, total / MAX_ROUNDS
 
 

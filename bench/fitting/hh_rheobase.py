@@ -31,12 +31,14 @@ print(f"data written to {DATA}; MSE of the true model {floor:.4e} V^2, target {T
 
 def run(name, optimizer):
     started = time.perf_counter()
+    cpu_started = time.process_time()
     fitter = TraceFitter(output=recorded * volt, n_samples=N_SAMPLES, **common)
     reached = {}
 
     def callback(_params, _errors, best, best_error, index):
         if best_error <= TARGET_MSE and not reached:
             reached.update(time=time.perf_counter() - started, round=index + 1,
+                           cpu=time.process_time() - cpu_started,
                            best=best, error=best_error)
             return True
         return False
@@ -49,7 +51,8 @@ def run(name, optimizer):
     if reached:
         b = reached["best"]
         print(f"{name}: target reached after {reached['round']} rounds "
-              f"({reached['round'] * N_SAMPLES} evaluations) in {reached['time']:.2f} s; "
+              f"({reached['round'] * N_SAMPLES} evaluations) in {reached['time']:.2f} s "
+              f"(CPU {reached['cpu']:.2f} s); "
               f"g_na {float(b['g_na'] / uS):.3f} uS, g_kd {float(b['g_kd'] / uS):.3f} uS, "
               f"error {reached['error']:.4e}")
         return reached["time"]
@@ -59,8 +62,11 @@ def run(name, optimizer):
 
 
 repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-for name, make in [("rheobase CMA-ES", lambda: CMAES(seed=1)),
-                   ("rheobase DE", lambda: DifferentialEvolution(seed=1))]:
+configs = [("rheobase DE best1bin", lambda: DifferentialEvolution("best1bin", seed=1)),
+           ("rheobase DE rand1bin", lambda: DifferentialEvolution(seed=1)),
+           ("rheobase CMA-ES", lambda: CMAES(seed=1))]
+only = sys.argv[2] if len(sys.argv) > 2 else None
+for name, make in [c for c in configs if only is None or only in c[0]]:
     times = [run(name, make()) for _ in range(repeats)]
     done = [t for t in times if t is not None]
     if done:

@@ -6,9 +6,10 @@ recover g_na = 20 uS and g_kd = 6 uS within 10 % from at most 2,000 evaluations,
 2 % after refine(). The script is written as a brian2modelfitting user would write it; only
 the import lines differ.
 
-    python examples/fitting/hh_traces.py [--quick]
+    python examples/fitting/hh_traces.py [--quick]   (or RHEOBASE_QUICK=1)
 """
 
+import os
 import sys
 import time
 
@@ -16,7 +17,7 @@ import numpy as np
 from rheobase import mV, ms, nA, nF, uS, volt
 from rheobase.fitting import CMAES, MSEMetric, TraceFitter
 
-quick = "--quick" in sys.argv
+quick = "--quick" in sys.argv or bool(os.environ.get("RHEOBASE_QUICK"))
 
 # Membrane of 20,000 um^2: Cm = 1 uF/cm^2, gl = 0.1 mS/cm^2.
 Cm = 0.2 * nF

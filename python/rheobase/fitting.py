@@ -1,14 +1,16 @@
 """Model fitting with brian2modelfitting's names: ``TraceFitter``, ``SpikeFitter``,
 ``MSEMetric``, ``GammaFactor`` and optimizers (``DifferentialEvolution``, ``CMAES``,
 ``GeneticAlgorithm`` with PyGAD's options, ``RandomSearch``, ``SobolSearch``, and
-``NevergradOptimizer(method='DE' | 'CMA')`` for scripts written for brian2modelfitting).
+``NevergradOptimizer(method='DE' | 'CMA')`` for scripts written for brian2modelfitting) and
+``FeatureMetric`` (spike count, first-spike latency, mean rate, ISI CV, AP amplitude).
 
 Each round simulates every candidate times every input trace as one group, in Rust
 (``rheobase-fitting``). Parameters to fit are declared in the model as ``p : unit
 (constant)`` and given to ``fit`` as ranges: ``tau=[1*ms, 50*ms]``, or
 ``R=[10*Mohm, 1*Gohm, 'log']`` for a logarithmic range. An optimizer written in Python with
 brian2modelfitting's interface (``initialize``, ``ask``, ``tell``, ``recommend``) can drive
-the evaluation instead.
+the evaluation instead, and ``fitter.evaluate(params)`` scores any parameter sets for an
+external ask/tell loop (PyGAD, Nevergrad, scipy). See docs/fitting.md.
 """
 
 import re
@@ -267,7 +269,8 @@ def _parameters(values):
 
 class _Fitter:
     def __init__(self, model, input_var, input, output_var, output, output_dim, dt,
-                 n_samples, method, threshold, reset, refractory, param_init, seed, level):
+                 n_samples, method, threshold, reset, refractory, param_init, seed, level,
+                 threads=None):
         if isinstance(input, dict):
             (input_var, input), = input.items()
         model = str(model)
@@ -290,7 +293,8 @@ class _Fitter:
                                   output_dim, _seconds(dt), n_samples=int(n_samples),
                                   method=method, threshold=threshold, reset=reset,
                                   refractory=refr, param_init=init, namespace=namespace,
-                                  seed=int(seed))
+                                  seed=int(seed),
+                                  threads=None if threads is None else int(threads))
 
     def _default_metric(self):
         raise NotImplementedError
@@ -466,7 +470,7 @@ class TraceFitter(_Fitter):
 
     def __init__(self, model, input_var=None, input=None, output_var=None, output=None,
                  dt=None, n_samples=30, method=None, reset=None, refractory=False,
-                 threshold=None, param_init=None, seed=0, level=0):
+                 threshold=None, param_init=None, seed=0, level=0, threads=None):
         if isinstance(output, dict):
             (output_var, output), = output.items()
         if dt is None:
@@ -476,7 +480,7 @@ class TraceFitter(_Fitter):
         self.output_dim = output_dim
         super().__init__(model, input_var, input, output_var, outputs, output_dim, dt,
                          n_samples, method, threshold, reset, refractory, param_init, seed,
-                         level + 1)
+                         level + 1, threads)
 
     def _default_metric(self):
         return MSEMetric()
@@ -517,14 +521,15 @@ class SpikeFitter(_Fitter):
 
     def __init__(self, model, input_var=None, input=None, output=None, dt=None, n_samples=30,
                  method=None, reset=None, refractory=False, threshold=None, param_init=None,
-                 seed=0, level=0):
+                 seed=0, level=0, threads=None):
         if dt is None:
             raise ValueError("dt is required")
         if threshold is None:
             raise ValueError("a SpikeFitter needs a threshold")
         trains = [np.asarray(_si(t)[0], dtype=np.float64).ravel().tolist() for t in output]
         super().__init__(model, input_var, input, None, trains, DIMENSIONLESS, dt, n_samples,
-                         method, threshold, reset, refractory, param_init, seed, level + 1)
+                         method, threshold, reset, refractory, param_init, seed, level + 1,
+                         threads)
 
     def _default_metric(self):
         return GammaFactor(delta=self.dt)

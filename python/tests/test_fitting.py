@@ -300,3 +300,37 @@ def test_bad_input_fails_before_any_simulation():
     with pytest.raises(ValueError, match="is given in"):
         fitter.evaluate({"R": 60 * ms, "tau": 12 * ms})
     assert fitter.results() == [] and loose.results() == []
+
+
+def test_star_import_and_lazy_package_import():
+    namespace = {}
+    exec("from rheobase.fitting import *", namespace)
+    import rheobase.fitting as fitting
+    assert set(fitting.__all__) <= set(namespace)
+    assert {"TraceFitter", "SpikeFitter", "FeatureMetric", "GeneticAlgorithm"} <= set(namespace)
+
+
+def test_threads_do_not_change_errors():
+    target = synthetic_traces()
+    sets = [{"R": r * Mohm, "tau": 12 * ms} for r in (40, 60, 80)]
+    one = make_fitter(target).evaluate(sets)
+    two = TraceFitter(model=MODEL, input_var="I", input=current_steps([0.2, 0.5]),
+                      output_var="v", output=target, dt=DT, param_init={"v": -70 * mV},
+                      threads=2).evaluate(sets)
+    assert np.array_equal(one, two)
+
+
+@pytest.mark.parametrize("script", ["hh_traces.py", "adex_spikes.py", "pygad_style_ga.py"])
+def test_fitting_examples_run(script):
+    """examples/fitting/ reach their stated accuracy (each asserts it), in quick mode."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "fitting" / script
+    env = dict(os.environ, RHEOBASE_QUICK="1")
+    done = subprocess.run([sys.executable, str(path)], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()

@@ -319,4 +319,29 @@ fn seeded_fits_repeat_exactly_and_a_callback_can_stop_them() {
     assert_eq!(results_a, results_b);
     assert_eq!((a.rounds, a.evaluations, results_a.len()), (3, 24, 24));
     assert_eq!(results_a.last().unwrap().round, 2);
+
+    // The thread count of the simulated group does not change the errors.
+    let names = vec!["R".to_string(), "tau".to_string()];
+    let values: Vec<Vec<f64>> = (0..8)
+        .map(|k| vec![(40.0 + 5.0 * k as f64) * 1e6, 12e-3])
+        .collect();
+    let errors = |threads| {
+        let mut fitter = TraceFitter::new(
+            LIF,
+            "I",
+            steps(&[0.2, 0.5], 600),
+            "v",
+            Traces::new(target.clone(), q(1.0, "volt").dim),
+            DT,
+            FitterOptions {
+                threads,
+                ..lif_options(8)
+            },
+        )
+        .unwrap();
+        fitter
+            .evaluate(&names, &values, &MseMetric::default())
+            .unwrap()
+    };
+    assert_eq!(errors(None), errors(Some(2)));
 }

@@ -232,7 +232,8 @@ impl PyFitter {
     #[new]
     #[pyo3(signature = (model, input_var, input, input_dim, output_var, output, output_dim, dt,
                         n_samples=30, method=None, threshold=None, reset=None, refractory=None,
-                        param_init=HashMap::new(), namespace=HashMap::new(), seed=0))]
+                        param_init=HashMap::new(), namespace=HashMap::new(), seed=0,
+                        threads=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -252,6 +253,7 @@ impl PyFitter {
         param_init: HashMap<String, (f64, PyDimension)>,
         namespace: HashMap<String, (f64, PyDimension)>,
         seed: u64,
+        threads: Option<usize>,
     ) -> Res<Self> {
         let quantities = |m: HashMap<String, (f64, PyDimension)>| {
             m.into_iter()
@@ -272,6 +274,7 @@ impl PyFitter {
             namespace: quantities(namespace).into_iter().collect(),
             seed,
             progress: false,
+            threads,
         };
         let input = Traces::new(input, input_dim.0);
         let kind = match output_var {

@@ -54,6 +54,9 @@ pub struct FitterOptions {
     pub seed: u64,
     /// Print one line per round to stderr (best error, evaluations per second).
     pub progress: bool,
+    /// Threads of the simulated group (`0`: one per core); `None` keeps the network default
+    /// (the `RHEOBASE_THREADS` environment variable, else one). Results do not depend on it.
+    pub threads: Option<usize>,
 }
 
 impl Default for FitterOptions {
@@ -68,6 +71,7 @@ impl Default for FitterOptions {
             namespace: HashMap::new(),
             seed: 0,
             progress: false,
+            threads: None,
         }
     }
 }
@@ -171,6 +175,7 @@ impl FitterCore {
             dt,
             param_init,
             seed: options.seed,
+            threads: options.threads,
         };
         Ok(FitterCore {
             info,
@@ -189,10 +194,6 @@ impl FitterCore {
         }
         self.n_samples = n_samples;
         Ok(())
-    }
-
-    pub fn n_samples(&self) -> usize {
-        self.n_samples
     }
 
     pub fn info(&self) -> &ModelInfo {

@@ -30,6 +30,7 @@ pub(crate) struct ModelSetup {
     /// Initial values (SI) set on every neuron before each run.
     pub param_init: Vec<(String, f64)>,
     pub seed: u64,
+    pub threads: Option<usize>,
 }
 
 impl ModelSetup {
@@ -69,6 +70,9 @@ impl Batch {
         let net = Network::new();
         net.set_default_dt(setup.dt)?;
         net.seed(setup.seed);
+        if let Some(threads) = setup.threads {
+            net.set_threads(threads)?;
+        }
         let rows: Vec<Vec<f64>> = (0..setup.n_steps())
             .map(|step| setup.inputs.iter().map(|trace| trace[step]).collect())
             .collect();
