@@ -16,8 +16,11 @@ from rheobase.units.allunits import farad, meter, ohm
 from rheobase.units.dimensions import DimensionMismatchError, get_dimensions
 from rheobase.units.quantity import Quantity
 
-_CM_DIM = (farad / meter**2).dim
-_RI_DIM = (ohm * meter).dim
+# From the dimensions, not from unit arithmetic: a unit made here would become the display
+# unit of these dimensions before the user's script makes its own (Brian2 shows what the
+# script wrote first, e.g. `farad / (meter ** 2)`).
+_CM_DIM = farad.dim / meter.dim**2
+_RI_DIM = ohm.dim * meter.dim
 
 
 def _si(value, dim, what):

@@ -131,7 +131,7 @@ def test_store_and_restore_through_a_file(tmp_path):
     store("other", filename=path)
     run(2 * ms)
     after = np.array(G.v[:])
-    restore("init", filename=path)
+    restore("init", filename=path, restore_random_state=True)
     assert defaultclock.t == 2 * ms
     run(2 * ms)
     assert np.array_equal(G.v[:], after)
@@ -211,3 +211,40 @@ def test_ctrl_c_stops_the_run_with_state_intact():
         run(100 * ms)
     assert 2 * ms <= defaultclock.t < 4 * ms
     assert G.v[0] == pytest.approx(float(defaultclock.t / ms), abs=1.01)
+
+
+def _noisy_run_after_restore(restore_random_state):
+    start_scope()
+    seed(3)
+    G = NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
+    store()
+    run(2 * ms)
+    first = np.array(G.v[:])
+    restore(restore_random_state=restore_random_state)
+    run(2 * ms)
+    return first, np.array(G.v[:])
+
+
+def test_restore_brings_the_random_state_back_only_when_asked():
+    first, again = _noisy_run_after_restore(restore_random_state=True)
+    assert np.array_equal(first, again)
+    first, fresh = _noisy_run_after_restore(restore_random_state=False)
+    assert not np.any(first == fresh)
+    # and deterministically so
+    assert np.array_equal(fresh, _noisy_run_after_restore(restore_random_state=False)[1])
+
+
+def test_restore_at_the_same_time_leaves_the_random_numbers_as_they_were():
+    start_scope()
+    seed(4)
+    G = NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
+    run(1 * ms)
+    store()
+    restore()
+    run(1 * ms)
+    restored = np.array(G.v[:])
+    start_scope()
+    seed(4)
+    G = NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
+    run(2 * ms)
+    assert np.array_equal(restored, np.array(G.v[:]))

@@ -180,8 +180,14 @@ impl PyNetwork {
         self.0.store(name)
     }
 
-    fn restore(&self, py: Python<'_>, name: &str) -> Res<()> {
-        map(py, self.0.restore(name))
+    /// Brian2's `restore(name)`; the random state comes back only with `random_state`.
+    #[pyo3(signature = (name, random_state = true))]
+    fn restore(&self, py: Python<'_>, name: &str, random_state: bool) -> Res<()> {
+        if random_state {
+            map(py, self.0.restore(name))
+        } else {
+            map(py, self.0.keeping_random_state(|n| n.restore(name)))
+        }
     }
 
     /// Brian2's `store(name, filename)`: the state into a checked file (written atomically).
@@ -195,8 +201,14 @@ impl PyNetwork {
         py: Python<'_>,
         name: &str,
         filename: std::path::PathBuf,
+        random_state: bool,
     ) -> Res<()> {
-        map(py, self.0.restore_from_file(name, &filename))
+        if random_state {
+            map(py, self.0.restore_from_file(name, &filename))
+        } else {
+            let restore = |n: &Network| n.restore_from_file(name, &filename);
+            map(py, self.0.keeping_random_state(restore))
+        }
     }
 
     /// The numerical watchdog (`prefs.core.watchdog`): stop at the first NaN or infinity.

@@ -434,6 +434,27 @@ impl Network {
         core.rng_calls = 0;
     }
 
+    /// Runs `restore` (a [`Network::restore`] or [`Network::restore_from_file`]) but leaves the
+    /// random state going on as Brian2's `restore()` does unless `restore_random_state=True`:
+    /// its generator is not rewound, so numbers drawn after a restore to an earlier time are
+    /// new ones. Random numbers here are keyed by time step, so when the restore moves time
+    /// back the streams move on to a seed never used before (deterministically: the same
+    /// script gives the same numbers); otherwise they are left as they were.
+    pub fn keeping_random_state<T>(
+        &self,
+        restore: impl FnOnce(&Network) -> Result<T>,
+    ) -> Result<T> {
+        let (seed, rng_calls, t) = {
+            let core = self.lock();
+            (core.seed, core.rng_calls, core.t)
+        };
+        let result = restore(self)?;
+        let mut core = self.lock();
+        core.seed = if core.t < t { next_seed(seed) } else { seed };
+        core.rng_calls = rng_calls;
+        Ok(result)
+    }
+
     /// Replaces the schedule (see [`Schedule::new`]).
     pub fn set_schedule(&self, slots: &[&str]) -> Result<()> {
         let schedule = Schedule::new(slots).map_err(|m| RuntimeError::invalid("network", m))?;
@@ -951,6 +972,15 @@ fn default_seed() -> u64 {
     h.finish()
 }
 
+/// A seed whose Philox key shares nothing with `seed`'s (SplitMix64's finaliser of a step
+/// along the golden-ratio sequence).
+fn next_seed(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -965,6 +995,41 @@ mod tests {
         assert_send_sync::<crate::SpikeMonitor>();
         assert_send_sync::<crate::StateMonitor>();
         assert_send_sync::<crate::PopulationRateMonitor>();
+    }
+
+    #[test]
+    fn keeping_the_random_state_draws_new_numbers_only_after_time_went_back() {
+        let net = Network::with_backend(test_backend());
+        net.seed(5);
+        let g = crate::NeuronGroup::new(
+            &net,
+            4,
+            "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1",
+            crate::NeuronGroupOptions {
+                method: Some("euler".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let run_from_store = |keep: bool| {
+            if keep {
+                net.keeping_random_state(|n| n.restore("s")).unwrap();
+            } else {
+                net.restore("s").unwrap();
+            }
+            net.run(1e-3).unwrap();
+            g.get("v").unwrap()
+        };
+        net.store("s");
+        let first = run_from_store(false);
+        assert_eq!(first, run_from_store(false), "a full restore replays");
+        let fresh = run_from_store(true);
+        assert!(first.iter().zip(&fresh).all(|(a, b)| a != b));
+        // Restoring the time it is now leaves the numbers as they were.
+        net.store("now");
+        let seed = net.lock().seed;
+        net.keeping_random_state(|n| n.restore("now")).unwrap();
+        assert_eq!(net.lock().seed, seed);
     }
 
     #[test]

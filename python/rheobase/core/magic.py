@@ -116,7 +116,7 @@ def store(name="default", filename=None):
 
 def restore(name="default", filename=None, restore_random_state=False):
     """Returns to a state kept by `store` (from the file `filename` when given)."""
-    storing.restore(current_network(), name, filename)
+    storing.restore(current_network(), name, filename, restore_random_state)
 
 
 def seed(seed=None):

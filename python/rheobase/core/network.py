@@ -66,7 +66,7 @@ class Network:
 
     def restore(self, name="default", filename=None, restore_random_state=False):
         """Returns to a state kept by `store`."""
-        storing.restore(self._engine(), name, filename)
+        storing.restore(self._engine(), name, filename, restore_random_state)
 
     def __len__(self):
         return len(self.objects)

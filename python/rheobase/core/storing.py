@@ -19,10 +19,12 @@ def store(network, name="default", filename=None):
     network.store_to_file(name, os.fspath(filename))
 
 
-def restore(network, name="default", filename=None):
+def restore(network, name="default", filename=None, restore_random_state=False):
+    # Brian2 brings the random generator back only when asked; otherwise it goes on, so a run
+    # after restoring an earlier time draws new numbers.
     if filename is None:
         try:
-            network.restore(name)
+            network.restore(name, restore_random_state)
         except ValueError as e:
             # Brian2 raises KeyError for an object without a stored state.
             if "does not have a stored state" in str(e):
@@ -30,7 +32,7 @@ def restore(network, name="default", filename=None):
             raise
         return
     try:
-        network.restore_from_file(name, os.fspath(filename))
+        network.restore_from_file(name, os.fspath(filename), restore_random_state)
     except ValueError as e:
         if "no state named" in str(e):
             raise KeyError(f"No state with name '{name}' stored in file '{filename}'") from e
