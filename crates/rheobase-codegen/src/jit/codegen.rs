@@ -824,7 +824,12 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     fn math(&mut self, f: MathFn, args: &[Value]) -> Gen<Value> {
         let vector = self.vector;
         let x = args[0];
+        // Two lanes at a time the vmath family is emitted inline (where the speed is); one
+        // element at a time (scalar tails, kernels that are not vectorised) it calls the same
+        // algorithm compiled in Rust (`rb_exp`, ... from `mathfn`): the same bits, and each
+        // kernel compiles much faster than with a second inline copy.
         let inline = match f {
+            _ if !vector => None,
             MathFn::Exp => Some(vmath::exp(&mut self.lanes(vector), x)),
             MathFn::Expm1 => Some(vmath::expm1(&mut self.lanes(vector), x)),
             MathFn::Log => Some(vmath::log(&mut self.lanes(vector), x)),
