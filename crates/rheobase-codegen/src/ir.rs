@@ -224,3 +224,54 @@ pub struct Kernel {
     /// Number of temporaries used (`TempId(0..n_temps)`).
     pub n_temps: u32,
 }
+
+impl BinaryOp {
+    /// Every binary operator (for generated tests and fuzzing).
+    pub const ALL: [BinaryOp; 17] = [
+        BinaryOp::Add,
+        BinaryOp::Sub,
+        BinaryOp::Mul,
+        BinaryOp::Div,
+        BinaryOp::FloorDiv,
+        BinaryOp::Mod,
+        BinaryOp::Pow,
+        BinaryOp::Lt,
+        BinaryOp::Le,
+        BinaryOp::Gt,
+        BinaryOp::Ge,
+        BinaryOp::Eq,
+        BinaryOp::Ne,
+        BinaryOp::And,
+        BinaryOp::Or,
+        BinaryOp::Min,
+        BinaryOp::Max,
+    ];
+}
+
+impl MathFn {
+    /// Every math function (for generated tests and fuzzing).
+    pub const ALL: [MathFn; 22] = [
+        MathFn::Exp,
+        MathFn::Log,
+        MathFn::Log10,
+        MathFn::Expm1,
+        MathFn::Exprel,
+        MathFn::Log1p,
+        MathFn::Sqrt,
+        MathFn::Sin,
+        MathFn::Cos,
+        MathFn::Tan,
+        MathFn::Sinh,
+        MathFn::Cosh,
+        MathFn::Tanh,
+        MathFn::Asin,
+        MathFn::Acos,
+        MathFn::Atan,
+        MathFn::Abs,
+        MathFn::Sign,
+        MathFn::Floor,
+        MathFn::Ceil,
+        MathFn::Trunc,
+        MathFn::Clip,
+    ];
+}

@@ -13,50 +13,9 @@ use rheobase_codegen::{
 const N: usize = 6;
 const TEMPS: u32 = 3;
 
-const BINARY: [BinaryOp; 17] = [
-    BinaryOp::Add,
-    BinaryOp::Sub,
-    BinaryOp::Mul,
-    BinaryOp::Div,
-    BinaryOp::FloorDiv,
-    BinaryOp::Mod,
-    BinaryOp::Pow,
-    BinaryOp::Lt,
-    BinaryOp::Le,
-    BinaryOp::Gt,
-    BinaryOp::Ge,
-    BinaryOp::Eq,
-    BinaryOp::Ne,
-    BinaryOp::And,
-    BinaryOp::Or,
-    BinaryOp::Min,
-    BinaryOp::Max,
-];
+const BINARY: [BinaryOp; 17] = BinaryOp::ALL;
 
-const MATH: [MathFn; 22] = [
-    MathFn::Exp,
-    MathFn::Log,
-    MathFn::Log10,
-    MathFn::Expm1,
-    MathFn::Exprel,
-    MathFn::Log1p,
-    MathFn::Sqrt,
-    MathFn::Sin,
-    MathFn::Cos,
-    MathFn::Tan,
-    MathFn::Sinh,
-    MathFn::Cosh,
-    MathFn::Tanh,
-    MathFn::Asin,
-    MathFn::Acos,
-    MathFn::Atan,
-    MathFn::Abs,
-    MathFn::Sign,
-    MathFn::Floor,
-    MathFn::Ceil,
-    MathFn::Trunc,
-    MathFn::Clip,
-];
+const MATH: [MathFn; 22] = MathFn::ALL;
 
 fn constant() -> impl Strategy<Value = f64> {
     prop_oneof![
