@@ -99,6 +99,17 @@ def test_an_impossible_connect_is_refused_instantly():
     S.connect(p=1e-9)
 
 
+def test_a_spike_monitor_outgrowing_the_memory_limit_stops_the_run():
+    G = NeuronGroup(1000, "v : 1", threshold="True")
+    M = SpikeMonitor(G)
+    prefs.core.memory_limit = 2**20
+    with pytest.raises(MemoryError, match="spikemonitor"):
+        run(1000 * ms)
+    # The run stopped early, keeping what was recorded; the network can run on.
+    assert 0 < M.num_spikes <= 65536
+    assert defaultclock.t < 100 * ms
+
+
 def _spiking_run(durations, file_at=None, tmp_path=None):
     start_scope()
     seed(17)

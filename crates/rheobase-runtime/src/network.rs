@@ -38,6 +38,9 @@ pub struct StepContext<'a> {
     pub seed: u64,
     /// The network's threads (kernels split over them where it pays).
     pub threads: &'a Threads,
+    /// The network's own memory limit ([`Network::set_memory_limit`]), for recordings that
+    /// grow during a run.
+    pub memory_limit: Option<u64>,
 }
 
 impl StepContext<'_> {
@@ -893,6 +896,7 @@ impl NetworkCore {
                 },
                 seed: self.seed,
                 threads: &self.threads,
+                memory_limit: self.memory_limit,
             };
             self.objects[k].op.before_run(&mut cx)?;
         }
@@ -916,6 +920,7 @@ impl NetworkCore {
             },
             seed: self.seed,
             threads: &self.threads,
+            memory_limit: self.memory_limit,
         };
         let t = cx.time.t;
         let result = match self.profile.as_mut() {
