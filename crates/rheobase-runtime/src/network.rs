@@ -149,6 +149,8 @@ pub(crate) struct NetworkCore {
     /// The memory limit for allocations ([`Network::set_memory_limit`]); `None`: what the
     /// operating system reports as available.
     pub memory_limit: Option<u64>,
+    /// Polled by long operations ([`Network::set_interrupt`]).
+    pub(crate) interrupt: Option<crate::interrupt::InterruptPoll>,
 }
 
 impl NetworkCore {
@@ -341,6 +343,7 @@ impl Network {
             watchdog: false,
             watch: None,
             memory_limit: None,
+            interrupt: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -633,6 +636,7 @@ impl Network {
             p(0.0);
         }
         let mut last_report = 0.0;
+        let mut interrupter = self.interrupter(0);
         let result = loop {
             let mut core = self.lock();
             let Some((first, current)) = next_clocks(&core.clocks) else {
@@ -655,6 +659,12 @@ impl Network {
                     break Err(e);
                 }
                 core = self.lock();
+            }
+            if interrupter.tick() {
+                break Err(RuntimeError::Interrupted {
+                    object: "network".into(),
+                    what: "the run".into(),
+                });
             }
             if let Some(p) = progress.as_mut() {
                 let frac = if duration > 0.0 {

@@ -11,6 +11,7 @@ use rheobase_runtime::{
     Network, NeuronGroup, NeuronGroupOptions, Record, SpikeMonitor, StateMonitor,
     StateMonitorOptions, TimedArray,
 };
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_units::Dimension;
 use std::sync::Arc;
 
@@ -103,6 +104,11 @@ impl Batch {
             spikes,
             recording,
         })
+    }
+
+    /// The poll that stops a simulation in progress (`runtime::interrupted`).
+    pub fn set_interrupt(&self, poll: Option<InterruptPoll>) {
+        self.net.set_interrupt(poll);
     }
 
     pub fn recording(&self) -> &Recording {
