@@ -7,6 +7,7 @@ use crate::errors::runtime_err;
 use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::{
     Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
     NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
@@ -15,7 +16,6 @@ use rheobase_runtime::{
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
-use rheobase_runtime::interrupt::InterruptPoll;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 

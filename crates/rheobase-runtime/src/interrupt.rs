@@ -1,10 +1,10 @@
 //! Interrupts: a poll the embedding program installs ([`Network::set_interrupt`]) that long
 //! operations (a run, `connect()`) call about every 50 ms of wall time. When it answers `true`
-//! (Python: Ctrl+C was pressed) the operation stops with [`RuntimeError::Interrupted`],
+//! (Python: Ctrl+C was pressed) the operation stops with
+//! [`crate::error::RuntimeError::Interrupted`],
 //! leaving a consistent state: a run after its current step, `connect()` before adding any
 //! synapse.
 
-use crate::error::RuntimeError;
 use crate::network::Network;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -58,17 +58,6 @@ impl Interrupter {
         self.last = now;
         self.poll.as_ref().is_some_and(|poll| poll())
     }
-
-    /// [`Interrupter::tick`] as an error naming what was stopped.
-    pub(crate) fn check_tick(&mut self, object: &str, what: &str) -> Result<(), RuntimeError> {
-        if self.tick() {
-            return Err(RuntimeError::Interrupted {
-                object: object.to_string(),
-                what: what.to_string(),
-            });
-        }
-        Ok(())
-    }
 }
 
 impl Network {
@@ -120,8 +109,13 @@ mod tests {
     #[test]
     fn an_interrupted_run_stops_after_a_step_and_runs_on() {
         let net = Network::with_backend(test_backend());
-        let g = NeuronGroup::new(&net, 1, "dv/dt = 1/second : 1", NeuronGroupOptions::default())
-            .unwrap();
+        let g = NeuronGroup::new(
+            &net,
+            1,
+            "dv/dt = 1/second : 1",
+            NeuronGroupOptions::default(),
+        )
+        .unwrap();
         let started = Instant::now();
         net.set_interrupt(Some(Arc::new(move || {
             started.elapsed() > Duration::from_millis(100)
@@ -151,7 +145,10 @@ mod tests {
         // 10^10 candidate pairs: only the interrupt ends it in time.
         let e = s.connect(Connect::condition("i == j + 1")).unwrap_err();
         assert_eq!(e.code(), "runtime::interrupted");
-        assert!(e.to_string().contains("connect(condition='i == j + 1')"), "{e}");
+        assert!(
+            e.to_string().contains("connect(condition='i == j + 1')"),
+            "{e}"
+        );
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(s.len(), 0);
     }

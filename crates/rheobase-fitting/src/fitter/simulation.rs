@@ -7,11 +7,11 @@
 
 use super::model::INPUT_TABLE;
 use crate::error::Result;
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::{
     Network, NeuronGroup, NeuronGroupOptions, Record, SpikeMonitor, StateMonitor,
     StateMonitorOptions, TimedArray,
 };
-use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_units::Dimension;
 use std::sync::Arc;
 

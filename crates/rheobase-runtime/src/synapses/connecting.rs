@@ -390,7 +390,10 @@ fn parse(core: &mut NetworkCore, gid: GroupId, what: &str, code: &str) -> Result
 }
 
 /// Ticks the interrupt poll (see [`crate::interrupt`]); every loop of `connect()` calls it.
-fn interrupted(interrupt: &RefCell<Interrupter>, text: &str) -> std::result::Result<(), ConnectError> {
+fn interrupted(
+    interrupt: &RefCell<Interrupter>,
+    text: &str,
+) -> std::result::Result<(), ConnectError> {
     if interrupt.borrow_mut().tick() {
         return Err(ConnectError::Interrupted {
             text: text.to_string(),
