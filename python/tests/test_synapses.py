@@ -70,7 +70,7 @@ def test_state_access_by_index_pair_and_condition():
     assert np.allclose(S.w_[0:2], [0.001, 0.001])
     with pytest.raises(DimensionMismatchError):
         S.w = 3
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(IndexError, match="multisynaptic_index"):
         S.w[0, 0, 0]
 
 
