@@ -238,6 +238,7 @@ impl Machine<'_, '_> {
                 validate::at_index(value, len)
                     .map_err(|bad| validate::out_of_bounds(self.kernel, array, bad, len))?
             }
+            Index::Clamped(expr) => validate::clamped_index(self.eval(expr)?, len),
         };
         if at < len {
             Ok(at)

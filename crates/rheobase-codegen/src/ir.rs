@@ -59,9 +59,14 @@ pub enum Index {
     Shared,
     /// `array[idx[_idx]]` where `idx` is an `I32` array: synapses reading pre/post variables.
     Gather(ArrayId),
-    /// `array[int(expr)]`: computed indices (TimedArray tables). Bounds-checked at run time;
-    /// NaN is out of bounds (reported as index `i64::MIN`).
+    /// `array[int(expr)]`: computed indices. Bounds-checked at run time; NaN is out of bounds
+    /// (reported as index `i64::MIN`).
     At(Box<Expr>),
+    /// `array[min(int(expr), len - 1)]` with negative values and NaN taken as 0: a computed
+    /// index that is clamped into the array and never fails (TimedArray tables, whose rows
+    /// and columns are clamped anyway). Loads only; the array must not be empty (checked
+    /// once per call, like `Shared`). Pure, so it may run in two-lane loops and be moved.
+    Clamped(Box<Expr>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -175,7 +175,7 @@ impl Scan {
             Index::Elem => Access::Elem,
             Index::Gather(g) => Access::Gather(*g),
             Index::Shared => Access::Mixed,
-            Index::At(at) => {
+            Index::At(at) | Index::Clamped(at) => {
                 self.expr(at, assigned);
                 Access::Mixed
             }

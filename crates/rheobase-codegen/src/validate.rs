@@ -82,6 +82,9 @@ impl Checker<'_> {
                     if !decl.writable {
                         return Err(format!("store to read-only array '{}'", decl.name));
                     }
+                    if matches!(index, Index::Clamped(_)) {
+                        return Err(format!("store to '{}' at a clamped index", decl.name));
+                    }
                     self.index(*array, index, depth + 1)?;
                     self.expr(value, depth + 1)?;
                 }
@@ -180,6 +183,10 @@ impl Checker<'_> {
                 Ok(())
             }
             Index::At(at) => self.expr(at, depth + 1),
+            Index::Clamped(at) => {
+                self.facts.shared_arrays.push(array);
+                self.expr(at, depth + 1)
+            }
         }
     }
 
@@ -327,6 +334,13 @@ pub fn out_of_bounds(kernel: &Kernel, array: ArrayId, index: i64, len: usize) ->
 /// The index an `Index::At` expression value selects, or the index to report if it is out of
 /// bounds: truncation towards zero; NaN and values outside `[0, len)` are out of bounds (NaN is
 /// reported as `i64::MIN`).
+/// The element an `Index::Clamped` value selects in an array of `len >= 1` elements: the
+/// value truncated, negative values and NaN as 0, values past the end as the last element.
+pub fn clamped_index(value: f64, len: usize) -> usize {
+    // `as` truncates towards zero, saturates and maps NaN to 0.
+    (value as usize).min(len.saturating_sub(1))
+}
+
 pub fn at_index(value: f64, len: usize) -> Result<usize, i64> {
     let t = value.trunc();
     if t >= 0.0 && t < len as f64 {

@@ -564,8 +564,10 @@ impl Lowerer<'_> {
             ElemType::F64,
             false,
         );
+        // Row and column are clamped into the table, so the load cannot fail: `Clamped` lets
+        // the kernel keep its two-lane loop.
         let Some(cols) = table.cols else {
-            return IrExpr::Load(arr, Index::At(Box::new(row)));
+            return IrExpr::Load(arr, Index::Clamped(Box::new(row)));
         };
         let col = IrExpr::call(MathFn::Trunc, vec![args.next().unwrap_or(IrExpr::c(0.0))]);
         let last_col = cols.saturating_sub(1) as f64;
@@ -582,7 +584,7 @@ impl Lowerer<'_> {
         );
         IrExpr::select(
             inside,
-            IrExpr::Load(arr, Index::At(Box::new(flat))),
+            IrExpr::Load(arr, Index::Clamped(Box::new(flat))),
             IrExpr::c(f64::NAN),
         )
     }

@@ -525,7 +525,21 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 );
                 self.b.ins().fcvt_to_uint_sat(types::I64, truncated)
             }
+            Index::Clamped(expr) => {
+                self.scalar_only("a clamped index (loaded lane by lane)")?;
+                let value = self.expr(expr)?;
+                self.clamped_index(array, value)
+            }
         })
+    }
+
+    /// `min(int(value), len - 1)`, negative values and NaN as 0 (`len >= 1` is checked once
+    /// per call). The saturating conversion truncates and maps NaN and negatives to 0.
+    fn clamped_index(&mut self, array: ArrayId, value: Value) -> Value {
+        let len = self.arrays[array.0 as usize].len;
+        let last = self.b.ins().iadd_imm_s(len, -1);
+        let at = self.b.ins().fcvt_to_uint_sat(types::I64, value);
+        self.b.ins().umin(at, last)
     }
 
     fn element_address(&mut self, array: ArrayId, at: Value) -> Value {
@@ -720,6 +734,17 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 } else {
                     first
                 }
+            }
+            Expr::Load(array, Index::Clamped(at)) if self.vector => {
+                // Each lane's own element: two scalar loads.
+                let lanes = self.expr(at)?;
+                let mut values = [lanes; 2];
+                for (lane, value) in values.iter_mut().enumerate() {
+                    let x = self.b.ins().extractlane(lanes, lane as u8);
+                    let at = self.clamped_index(*array, x);
+                    *value = self.load(*array, at);
+                }
+                self.pair(values[0], values[1])
             }
             Expr::Load(array, index) => {
                 let at = self.resolve(*array, index)?;

@@ -73,6 +73,9 @@ impl Check<'_> {
             Expr::Load(_, Index::Elem) => true,
             Expr::Load(a, Index::Shared) => !self.writes.arrays.contains(a),
             Expr::Load(_, Index::Gather(_) | Index::At(_)) | Expr::Rand { .. } => false,
+            // Never fails, so the lanes' order does not show; the array must hold its values
+            // for the whole loop.
+            Expr::Load(a, Index::Clamped(at)) => !self.writes.arrays.contains(a) && self.expr(at),
             Expr::Unary(_, a) => self.expr(a),
             Expr::Binary(_, a, b) => self.expr(a) && self.expr(b),
             Expr::Call(_, args) => args.iter().all(|a| self.expr(a)),

@@ -89,7 +89,7 @@ impl Numbering {
                     index,
                     value,
                 } => {
-                    if let Index::At(at) = index {
+                    if let Index::At(at) | Index::Clamped(at) = index {
                         self.visit(at, &mut out);
                     }
                     self.visit(value, &mut out);
@@ -154,7 +154,8 @@ impl Numbering {
             Expr::ElemIndex => vec![4],
             Expr::Load(a, Index::Elem) => vec![5, u64::from(a.0), self.array_gen(*a)],
             Expr::Load(a, Index::Shared) => vec![6, u64::from(a.0), self.array_gen(*a)],
-            Expr::Load(_, Index::Gather(_) | Index::At(_)) | Expr::Rand { .. } => return None,
+            Expr::Load(_, Index::Gather(_) | Index::At(_) | Index::Clamped(_))
+            | Expr::Rand { .. } => return None,
             Expr::Unary(op, a) => vec![7, *op as u64, u64::from(self.number(a)?)],
             Expr::Binary(op, a, b) => {
                 let (a, b) = (self.number(a)?, self.number(b)?);

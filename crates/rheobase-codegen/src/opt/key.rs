@@ -19,6 +19,7 @@ mod tag {
     pub const CALL: u64 = 11;
     pub const SELECT: u64 = 12;
     pub const RAND: u64 = 13;
+    pub const LOAD_CLAMPED: u64 = 14;
 }
 
 /// The key of `expr`.
@@ -40,6 +41,10 @@ fn encode(expr: &Expr, out: &mut Vec<u64>) {
             Index::Gather(by) => out.extend([tag::LOAD_GATHER, u64::from(a.0), u64::from(by.0)]),
             Index::At(at) => {
                 out.extend([tag::LOAD_AT, u64::from(a.0)]);
+                encode(at, out);
+            }
+            Index::Clamped(at) => {
+                out.extend([tag::LOAD_CLAMPED, u64::from(a.0)]);
                 encode(at, out);
             }
         },

@@ -14,6 +14,7 @@ pub fn is_pure(expr: &Expr) -> bool {
         Expr::Const(_) | Expr::Scalar(_) | Expr::Temp(_) | Expr::ElemIndex => true,
         Expr::Load(_, Index::Elem | Index::Shared) => true,
         Expr::Load(_, Index::Gather(_) | Index::At(_)) => false,
+        Expr::Load(_, Index::Clamped(at)) => is_pure(at),
         Expr::Unary(_, a) => is_pure(a),
         Expr::Binary(_, a, b) => is_pure(a) && is_pure(b),
         Expr::Call(_, args) => args.iter().all(is_pure),
@@ -71,7 +72,7 @@ pub fn stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
     match stmt {
         Stmt::Let(_, value) => f(value),
         Stmt::Store { index, value, .. } => {
-            if let Index::At(at) = index {
+            if let Index::At(at) | Index::Clamped(at) = index {
                 f(at);
             }
             f(value);
@@ -86,7 +87,7 @@ pub fn children_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
     match expr {
         Expr::Const(_) | Expr::Scalar(_) | Expr::Temp(_) | Expr::ElemIndex => {}
         Expr::Load(_, index) => {
-            if let Index::At(at) = index {
+            if let Index::At(at) | Index::Clamped(at) = index {
                 f(at);
             }
         }

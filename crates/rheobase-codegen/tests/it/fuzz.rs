@@ -60,6 +60,9 @@ fn expr() -> impl Strategy<Value = Expr> {
                 .prop_map(|(c, a, b)| Expr::select(c, a, b)),
             // In bounds: `select(|at| < 1e9, at % 2, 0)` lies in [0, 2) (tables have 2+ rows).
             3 => inner.clone().prop_map(|at| Expr::Load(ArrayId(4), Index::At(Box::new(in_table(at))))),
+            // Clamped indices take any value; a written array keeps the loop scalar.
+            2 => (inner.clone(), prop::sample::select(vec![0u32, 4]))
+                .prop_map(|(at, a)| Expr::Load(ArrayId(a), Index::Clamped(Box::new(at)))),
             1 => (inner.clone(), 2..4u32).prop_map(|(l, site)| Expr::Rand {
                 kind: RandKind::Poisson(Box::new(Expr::call(MathFn::Abs, vec![l]))),
                 site,

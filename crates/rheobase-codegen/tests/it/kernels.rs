@@ -366,6 +366,44 @@ fn timed_array_loads_through_computed_indices() {
     }
 }
 
+/// `Index::Clamped`: any value selects an element (NaN and negatives the first, past the
+/// end the last), nothing fails, and the kernel keeps its two-lane loop.
+#[test]
+fn clamped_indices_never_fail_and_vectorize() {
+    let k = kernel(
+        "state_update",
+        vec![
+            decl("I", ElemType::F64, true),
+            decl("table", ElemType::F64, false),
+            decl("pos", ElemType::F64, false),
+        ],
+        vec![store(
+            0,
+            Expr::Load(
+                ArrayId(1),
+                Index::Clamped(Box::new(Expr::Load(ArrayId(2), Index::Elem))),
+            ),
+        )],
+    );
+    assert!(rheobase_codegen::jit::vector::can_vectorize(&k));
+    let positions = vec![0.0, 1.9, -0.5, -7.0, f64::NAN, 3.99, 4.0, 1e300, f64::INFINITY];
+    let n = positions.len();
+    let s = state(
+        vec![
+            Data::F64(vec![0.0; n]),
+            Data::F64(vec![10.0, 11.0, 12.0, 13.0]),
+            Data::F64(positions),
+        ],
+        n,
+    );
+    let out = s.run_all(&k);
+    assert!(out.result.is_ok(), "{:?}", out.result);
+    assert_eq!(
+        out.arrays[0],
+        Data::F64(vec![10.0, 11.0, 10.0, 10.0, 10.0, 13.0, 13.0, 13.0, 13.0])
+    );
+}
+
 #[test]
 fn random_numbers_are_identical_in_both_backends() {
     let rand = |kind, site| Expr::Rand { kind, site };

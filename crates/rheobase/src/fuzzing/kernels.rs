@@ -110,9 +110,18 @@ impl KernelGen<'_, '_> {
                 self.expr(depth - 1),
                 self.expr(depth - 1),
             ),
-            9 => {
+            9 if self.bytes.choose(2) == 0 => {
                 let at = in_table(self.expr(depth - 1));
                 Expr::Load(ArrayId(4), Index::At(Box::new(at)))
+            }
+            // Any value: a clamped index never fails (a writable array keeps it scalar).
+            9 => {
+                let array = if self.bytes.choose(2) == 0 {
+                    ArrayId(4)
+                } else {
+                    self.writable_array()
+                };
+                Expr::Load(array, Index::Clamped(Box::new(self.expr(depth - 1))))
             }
             10 => Expr::Rand {
                 kind: RandKind::Poisson(Box::new(Expr::call(
