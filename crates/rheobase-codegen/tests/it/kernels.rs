@@ -386,7 +386,17 @@ fn clamped_indices_never_fail_and_vectorize() {
         )],
     );
     assert!(rheobase_codegen::jit::vector::can_vectorize(&k));
-    let positions = vec![0.0, 1.9, -0.5, -7.0, f64::NAN, 3.99, 4.0, 1e300, f64::INFINITY];
+    let positions = vec![
+        0.0,
+        1.9,
+        -0.5,
+        -7.0,
+        f64::NAN,
+        3.99,
+        4.0,
+        1e300,
+        f64::INFINITY,
+    ];
     let n = positions.len();
     let s = state(
         vec![
