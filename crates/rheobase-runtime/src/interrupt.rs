@@ -152,4 +152,17 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
         assert_eq!(s.len(), 0);
     }
+
+    #[test]
+    fn an_interrupted_random_connect_adds_nothing() {
+        let net = Network::with_backend(test_backend());
+        let a = NeuronGroup::new(&net, 100_000, "x : 1", NeuronGroupOptions::default()).unwrap();
+        let b = NeuronGroup::new(&net, 30_000, "x : 1", NeuronGroupOptions::default()).unwrap();
+        let s = Synapses::new(&a, &b, "w : 1", SynapsesOptions::default()).unwrap();
+        // Asked after 50 ms at the earliest: 3*10^7 synapses take longer than that.
+        net.set_interrupt(Some(Arc::new(|| true)));
+        let e = s.connect(Connect::p(0.01)).unwrap_err();
+        assert_eq!(e.code(), "runtime::interrupted");
+        assert_eq!(s.len(), 0);
+    }
 }

@@ -60,6 +60,11 @@ pub trait SynapseSink {
     fn push(&mut self, pre: i32, post: i32);
     /// A hint that about `additional` synapses will follow.
     fn reserve(&mut self, _additional: usize) {}
+    /// Whether the caller asked to stop (an interrupt); asked once per synapse made by the
+    /// algorithms that test no condition (which would be asked instead).
+    fn interrupted(&mut self) -> bool {
+        false
+    }
 }
 
 /// New synapses as two parallel index arrays, in creation order.
@@ -295,6 +300,11 @@ pub fn connect_probability(
             row_start = row * n_post;
         }
         push_repeated(sink, row as i32, (position - row_start) as i32, n);
+        if sink.interrupted() {
+            return Err(ConnectError::Interrupted {
+                text: text.to_string(),
+            });
+        }
         Ok::<(), ConnectError>(())
     })
 }

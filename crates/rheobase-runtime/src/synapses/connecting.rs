@@ -4,7 +4,7 @@
 
 use super::connect::{
     connect_all_pairs, connect_arrays, connect_probability, connect_probability_with_condition,
-    ConnectError, NewSynapses, UniformSource,
+    ConnectError, NewSynapses, SynapseSink, UniformSource,
 };
 use super::generator::{
     condition_placement, connect_generator, iterator_kind, GeneratorCallbacks, GeneratorOver,
@@ -389,6 +389,27 @@ fn parse(core: &mut NetworkCore, gid: GroupId, what: &str, code: &str) -> Result
     parse_expression(code, src).map_err(|d| RuntimeError::model(&g.name, d, &g.sources))
 }
 
+/// New synapses, with the interrupt poll asked as they are made (connecting with a constant
+/// `p` and no condition tests nothing else per synapse).
+struct InterruptibleSink<'a> {
+    new: &'a mut NewSynapses,
+    interrupt: &'a RefCell<Interrupter>,
+}
+
+impl SynapseSink for InterruptibleSink<'_> {
+    fn push(&mut self, pre: i32, post: i32) {
+        self.new.push(pre, post);
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.new.reserve(additional);
+    }
+
+    fn interrupted(&mut self) -> bool {
+        self.interrupt.borrow_mut().tick()
+    }
+}
+
 /// Ticks the interrupt poll (see [`crate::interrupt`]); every loop of `connect()` calls it.
 fn interrupted(
     interrupt: &RefCell<Interrupter>,
@@ -626,13 +647,17 @@ impl Synapses {
                             spare: None,
                         };
                         if cond.is_none() {
+                            let mut sink = InterruptibleSink {
+                                new: &mut new,
+                                interrupt: &interrupt,
+                            };
                             connect_probability(
                                 n_pre,
                                 n_post,
                                 *p,
                                 per_pair_n,
                                 &mut sampler,
-                                &mut new,
+                                &mut sink,
                                 &text,
                             )
                             .map_err(err)?;
