@@ -32,6 +32,9 @@ b_n = 0.125*exp(-(v + 65*mV)/(80*mV))/ms : Hz
 
 
 def build(sim, compartments):
+    # A fresh scope: in rheobase a Network() made later in the same scope would start at the
+    # time the scope's earlier networks reached (Brian2 starts every Network at 0).
+    sim.start_scope()
     u = sim
     morpho = sim.Cylinder(length=10 * u.cm, diameter=2 * 238 * u.um, n=compartments)
     ns = dict(gL=0.3 * u.msiemens / u.cm**2, EL=-54.4 * u.mV, ENa=50 * u.mV, EK=-77 * u.mV,

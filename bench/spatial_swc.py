@@ -45,6 +45,7 @@ b_n = 0.125*exp(-(v + 65*mV)/(80*mV))/ms : Hz
 
 
 def build(sim, morpho, cells):
+    sim.start_scope()  # each repetition from t = 0 (see spatial_axon.py)
     u = sim
     ns = dict(gL=0.1 * u.msiemens / u.cm**2, EL=-65 * u.mV, ENa=50 * u.mV, EK=-77 * u.mV)
     extra = {"cells": cells} if cells > 1 else {}
