@@ -69,16 +69,17 @@ def main():
     import_s = time.perf_counter() - start
     sim.defaultclock.dt = 0.01 * sim.ms
     standalone = args.sim == "brian2" and args.target == "standalone"
-    build_s, times = [], []
+    build_s, times, cpu = [], [], []
     for _ in range(1 if args.sim == "brian2" else args.reps):
         t0 = time.perf_counter()
         net, axon, spikes = build(sim, args.compartments)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         net.run(args.duration * sim.second)
         times.append(time.perf_counter() - t1)
+        cpu.append(time.process_time() - c1)
         build_s.append(t1 - t0)
     if standalone:
-        times = standalone_build_and_time(sim, outdir, args.reps)
+        times, cpu = standalone_build_and_time(sim, outdir, args.reps)
     i = [int(k) for k in spikes.i[:]]
     t = [float(x) for x in spikes.t_[:]]
     first = {}
@@ -94,7 +95,7 @@ def main():
         "target": args.target if args.sim == "brian2" else "jit",
         "compartments": args.compartments, "duration_s": args.duration,
         "import_s": round(import_s, 3), "build_s": [round(x, 3) for x in build_s],
-        **summary(times), "spikes": len(i), "velocity_m_per_s": velocity,
+        **summary(times, cpu), "spikes": len(i), "velocity_m_per_s": velocity,
     }))
     cleanup(outdir, keep=args.outdir is not None)
 

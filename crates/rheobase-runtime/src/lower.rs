@@ -392,6 +392,20 @@ impl<'a> Lowerer<'a> {
                 let reciprocal = 1.0 / literal_divisor(b).unwrap_or(1.0);
                 IrExpr::bin(BinaryOp::Mul, IrExpr::c(reciprocal), self.expr(a)?)
             }
+            ExprKind::Binary(BinOp::Div, a, b) => {
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                if self.invariant(&b) {
+                    // A divisor that is the same for every element (`/ms`, `/(10*mV)`,
+                    // `/tau` of a shared or constant name) becomes a multiplication by its
+                    // reciprocal, computed once per call after hoisting, as Brian2's C++
+                    // targets compile it (`-ffast-math`); divisions are the slowest
+                    // arithmetic in an HH kernel.
+                    let reciprocal = IrExpr::bin(BinaryOp::Div, IrExpr::c(1.0), b);
+                    IrExpr::bin(BinaryOp::Mul, a, reciprocal)
+                } else {
+                    IrExpr::bin(BinaryOp::Div, a, b)
+                }
+            }
             ExprKind::Binary(BinOp::Pow, a, b) if small_integer_exponent(b).is_some() => {
                 let base = self.expr(a)?;
                 let exponent = small_integer_exponent(b).unwrap_or(1);
@@ -778,6 +792,23 @@ mod tests {
         let text = format!("{value:?}");
         assert!(text.contains("Const(-0.07)"), "{text}");
         assert!(text.contains("ElemIndex"), "{text}");
+    }
+
+    #[test]
+    fn invariant_divisors_become_reciprocals() {
+        let r = TableResolver::lif();
+        let mut b = KernelBuilder::new("t", Iteration::Range);
+        let mut l = Lowerer::new(&mut b, &r);
+        // v/tau (tau a constant): v * (1/tau), the reciprocal hoisted out of the loop.
+        let e = l.vector_expr(&bin(BinOp::Div, name("v"), name("tau"))).unwrap();
+        let IrExpr::Binary(BinaryOp::Mul, _, reciprocal) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(**reciprocal, IrExpr::Temp(_)), "{e:?}");
+        assert!(format!("{:?}", l.b.hoisted).contains("Div"));
+        // A divisor that depends on the element stays a division.
+        let e = l.expr(&bin(BinOp::Div, name("tau"), name("v"))).unwrap();
+        assert!(matches!(e, IrExpr::Binary(BinaryOp::Div, ..)), "{e:?}");
     }
 
     #[test]
