@@ -800,7 +800,9 @@ mod tests {
         let mut b = KernelBuilder::new("t", Iteration::Range);
         let mut l = Lowerer::new(&mut b, &r);
         // v/tau (tau a constant): v * (1/tau), the reciprocal hoisted out of the loop.
-        let e = l.vector_expr(&bin(BinOp::Div, name("v"), name("tau"))).unwrap();
+        let e = l
+            .vector_expr(&bin(BinOp::Div, name("v"), name("tau")))
+            .unwrap();
         let IrExpr::Binary(BinaryOp::Mul, _, reciprocal) = &e else {
             panic!("{e:?}")
         };

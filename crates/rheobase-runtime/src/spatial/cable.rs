@@ -111,10 +111,11 @@ impl CableTree {
     ) {
         let n = self.parent.len();
         let CableScratch { diag, rhs } = scratch;
+        let inv_dt = 1.0 / dt;
         for node in 0..n {
             match self.compartment[node] {
                 Some(k) => {
-                    let c = cm[k] / dt;
+                    let c = cm[k] * inv_dt;
                     diag[node] = area[k] * (c + gtot[k]) + self.g_sum[node];
                     rhs[node] = area[k] * (c * v[k] + i0[k]);
                 }
@@ -124,21 +125,25 @@ impl CableTree {
                 }
             }
         }
-        // Eliminate from the leaves up: row i is `diag_i v_i - g_i v_parent = rhs_i`.
+        // Eliminate from the leaves up: row i is `diag_i v_i - g_i v_parent = rhs_i`. Each
+        // row's pivot is final once its children are done, so `diag` keeps its reciprocal
+        // (one division per node instead of two).
         for node in (1..n).rev() {
             let p = self.parent[node];
-            let f = self.g_parent[node] / diag[node];
+            let inv = 1.0 / diag[node];
+            diag[node] = inv;
+            let f = self.g_parent[node] * inv;
             diag[p] -= f * self.g_parent[node];
             rhs[p] += f * rhs[node];
         }
         rhs[0] /= diag[0];
         for node in 1..n {
             let p = self.parent[node];
-            rhs[node] = (rhs[node] + self.g_parent[node] * rhs[p]) / diag[node];
+            rhs[node] = (rhs[node] + self.g_parent[node] * rhs[p]) * diag[node];
         }
-        for node in 0..n {
-            if let Some(k) = self.compartment[node] {
-                v[k] = rhs[node];
+        for (compartment, x) in self.compartment.iter().zip(rhs.iter()) {
+            if let Some(k) = *compartment {
+                v[k] = *x;
             }
         }
     }
