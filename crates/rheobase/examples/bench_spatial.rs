@@ -9,8 +9,10 @@
 //!   sodium density 100 to 140 mS/cm**2 across cells), and `--alone K` of them one network
 //!   each, for the time per cell both ways.
 //!
-//!     cargo run --release -p rheobase --example bench_spatial -- axon|swc|cells
-//!         [--duration-ms T] [--reps R] [--cells N] [--alone K] [--threads T] [--file F]
+//! ```text
+//! cargo run --release -p rheobase --example bench_spatial -- axon|swc|cells
+//!     [--duration-ms T] [--reps R] [--cells N] [--alone K] [--threads T] [--file F]
+//! ```
 //!
 //! A benchmark, not a test: nothing here asserts on times.
 
@@ -96,6 +98,7 @@ fn axon(args: &Args) -> Outcome<(f64, usize)> {
 /// gets the fraction `c / (total - 1)` of the stimulus and sodium ranges; with `total == 1`
 /// the single cell of the Brian2 benchmark); returns the loop seconds, the seconds to build
 /// the network (compiling its kernels) and the spikes per cell.
+#[allow(clippy::approx_constant)] // n = 0.318 is the resting gating value, not 1/pi
 fn swc_cells(
     args: &Args,
     morpho: &Morphology,
