@@ -164,6 +164,8 @@ class StateMonitor(_Monitor):
             indices = np.arange(n)
         elif record is False or record is None:
             indices = np.arange(0)
+        elif hasattr(record, "_indices"):  # a subgroup, e.g. of synapses (S[0, :])
+            indices = np.asarray(record._indices()) - getattr(source, "_offset", 0)
         else:
             indices = np.atleast_1d(np.asarray(record, dtype=np.int64))
         self.source = source

@@ -31,6 +31,46 @@ def _neurons(selection, n):
     return np.atleast_1d(np.asarray(selection, dtype=np.int64))
 
 
+def _multisynaptic_test(k):
+    """Which multisynaptic indices (the third index of ``S.w[i, j, k]``) ``k`` selects: a
+    number, a slice (as Brian2's ``slice_to_test``) or, beyond Brian2, an array."""
+    if isinstance(k, slice):
+        start = 0 if k.start is None else k.start
+        step = 1 if k.step is None else k.step
+        if start < 0 or (k.stop is not None and k.stop < 0) or step <= 0:
+            raise IndexError(f"cannot select multisynaptic indices with {k!r} (negative "
+                             f"bounds or steps are not allowed)")
+        stop = np.inf if k.stop is None else k.stop
+        return lambda x: (x >= start) & (x < stop) & ((x - start) % step == 0)
+    if isinstance(k, (int, np.integer)):
+        return lambda x: x == k
+    wanted = np.atleast_1d(np.asarray(k, dtype=np.int64))
+    return lambda x: np.isin(x, wanted)
+
+
+class SynapticSubgroup:
+    """``S[...]``: a fixed selection of synapses, as Brian2's: it indexes variables
+    (``S.w[S[0, :]]``) and chooses what a ``StateMonitor`` records (``record=S[0, :]``)."""
+
+    def __init__(self, synapses, indices):
+        self.synapses = synapses
+        self._stored_indices = np.atleast_1d(np.asarray(indices, dtype=np.int32))
+        self._source_N = len(synapses)
+
+    def _indices(self, index_var="_idx"):
+        if len(self.synapses) != self._source_N:
+            raise RuntimeError("Synapses have been added/removed since this synaptic "
+                               "subgroup has been created")
+        return self._stored_indices
+
+    def __len__(self):
+        return len(self._stored_indices)
+
+    def __repr__(self):
+        return (f"<SynapticSubgroup, storing {len(self._stored_indices):d} indices of "
+                f"{self.synapses.name}>")
+
+
 class SynapticPathway:
     """``S.pre`` / ``S.post``: a pathway's ``delay`` (per synapse, or one value)."""
 
@@ -169,24 +209,39 @@ class Synapses(Group):
         return i, j
 
     def _index(self, item):
+        if hasattr(item, "_indices"):
+            return item._indices()
         if not isinstance(item, tuple):
             return item
-        if len(item) == 3:
-            raise NotImplementedError("indexing synapses by (i, j, k) is not yet supported")
-        if len(item) != 2:
-            raise IndexError(f"cannot index synapses with {item!r}")
+        if len(item) not in (2, 3):
+            raise IndexError(f"Need 1, 2 or 3 indices, got {len(item)}.")
         pre = _neurons(item[0], len(self.source))
         post = _neurons(item[1], len(self.target))
         i = np.asarray(self._engine.get("i"), dtype=np.int64)
         j = np.asarray(self._engine.get("j"), dtype=np.int64)
-        return np.nonzero(np.isin(i, pre) & np.isin(j, post))[0]
+        matching = np.nonzero(np.isin(i, pre) & np.isin(j, post))[0]
+        k = item[2] if len(item) == 3 else slice(None)
+        if isinstance(k, slice) and k == slice(None):
+            return matching
+        if self.multisynaptic_index is None:
+            raise IndexError("To index by the third dimension you need to switch on the "
+                             "calculation of the 'multisynaptic_index' when you create the "
+                             "Synapses object.")
+        numbers = np.asarray(self._engine.get(self.multisynaptic_index),
+                             dtype=np.int64)[matching]
+        return matching[_multisynaptic_test(k)(numbers)]
 
     def __getitem__(self, item):
-        raise NotImplementedError("synaptic subgroups (S[...]) are not yet supported")
+        if isinstance(item, str):
+            raise NotImplementedError("synaptic subgroups from a condition string "
+                                      "(S['...']) are not yet supported; index by synapse "
+                                      "numbers or by (i, j[, k])")
+        indices = np.arange(len(self), dtype=np.int32)[self._index(item)]
+        return SynapticSubgroup(self, indices)
 
     def __repr__(self):
         return (f"<Synapses {self.name!r} from {self.source.name!r} to "
                 f"{self.target.name!r} ({len(self)} synapses)>")
 
 
-__all__ = ["Synapses"]
+__all__ = ["Synapses", "SynapticSubgroup"]

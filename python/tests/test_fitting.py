@@ -334,3 +334,30 @@ def test_fitting_examples_run(script):
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()
+
+
+def test_ctrl_c_stops_a_fit_within_a_round_keeping_earlier_rounds():
+    import os
+    import signal
+    import threading
+    import time
+
+    model = """dv/dt = (-70*mV - v + 50*Mohm*I)/(10*ms) : volt
+vt : volt (constant)"""
+    # A round simulates 100 neurons for 10^6 steps: seconds even in a release build.
+    inp = np.full((2, 1_000_000), 0.7)
+    fitter = SpikeFitter(model=model, input_var="I", input=inp * nA, dt=DT,
+                         output=[[0.1], [0.1]] * second, n_samples=50,
+                         threshold="v > vt", reset="v = -70*mV",
+                         param_init={"v": -70 * mV})
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        fitter.fit(n_rounds=100, optimizer=DifferentialEvolution(seed=1),
+                   metric=GammaFactor(delta=1 * ms), callback=None,
+                   vt=[-65 * mV, -40 * mV])
+    timer.cancel()
+    assert time.perf_counter() - start < 3.0
+    # No round finished, nothing was recorded as evaluated.
+    assert fitter.results(format="list") == []

@@ -99,6 +99,36 @@ def test_an_impossible_connect_is_refused_instantly():
     S.connect(p=1e-9)
 
 
+def test_a_spike_monitor_outgrowing_the_memory_limit_stops_the_run():
+    G = NeuronGroup(1000, "v : 1", threshold="True")
+    M = SpikeMonitor(G)
+    prefs.core.memory_limit = 2**20
+    with pytest.raises(MemoryError, match="spikemonitor"):
+        run(1000 * ms)
+    # The run stopped early, keeping what was recorded; the network can run on.
+    assert 0 < M.num_spikes <= 65536
+    assert defaultclock.t < 100 * ms
+
+
+def test_ctrl_c_stops_connect_with_nothing_connected():
+    import os
+    import signal
+    import threading
+
+    G = NeuronGroup(100_000, "v : 1")
+    S = Synapses(G, G, "w : 1")
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    start = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        S.connect("i == j + 1")  # 10^10 pairs: far longer than the test may take
+    timer.cancel()
+    assert time.perf_counter() - start < 3.0
+    assert len(S) == 0
+    S.connect(j="i")
+    assert len(S) == 100_000
+
+
 def _spiking_run(durations, file_at=None, tmp_path=None):
     start_scope()
     seed(17)

@@ -70,7 +70,7 @@ def test_state_access_by_index_pair_and_condition():
     assert np.allclose(S.w_[0:2], [0.001, 0.001])
     with pytest.raises(DimensionMismatchError):
         S.w = 3
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(IndexError, match="multisynaptic_index"):
         S.w[0, 0, 0]
 
 
@@ -117,3 +117,49 @@ def test_spikes_propagate_and_errors_point_at_code():
     with pytest.raises((SyntaxError, BrianObjectException)):
         Synapses(source, target, "w : 1", on_pre="x_post += ")
     assert target.x.dim == volt.dim
+
+
+def test_indexing_by_pre_post_and_multisynaptic_index():
+    G = NeuronGroup(3, "v : 1")
+    H = NeuronGroup(3, "v : 1")
+    S = Synapses(G, H, "w : 1", multisynaptic_index="k")
+    S.connect(i=[0, 0, 0, 1, 1], j=[2, 2, 2, 0, 2])  # the pair (0, 2) three times
+    S.w = "i*100 + j*10 + k"
+    assert list(S.k[:]) == [0, 1, 2, 0, 0]
+    assert list(S.w[0, 2, 1]) == [21]
+    assert list(S.w[0, 2, 1:]) == [21, 22]
+    assert list(S.w[0, 2, ::2]) == [20, 22]
+    # Brian2 2.9 returns [20] and [] here (it compares positions within the matching
+    # synapses with synapse indices); the synapses meant are these.
+    assert list(S.w[:, 2, 0]) == [20, 120]
+    assert list(S.w[1, :, 0]) == [100, 120]
+    S.w[0, 2, 2] = -1
+    assert S.w[2] == -1
+    T = Synapses(G, H, "w : 1")
+    T.connect()
+    assert len(T.w[0, 0]) == 1
+    with pytest.raises(IndexError, match="multisynaptic_index"):
+        T.w[0, 0, 0]
+    with pytest.raises(IndexError, match="Need 1, 2 or 3 indices"):
+        T.w[0, 0, 0, 0]
+
+
+def test_synaptic_subgroups_index_variables_and_choose_what_is_recorded():
+    G = NeuronGroup(3, "v : 1")
+    S = Synapses(G, G, "dw/dt = 1/second : 1 (clock-driven)")
+    S.connect()
+    S.w = "i*10 + j"
+    sub = S[1, :]
+    assert len(sub) == 3
+    assert "3 indices" in repr(sub)
+    assert list(S.w[sub]) == [10, 11, 12]
+    assert list(S.w[S[2:4]]) == [2, 10]
+    M = StateMonitor(S, "w", record=S[:, 0])
+    run(1 * ms)
+    assert M.w.shape == (3, 10)
+    assert np.allclose(M.w[:, 0], [0, 10, 20])
+    S.connect(i=0, j=0)
+    with pytest.raises(RuntimeError, match="added/removed"):
+        S.w[sub]
+    with pytest.raises(NotImplementedError, match="condition string"):
+        S["i > 0"]

@@ -163,5 +163,8 @@ pub fn runtime_err(py: Python<'_>, err: &RuntimeError) -> PyErr {
         RuntimeError::File { .. } => pyo3::exceptions::PyOSError::new_err(text),
         RuntimeError::OutOfMemory { .. } => pyo3::exceptions::PyMemoryError::new_err(text),
         RuntimeError::NonFinite(_) => pyo3::exceptions::PyFloatingPointError::new_err(text),
+        // Normally replaced by the exception the signal handler raised (see `python_signals`).
+        RuntimeError::Interrupted { .. } => crate::runtime::take_pending()
+            .unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(text)),
     }
 }

@@ -290,7 +290,14 @@ impl PyFitter {
             .map(Kind::Trace),
             None => SpikeFitter::new(model, input_var, input, output, dt, options).map(Kind::Spike),
         };
-        kind.map(|k| PyFitter(Some(k))).map_err(|e| fit_err(py, e))
+        let mut kind = kind.map_err(|e| fit_err(py, e))?;
+        // Ctrl+C stops a fit within a simulation, keeping the rounds completed before.
+        let poll = Some(crate::runtime::python_signals());
+        match &mut kind {
+            Kind::Trace(f) => f.set_interrupt(poll),
+            Kind::Spike(f) => f.set_interrupt(poll),
+        }
+        Ok(PyFitter(Some(kind)))
     }
 
     /// Runs the fit; `ranges` are `(name, low, high, dim, log)`. The callback gets a dict per

@@ -7,6 +7,7 @@ use crate::errors::runtime_err;
 use crate::inputs::PyTimedArray;
 use crate::synapses::PySynapses;
 use pyo3::prelude::*;
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::{
     Clock, EventDefinition, EventMonitor, EventMonitorOptions, LinkIndex, Network,
     NetworkOperation, NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, ProgressHook, Record,
@@ -15,7 +16,7 @@ use rheobase_runtime::{
 };
 use rheobase_units::Quantity;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 type Res<T> = PyResult<T>;
@@ -46,13 +47,28 @@ impl PyClock {
 /// Ctrl+C), re-raised once the run has stopped.
 static PENDING: Mutex<Option<PyErr>> = Mutex::new(None);
 
-fn keep_pending(err: PyErr) {
+pub(crate) fn keep_pending(err: PyErr) {
     let mut slot = PENDING.lock().unwrap_or_else(|p| p.into_inner());
     slot.get_or_insert(err);
 }
 
-fn take_pending() -> Option<PyErr> {
+pub(crate) fn take_pending() -> Option<PyErr> {
     PENDING.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
+/// The interrupt poll of every network and fitter made from Python: Python's signal handlers
+/// run (Ctrl+C raises `KeyboardInterrupt`), and an exception they raise stops the operation
+/// and is kept to be raised when it has returned.
+pub(crate) fn python_signals() -> InterruptPoll {
+    Arc::new(|| {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(e) => {
+                keep_pending(e);
+                true
+            }
+        })
+    })
 }
 
 /// A simulation; every group and monitor belongs to exactly one.
@@ -63,7 +79,9 @@ pub struct PyNetwork(pub(crate) Network);
 impl PyNetwork {
     #[new]
     fn new() -> Self {
-        PyNetwork(Network::new())
+        let net = Network::new();
+        net.set_interrupt(Some(python_signals()));
+        PyNetwork(net)
     }
 
     /// Current time in seconds.
@@ -97,7 +115,8 @@ impl PyNetwork {
 
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
     /// called at the start, every `report_period` seconds of wall time and at the end. Ctrl+C
-    /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`.
+    /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`
+    /// (the network's interrupt poll, [`python_signals`]).
     #[pyo3(signature = (duration, report=None, report_period=10.0))]
     fn run(
         &self,
@@ -113,11 +132,6 @@ impl PyNetwork {
         let mut next_report = report_period;
         let hook: ProgressHook = Box::new(move |completed: f64| {
             Python::attach(|py| {
-                if let Err(e) = py.check_signals() {
-                    keep_pending(e);
-                    stopper.stop();
-                    return;
-                }
                 let Some(report) = &report else { return };
                 let elapsed = start.elapsed().as_secs_f64();
                 let due = completed == 0.0 || completed >= 1.0 || elapsed >= next_report;

@@ -171,7 +171,12 @@ impl PySynapses {
             namespace: namespace_from(namespace),
         };
         let syn = self.0.clone();
+        crate::runtime::take_pending();
         let result = py.detach(move || syn.connect(args));
+        // Ctrl+C while connecting: the KeyboardInterrupt the poll kept, nothing connected.
+        if let Some(e) = crate::runtime::take_pending() {
+            return Err(e);
+        }
         map(py, result)
     }
 

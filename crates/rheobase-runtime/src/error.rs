@@ -45,6 +45,9 @@ pub enum RuntimeError {
     },
     /// The numerical watchdog found a value that is not finite; the run stopped there.
     NonFinite(Box<crate::watchdog::NonFiniteReport>),
+    /// The interrupt poll ([`crate::Network::set_interrupt`]) stopped a long operation; the
+    /// state is consistent (a run stopped after a whole step, `connect()` added nothing).
+    Interrupted { object: String, what: String },
 }
 
 pub type Result<T, E = RuntimeError> = std::result::Result<T, E>;
@@ -97,6 +100,7 @@ impl RuntimeError {
             RuntimeError::File { code, .. } => code,
             RuntimeError::OutOfMemory { .. } => "runtime::out_of_memory",
             RuntimeError::NonFinite(_) => "runtime::non_finite_value",
+            RuntimeError::Interrupted { .. } => "runtime::interrupted",
         }
     }
 }
@@ -139,6 +143,10 @@ impl fmt::Display for RuntimeError {
                 human_bytes(*limit_bytes)
             ),
             RuntimeError::NonFinite(report) => write!(f, "{report}"),
+            RuntimeError::Interrupted { object, what } => write!(
+                f,
+                "'{object}': {what} was interrupted; the state is consistent and can be inspected or run on"
+            ),
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod error;
 mod frontend;
 pub mod group;
 pub mod inputs;
+pub mod interrupt;
 pub mod kernel;
 pub mod linking;
 pub mod lower;

@@ -38,6 +38,9 @@ pub struct StepContext<'a> {
     pub seed: u64,
     /// The network's threads (kernels split over them where it pays).
     pub threads: &'a Threads,
+    /// The network's own memory limit ([`Network::set_memory_limit`]), for recordings that
+    /// grow during a run.
+    pub memory_limit: Option<u64>,
 }
 
 impl StepContext<'_> {
@@ -146,6 +149,8 @@ pub(crate) struct NetworkCore {
     /// The memory limit for allocations ([`Network::set_memory_limit`]); `None`: what the
     /// operating system reports as available.
     pub memory_limit: Option<u64>,
+    /// Polled by long operations ([`Network::set_interrupt`]).
+    pub(crate) interrupt: Option<crate::interrupt::InterruptPoll>,
 }
 
 impl NetworkCore {
@@ -338,6 +343,7 @@ impl Network {
             watchdog: false,
             watch: None,
             memory_limit: None,
+            interrupt: None,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -630,6 +636,7 @@ impl Network {
             p(0.0);
         }
         let mut last_report = 0.0;
+        let mut interrupter = self.interrupter(0);
         let result = loop {
             let mut core = self.lock();
             let Some((first, current)) = next_clocks(&core.clocks) else {
@@ -652,6 +659,12 @@ impl Network {
                     break Err(e);
                 }
                 core = self.lock();
+            }
+            if interrupter.tick() {
+                break Err(RuntimeError::Interrupted {
+                    object: "network".into(),
+                    what: "the run".into(),
+                });
             }
             if let Some(p) = progress.as_mut() {
                 let frac = if duration > 0.0 {
@@ -893,6 +906,7 @@ impl NetworkCore {
                 },
                 seed: self.seed,
                 threads: &self.threads,
+                memory_limit: self.memory_limit,
             };
             self.objects[k].op.before_run(&mut cx)?;
         }
@@ -916,6 +930,7 @@ impl NetworkCore {
             },
             seed: self.seed,
             threads: &self.threads,
+            memory_limit: self.memory_limit,
         };
         let t = cx.time.t;
         let result = match self.profile.as_mut() {

@@ -119,8 +119,8 @@ mod tests {
 mod limit_tests {
     use crate::testing::test_backend;
     use crate::{
-        Connect, Network, NeuronGroup, NeuronGroupOptions, NumberOrExpr, Record, StateMonitor,
-        Synapses, SynapsesOptions,
+        Connect, Network, NeuronGroup, NeuronGroupOptions, NumberOrExpr, Record, SpikeMonitor,
+        StateMonitor, Synapses, SynapsesOptions,
     };
 
     fn million(net: &Network) -> NeuronGroup {
@@ -212,5 +212,33 @@ mod limit_tests {
         net.run(0.05).unwrap();
         assert_eq!(m.drain().t.len(), 500);
         net.run(0.05).unwrap();
+    }
+
+    #[test]
+    fn a_spike_monitor_stops_the_run_when_its_recordings_outgrow_the_limit() {
+        let net = Network::with_backend(test_backend());
+        // Every neuron spikes every step: 1000 events per step, 16 bytes each.
+        let g = NeuronGroup::new(
+            &net,
+            1000,
+            "v : 1",
+            NeuronGroupOptions {
+                threshold: Some("True".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let m = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+        net.set_memory_limit(Some(1 << 20));
+        let e = net.run(1.0).unwrap_err();
+        assert_eq!(e.code(), "runtime::out_of_memory");
+        assert!(e.to_string().contains("'spikemonitor'"), "{e}");
+        assert!(e.to_string().contains("events"), "{e}");
+        // The run stopped early with what was recorded so far, and can be drained and continued.
+        assert_eq!(m.num_events(), m.t().len() as u64);
+        let recorded = m.drain().t.len();
+        assert!(recorded > 0 && recorded <= 65_536, "{recorded}");
+        assert!(net.t() < 0.1, "{}", net.t());
+        net.run(0.001).unwrap();
     }
 }

@@ -17,6 +17,7 @@ use crate::error::{FitError, Result};
 use crate::optimizer::Optimizer;
 use crate::space::{ParameterRange, ParameterSpace};
 use model::ModelInfo;
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::Refractory;
 use rheobase_units::{Dimension, Quantity};
 use simulation::{Batch, ModelSetup, Recording};
@@ -122,6 +123,8 @@ pub(crate) struct FitterCore {
     rounds_done: usize,
     n_samples: usize,
     progress: bool,
+    /// Polled during each simulation (see `rheobase_runtime::interrupt`).
+    interrupt: Option<InterruptPoll>,
 }
 
 impl FitterCore {
@@ -185,7 +188,12 @@ impl FitterCore {
             rounds_done: 0,
             n_samples: options.n_samples,
             progress: options.progress,
+            interrupt: None,
         })
+    }
+
+    pub fn set_interrupt(&mut self, poll: Option<InterruptPoll>) {
+        self.interrupt = poll;
     }
 
     pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {
@@ -243,6 +251,7 @@ impl FitterCore {
             self.batch = Some(Batch::build(&self.setup, n, recording)?);
         }
         let batch = self.batch.as_ref().expect("built above");
+        batch.set_interrupt(self.interrupt.clone());
         batch.run(&self.setup, names, values)?;
         Ok(batch)
     }

@@ -7,6 +7,7 @@
 
 use super::model::INPUT_TABLE;
 use crate::error::Result;
+use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::{
     Network, NeuronGroup, NeuronGroupOptions, Record, SpikeMonitor, StateMonitor,
     StateMonitorOptions, TimedArray,
@@ -103,6 +104,11 @@ impl Batch {
             spikes,
             recording,
         })
+    }
+
+    /// The poll that stops a simulation in progress (`runtime::interrupted`).
+    pub fn set_interrupt(&self, poll: Option<InterruptPoll>) {
+        self.net.set_interrupt(poll);
     }
 
     pub fn recording(&self) -> &Recording {

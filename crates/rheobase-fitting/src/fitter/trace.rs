@@ -137,6 +137,13 @@ impl TraceFitter {
         Ok(e)
     }
 
+    /// Installs the poll that stops a fit, `evaluate` or `refine` in the middle of a
+    /// simulation: it is called about every 50 ms, and when it returns `true` the call ends
+    /// with `runtime::interrupted`, keeping the results of the rounds completed before.
+    pub fn set_interrupt(&mut self, poll: Option<rheobase_runtime::interrupt::InterruptPoll>) {
+        self.core.set_interrupt(poll);
+    }
+
     /// Changes the number of candidates simulated per round of later fits (PyGAD's
     /// `sol_per_pop`).
     pub fn set_n_samples(&mut self, n_samples: usize) -> Result<()> {

@@ -42,12 +42,41 @@ struct Recorded {
 }
 
 struct EventMonitorOp {
+    /// The monitor's name, for errors.
+    name: String,
     event: EventId,
     range: Range<usize>,
     record: bool,
     recorder: Option<Recorder>,
     data: Recorded,
     selected: Vec<i32>,
+}
+
+impl EventMonitorOp {
+    /// Before the recordings grow their buffers (they double, so this runs a few dozen times
+    /// per run at most), checks the new size against the memory limit: a run whose spikes
+    /// would not fit stops with an estimate instead of being killed by the operating system.
+    fn check_growth(&self, own_limit: Option<u64>) -> Result<()> {
+        let (len, capacity) = (self.data.t.len(), self.data.t.capacity());
+        let needed = len + self.selected.len();
+        if needed <= capacity {
+            return Ok(());
+        }
+        let new_capacity = needed.max(capacity.saturating_mul(2));
+        // `i` and `t`, plus one f64 per recorded variable.
+        let per_event = 16 + 8 * self.data.values.len() as u64;
+        crate::resources::check_memory(
+            own_limit,
+            &self.name,
+            || {
+                format!(
+                    "recording {new_capacity} events (the monitor has {len}; record fewer neurons, \
+                     record=False for counts only, or drain() it in shorter runs)"
+                )
+            },
+            (new_capacity as u64).saturating_mul(per_event),
+        )
+    }
 }
 
 impl Operation for EventMonitorOp {
@@ -62,6 +91,11 @@ impl Operation for EventMonitorOp {
         );
         if self.selected.is_empty() {
             return Ok(());
+        }
+        // Before anything is counted, so that a refused step leaves counts and recordings
+        // in agreement.
+        if self.record {
+            self.check_growth(cx.memory_limit)?;
         }
         let start = self.range.start;
         for &k in &self.selected {
@@ -176,6 +210,7 @@ impl EventMonitor {
         };
         let range = source.range();
         let op = EventMonitorOp {
+            name: name.clone(),
             event: event_id,
             range: range.clone(),
             record: options.record,

@@ -137,6 +137,9 @@ pub enum ConnectError {
     /// An error of the caller's evaluation (a failing kernel, a non-boolean condition).
     #[error("connect({text}): {message}")]
     Evaluation { message: String, text: String },
+    /// The network's interrupt poll asked to stop; nothing was connected.
+    #[error("connect({text})")]
+    Interrupted { text: String },
 }
 
 pub(super) fn check_probability(p: f64, text: &str) -> Result<(), ConnectError> {

@@ -13,6 +13,7 @@ use super::generator::{
 use super::object::Synapses;
 use super::pathway::{PathwayOp, Role};
 use crate::error::{Result, RuntimeError};
+use crate::interrupt::Interrupter;
 use crate::kernel::stream_hash;
 use crate::network::{GroupId, NetworkCore};
 use crate::resources::{check_memory, product};
@@ -388,8 +389,27 @@ fn parse(core: &mut NetworkCore, gid: GroupId, what: &str, code: &str) -> Result
     parse_expression(code, src).map_err(|d| RuntimeError::model(&g.name, d, &g.sources))
 }
 
+/// Ticks the interrupt poll (see [`crate::interrupt`]); every loop of `connect()` calls it.
+fn interrupted(
+    interrupt: &RefCell<Interrupter>,
+    text: &str,
+) -> std::result::Result<(), ConnectError> {
+    if interrupt.borrow_mut().tick() {
+        return Err(ConnectError::Interrupted {
+            text: text.to_string(),
+        });
+    }
+    Ok(())
+}
+
 fn connect_err(object: &str, e: ConnectError) -> RuntimeError {
-    RuntimeError::invalid(object, e.to_string())
+    match e {
+        ConnectError::Interrupted { .. } => RuntimeError::Interrupted {
+            object: object.to_string(),
+            what: e.to_string(),
+        },
+        _ => RuntimeError::invalid(object, e.to_string()),
+    }
 }
 
 impl Synapses {
@@ -417,6 +437,8 @@ impl Synapses {
             spare: None,
         };
         check_connect_memory(&core, gid, &object, &text, &args, n_pre, n_post)?;
+        // The clock is read every 1024 pairs or synapses; the poll runs every 50 ms.
+        let interrupt = RefCell::new(Interrupter::new(core.interrupt.clone(), 10));
         let mut new = NewSynapses::default();
         let err = |e| connect_err(&object, e);
         match (&args.i, &args.j) {
@@ -502,6 +524,8 @@ impl Synapses {
                     text.clone(),
                 );
                 let mut callbacks = GeneratorEval {
+                    interrupt: &interrupt,
+                    text: &text,
                     nodes: GeneratorNodes::new(&spec, &eval).map_err(err)?,
                     eval: &eval,
                     over,
@@ -564,6 +588,7 @@ impl Synapses {
                 let p_expr = compile(&p_expr).map_err(err)?;
                 let n_expr = compile(&n_expr).map_err(err)?;
                 let test = |i: i32, j: i32| -> std::result::Result<bool, ConnectError> {
+                    interrupted(&interrupt, &text)?;
                     match &cond {
                         Some(c) => Ok(eval.eval(c, i as i64, j as i64, 0)? != 0.0),
                         None => Ok(true),
@@ -630,6 +655,7 @@ impl Synapses {
                 if let Some(n) = &n_expr {
                     let mut expanded = NewSynapses::default();
                     for (&i, &j) in new.pre.iter().zip(&new.post) {
+                        interrupted(&interrupt, &text).map_err(err)?;
                         let count = eval.eval(n, i as i64, j as i64, 0).map_err(err)?;
                         if count < 0.0 {
                             return Err(err(ConnectError::NegativeMultiplicity {
@@ -780,6 +806,8 @@ impl<'a> GeneratorNodes<'a> {
 }
 
 struct GeneratorEval<'a, 'b> {
+    interrupt: &'a RefCell<Interrupter>,
+    text: &'a str,
     nodes: GeneratorNodes<'b>,
     eval: &'a PairEval<'b>,
     over: GeneratorOver,
@@ -830,6 +858,7 @@ impl GeneratorCallbacks for GeneratorEval<'_, '_> {
     }
 
     fn element(&mut self, outer: i32, var: i64) -> std::result::Result<i64, ConnectError> {
+        interrupted(self.interrupt, self.text)?;
         let x = self.at_outer(&self.nodes.element, outer, var)?;
         Ok(x as i64)
     }
