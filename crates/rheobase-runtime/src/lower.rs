@@ -392,6 +392,30 @@ impl<'a> Lowerer<'a> {
                 let reciprocal = 1.0 / literal_divisor(b).unwrap_or(1.0);
                 IrExpr::bin(BinaryOp::Mul, IrExpr::c(reciprocal), self.expr(a)?)
             }
+            ExprKind::Binary(BinOp::Div, a, b) => {
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                if self.invariant(&b) {
+                    // A divisor that is the same for every element (`/ms`, `/(10*mV)`,
+                    // `/tau` of a shared or constant name) becomes a multiplication by its
+                    // reciprocal, computed once per call after hoisting, as Brian2's C++
+                    // targets compile it (`-ffast-math`); divisions are the slowest
+                    // arithmetic in an HH kernel.
+                    let reciprocal = IrExpr::bin(BinaryOp::Div, IrExpr::c(1.0), b);
+                    IrExpr::bin(BinaryOp::Mul, a, reciprocal)
+                } else {
+                    IrExpr::bin(BinaryOp::Div, a, b)
+                }
+            }
+            ExprKind::Binary(BinOp::Pow, a, b) if small_integer_exponent(b).is_some() => {
+                let base = self.expr(a)?;
+                let exponent = small_integer_exponent(b).unwrap_or(1);
+                if has_random(&base) {
+                    // Repeating the base would draw new numbers: keep one `pow`.
+                    IrExpr::bin(BinaryOp::Pow, base, IrExpr::c(exponent as f64))
+                } else {
+                    integer_power(base, exponent)
+                }
+            }
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.expr(a)?, self.expr(b)?);
                 IrExpr::bin(binary_op(*op), a, b)
@@ -601,6 +625,51 @@ fn literal_divisor(e: &ast::Expr) -> Option<f64> {
     (value != 0.0 && value.is_finite()).then_some(value)
 }
 
+/// Largest integer exponent written out as multiplications.
+const MAX_MULTIPLIED_EXPONENT: u32 = 8;
+
+/// `k` if `e` is an integer literal `k` from 1 to [`MAX_MULTIPLIED_EXPONENT`] (`3`, `3.0`).
+fn small_integer_exponent(e: &ast::Expr) -> Option<u32> {
+    let value = match &e.kind {
+        ExprKind::Float(x) => *x,
+        ExprKind::Int(k) => *k as f64,
+        _ => return None,
+    };
+    (value.fract() == 0.0 && (1.0..=f64::from(MAX_MULTIPLIED_EXPONENT)).contains(&value))
+        .then_some(value as u32)
+}
+
+/// `base**exponent` by squaring and multiplying, as Brian2's C++ code (`-ffast-math` expands
+/// `pow(x, 3)` to `x*x*x`): `m**3*h` and `n**4` in every Hodgkin-Huxley model would otherwise
+/// be two calls of the general `pow` per element. Within 2 ulp of `pow`.
+fn integer_power(base: IrExpr, exponent: u32) -> IrExpr {
+    if exponent == 1 {
+        return base;
+    }
+    let half = integer_power(base.clone(), exponent / 2);
+    let square = IrExpr::bin(BinaryOp::Mul, half.clone(), half);
+    if exponent % 2 == 1 {
+        IrExpr::bin(BinaryOp::Mul, square, base)
+    } else {
+        square
+    }
+}
+
+fn has_random(e: &IrExpr) -> bool {
+    match e {
+        IrExpr::Rand { .. } => true,
+        IrExpr::Unary(_, a) => has_random(a),
+        IrExpr::Binary(_, a, b) => has_random(a) || has_random(b),
+        IrExpr::Call(_, args) => args.iter().any(has_random),
+        IrExpr::Select(c, a, b) => has_random(c) || has_random(a) || has_random(b),
+        IrExpr::Const(_)
+        | IrExpr::Scalar(_)
+        | IrExpr::Temp(_)
+        | IrExpr::Load(..)
+        | IrExpr::ElemIndex => false,
+    }
+}
+
 fn undefined(n: &str, span: Span) -> Diagnostic {
     Diagnostic::error(
         "model::undefined_identifier",
@@ -725,6 +794,59 @@ mod tests {
         let text = format!("{value:?}");
         assert!(text.contains("Const(-0.07)"), "{text}");
         assert!(text.contains("ElemIndex"), "{text}");
+    }
+
+    #[test]
+    fn invariant_divisors_become_reciprocals() {
+        let r = TableResolver::lif();
+        let mut b = KernelBuilder::new("t", Iteration::Range);
+        let mut l = Lowerer::new(&mut b, &r);
+        // v/tau (tau a constant): v * (1/tau), the reciprocal hoisted out of the loop.
+        let e = l
+            .vector_expr(&bin(BinOp::Div, name("v"), name("tau")))
+            .unwrap();
+        let IrExpr::Binary(BinaryOp::Mul, _, reciprocal) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(**reciprocal, IrExpr::Temp(_)), "{e:?}");
+        assert!(format!("{:?}", l.b.hoisted).contains("Div"));
+        // A divisor that depends on the element stays a division.
+        let e = l.expr(&bin(BinOp::Div, name("tau"), name("v"))).unwrap();
+        assert!(matches!(e, IrExpr::Binary(BinaryOp::Div, ..)), "{e:?}");
+    }
+
+    #[test]
+    fn small_integer_powers_become_multiplications() {
+        let r = TableResolver::lif();
+        let lowered = |exponent: f64| {
+            let mut b = KernelBuilder::new("t", Iteration::Range);
+            let mut l = Lowerer::new(&mut b, &r);
+            l.expr(&bin(BinOp::Pow, name("v"), num(exponent))).unwrap()
+        };
+        let count = |e: &IrExpr, op: BinaryOp| format!("{e:?}").matches(&format!("{op:?}")).count();
+        assert_eq!(count(&lowered(3.0), BinaryOp::Mul), 2);
+        assert_eq!(count(&lowered(3.0), BinaryOp::Pow), 0);
+        assert_eq!(count(&lowered(4.0), BinaryOp::Mul), 3); // (v*v)*(v*v)
+        assert!(matches!(lowered(1.0), IrExpr::Load(..)));
+        for other in [0.5, 9.0, -2.0, 0.0] {
+            assert_eq!(count(&lowered(other), BinaryOp::Pow), 1, "v**{other}");
+        }
+        // The values agree with `pow` within 2 ulp.
+        fn eval(e: &IrExpr) -> f64 {
+            match e {
+                IrExpr::Const(c) => *c,
+                IrExpr::Binary(BinaryOp::Mul, a, b) => eval(a) * eval(b),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        for x in [-1.7f64, 0.3, 0.0529, 1e-3, 7.0] {
+            for k in 2..=MAX_MULTIPLIED_EXPONENT {
+                let exact = x.powf(f64::from(k));
+                let ulp = exact.abs() * f64::EPSILON;
+                let ours = eval(&integer_power(IrExpr::c(x), k));
+                assert!((ours - exact).abs() <= 2.0 * ulp, "{x}**{k}");
+            }
+        }
     }
 
     #[test]

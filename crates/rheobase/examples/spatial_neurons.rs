@@ -8,7 +8,13 @@
 //!    a current step at the soma; prints the somatic spike times and the peak depolarisation
 //!    at the most distant compartment.
 //!
-//!     cargo run -p rheobase --example spatial_neurons [-- file.swc]
+//! 3. Beyond Brian2: `--cells N` (default 100) copies of that neuron in one SpatialNeuron,
+//!    each with its own stimulus (0 to 0.4 nA) and sodium density (100 to 140 mS/cm**2),
+//!    simulated in one run: prints the spike counts per cell (an f-I curve), the time per
+//!    cell, and the time of the same cells simulated one by one (`--alone K` of them, default
+//!    10, scaled to N).
+//!
+//!     cargo run --release -p rheobase --example spatial_neurons [-- file.swc] [--cells N] [--alone K] [--threads T]
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -85,9 +91,12 @@ fn hh_axon() -> Result<()> {
     Ok(())
 }
 
+fn load(path: &str) -> Result<Morphology> {
+    Morphology::from_file(path).map_err(|e| RuntimeError::invalid("swc", format!("{path}: {e}")))
+}
+
 fn swc_neuron(path: &str) -> Result<()> {
-    let m = Morphology::from_file(path)
-        .map_err(|e| RuntimeError::invalid("swc", format!("{path}: {e}")))?;
+    let m = load(path)?;
     let net = Network::new();
     let neuron = SpatialNeuron::new(
         &net,
@@ -147,15 +156,129 @@ fn swc_neuron(path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Cells `first..first + cells` of a population of `total` (cell `c` gets the fraction
+/// `c / (total - 1)` of the stimulus and sodium ranges) in one SpatialNeuron, run for 100 ms
+/// (a step from 10 to 60 ms); returns the spike count per cell and the seconds of the run.
+fn population(
+    m: &Morphology,
+    first: usize,
+    cells: usize,
+    total: usize,
+    threads: usize,
+) -> Result<(Vec<usize>, f64)> {
+    let net = Network::new();
+    net.set_threads(threads)?;
+    let neuron = SpatialNeuron::new(
+        &net,
+        m,
+        HH,
+        SpatialNeuronOptions {
+            cm: 0.01,
+            ri: 1.5,
+            dt: Some(25e-6),
+            method: Some("exponential_euler".into()),
+            threshold: Some("v > -20*mV".into()),
+            threshold_location: Some(0),
+            refractory: Refractory::Expression("v > -20*mV".into()),
+            cells,
+            ..Default::default()
+        },
+    )?;
+    neuron.set("gL", 1.0)?;
+    neuron.set("EL", -0.065)?;
+    resting(&neuron)?;
+    let n = neuron.compartments();
+    let mut stimulus = vec![0.0; n * cells];
+    for c in 0..cells {
+        let f = (first + c) as f64 / (total.max(2) - 1) as f64;
+        let cell = neuron.cell(c)?;
+        cell.set_at("gNa", 0, 1000.0 + 400.0 * f)?; // 100 to 140 mS/cm**2
+        cell.set_at("gK", 0, 360.0)?;
+        stimulus[c * n] = 0.4e-9 * f;
+    }
+    let spikes = SpikeMonitor::spikes(&neuron, Default::default())?;
+    let start = Instant::now();
+    net.run(10e-3)?;
+    neuron.set_values("I", &stimulus)?;
+    net.run(50e-3)?;
+    neuron.set("I", 0.0)?;
+    net.run(40e-3)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut counts = vec![0; cells];
+    for i in spikes.i() {
+        counts[i / n] += 1;
+    }
+    Ok((counts, elapsed))
+}
+
+fn many_cells(path: &str, cells: usize, alone: usize, threads: usize) -> Result<()> {
+    let m = load(path)?;
+    let (counts, together) = population(&m, 0, cells, cells, threads)?;
+    println!(
+        "{cells} cells of {} compartments in one SpatialNeuron ({threads} thread(s)): 100 ms in \
+         {together:.2} s, {:.2} ms per cell",
+        m.total_compartments(),
+        1e3 * together / cells as f64
+    );
+    let shown: Vec<String> = (0..10)
+        .map(|k| k * (cells - 1) / 9)
+        .map(|c| format!("{c}: {}", counts[c]))
+        .collect();
+    println!("  spikes per cell (cell: count) {}", shown.join(", "));
+    let alone = alone.min(cells);
+    if alone > 0 {
+        let mut seconds = 0.0;
+        for k in 0..alone {
+            let c = if alone > 1 {
+                k * (cells - 1) / (alone - 1)
+            } else {
+                0
+            };
+            let (own, elapsed) = population(&m, c, 1, cells, 1)?;
+            seconds += elapsed;
+            if own[0] != counts[c] {
+                return Err(RuntimeError::Internal(format!(
+                    "cell {c} alone fired {} spikes, in the group {}",
+                    own[0], counts[c]
+                )));
+            }
+        }
+        println!(
+            "  the same cells one network each: {:.2} ms per cell ({alone} runs, same spikes)",
+            1e3 * seconds / alone as f64
+        );
+    }
+    Ok(())
+}
+
+/// The value after `--name` on the command line, or `default`.
+fn option(args: &[String], name: &str, default: usize) -> usize {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|k| args.get(k + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() -> ExitCode {
     let default = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../rheobase-morphology/tests/data/swc/mp_ma_40984_gc2.CNG.swc"
     );
-    let path = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .cloned()
         .unwrap_or_else(|| default.to_string());
-    for result in [hh_axon(), swc_neuron(&path)] {
+    let cells = option(&args, "--cells", 100).max(2);
+    let alone = option(&args, "--alone", 10);
+    let threads = option(&args, "--threads", 1);
+    for result in [
+        hh_axon(),
+        swc_neuron(&path),
+        many_cells(&path, cells, alone, threads),
+    ] {
         if let Err(e) = result {
             eprintln!("{e}");
             return ExitCode::FAILURE;

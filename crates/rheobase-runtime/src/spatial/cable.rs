@@ -14,7 +14,9 @@
 use rheobase_morphology::FlatMorphology;
 
 /// The tree of nodes (compartments and junctions) of one morphology, with the axial
-/// conductances (siemens) of each node to its parent.
+/// conductances (siemens) of each node to its parent. It is read-only during a step, so the
+/// cells of a group can be solved on several threads at once, each with its own
+/// [`CableScratch`].
 #[derive(Clone, Debug)]
 pub struct CableTree {
     /// Parent node of each node (`usize::MAX` for the root), parents first.
@@ -26,7 +28,11 @@ pub struct CableTree {
     /// The compartment a node stands for (`None` for junctions).
     compartment: Vec<Option<usize>>,
     compartments: usize,
-    // Scratch space for one solve.
+}
+
+/// Working space for one solve on a [`CableTree`] (one per thread).
+#[derive(Clone, Debug, Default)]
+pub struct CableScratch {
     diag: Vec<f64>,
     rhs: Vec<f64>,
 }
@@ -42,8 +48,6 @@ impl CableTree {
             g_sum: Vec::new(),
             compartment: Vec::new(),
             compartments: flat.len(),
-            diag: Vec::new(),
-            rhs: Vec::new(),
         };
         // Junction at the start of the root section.
         t.push(ROOT, 0.0, None);
@@ -64,9 +68,15 @@ impl CableTree {
             let last = range.end - 1;
             section_end[s] = t.push(previous, flat.r_length_2[last] / ri, None);
         }
-        t.diag = vec![0.0; t.parent.len()];
-        t.rhs = vec![0.0; t.parent.len()];
         t
+    }
+
+    /// Working space for [`CableTree::step`].
+    pub fn scratch(&self) -> CableScratch {
+        CableScratch {
+            diag: vec![0.0; self.parent.len()],
+            rhs: vec![0.0; self.parent.len()],
+        }
     }
 
     fn push(&mut self, parent: usize, g: f64, compartment: Option<usize>) -> usize {
@@ -87,8 +97,11 @@ impl CableTree {
 
     /// One backward-Euler step for the compartments of one cell: `v` holds the old values on
     /// entry and the new ones on return. All slices have one value per compartment (SI).
+    /// `scratch` comes from [`CableTree::scratch`] of this tree.
+    #[allow(clippy::too_many_arguments)]
     pub fn step(
-        &mut self,
+        &self,
+        scratch: &mut CableScratch,
         v: &mut [f64],
         cm: &[f64],
         area: &[f64],
@@ -97,34 +110,40 @@ impl CableTree {
         dt: f64,
     ) {
         let n = self.parent.len();
+        let CableScratch { diag, rhs } = scratch;
+        let inv_dt = 1.0 / dt;
         for node in 0..n {
             match self.compartment[node] {
                 Some(k) => {
-                    let c = cm[k] / dt;
-                    self.diag[node] = area[k] * (c + gtot[k]) + self.g_sum[node];
-                    self.rhs[node] = area[k] * (c * v[k] + i0[k]);
+                    let c = cm[k] * inv_dt;
+                    diag[node] = area[k] * (c + gtot[k]) + self.g_sum[node];
+                    rhs[node] = area[k] * (c * v[k] + i0[k]);
                 }
                 None => {
-                    self.diag[node] = self.g_sum[node];
-                    self.rhs[node] = 0.0;
+                    diag[node] = self.g_sum[node];
+                    rhs[node] = 0.0;
                 }
             }
         }
-        // Eliminate from the leaves up: row i is `diag_i v_i - g_i v_parent = rhs_i`.
+        // Eliminate from the leaves up: row i is `diag_i v_i - g_i v_parent = rhs_i`. Each
+        // row's pivot is final once its children are done, so `diag` keeps its reciprocal
+        // (one division per node instead of two).
         for node in (1..n).rev() {
             let p = self.parent[node];
-            let f = self.g_parent[node] / self.diag[node];
-            self.diag[p] -= f * self.g_parent[node];
-            self.rhs[p] += f * self.rhs[node];
+            let inv = 1.0 / diag[node];
+            diag[node] = inv;
+            let f = self.g_parent[node] * inv;
+            diag[p] -= f * self.g_parent[node];
+            rhs[p] += f * rhs[node];
         }
-        self.rhs[0] /= self.diag[0];
+        rhs[0] /= diag[0];
         for node in 1..n {
             let p = self.parent[node];
-            self.rhs[node] = (self.rhs[node] + self.g_parent[node] * self.rhs[p]) / self.diag[node];
+            rhs[node] = (rhs[node] + self.g_parent[node] * rhs[p]) * diag[node];
         }
-        for node in 0..n {
-            if let Some(k) = self.compartment[node] {
-                v[k] = self.rhs[node];
+        for (compartment, x) in self.compartment.iter().zip(rhs.iter()) {
+            if let Some(k) = *compartment {
+                v[k] = *x;
             }
         }
     }
@@ -221,14 +240,22 @@ mod tests {
         .unwrap();
         let flat = m.flatten();
         let n = flat.len();
-        let mut tree = CableTree::new(&flat, 1.5);
+        let tree = CableTree::new(&flat, 1.5);
         let v0: Vec<f64> = (0..n).map(|k| -0.065 + 0.001 * k as f64).collect();
         let cm = vec![0.01; n];
         let gtot: Vec<f64> = (0..n).map(|k| 0.5 + 0.1 * k as f64).collect();
         let i0: Vec<f64> = (0..n).map(|k| 0.01 * (k as f64 - 3.0)).collect();
         let expected = dense_step(&tree, &v0, &cm, &flat.area, &gtot, &i0, 1e-4);
         let mut v = v0.clone();
-        tree.step(&mut v, &cm, &flat.area, &gtot, &i0, 1e-4);
+        tree.step(
+            &mut tree.scratch(),
+            &mut v,
+            &cm,
+            &flat.area,
+            &gtot,
+            &i0,
+            1e-4,
+        );
         for k in 0..n {
             assert!(
                 (v[k] - expected[k]).abs() < 1e-9,

@@ -356,7 +356,7 @@ impl SpatialNeuron {
                 cells: self.cells,
                 stream: stream_hash(&[&object, "spatialstateupdate"]),
                 tree: None,
-                v_previous: Vec::with_capacity(n),
+                scratch: Vec::new(),
             }),
         })?;
         Ok(())
@@ -381,6 +381,19 @@ impl SpatialNeuron {
 
     pub fn cells(&self) -> usize {
         self.cells
+    }
+
+    /// The compartments of cell `cell` (`cell * compartments ..`): per-cell state access,
+    /// monitors and synapses when the group holds several cells.
+    pub fn cell(&self, cell: usize) -> Result<Subgroup> {
+        if cell >= self.cells {
+            return Err(RuntimeError::invalid(
+                self.group.name(),
+                format!("cell {cell} is outside the group ({} cells)", self.cells),
+            ));
+        }
+        let n = self.flat.len();
+        self.group.subgroup(cell * n..(cell + 1) * n)
     }
 
     fn morph_err(&self, e: rheobase_morphology::MorphologyError) -> RuntimeError {
@@ -445,6 +458,8 @@ impl SpatialNeuron {
     }
 }
 
+#[cfg(test)]
+mod cells_tests;
 #[cfg(test)]
 mod rallpack_tests;
 #[cfg(test)]

@@ -3,10 +3,13 @@
 //! long for a debug test run, so they are ignored by default:
 //!
 //!     cargo test --release -p rheobase-runtime rallpack -- --ignored --nocapture
+//!
+//! They run on the default backend (the JIT), as users do; the interpreter gives the same
+//! bits but would take most of an hour for Rallpack 3. The errors obtained are in
+//! docs/spatial.md.
 
 use super::*;
 use crate::monitor::{Record, StateMonitor, StateMonitorOptions};
-use crate::testing::test_backend;
 use rheobase_morphology::Extent;
 
 const UM: f64 = 1e-6;
@@ -103,7 +106,7 @@ fn passive(net: &Network, m: &Morphology, dt: f64) -> SpatialNeuron {
 #[test]
 #[ignore = "5001 steps of 1000 compartments; run with --ignored (release)"]
 fn rallpack1_uniform_cable() {
-    let net = Network::with_backend(test_backend());
+    let net = Network::new();
     let m = Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).unwrap();
     let dt = 0.05e-3;
     let neuron = passive(&net, &m, dt);
@@ -146,7 +149,7 @@ fn rallpack2_branched_cable() {
         l0 / 2f64.powf(2.0 / 3.0),
     );
     assert_eq!(m.total_compartments(), 1023);
-    let net = Network::with_backend(test_backend());
+    let net = Network::new();
     let dt = 0.05e-3;
     let neuron = passive(&net, &m, dt);
     let tip = m.total_compartments() - 1; // every tip carries the same voltage
@@ -181,7 +184,7 @@ gK = 36*msiemens/cm**2 : siemens/meter**2";
 #[test]
 #[ignore = "250001 steps of 1000 compartments; run with --ignored (release)"]
 fn rallpack3_hh_axon() {
-    let net = Network::with_backend(test_backend());
+    let net = Network::new();
     let m = Morphology::cylinder(UM, 1000, Extent::Length(vec![1000.0 * UM])).unwrap();
     let dt = 1e-6;
     let neuron = SpatialNeuron::new(
