@@ -3,8 +3,16 @@
 //! Every variable of every group is one array here (struct of arrays). Kernels name arrays by
 //! [`StoreId`]; [`ArrayStore::borrow_many_mut`] hands out several distinct arrays mutably at once
 //! for one kernel call. Cloning the store is a snapshot (used by `store`/`restore`).
+//!
+//! An array may be kept in a [`Compact`] form (one value for every element, or runs of
+//! increasing integers such as the source index of synapses made in source order) until its
+//! elements are needed: a mutable access (a kernel call, an assignment) turns it into a plain
+//! array for good; a read-only access ([`ArrayStore::get`]) expands it into a cache next to
+//! the compact form. Code that only needs single values reads them without expanding
+//! ([`ArrayStore::value_f64`], [`ArrayStore::compact`]).
 
 use rheobase_codegen::{ArrayArg, ElemType};
+use std::sync::OnceLock;
 
 /// Identifies one array of an [`ArrayStore`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,6 +97,162 @@ impl ArrayData {
     }
 }
 
+/// An array's elements described without storing them one by one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Compact {
+    /// `len` elements, all `value` (converted to `ty` as [`ArrayData::set_f64`] does).
+    Uniform {
+        ty: ElemType,
+        value: f64,
+        len: usize,
+    },
+    /// `i32` elements in runs: elements `offsets[r]..offsets[r + 1]` hold `base + r`
+    /// (`offsets` starts at 0 and never decreases). The source index of synapses that were
+    /// created in source order.
+    Runs { base: i32, offsets: Vec<usize> },
+}
+
+impl Compact {
+    /// An empty array of `ty` whose new elements will be zero.
+    pub fn zeros(ty: ElemType) -> Compact {
+        Compact::Uniform {
+            ty,
+            value: 0.0,
+            len: 0,
+        }
+    }
+
+    /// Empty runs over `runs` values starting at `base`.
+    pub fn empty_runs(base: i32, runs: usize) -> Compact {
+        Compact::Runs {
+            base,
+            offsets: vec![0; runs + 1],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Compact::Uniform { len, .. } => *len,
+            Compact::Runs { offsets, .. } => offsets.last().copied().unwrap_or(0),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn elem_type(&self) -> ElemType {
+        match self {
+            Compact::Uniform { ty, .. } => *ty,
+            Compact::Runs { .. } => ElemType::I32,
+        }
+    }
+
+    /// Element `k` as f64 (as [`ArrayData::get_f64`] would give it).
+    pub fn get_f64(&self, k: usize) -> f64 {
+        debug_assert!(k < self.len());
+        match self {
+            Compact::Uniform { ty, value, .. } => {
+                let mut one = ArrayData::new(*ty, 1);
+                one.set_f64(0, *value);
+                one.get_f64(0)
+            }
+            Compact::Runs { base, offsets } => {
+                let run = offsets.partition_point(|&o| o <= k) - 1;
+                f64::from(base + run as i32)
+            }
+        }
+    }
+
+    /// The elements, one by one.
+    pub fn expand(&self) -> ArrayData {
+        match self {
+            Compact::Uniform { ty, value, len } => {
+                let mut one = ArrayData::new(*ty, 1);
+                one.set_f64(0, *value);
+                match one {
+                    ArrayData::F64(v) => ArrayData::F64(vec![v[0]; *len]),
+                    ArrayData::I32(v) => ArrayData::I32(vec![v[0]; *len]),
+                    ArrayData::Bool(v) => ArrayData::Bool(vec![v[0]; *len]),
+                }
+            }
+            Compact::Runs { base, offsets } => {
+                let mut values = Vec::with_capacity(self.len());
+                for (run, w) in offsets.windows(2).enumerate() {
+                    values.extend(std::iter::repeat_n(base + run as i32, w[1] - w[0]));
+                }
+                ArrayData::I32(values)
+            }
+        }
+    }
+
+    /// Grows or shrinks to `len` elements, new ones zero, if the form can say so.
+    fn resized(&self, new_len: usize) -> Option<Compact> {
+        match self {
+            Compact::Uniform { ty, value, len } if *value == 0.0 || new_len <= *len => {
+                Some(Compact::Uniform {
+                    ty: *ty,
+                    value: *value,
+                    len: new_len,
+                })
+            }
+            Compact::Runs { base, offsets } if new_len <= self.len() => {
+                let offsets = offsets.iter().map(|&o| o.min(new_len)).collect();
+                Some(Compact::Runs {
+                    base: *base,
+                    offsets,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One array of the store: plain, or compact with its expansion cached once read.
+#[derive(Clone, Debug)]
+enum Slot {
+    Plain(ArrayData),
+    Compact {
+        form: Compact,
+        expanded: OnceLock<ArrayData>,
+    },
+}
+
+impl Slot {
+    fn compact(form: Compact) -> Slot {
+        Slot::Compact {
+            form,
+            expanded: OnceLock::new(),
+        }
+    }
+
+    fn data(&self) -> &ArrayData {
+        match self {
+            Slot::Plain(d) => d,
+            Slot::Compact { form, expanded } => expanded.get_or_init(|| form.expand()),
+        }
+    }
+
+    fn data_type(&self) -> ElemType {
+        match self {
+            Slot::Plain(d) => d.elem_type(),
+            Slot::Compact { form, .. } => form.elem_type(),
+        }
+    }
+
+    /// Turns the slot into a plain array and returns it.
+    fn plain_mut(&mut self) -> &mut ArrayData {
+        if let Slot::Compact { form, expanded } = self {
+            let data = expanded.take().unwrap_or_else(|| form.expand());
+            *self = Slot::Plain(data);
+        }
+        match self {
+            Slot::Plain(d) => d,
+            Slot::Compact { .. } => unreachable!("made plain above"),
+        }
+    }
+}
+
 /// Metadata kept with each array (for IR dumps, errors and state access).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArrayInfo {
@@ -97,13 +261,27 @@ pub struct ArrayInfo {
 }
 
 /// The arena of arrays of one network.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct ArrayStore {
-    data: Vec<ArrayData>,
+    data: Vec<Slot>,
     info: Vec<ArrayInfo>,
     /// Arrays that stand for another one (a linked variable's placeholder and the array it
     /// is linked to): every access to the key goes to the value.
     aliases: std::collections::BTreeMap<u32, u32>,
+}
+
+/// Equal when every array has the same elements (whatever their form), names and aliases.
+impl PartialEq for ArrayStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.data.len() == other.data.len()
+            && self.info == other.info
+            && self.aliases == other.aliases
+            && self
+                .data
+                .iter()
+                .zip(&other.data)
+                .all(|(a, b)| a.data() == b.data())
+    }
 }
 
 impl ArrayStore {
@@ -113,7 +291,7 @@ impl ArrayStore {
 
     /// Adds a zero-filled array and returns its id.
     pub fn add(&mut self, name: impl Into<String>, ty: ElemType, len: usize) -> StoreId {
-        self.data.push(ArrayData::new(ty, len));
+        self.data.push(Slot::Plain(ArrayData::new(ty, len)));
         self.info.push(ArrayInfo { name: name.into() });
         StoreId((self.data.len() - 1) as u32)
     }
@@ -160,13 +338,104 @@ impl ArrayStore {
         self.aliases.get(&id.0).copied().unwrap_or(id.0)
     }
 
+    /// The array's elements (a compact array is expanded into a cache, kept until it is
+    /// written or made compact again).
     pub fn get(&self, id: StoreId) -> &ArrayData {
-        &self.data[self.resolve(id) as usize]
+        self.data[self.resolve(id) as usize].data()
     }
 
+    /// The array's elements for writing (a compact array becomes plain).
     pub fn get_mut(&mut self, id: StoreId) -> &mut ArrayData {
         let k = self.resolve(id) as usize;
-        &mut self.data[k]
+        self.data[k].plain_mut()
+    }
+
+    /// The compact form of an array, if it has one.
+    pub fn compact(&self, id: StoreId) -> Option<&Compact> {
+        match &self.data[self.resolve(id) as usize] {
+            Slot::Compact { form, .. } => Some(form),
+            Slot::Plain(_) => None,
+        }
+    }
+
+    /// Replaces the array's elements by a compact form (of the same element type).
+    pub fn set_compact(&mut self, id: StoreId, form: Compact) {
+        let k = self.resolve(id) as usize;
+        debug_assert_eq!(self.data[k].data_type(), form.elem_type());
+        self.data[k] = Slot::compact(form);
+    }
+
+    /// Sets every element to `value`, storing one value only.
+    pub fn fill(&mut self, id: StoreId, value: f64) {
+        let k = self.resolve(id) as usize;
+        let (ty, len) = (self.data[k].data_type(), self.len_of(id));
+        self.data[k] = Slot::compact(Compact::Uniform { ty, value, len });
+    }
+
+    /// The number of elements (without expanding a compact array).
+    pub fn len_of(&self, id: StoreId) -> usize {
+        match &self.data[self.resolve(id) as usize] {
+            Slot::Plain(d) => d.len(),
+            Slot::Compact { form, .. } => form.len(),
+        }
+    }
+
+    /// Element `k` as f64 (without expanding a compact array).
+    pub fn value_f64(&self, id: StoreId, k: usize) -> f64 {
+        match &self.data[self.resolve(id) as usize] {
+            Slot::Plain(d) => d.get_f64(k),
+            Slot::Compact { form, .. } => form.get_f64(k),
+        }
+    }
+
+    /// Grows or shrinks the array to `len` elements, new ones zero; a compact array stays
+    /// compact where its form allows.
+    pub fn resize(&mut self, id: StoreId, len: usize) {
+        let k = self.resolve(id) as usize;
+        if let Slot::Compact { form, .. } = &self.data[k] {
+            if let Some(form) = form.resized(len) {
+                self.data[k] = Slot::compact(form);
+                return;
+            }
+        }
+        self.data[k].plain_mut().resize(len);
+    }
+
+    /// Appends `values + offset` to an array kept as [`Compact::Runs`] over `0..runs`, if
+    /// the runs can hold them (`values` non-decreasing, from the last non-empty run on, all
+    /// below `runs`). Returns false, changing nothing, otherwise.
+    pub fn append_runs(&mut self, id: StoreId, values: &[i32]) -> bool {
+        let k = self.resolve(id) as usize;
+        let Slot::Compact {
+            form: Compact::Runs { offsets, .. },
+            expanded,
+        } = &mut self.data[k]
+        else {
+            return false;
+        };
+        let runs = offsets.len() - 1;
+        let total = offsets[runs];
+        let last_used = offsets.partition_point(|&o| o < total).saturating_sub(1);
+        let fits = values.windows(2).all(|w| w[0] <= w[1])
+            && values.first().is_none_or(|&v| {
+                v >= 0 && (total == 0 || v as usize >= last_used) && (v as usize) < runs
+            })
+            && values.last().is_none_or(|&v| v >= 0 && (v as usize) < runs);
+        if !fits {
+            return false;
+        }
+        let mut added = 0usize;
+        let mut next = 0usize;
+        for (run, offset) in offsets[..runs].iter_mut().enumerate() {
+            *offset += added;
+            while next < values.len() && values[next] as usize == run {
+                added += 1;
+                next += 1;
+            }
+        }
+        offsets[runs] += added;
+        expanded.take();
+        true
     }
 
     pub fn info(&self, id: StoreId) -> &ArrayInfo {
@@ -177,6 +446,12 @@ impl ArrayStore {
     /// `None` if an id repeats or is out of range. (`slice::get_disjoint_mut` needs a length
     /// known at compile time; kernels bind a variable number of arrays.)
     pub fn borrow_many_mut(&mut self, ids: &[StoreId]) -> Option<Vec<&mut ArrayData>> {
+        for id in ids {
+            let k = self.resolve(*id) as usize;
+            if let Some(slot) = self.data.get_mut(k) {
+                slot.plain_mut();
+            }
+        }
         let mut order: Vec<(usize, usize)> = ids
             .iter()
             .enumerate()
@@ -191,12 +466,12 @@ impl ArrayStore {
         }
         let mut slots: Vec<Option<&mut ArrayData>> = (0..ids.len()).map(|_| None).collect();
         // Walk the sorted ids, splitting off one array at a time: O(ids), not O(arrays).
-        let mut rest: &mut [ArrayData] = &mut self.data;
+        let mut rest: &mut [Slot] = &mut self.data;
         let mut offset = 0;
         for (id, pos) in order {
             let tail = std::mem::take(&mut rest);
             let (array, after) = tail[id - offset..].split_first_mut()?;
-            slots[pos] = Some(array);
+            slots[pos] = Some(array.plain_mut());
             rest = after;
             offset = id + 1;
         }
@@ -237,6 +512,80 @@ mod tests {
         assert!(s.borrow_many_mut(&[a, a]).is_none());
         assert!(s.borrow_many_mut(&[StoreId(7)]).is_none());
         assert!(s.borrow_many_mut(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn compact_arrays_read_without_expanding_and_expand_when_written() {
+        let mut s = ArrayStore::new();
+        let w = s.add("w", ElemType::F64, 0);
+        s.set_compact(w, Compact::zeros(ElemType::F64));
+        s.resize(w, 5);
+        assert_eq!(s.len_of(w), 5);
+        assert!(matches!(
+            s.compact(w),
+            Some(Compact::Uniform { len: 5, .. })
+        ));
+        s.fill(w, 2.5);
+        assert_eq!(s.value_f64(w, 4), 2.5);
+        // A read expands into a cache; the form stays compact.
+        assert_eq!(s.get(w), &ArrayData::F64(vec![2.5; 5]));
+        assert!(s.compact(w).is_some());
+        // Growing a nonzero uniform array gives zeros at the end, as a plain array.
+        s.resize(w, 6);
+        assert!(s.compact(w).is_none());
+        assert_eq!(
+            s.get(w),
+            &ArrayData::F64(vec![2.5, 2.5, 2.5, 2.5, 2.5, 0.0])
+        );
+        // Kernels get plain arrays.
+        let b = s.add("b", ElemType::Bool, 1);
+        s.fill(b, 0.5);
+        s.resize(b, 2);
+        {
+            let m = s.borrow_many_mut(&[b]).unwrap();
+            assert_eq!(*m[0], ArrayData::Bool(vec![true, false]));
+        }
+        assert!(s.compact(b).is_none());
+    }
+
+    #[test]
+    fn runs_grow_while_values_come_in_order() {
+        let mut s = ArrayStore::new();
+        let pre = s.add("pre", ElemType::I32, 0);
+        s.set_compact(pre, Compact::empty_runs(10, 4));
+        assert!(s.append_runs(pre, &[0, 0, 2]));
+        assert!(s.append_runs(pre, &[2, 3]));
+        assert_eq!(s.len_of(pre), 5);
+        assert_eq!(s.value_f64(pre, 3), 12.0);
+        assert_eq!(s.value_f64(pre, 4), 13.0);
+        let snapshot = s.clone();
+        // Out of order, or out of range: refused, nothing changed.
+        assert!(!s.append_runs(pre, &[1]));
+        assert!(!s.append_runs(pre, &[4]));
+        assert!(!s.append_runs(pre, &[3, 2]));
+        assert_eq!(s, snapshot);
+        assert_eq!(s.get(pre), &ArrayData::I32(vec![10, 10, 12, 12, 13]));
+        // Shrinking (a restore of fewer synapses) keeps the runs.
+        s.resize(pre, 3);
+        assert_eq!(s.get(pre), &ArrayData::I32(vec![10, 10, 12]));
+        // Once plain, runs are not appended to any more.
+        s.get_mut(pre);
+        assert!(!s.append_runs(pre, &[3]));
+    }
+
+    #[test]
+    fn equality_ignores_the_form() {
+        let mut a = ArrayStore::new();
+        let x = a.add("x", ElemType::I32, 3);
+        let mut b = a.clone();
+        b.fill(x, 0.0);
+        assert_eq!(a, b);
+        b.fill(x, 1.9);
+        assert_ne!(a, b);
+        a.get_mut(x).set_f64(0, 1.0);
+        a.get_mut(x).set_f64(1, 1.0);
+        a.get_mut(x).set_f64(2, 1.0);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //!     cargo run --release -p rheobase --example bench_synapses
 //!
 //! With `--big` it builds 100,000 neurons with 10^8 synapses (p = 0.01) through
-//! `Synapses::connect` (goal: under 20 s on one thread), then prepares the pathway for a run,
-//! and prints the memory per synapse (resident set growth, so everything: Brian2-style
-//! per-synapse arrays `i`, `j`, `w`, `delay` and the pathway's index).
+//! `Synapses::connect` (goal: under 20 s on one thread), sets `w = 'rand()'` (and the delay,
+//! see `--delay=unset|uniform|scalar|heterogeneous`), then prepares the pathway for a run,
+//! and prints the memory per synapse (resident set growth, so everything: the synapses'
+//! arrays and the pathway's index). `--neurons=N` builds a smaller network (N^2/100 synapses).
 
 use rheobase::prelude::*;
 #[path = "common/cpu_time.rs"]
@@ -82,12 +83,25 @@ fn resident_bytes() -> f64 {
     pages * 4096.0
 }
 
-fn big_build() -> Result<(), RuntimeError> {
+/// Which delay the `--big` build gives the pathway (`--delay=...`).
+#[derive(Clone, Copy, PartialEq)]
+enum DelayKind {
+    /// The per-synapse `delay` variable, never set (zero for all).
+    Unset,
+    /// `S.delay = 1.5*ms` for all synapses (a per-synapse variable set as a whole).
+    Uniform,
+    /// `Synapses(..., delay=1.5*ms)`: one delay for the pathway.
+    Scalar,
+    /// `S.delay = 'rand()*5*ms'`: a different delay per synapse.
+    Heterogeneous,
+}
+
+fn big_build(n_neurons: usize, delay: DelayKind) -> Result<(), RuntimeError> {
     let net = Network::new();
     net.seed(3);
     let g = NeuronGroup::new(
         &net,
-        100_000,
+        n_neurons,
         "v : 1",
         NeuronGroupOptions {
             threshold: Some("v > 1".into()),
@@ -100,6 +114,11 @@ fn big_build() -> Result<(), RuntimeError> {
         "w : 1",
         SynapsesOptions {
             on_pre: "v_post += w".into(),
+            delay: if delay == DelayKind::Scalar {
+                Delay::Scalar(1.5e-3)
+            } else {
+                Delay::PerSynapse
+            },
             ..Default::default()
         },
     )?;
@@ -108,25 +127,57 @@ fn big_build() -> Result<(), RuntimeError> {
     result?;
     let n = s.len() as f64;
     let after_connect = resident_bytes();
+    let (result, set_s) = timed(|| {
+        s.set_expr("w", "rand()")?;
+        match delay {
+            DelayKind::Uniform => s.set_expr("delay", "1.5*ms"),
+            DelayKind::Heterogeneous => s.set_expr("delay", "rand()*5*ms"),
+            DelayKind::Unset | DelayKind::Scalar => Ok(()),
+        }
+    });
+    result?;
+    let after_set = resident_bytes();
     let (result, prepare_s) = timed(|| net.run(1e-4));
     result?;
     let after_run = resident_bytes();
+    let kind = match delay {
+        DelayKind::Unset => "delay never set",
+        DelayKind::Uniform => "S.delay = '1.5*ms'",
+        DelayKind::Scalar => "delay=1.5*ms for the pathway",
+        DelayKind::Heterogeneous => "S.delay = 'rand()*5*ms'",
+    };
     println!(
-        "build 100,000 x 100,000, p = 0.01: {n} synapses connected in {connect_s:.2} s, pathway \
-         prepared in {prepare_s:.2} s (CPU time; goal < 20 s)"
+        "build {n_neurons} x {n_neurons}, p = 0.01, w = rand(), {kind}: {n} synapses connected \
+         in {connect_s:.2} s, variables set in {set_s:.2} s, pathway prepared in {prepare_s:.2} s \
+         (CPU time; total {:.2} s, goal < 20 s)",
+        connect_s + set_s + prepare_s
     );
     println!(
-        "memory: {:.1} bytes per synapse after connect, {:.1} after the first run (resident \
-         set growth)",
+        "memory: {:.1} bytes per synapse after connect, {:.1} after setting the variables, \
+         {:.1} after the first run (resident set growth; goal < 16)",
         (after_connect - before) / n,
+        (after_set - before) / n,
         (after_run - before) / n
     );
     Ok(())
 }
 
 fn main() -> Result<(), RuntimeError> {
-    if std::env::args().any(|a| a == "--big") {
-        return big_build();
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--big") {
+        let neurons = args
+            .iter()
+            .find_map(|a| a.strip_prefix("--neurons="))
+            .map_or(Ok(100_000), str::parse)
+            .expect("--neurons=N");
+        let delay = match args.iter().find_map(|a| a.strip_prefix("--delay=")) {
+            None | Some("unset") => DelayKind::Unset,
+            Some("uniform") => DelayKind::Uniform,
+            Some("scalar") => DelayKind::Scalar,
+            Some("heterogeneous") => DelayKind::Heterogeneous,
+            Some(other) => panic!("--delay={other}: use unset, uniform, scalar or heterogeneous"),
+        };
+        return big_build(neurons, delay);
     }
     let mut best = f64::INFINITY;
     let mut n = 0;
