@@ -110,7 +110,41 @@ pub enum Compact {
     /// (`offsets` starts at 0 and never decreases). The source index of synapses that were
     /// created in source order.
     Runs { base: i32, offsets: Vec<usize> },
+    /// `f64` elements with few distinct values: element `k` is `values[codes[k]]` (per-synapse
+    /// delays such as `'int(rand()*50)*0.1*ms'`; see [`ArrayStore::tabulate`]).
+    Table { values: Vec<f64>, codes: Codes },
 }
+
+/// Indices into a [`Compact::Table`], in the narrowest type that holds them.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Codes {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+}
+
+impl Codes {
+    pub fn len(&self) -> usize {
+        match self {
+            Codes::U8(c) => c.len(),
+            Codes::U16(c) => c.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[inline]
+    pub fn get(&self, k: usize) -> usize {
+        match self {
+            Codes::U8(c) => usize::from(c[k]),
+            Codes::U16(c) => usize::from(c[k]),
+        }
+    }
+}
+
+/// Most distinct values a [`Compact::Table`] holds.
+pub const MAX_TABLE_VALUES: usize = 1 << 16;
 
 impl Compact {
     /// An empty array of `ty` whose new elements will be zero.
@@ -134,6 +168,7 @@ impl Compact {
         match self {
             Compact::Uniform { len, .. } => *len,
             Compact::Runs { offsets, .. } => offsets.last().copied().unwrap_or(0),
+            Compact::Table { codes, .. } => codes.len(),
         }
     }
 
@@ -145,6 +180,7 @@ impl Compact {
         match self {
             Compact::Uniform { ty, .. } => *ty,
             Compact::Runs { .. } => ElemType::I32,
+            Compact::Table { .. } => ElemType::F64,
         }
     }
 
@@ -161,6 +197,7 @@ impl Compact {
                 let run = offsets.partition_point(|&o| o <= k) - 1;
                 f64::from(base + run as i32)
             }
+            Compact::Table { values, codes } => values[codes.get(k)],
         }
     }
 
@@ -183,6 +220,10 @@ impl Compact {
                 }
                 ArrayData::I32(values)
             }
+            Compact::Table { values, codes } => ArrayData::F64(match codes {
+                Codes::U8(c) => c.iter().map(|&k| values[usize::from(k)]).collect(),
+                Codes::U16(c) => c.iter().map(|&k| values[usize::from(k)]).collect(),
+            }),
         }
     }
 
@@ -201,6 +242,23 @@ impl Compact {
                 Some(Compact::Runs {
                     base: *base,
                     offsets,
+                })
+            }
+            Compact::Table { values, codes } => {
+                // New elements are +0.0: only if the table has it.
+                let zero = values.iter().position(|v| v.to_bits() == 0);
+                if new_len > codes.len() && zero.is_none() {
+                    return None;
+                }
+                let zero = zero.unwrap_or(0);
+                let mut codes = codes.clone();
+                match &mut codes {
+                    Codes::U8(c) => c.resize(new_len, zero as u8),
+                    Codes::U16(c) => c.resize(new_len, zero as u16),
+                }
+                Some(Compact::Table {
+                    values: values.clone(),
+                    codes,
                 })
             }
             _ => None,
@@ -268,6 +326,69 @@ pub struct ArrayStore {
     /// Arrays that stand for another one (a linked variable's placeholder and the array it
     /// is linked to): every access to the key goes to the value.
     aliases: std::collections::BTreeMap<u32, u32>,
+}
+
+/// The distinct values of `values` (by bit pattern, in order of first appearance) and each
+/// element's index among them; `None` if there are more than `max_values`.
+fn tabulate(values: &[f64], max_values: usize) -> Option<(Vec<f64>, Codes)> {
+    let mut table: Vec<f64> = Vec::new();
+    let mut index: std::collections::HashMap<u64, u16, BitsHash> = Default::default();
+    let mut codes: Vec<u16> = Vec::with_capacity(values.len());
+    // Runs of equal values are common: check the previous value first.
+    let mut last: Option<(u64, u16)> = None;
+    for &v in values {
+        let bits = v.to_bits();
+        let code = match last {
+            Some((b, c)) if b == bits => c,
+            _ => {
+                let next = table.len();
+                let code = *index.entry(bits).or_insert_with(|| {
+                    table.push(v);
+                    next as u16
+                });
+                if table.len() > max_values {
+                    return None;
+                }
+                code
+            }
+        };
+        last = Some((bits, code));
+        codes.push(code);
+    }
+    let codes = if table.len() <= 256 {
+        Codes::U8(codes.into_iter().map(|c| c as u8).collect())
+    } else {
+        Codes::U16(codes)
+    };
+    Some((table, codes))
+}
+
+/// A fast hash of f64 bit patterns (a multiply and a shift; the keys are not adversarial).
+#[derive(Default, Clone, Copy)]
+struct BitsHash;
+
+impl std::hash::BuildHasher for BitsHash {
+    type Hasher = BitsHasher;
+    fn build_hasher(&self) -> BitsHasher {
+        BitsHasher(0)
+    }
+}
+
+struct BitsHasher(u64);
+
+impl std::hash::Hasher for BitsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        let h = (x ^ (x >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        self.0 = h ^ (h >> 32);
+    }
 }
 
 /// Equal when every array has the same elements (whatever their form), names and aliases.
@@ -386,6 +507,30 @@ impl ArrayStore {
             Slot::Plain(d) => d.get_f64(k),
             Slot::Compact { form, .. } => form.get_f64(k),
         }
+    }
+
+    /// Keeps a plain `f64` array as a [`Compact::Table`] if it has at most `max_values`
+    /// (up to [`MAX_TABLE_VALUES`]) distinct values (bit patterns); returns whether the array
+    /// is a table now. Stops at the first value too many, so a failed try costs little when
+    /// the values are all different.
+    pub fn tabulate(&mut self, id: StoreId, max_values: usize) -> bool {
+        let k = self.resolve(id) as usize;
+        let values = match &self.data[k] {
+            Slot::Compact {
+                form: Compact::Table { .. },
+                ..
+            } => return true,
+            Slot::Plain(ArrayData::F64(values)) => values,
+            _ => return false,
+        };
+        let Some((table, codes)) = tabulate(values, max_values.min(MAX_TABLE_VALUES)) else {
+            return false;
+        };
+        self.data[k] = Slot::compact(Compact::Table {
+            values: table,
+            codes,
+        });
+        true
     }
 
     /// Grows or shrinks the array to `len` elements, new ones zero; a compact array stays
@@ -571,6 +716,51 @@ mod tests {
         // Once plain, runs are not appended to any more.
         s.get_mut(pre);
         assert!(!s.append_runs(pre, &[3]));
+    }
+
+    #[test]
+    fn few_distinct_values_are_kept_as_a_table() {
+        let mut s = ArrayStore::new();
+        let d = s.add("d", ElemType::F64, 0);
+        let values: Vec<f64> = (0..1000).map(|k| f64::from(k % 7) * 1e-4).collect();
+        *s.get_mut(d) = ArrayData::F64(values.clone());
+        assert!(s.tabulate(d, MAX_TABLE_VALUES));
+        assert!(matches!(
+            s.compact(d),
+            Some(Compact::Table {
+                codes: Codes::U8(_),
+                ..
+            })
+        ));
+        assert_eq!(s.value_f64(d, 13), values[13]);
+        assert_eq!(s.get(d), &ArrayData::F64(values.clone()));
+        // New synapses get +0.0, which the table has.
+        s.resize(d, 1001);
+        assert!(s.compact(d).is_some());
+        assert_eq!(s.value_f64(d, 1000), 0.0);
+        // Too many distinct values: left plain.
+        let e = s.add("e", ElemType::F64, 0);
+        *s.get_mut(e) = ArrayData::F64((0..300).map(f64::from).collect());
+        assert!(!s.tabulate(e, 200));
+        assert!(s.compact(e).is_none());
+        assert!(s.tabulate(e, 300));
+        assert!(matches!(
+            s.compact(e),
+            Some(Compact::Table {
+                codes: Codes::U16(_),
+                ..
+            })
+        ));
+        // -0.0 and 0.0 are different values; a table without +0.0 grows as a plain array.
+        let z = s.add("z", ElemType::F64, 0);
+        *s.get_mut(z) = ArrayData::F64(vec![-0.0, 1.0]);
+        assert!(s.tabulate(z, 4));
+        s.resize(z, 3);
+        assert!(s.compact(z).is_none());
+        let ArrayData::F64(v) = s.get(z) else {
+            panic!()
+        };
+        assert!(v[0].is_sign_negative() && v[2].is_sign_positive());
     }
 
     #[test]

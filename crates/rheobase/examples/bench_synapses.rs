@@ -6,7 +6,7 @@
 //!
 //! With `--big` it builds 100,000 neurons with 10^8 synapses (p = 0.01) through
 //! `Synapses::connect` (goal: under 20 s on one thread), sets `w = 'rand()'` (and the delay,
-//! see `--delay=unset|uniform|scalar|heterogeneous`), then prepares the pathway for a run,
+//! see `--delay=unset|uniform|scalar|heterogeneous|few`), then prepares the pathway for a run,
 //! and prints the memory per synapse (resident set growth, so everything: the synapses'
 //! arrays and the pathway's index). `--neurons=N` builds a smaller network (N^2/100 synapses).
 
@@ -94,6 +94,8 @@ enum DelayKind {
     Scalar,
     /// `S.delay = 'rand()*5*ms'`: a different delay per synapse.
     Heterogeneous,
+    /// `S.delay = 'int(rand()*50)*0.1*ms'`: one of 50 delays per synapse.
+    FewValues,
 }
 
 fn big_build(n_neurons: usize, delay: DelayKind) -> Result<(), RuntimeError> {
@@ -132,6 +134,7 @@ fn big_build(n_neurons: usize, delay: DelayKind) -> Result<(), RuntimeError> {
         match delay {
             DelayKind::Uniform => s.set_expr("delay", "1.5*ms"),
             DelayKind::Heterogeneous => s.set_expr("delay", "rand()*5*ms"),
+            DelayKind::FewValues => s.set_expr("delay", "int(rand()*50)*0.1*ms"),
             DelayKind::Unset | DelayKind::Scalar => Ok(()),
         }
     });
@@ -145,6 +148,7 @@ fn big_build(n_neurons: usize, delay: DelayKind) -> Result<(), RuntimeError> {
         DelayKind::Uniform => "S.delay = '1.5*ms'",
         DelayKind::Scalar => "delay=1.5*ms for the pathway",
         DelayKind::Heterogeneous => "S.delay = 'rand()*5*ms'",
+        DelayKind::FewValues => "S.delay = 'int(rand()*50)*0.1*ms'",
     };
     println!(
         "build {n_neurons} x {n_neurons}, p = 0.01, w = rand(), {kind}: {n} synapses connected \
@@ -175,7 +179,10 @@ fn main() -> Result<(), RuntimeError> {
             Some("uniform") => DelayKind::Uniform,
             Some("scalar") => DelayKind::Scalar,
             Some("heterogeneous") => DelayKind::Heterogeneous,
-            Some(other) => panic!("--delay={other}: use unset, uniform, scalar or heterogeneous"),
+            Some("few") => DelayKind::FewValues,
+            Some(other) => {
+                panic!("--delay={other}: use unset, uniform, scalar, heterogeneous or few")
+            }
         };
         return big_build(neurons, delay);
     }

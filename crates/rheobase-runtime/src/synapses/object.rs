@@ -1166,4 +1166,40 @@ mod tests {
         net.run(1e-4).unwrap();
         assert_eq!(g.get("x").unwrap(), vec![0.0, 1.0]);
     }
+
+    #[test]
+    fn per_synapse_delays_with_few_values_are_kept_as_a_table_and_read_back_exactly() {
+        let net = Network::new();
+        let g = NeuronGroup::new(
+            &net,
+            4,
+            "x : 1",
+            NeuronGroupOptions {
+                threshold: Some("i == 0 and t < 0.5*dt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "",
+            SynapsesOptions {
+                on_pre: "x_post += 1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.connect(Connect::arrays(vec![0, 0, 0], vec![1, 2, 3]))
+            .unwrap();
+        let delays = [2.04e-4, 0.96e-4, 2.04e-4];
+        s.set_values("delay", &delays).unwrap();
+        assert!(!is_compact(&s, "delay"));
+        net.run(2e-4).unwrap();
+        assert!(is_compact(&s, "delay"));
+        assert_eq!(s.get("delay").unwrap(), delays.to_vec());
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 0.0, 1.0, 0.0]);
+        net.run(1e-4).unwrap();
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 1.0, 1.0, 1.0]);
+    }
 }

@@ -3,12 +3,12 @@
 //! updater over all synapses, and summed variable updaters.
 
 use super::partition::TargetPartition;
-use super::queue::{PathwayDelays, SpikeQueue};
+use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
 use crate::network::{EventId, GroupId, Operation, StepContext};
-use crate::state::{ArrayData, StoreId};
+use crate::state::{ArrayData, Compact, StoreId, MAX_TABLE_VALUES};
 use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
@@ -143,25 +143,36 @@ impl PathwayOp {
 
     /// Reads the delays (in seconds) into steps of `dt`, checking them.
     fn read_delays(&mut self, store: &crate::state::ArrayStore, dt: f64) -> Result<()> {
-        let uniform = matches!(
-            store.compact(self.delay),
-            Some(crate::state::Compact::Uniform { .. })
-        );
-        let seconds: Vec<f64> = if self.delay_shared || (uniform && !self.csr.is_empty()) {
-            // One value (a per-synapse delay set as a whole is kept as one value).
-            vec![store.value_f64(self.delay, 0)]
-        } else if uniform {
-            Vec::new()
-        } else {
-            let ArrayData::F64(by_index) = store.get(self.delay) else {
-                return Err(RuntimeError::Internal("delays are not f64".into()));
-            };
-            (0..self.csr.len())
-                .map(|slot| by_index[self.index_of(slot) as usize])
-                .collect()
-        };
         let slots = self.csr.len();
-        self.delays = PathwayDelays::from_seconds(&seconds, dt, slots).map_err(|e| {
+        let delays = match store.compact(self.delay) {
+            // One value (a per-synapse delay set as a whole is kept as one value).
+            _ if self.delay_shared => {
+                PathwayDelays::from_seconds(&[store.value_f64(self.delay, 0)], dt, slots)
+            }
+            Some(Compact::Uniform { .. }) if slots == 0 => {
+                PathwayDelays::from_seconds(&[], dt, slots)
+            }
+            Some(Compact::Uniform { .. }) => {
+                PathwayDelays::from_seconds(&[store.value_f64(self.delay, 0)], dt, slots)
+            }
+            Some(Compact::Table { values, codes }) => (0..slots)
+                .map(|slot| {
+                    let value = values[codes.get(self.index_of(slot) as usize)];
+                    delay_steps(value, dt, slot)
+                })
+                .collect::<std::result::Result<Vec<u32>, _>>()
+                .map(PathwayDelays::from_steps),
+            _ => {
+                let ArrayData::F64(by_index) = store.get(self.delay) else {
+                    return Err(RuntimeError::Internal("delays are not f64".into()));
+                };
+                (0..slots)
+                    .map(|slot| delay_steps(by_index[self.index_of(slot) as usize], dt, slot))
+                    .collect::<std::result::Result<Vec<u32>, _>>()
+                    .map(PathwayDelays::from_steps)
+            }
+        };
+        self.delays = delays.map_err(|e| {
             // Errors count slots; name the synapse index instead.
             let message = match e {
                 super::queue::DelayError::Negative { delay, synapse } => format!(
@@ -210,6 +221,10 @@ impl Operation for PathwayOp {
         }
         self.dt = Some(dt);
         self.split = None;
+        if !self.delay_shared {
+            // Per-synapse delays with few distinct values take 1 or 2 bytes per synapse.
+            cx.store.tabulate(self.delay, MAX_TABLE_VALUES);
+        }
         self.read_delays(cx.store, dt)?;
         self.queue.prepare(&self.delays, &self.csr);
         Ok(())
