@@ -569,14 +569,11 @@ impl ArrayStore {
         if !fits {
             return false;
         }
+        // `values` is sorted: the values below `run` are found by binary search.
         let mut added = 0usize;
-        let mut next = 0usize;
         for (run, offset) in offsets[..runs].iter_mut().enumerate() {
             *offset += added;
-            while next < values.len() && values[next] as usize == run {
-                added += 1;
-                next += 1;
-            }
+            added += values[added..].partition_point(|&v| v as usize <= run);
         }
         offsets[runs] += added;
         expanded.take();

@@ -18,7 +18,7 @@ use crate::network::{GroupId, NetworkCore};
 use crate::resources::{check_memory, product};
 use crate::state::{ArrayData, ArrayStore};
 use crate::variables::{builtin_constant, Variable};
-use rheobase_codegen::philox::philox4x32_10;
+use rheobase_codegen::philox::philox4x32_10_many;
 use rheobase_codegen::random::stream_key;
 use rheobase_lang::check::check_condition;
 use rheobase_lang::symbolic::eval::binary;
@@ -190,9 +190,12 @@ impl PhiloxUniform {
         let key = [self.key as u32, (self.key >> 32) as u32];
         let scale = 1.0 / (1u64 << 53) as f64;
         let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
-        for (k, pair) in self.buffer.chunks_exact_mut(2).enumerate() {
+        let counters: [[u32; 4]; PHILOX_BATCH] = std::array::from_fn(|k| {
             let b = self.block + k as u64;
-            let words = philox4x32_10([b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN], key);
+            [b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN]
+        });
+        let blocks = philox4x32_10_many(&counters, key);
+        for (pair, words) in self.buffer.chunks_exact_mut(2).zip(&blocks) {
             pair[0] = hi(words[0], words[1]);
             pair[1] = hi(words[2], words[3]);
         }
@@ -671,7 +674,8 @@ impl Synapses {
             || format!("connect({text}) made {} synapses, whose arrays", new.len()),
             bytes,
         )?;
-        add_synapses(&mut core, gid, &new.pre, &new.post)
+        let NewSynapses { pre, post } = new;
+        add_synapses(&mut core, gid, &pre, post)
     }
 }
 
@@ -888,7 +892,7 @@ pub(crate) fn add_synapses(
     core: &mut NetworkCore,
     gid: GroupId,
     pre: &[i32],
-    post: &[i32],
+    post: Vec<i32>,
 ) -> Result<()> {
     if pre.is_empty() {
         return Ok(());
@@ -902,6 +906,18 @@ pub(crate) fn add_synapses(
             format!("{n_new} synapses are more than supported ({})", i32::MAX),
         ));
     }
+    // The pathways first: their checks fail before any array has changed.
+    for &o in &links.pathways {
+        let op = core.objects[o.0]
+            .op
+            .as_any_mut()
+            .downcast_mut::<PathwayOp>()
+            .ok_or_else(|| RuntimeError::Internal("a pathway is not a PathwayOp".into()))?;
+        match op.role {
+            Role::Pre => op.add_synapses(pre, &post)?,
+            Role::Post => op.add_synapses(&post, pre)?,
+        }
+    }
     // Source indices stay runs over the sources while synapses come in source order.
     let mut resized = std::collections::HashSet::new();
     let mut pre_filled = Vec::new();
@@ -911,6 +927,9 @@ pub(crate) fn add_synapses(
         }
     }
     resized.retain(|id| pre_filled.contains(id));
+    // Target indices are appended below (no zero fill first).
+    resized.insert(links.post_abs);
+    resized.insert(links.j);
     for &id in &links.per_synapse {
         if resized.insert(id) {
             core.store.resize(id, n_new);
@@ -923,6 +942,22 @@ pub(crate) fn add_synapses(
         links.source_range.start as i32,
         links.target_range.start as i32,
     );
+    core.store.get_mut(links.n_var).set_f64(0, n_new as f64);
+    if let ArrayData::I32(v) = core.store.get_mut(links.n_outgoing) {
+        // Sources come in runs (in source order, all of a source's synapses in one).
+        let mut k = 0;
+        while k < pre.len() {
+            let source = pre[k];
+            let run = pre[k..].iter().take_while(|&&s| s == source).count();
+            v[(source + ps) as usize] += run as i32;
+            k += run;
+        }
+    }
+    if let ArrayData::I32(v) = core.store.get_mut(links.n_incoming) {
+        for &k in &post {
+            v[(k + ts) as usize] += 1;
+        }
+    }
     let fill = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
         if let ArrayData::I32(v) = store.get_mut(id) {
             for (k, &x) in values.iter().enumerate() {
@@ -933,20 +968,22 @@ pub(crate) fn add_synapses(
     if !pre_filled.contains(&links.pre_abs) {
         fill(&mut core.store, links.pre_abs, pre, ps);
     }
-    fill(&mut core.store, links.post_abs, post, ts);
     if links.i != links.pre_abs && !pre_filled.contains(&links.i) {
         fill(&mut core.store, links.i, pre, 0);
     }
-    if links.j != links.post_abs {
-        fill(&mut core.store, links.j, post, 0);
-    }
-    core.store.get_mut(links.n_var).set_f64(0, n_new as f64);
-    for (id, idx, offset) in [(links.n_outgoing, pre, ps), (links.n_incoming, post, ts)] {
-        if let ArrayData::I32(v) = core.store.get_mut(id) {
-            for &k in idx {
-                v[(k + offset) as usize] += 1;
-            }
+    let append = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
+        if let ArrayData::I32(v) = store.get_mut(id) {
+            debug_assert_eq!(v.len(), n_old);
+            v.extend(values.iter().map(|&x| x + offset));
         }
+    };
+    if links.j != links.post_abs {
+        append(&mut core.store, links.j, &post, 0);
+    }
+    match core.store.get_mut(links.post_abs) {
+        // The first synapses onto a group that starts at 0: the connect's array as it is.
+        ArrayData::I32(v) if v.is_empty() && ts == 0 => *v = post,
+        _ => append(&mut core.store, links.post_abs, &post, ts),
     }
     if let Some(m) = links.multisynaptic {
         let (ArrayData::I32(all_pre), ArrayData::I32(all_post)) = (
@@ -968,17 +1005,6 @@ pub(crate) fn add_synapses(
             *v = values;
         }
     }
-    for &o in &links.pathways {
-        let op = core.objects[o.0]
-            .op
-            .as_any_mut()
-            .downcast_mut::<PathwayOp>()
-            .ok_or_else(|| RuntimeError::Internal("a pathway is not a PathwayOp".into()))?;
-        match op.role {
-            Role::Pre => op.add_synapses(pre, post)?,
-            Role::Post => op.add_synapses(post, pre)?,
-        }
-    }
     core.groups[gid.0].n = n_new;
     Ok(())
 }
@@ -986,6 +1012,7 @@ pub(crate) fn add_synapses(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rheobase_codegen::philox::philox4x32_10;
 
     #[test]
     fn philox_uniforms_are_deterministic_and_uniform() {
