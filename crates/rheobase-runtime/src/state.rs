@@ -230,7 +230,8 @@ impl Compact {
     /// Grows or shrinks to `len` elements, new ones zero, if the form can say so.
     fn resized(&self, new_len: usize) -> Option<Compact> {
         match self {
-            Compact::Uniform { ty, value, len } if *value == 0.0 || new_len <= *len => {
+            // New elements are +0.0 (not -0.0).
+            Compact::Uniform { ty, value, len } if value.to_bits() == 0 || new_len <= *len => {
                 Some(Compact::Uniform {
                     ty: *ty,
                     value: *value,
@@ -510,8 +511,8 @@ impl ArrayStore {
     }
 
     /// Keeps a plain `f64` array as a [`Compact::Table`] if it has at most `max_values`
-    /// (up to [`MAX_TABLE_VALUES`]) distinct values (bit patterns); returns whether the array
-    /// is a table now. Stops at the first value too many, so a failed try costs little when
+    /// (up to [`MAX_TABLE_VALUES`]) distinct values (bit patterns), as one value if it has
+    /// one; returns whether the array is a table or one value now. Stops at the first value too many, so a failed try costs little when
     /// the values are all different.
     pub fn tabulate(&mut self, id: StoreId, max_values: usize) -> bool {
         let k = self.resolve(id) as usize;
@@ -520,15 +521,23 @@ impl ArrayStore {
                 form: Compact::Table { .. },
                 ..
             } => return true,
-            Slot::Plain(ArrayData::F64(values)) => values,
+            Slot::Plain(ArrayData::F64(values)) if !values.is_empty() => values,
             _ => return false,
         };
         let Some((table, codes)) = tabulate(values, max_values.min(MAX_TABLE_VALUES)) else {
             return false;
         };
-        self.data[k] = Slot::compact(Compact::Table {
-            values: table,
-            codes,
+        self.data[k] = Slot::compact(if table.len() == 1 {
+            Compact::Uniform {
+                ty: ElemType::F64,
+                value: table[0],
+                len: codes.len(),
+            }
+        } else {
+            Compact::Table {
+                values: table,
+                codes,
+            }
         });
         true
     }
@@ -748,6 +757,15 @@ mod tests {
                 ..
             })
         ));
+        // One value is kept as one value.
+        let one = s.add("one", ElemType::F64, 0);
+        *s.get_mut(one) = ArrayData::F64(vec![1.5e-3; 10]);
+        assert!(s.tabulate(one, MAX_TABLE_VALUES));
+        assert!(matches!(
+            s.compact(one),
+            Some(Compact::Uniform { len: 10, .. })
+        ));
+        assert_eq!(s.value_f64(one, 9), 1.5e-3);
         // -0.0 and 0.0 are different values; a table without +0.0 grows as a plain array.
         let z = s.add("z", ElemType::F64, 0);
         *s.get_mut(z) = ArrayData::F64(vec![-0.0, 1.0]);
