@@ -6,7 +6,7 @@ use crate::error::{Result, RuntimeError};
 use crate::kernel::{stream_hash, KernelBuilder, TimeInfo};
 use crate::lower::{Assignment, Lowerer};
 use crate::network::{EventId, GroupId, NetworkCore};
-use crate::state::StoreId;
+use crate::state::{Compact, StoreId};
 use crate::variables::{GroupResolver, SubexpressionMode, Variable, Variables};
 use rheobase_codegen::{ElemType, Elements, Index, Iteration, Stmt};
 use rheobase_lang::{ast, SourceMap};
@@ -84,14 +84,25 @@ impl NetworkCore {
         match self.variable(id, name)? {
             Variable::Array {
                 id: arr, shared, ..
-            } => {
-                let data = self.store.get(arr);
-                Ok(if shared {
-                    vec![data.get_f64(0)]
-                } else {
-                    range.map(|k| data.get_f64(k)).collect()
-                })
-            }
+            } => Ok(if shared {
+                vec![self.store.value_f64(arr, 0)]
+            } else {
+                // A compact array is read without keeping its expansion.
+                match self.store.compact(arr) {
+                    Some(Compact::Uniform { .. }) => {
+                        let value = self.store.value_f64(arr, range.start);
+                        vec![value; range.len()]
+                    }
+                    Some(form) => {
+                        let data = form.expand();
+                        range.map(|k| data.get_f64(k)).collect()
+                    }
+                    None => {
+                        let data = self.store.get(arr);
+                        range.map(|k| data.get_f64(k)).collect()
+                    }
+                }
+            }),
             // A constant-over-dt subexpression has its value of this step stored.
             Variable::Subexpression {
                 stored: Some(arr),
@@ -223,6 +234,13 @@ impl NetworkCore {
                 ),
             ));
         }
+        if !shared && values.len() == 1 && range == (0..self.store.len_of(arr)) {
+            if let Selection::All = selection {
+                // One value for the whole array is kept as one value.
+                self.store.fill(arr, values[0]);
+                return Ok(());
+            }
+        }
         let data = self.store.get_mut(arr);
         for (k, &target) in targets.iter().enumerate() {
             let v = if values.len() == 1 {
@@ -317,8 +335,13 @@ impl NetworkCore {
             },
             Some(scratch),
         )?;
-        let data = self.store.get(scratch);
-        Ok(range.map(|k| data.get_f64(k)).collect())
+        let values = {
+            let data = self.store.get(scratch);
+            range.map(|k| data.get_f64(k)).collect()
+        };
+        // The scratch array (a synapse group's grows with it) holds nothing between calls.
+        self.store.fill(scratch, 0.0);
+        Ok(values)
     }
 
     /// `name = expr` for every element of `range` (where `cond` holds, if given).

@@ -19,7 +19,7 @@ use crate::network::{GroupId, NetworkCore};
 use crate::resources::{check_memory, product};
 use crate::state::{ArrayData, ArrayStore};
 use crate::variables::{builtin_constant, Variable};
-use rheobase_codegen::philox::philox4x32_10;
+use rheobase_codegen::philox::philox4x32_10_many;
 use rheobase_codegen::random::stream_key;
 use rheobase_lang::check::check_condition;
 use rheobase_lang::symbolic::eval::binary;
@@ -150,40 +150,70 @@ impl Connect {
 /// Uniform numbers from the network's Philox generator, keyed by (seed, object, call): block
 /// `b` of the counter `[b_lo, b_hi, 0, CONNECT_DOMAIN]` gives two numbers (the top 53 bits of
 /// each 64-bit half), so a connect call never shares counters with kernel draws' layout.
+///
+/// Blocks are made [`PHILOX_BATCH`] at a time into a buffer: independent blocks in a row
+/// overlap in the processor (a block alone is a chain of ten dependent rounds). The numbers
+/// and their order are the same as one block at a time.
 struct PhiloxUniform {
     key: u64,
+    /// The next block to make.
     block: u64,
-    spare: Option<f64>,
+    buffer: [f64; 2 * PHILOX_BATCH],
+    /// The next number of `buffer` to hand out (`buffer.len()`: none left).
+    next: usize,
 }
+
+/// Blocks made per refill of [`PhiloxUniform`]'s buffer.
+const PHILOX_BATCH: usize = 16;
 
 /// Marks connect draws in the counter's last word (kernel draws keep it below 2^16 there
 /// only with block numbers; a distinct key per call separates them anyway).
 const CONNECT_DOMAIN: u32 = 0xC0_4E_C7;
 
 impl PhiloxUniform {
+    fn new(key: u64) -> PhiloxUniform {
+        PhiloxUniform {
+            key,
+            block: 0,
+            buffer: [0.0; 2 * PHILOX_BATCH],
+            next: 2 * PHILOX_BATCH,
+        }
+    }
+
     /// Box-Muller from two uniforms (the first shifted into (0, 1]).
     fn normal(&mut self) -> f64 {
         let u1 = 1.0 - self.uniform();
         let u2 = self.uniform();
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
+
+    fn refill(&mut self) {
+        let key = [self.key as u32, (self.key >> 32) as u32];
+        let scale = 1.0 / (1u64 << 53) as f64;
+        let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
+        let counters: [[u32; 4]; PHILOX_BATCH] = std::array::from_fn(|k| {
+            let b = self.block + k as u64;
+            [b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN]
+        });
+        let blocks = philox4x32_10_many(&counters, key);
+        for (pair, words) in self.buffer.chunks_exact_mut(2).zip(&blocks) {
+            pair[0] = hi(words[0], words[1]);
+            pair[1] = hi(words[2], words[3]);
+        }
+        self.block += PHILOX_BATCH as u64;
+        self.next = 0;
+    }
 }
 
 impl UniformSource for PhiloxUniform {
+    #[inline]
     fn uniform(&mut self) -> f64 {
-        if let Some(x) = self.spare.take() {
-            return x;
+        if self.next == self.buffer.len() {
+            self.refill();
         }
-        let b = self.block;
-        self.block += 1;
-        let words = philox4x32_10(
-            [b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN],
-            [self.key as u32, (self.key >> 32) as u32],
-        );
-        let scale = 1.0 / (1u64 << 53) as f64;
-        let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
-        self.spare = Some(hi(words[2], words[3]));
-        hi(words[0], words[1])
+        let x = self.buffer[self.next];
+        self.next += 1;
+        x
     }
 }
 
@@ -449,14 +479,10 @@ impl Synapses {
             l.connect_calls += 1;
             l.connect_calls
         };
-        let rng = PhiloxUniform {
-            key: stream_key(
-                core.seed,
-                stream_hash(&[&object, "connect", &calls.to_string()]),
-            ),
-            block: 0,
-            spare: None,
-        };
+        let rng = PhiloxUniform::new(stream_key(
+            core.seed,
+            stream_hash(&[&object, "connect", &calls.to_string()]),
+        ));
         check_connect_memory(&core, gid, &object, &text, &args, n_pre, n_post)?;
         // The clock is read every 1024 pairs or synapses; the poll runs every 50 ms.
         let interrupt = RefCell::new(Interrupter::new(core.interrupt.clone(), 10));
@@ -558,14 +584,10 @@ impl Synapses {
                     n_const,
                 };
                 // The generator's own sampling draws from a second stream of the same call.
-                let mut sampler = PhiloxUniform {
-                    key: stream_key(
-                        core.seed,
-                        stream_hash(&[&object, "connect_sample", &calls.to_string()]),
-                    ),
-                    block: 0,
-                    spare: None,
-                };
+                let mut sampler = PhiloxUniform::new(stream_key(
+                    core.seed,
+                    stream_hash(&[&object, "connect_sample", &calls.to_string()]),
+                ));
                 connect_generator(&plan, &mut callbacks, &mut sampler, &mut new).map_err(err)?;
             }
             (None, None) => {
@@ -638,14 +660,10 @@ impl Synapses {
                             .map_err(err)?;
                     }
                     (None, NumberOrExpr::Number(p)) => {
-                        let mut sampler = PhiloxUniform {
-                            key: stream_key(
-                                core.seed,
-                                stream_hash(&[&object, "connect_sample", &calls.to_string()]),
-                            ),
-                            block: 0,
-                            spare: None,
-                        };
+                        let mut sampler = PhiloxUniform::new(stream_key(
+                            core.seed,
+                            stream_hash(&[&object, "connect_sample", &calls.to_string()]),
+                        ));
                         if cond.is_none() {
                             let mut sink = InterruptibleSink {
                                 new: &mut new,
@@ -707,7 +725,8 @@ impl Synapses {
             || format!("connect({text}) made {} synapses, whose arrays", new.len()),
             bytes,
         )?;
-        add_synapses(&mut core, gid, &new.pre, &new.post)
+        let NewSynapses { pre, post } = new;
+        add_synapses(&mut core, gid, &pre, post)
     }
 }
 
@@ -927,7 +946,7 @@ pub(crate) fn add_synapses(
     core: &mut NetworkCore,
     gid: GroupId,
     pre: &[i32],
-    post: &[i32],
+    post: Vec<i32>,
 ) -> Result<()> {
     if pre.is_empty() {
         return Ok(());
@@ -941,19 +960,58 @@ pub(crate) fn add_synapses(
             format!("{n_new} synapses are more than supported ({})", i32::MAX),
         ));
     }
+    // The pathways first: their checks fail before any array has changed.
+    for &o in &links.pathways {
+        let op = core.objects[o.0]
+            .op
+            .as_any_mut()
+            .downcast_mut::<PathwayOp>()
+            .ok_or_else(|| RuntimeError::Internal("a pathway is not a PathwayOp".into()))?;
+        match op.role {
+            Role::Pre => op.add_synapses(pre, &post)?,
+            Role::Post => op.add_synapses(&post, pre)?,
+        }
+    }
+    // Source indices stay runs over the sources while synapses come in source order.
     let mut resized = std::collections::HashSet::new();
+    let mut pre_filled = Vec::new();
+    for id in [links.pre_abs, links.i] {
+        if resized.insert(id) && core.store.append_runs(id, pre) {
+            pre_filled.push(id);
+        }
+    }
+    resized.retain(|id| pre_filled.contains(id));
+    // Target indices are appended below (no zero fill first).
+    resized.insert(links.post_abs);
+    resized.insert(links.j);
     for &id in &links.per_synapse {
         if resized.insert(id) {
-            core.store.get_mut(id).resize(n_new);
+            core.store.resize(id, n_new);
         }
     }
     if let Some(s) = core.groups[gid.0].scratch {
-        core.store.get_mut(s).resize(n_new);
+        core.store.resize(s, n_new);
     }
     let (ps, ts) = (
         links.source_range.start as i32,
         links.target_range.start as i32,
     );
+    core.store.get_mut(links.n_var).set_f64(0, n_new as f64);
+    if let ArrayData::I32(v) = core.store.get_mut(links.n_outgoing) {
+        // Sources come in runs (in source order, all of a source's synapses in one).
+        let mut k = 0;
+        while k < pre.len() {
+            let source = pre[k];
+            let run = pre[k..].iter().take_while(|&&s| s == source).count();
+            v[(source + ps) as usize] += run as i32;
+            k += run;
+        }
+    }
+    if let ArrayData::I32(v) = core.store.get_mut(links.n_incoming) {
+        for &k in &post {
+            v[(k + ts) as usize] += 1;
+        }
+    }
     let fill = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
         if let ArrayData::I32(v) = store.get_mut(id) {
             for (k, &x) in values.iter().enumerate() {
@@ -961,21 +1019,25 @@ pub(crate) fn add_synapses(
             }
         }
     };
-    fill(&mut core.store, links.pre_abs, pre, ps);
-    fill(&mut core.store, links.post_abs, post, ts);
-    if links.i != links.pre_abs {
+    if !pre_filled.contains(&links.pre_abs) {
+        fill(&mut core.store, links.pre_abs, pre, ps);
+    }
+    if links.i != links.pre_abs && !pre_filled.contains(&links.i) {
         fill(&mut core.store, links.i, pre, 0);
     }
-    if links.j != links.post_abs {
-        fill(&mut core.store, links.j, post, 0);
-    }
-    core.store.get_mut(links.n_var).set_f64(0, n_new as f64);
-    for (id, idx, offset) in [(links.n_outgoing, pre, ps), (links.n_incoming, post, ts)] {
-        if let ArrayData::I32(v) = core.store.get_mut(id) {
-            for &k in idx {
-                v[(k + offset) as usize] += 1;
-            }
+    let append = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
+        if let ArrayData::I32(v) = store.get_mut(id) {
+            debug_assert_eq!(v.len(), n_old);
+            v.extend(values.iter().map(|&x| x + offset));
         }
+    };
+    if links.j != links.post_abs {
+        append(&mut core.store, links.j, &post, 0);
+    }
+    match core.store.get_mut(links.post_abs) {
+        // The first synapses onto a group that starts at 0: the connect's array as it is.
+        ArrayData::I32(v) if v.is_empty() && ts == 0 => *v = post,
+        _ => append(&mut core.store, links.post_abs, &post, ts),
     }
     if let Some(m) = links.multisynaptic {
         let (ArrayData::I32(all_pre), ArrayData::I32(all_post)) = (
@@ -997,17 +1059,6 @@ pub(crate) fn add_synapses(
             *v = values;
         }
     }
-    for &o in &links.pathways {
-        let op = core.objects[o.0]
-            .op
-            .as_any_mut()
-            .downcast_mut::<PathwayOp>()
-            .ok_or_else(|| RuntimeError::Internal("a pathway is not a PathwayOp".into()))?;
-        match op.role {
-            Role::Pre => op.add_synapses(pre, post)?,
-            Role::Post => op.add_synapses(post, pre)?,
-        }
-    }
     core.groups[gid.0].n = n_new;
     Ok(())
 }
@@ -1015,19 +1066,24 @@ pub(crate) fn add_synapses(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rheobase_codegen::philox::philox4x32_10;
 
     #[test]
     fn philox_uniforms_are_deterministic_and_uniform() {
         let draw = |key| {
-            let mut u = PhiloxUniform {
-                key,
-                block: 0,
-                spare: None,
-            };
+            let mut u = PhiloxUniform::new(key);
             (0..20_000).map(|_| u.uniform()).collect::<Vec<f64>>()
         };
         let a = draw(7);
         assert_eq!(a, draw(7));
+        // The buffered blocks give the numbers of one block at a time, in order.
+        let scale = 1.0 / (1u64 << 53) as f64;
+        let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
+        for b in [0u32, 1, 15, 16, 17, 100] {
+            let w = philox4x32_10([b, 0, 0, CONNECT_DOMAIN], [7, 0]);
+            assert_eq!(a[2 * b as usize], hi(w[0], w[1]));
+            assert_eq!(a[2 * b as usize + 1], hi(w[2], w[3]));
+        }
         assert_ne!(a[..4], draw(8)[..4]);
         assert!(a.iter().all(|x| (0.0..1.0).contains(x)));
         let mean = a.iter().sum::<f64>() / a.len() as f64;

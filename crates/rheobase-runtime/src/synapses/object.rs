@@ -12,7 +12,7 @@ use crate::lower::{Assignment, Lowerer};
 use crate::network::{GroupId, Network, NetworkCore, ObjectEntry};
 use crate::neurongroup::NeuronGroup;
 use crate::schedule::When;
-use crate::state::StoreId;
+use crate::state::{Compact, StoreId};
 use crate::variables::{elem_type, GroupResolver, Variable, Variables};
 use rheobase_codegen::{ElemType, Expr as IrExpr, Index, Iteration, Stmt};
 use rheobase_lang::{Diagnostic, EquationKind, SourceMap, VarType};
@@ -360,6 +360,10 @@ fn add_array(
     );
     if !shared {
         per_synapse.push(id);
+        if !read_only {
+            // Model variables, delays and `lastupdate` take memory once they differ.
+            core.store.set_compact(id, Compact::zeros(elem_type(vtype)));
+        }
     }
     variables.insert(
         name,
@@ -442,6 +446,11 @@ fn build(
         false,
         true,
     );
+    // Synapses made in source order need no stored source index (see `Compact::Runs`).
+    core.store.set_compact(
+        pre_abs,
+        Compact::empty_runs(source.range.start as i32, source.range.len()),
+    );
     let alias = |variables: &mut Variables, alias: &str, id: StoreId| {
         variables.insert(
             alias,
@@ -460,7 +469,7 @@ fn build(
         alias(&mut variables, "i", pre_abs);
         pre_abs
     } else {
-        add_array(
+        let i = add_array(
             core,
             &mut variables,
             &mut per_synapse,
@@ -470,7 +479,10 @@ fn build(
             int,
             false,
             true,
-        )
+        );
+        core.store
+            .set_compact(i, Compact::empty_runs(0, source.range.len()));
+        i
     };
     let j = if target.range.start == 0 {
         alias(&mut variables, "j", post_abs);
@@ -1025,4 +1037,169 @@ fn add_summed(
         .summed
         .push((tgid, s.target.clone(), range));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::neurongroup::NeuronGroupOptions;
+    use crate::state::Compact;
+    use crate::synapses::connecting::Connect;
+
+    fn pathway_index_by_slot(s: &Synapses) -> Option<Vec<i32>> {
+        let core = s.net.lock();
+        let o = core.synapses[&s.id].pathways[0];
+        let op = core.objects[o.0].op.as_any();
+        op.downcast_ref::<PathwayOp>()
+            .expect("pathway")
+            .index_by_slot
+            .clone()
+    }
+
+    fn is_compact(s: &Synapses, name: &str) -> bool {
+        let core = s.net.lock();
+        let Some(Variable::Array { id, .. }) = core.group(s.id).variables.get(name) else {
+            panic!("no array {name}");
+        };
+        core.store.compact(*id).is_some()
+    }
+
+    #[test]
+    fn synapses_in_source_order_store_no_source_index_and_unset_variables_no_values() {
+        let net = Network::new();
+        let g = NeuronGroup::new(
+            &net,
+            20,
+            "v : 1",
+            NeuronGroupOptions {
+                threshold: Some("v > 1".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "w : 1",
+            SynapsesOptions {
+                on_pre: "v_post += w".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.connect(Connect::p(0.3)).unwrap();
+        s.connect(Connect::arrays(vec![19], vec![0])).unwrap();
+        assert!(is_compact(&s, "_synaptic_pre"));
+        assert!(is_compact(&s, "w"));
+        assert!(is_compact(&s, "delay"));
+        assert_eq!(pathway_index_by_slot(&s), None);
+        let i = s.get("i").unwrap();
+        assert_eq!(i.len(), s.len());
+        assert!(i.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!(*i.last().unwrap(), 19.0);
+        assert!(
+            is_compact(&s, "_synaptic_pre"),
+            "reading i keeps it compact"
+        );
+        // One value for all synapses stays one value; a per-synapse value does not.
+        s.set("delay", 2e-4).unwrap();
+        assert!(is_compact(&s, "delay"));
+        assert_eq!(s.get("delay").unwrap(), vec![2e-4; s.len()]);
+        s.set_expr("w", "0.5 + j").unwrap();
+        assert!(!is_compact(&s, "w"));
+        net.run(1e-4).unwrap();
+        assert!(
+            is_compact(&s, "_synaptic_pre"),
+            "the pathway does not read i"
+        );
+
+        // A synapse from an earlier source: the source index is stored, numbering unchanged.
+        let n = s.len();
+        s.connect(Connect::arrays(vec![0], vec![5])).unwrap();
+        assert!(!is_compact(&s, "_synaptic_pre"));
+        let i2 = s.get("i").unwrap();
+        assert_eq!(i2[..n], i[..]);
+        assert_eq!(i2[n], 0.0);
+        let map = pathway_index_by_slot(&s).expect("a slot map");
+        // Source 0's synapses are delivered in creation order: the new one after the others.
+        let old_from_0 = i.iter().filter(|&&x| x == 0.0).count();
+        assert_eq!(map[old_from_0], n as i32);
+    }
+
+    #[test]
+    fn uniform_per_synapse_delays_delay_delivery() {
+        let net = Network::new();
+        let g = NeuronGroup::new(
+            &net,
+            2,
+            "v : 1\nx : 1",
+            NeuronGroupOptions {
+                threshold: Some("i == 0 and t < 0.5*dt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "",
+            SynapsesOptions {
+                on_pre: "x_post += 1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.connect(Connect::arrays(vec![0], vec![1])).unwrap();
+        s.set("delay", 3e-4).unwrap();
+        {
+            let core = net.lock();
+            let Some(Variable::Array { id, .. }) = core.group(s.id).variables.get("delay") else {
+                panic!("no delay");
+            };
+            assert!(matches!(
+                core.store.compact(*id),
+                Some(Compact::Uniform { .. })
+            ));
+        }
+        net.run(3e-4).unwrap();
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 0.0]);
+        net.run(1e-4).unwrap();
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn per_synapse_delays_with_few_values_are_kept_as_a_table_and_read_back_exactly() {
+        let net = Network::new();
+        let g = NeuronGroup::new(
+            &net,
+            4,
+            "x : 1",
+            NeuronGroupOptions {
+                threshold: Some("i == 0 and t < 0.5*dt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "",
+            SynapsesOptions {
+                on_pre: "x_post += 1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.connect(Connect::arrays(vec![0, 0, 0], vec![1, 2, 3]))
+            .unwrap();
+        let delays = [2.04e-4, 0.96e-4, 2.04e-4];
+        s.set_values("delay", &delays).unwrap();
+        assert!(!is_compact(&s, "delay"));
+        net.run(2e-4).unwrap();
+        assert!(is_compact(&s, "delay"));
+        assert_eq!(s.get("delay").unwrap(), delays.to_vec());
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 0.0, 1.0, 0.0]);
+        net.run(1e-4).unwrap();
+        assert_eq!(g.get("x").unwrap(), vec![0.0, 1.0, 1.0, 1.0]);
+    }
 }

@@ -36,9 +36,21 @@ impl TargetPartition {
     /// Split into at most `parts` target ranges (at least one, at most `n_post`, at most
     /// 65,535) with about equal numbers of incoming synapses.
     pub fn new(store: &SynapseStore, parts: usize) -> TargetPartition {
-        let n_post = store.n_post();
+        TargetPartition::with_targets(store, store.targets(), store.n_post(), parts)
+    }
+
+    /// The same, with each slot's target given (`0..n_post`) rather than read from the store
+    /// (whose targets a pathway does not keep).
+    pub fn with_targets(
+        store: &SynapseStore,
+        targets: &[i32],
+        n_post: usize,
+        parts: usize,
+    ) -> TargetPartition {
+        debug_assert_eq!(targets.len(), store.len());
         let parts = parts.clamp(1, n_post.clamp(1, u16::MAX as usize));
-        let incoming = store.incoming_counts();
+        let mut incoming = vec![0u32; n_post];
+        targets.iter().for_each(|&t| incoming[t as usize] += 1);
         let total = store.len().max(1);
         let mut bounds = vec![0usize];
         let mut seen = 0usize;
@@ -62,7 +74,7 @@ impl TargetPartition {
         for p in 0..parts {
             part_of_target[bounds[p]..bounds[p + 1]].fill(p as u16);
         }
-        let parts_csr = build_parts(store, &part_of_target, parts);
+        let parts_csr = build_parts(store, targets, &part_of_target, parts);
         TargetPartition {
             bounds,
             part_of_target,
@@ -107,9 +119,19 @@ impl TargetPartition {
     /// The slots receiving an event now, per partition, each list in delivery order. `out`
     /// is reused between steps.
     pub fn gather(&self, store: &SynapseStore, delivery: &Delivery, out: &mut Vec<Vec<u32>>) {
+        self.gather_with(store, store.targets(), delivery, out);
+    }
+
+    /// [`Self::gather`] with each slot's target given (see [`Self::with_targets`]).
+    pub fn gather_with(
+        &self,
+        _store: &SynapseStore,
+        targets: &[i32],
+        delivery: &Delivery,
+        out: &mut Vec<Vec<u32>>,
+    ) {
         out.resize_with(self.len(), Vec::new);
         out.iter_mut().for_each(Vec::clear);
-        let targets = store.targets();
         for &slot in delivery.synapses {
             let part = self.part_of_target(targets[slot as usize] as usize);
             out[part].push(slot);
@@ -122,9 +144,13 @@ impl TargetPartition {
     }
 }
 
-fn build_parts(store: &SynapseStore, part_of_target: &[u16], parts: usize) -> Vec<PartCsr> {
+fn build_parts(
+    store: &SynapseStore,
+    targets: &[i32],
+    part_of_target: &[u16],
+    parts: usize,
+) -> Vec<PartCsr> {
     let n_pre = store.n_pre();
-    let targets = store.targets();
     let mut csr: Vec<PartCsr> = (0..parts)
         .map(|_| PartCsr {
             offsets: Vec::with_capacity(n_pre + 1),

@@ -3,12 +3,12 @@
 //! updater over all synapses, and summed variable updaters.
 
 use super::partition::TargetPartition;
-use super::queue::{PathwayDelays, SpikeQueue};
+use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
 use crate::network::{EventId, GroupId, Operation, StepContext};
-use crate::state::{ArrayData, StoreId};
+use crate::state::{ArrayData, Compact, StoreId, MAX_TABLE_VALUES};
 use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
@@ -29,10 +29,12 @@ pub struct PathwayOp {
     /// The triggering event space and the (sub)group range whose events count.
     pub event: EventId,
     pub trigger_range: Range<usize>,
-    /// Synapses sorted by triggering neuron (relative to `trigger_range`).
+    /// Synapses sorted by triggering neuron (relative to `trigger_range`): offsets and the
+    /// slot map only ([`SynapseStore::offsets_only`]).
     pub csr: SynapseStore,
-    /// Synapse index (Brian2's numbering) of each CSR slot.
-    pub index_by_slot: Vec<i32>,
+    /// Synapse index (Brian2's numbering) of each CSR slot; `None` while they coincide
+    /// (synapses made in the order of the triggering group), which costs nothing per synapse.
+    pub index_by_slot: Option<Vec<i32>>,
     /// The pathway's delay: one shared value, or one per synapse (by synapse index).
     pub delay: StoreId,
     pub delay_shared: bool,
@@ -53,6 +55,8 @@ pub struct PathwayOp {
 /// absolute target range of each part and reusable per-part event lists.
 struct SplitDelivery {
     partition: TargetPartition,
+    /// Each slot's target, relative to the lowest (`targets[0].start`).
+    target_of_slot: Vec<i32>,
     targets: Vec<Range<usize>>,
     slots: Vec<Vec<u32>>,
     lists: Vec<Vec<i32>>,
@@ -75,9 +79,9 @@ impl PathwayOp {
             name,
             role,
             event,
-            csr: SynapseStore::new(trigger_range.len(), n_other),
+            csr: SynapseStore::offsets_only(trigger_range.len(), n_other),
             trigger_range,
-            index_by_slot: Vec::new(),
+            index_by_slot: None,
             delay,
             delay_shared,
             delays: PathwayDelays::Homogeneous(0),
@@ -102,13 +106,30 @@ impl PathwayOp {
             .add_pairs(trigger, other)
             .map_err(|e| RuntimeError::invalid(&self.name, e.to_string()))?;
         self.queue.remap(&renumbering);
-        self.index_by_slot = self
-            .csr
-            .index_by_slot()
-            .into_iter()
-            .map(|k| k as i32)
-            .collect();
+        self.index_by_slot = (!self.csr.index_is_slot()).then(|| {
+            self.csr
+                .index_by_slot()
+                .into_iter()
+                .map(|k| k as i32)
+                .collect()
+        });
         Ok(())
+    }
+
+    /// The synapse index of a CSR slot.
+    fn index_of(&self, slot: usize) -> i32 {
+        match &self.index_by_slot {
+            None => slot as i32,
+            Some(map) => map[slot],
+        }
+    }
+
+    /// Appends the synapse indices of a run of slots.
+    fn extend_indices(&self, out: &mut Vec<i32>, slots: Range<usize>) {
+        match &self.index_by_slot {
+            None => out.extend(slots.start as i32..slots.end as i32),
+            Some(map) => out.extend_from_slice(&map[slots]),
+        }
     }
 
     /// The synapse indices receiving an event in the current step, in delivery order.
@@ -116,26 +137,42 @@ impl PathwayOp {
         let mut out = Vec::new();
         self.queue
             .current()
-            .for_each_slot(&self.csr, |slot| out.push(self.index_by_slot[slot]));
+            .for_each_slot(&self.csr, |slot| out.push(self.index_of(slot)));
         out
     }
 
     /// Reads the delays (in seconds) into steps of `dt`, checking them.
     fn read_delays(&mut self, store: &crate::state::ArrayStore, dt: f64) -> Result<()> {
-        let data = store.get(self.delay);
-        let seconds: Vec<f64> = if self.delay_shared {
-            vec![data.get_f64(0)]
-        } else {
-            let ArrayData::F64(by_index) = data else {
-                return Err(RuntimeError::Internal("delays are not f64".into()));
-            };
-            self.index_by_slot
-                .iter()
-                .map(|&k| by_index[k as usize])
-                .collect()
-        };
         let slots = self.csr.len();
-        self.delays = PathwayDelays::from_seconds(&seconds, dt, slots).map_err(|e| {
+        let delays = match store.compact(self.delay) {
+            // One value (a per-synapse delay set as a whole is kept as one value).
+            _ if self.delay_shared => {
+                PathwayDelays::from_seconds(&[store.value_f64(self.delay, 0)], dt, slots)
+            }
+            Some(Compact::Uniform { .. }) if slots == 0 => {
+                PathwayDelays::from_seconds(&[], dt, slots)
+            }
+            Some(Compact::Uniform { .. }) => {
+                PathwayDelays::from_seconds(&[store.value_f64(self.delay, 0)], dt, slots)
+            }
+            Some(Compact::Table { values, codes }) => (0..slots)
+                .map(|slot| {
+                    let value = values[codes.get(self.index_of(slot) as usize)];
+                    delay_steps(value, dt, slot)
+                })
+                .collect::<std::result::Result<Vec<u32>, _>>()
+                .map(PathwayDelays::from_steps),
+            _ => {
+                let ArrayData::F64(by_index) = store.get(self.delay) else {
+                    return Err(RuntimeError::Internal("delays are not f64".into()));
+                };
+                (0..slots)
+                    .map(|slot| delay_steps(by_index[self.index_of(slot) as usize], dt, slot))
+                    .collect::<std::result::Result<Vec<u32>, _>>()
+                    .map(PathwayDelays::from_steps)
+            }
+        };
+        self.delays = delays.map_err(|e| {
             // Errors count slots; name the synapse index instead.
             let message = match e {
                 super::queue::DelayError::Negative { delay, synapse } => format!(
@@ -157,10 +194,11 @@ impl PathwayOp {
         if self.delay_shared {
             "(all)".into()
         } else {
-            self.index_by_slot
-                .get(slot)
-                .map(|k| k.to_string())
-                .unwrap_or_default()
+            if slot < self.csr.len() {
+                self.index_of(slot).to_string()
+            } else {
+                String::new()
+            }
         }
     }
 }
@@ -170,7 +208,7 @@ impl PathwayOp {
 struct SavedPathway {
     queue: SpikeQueue,
     csr: SynapseStore,
-    index_by_slot: Vec<i32>,
+    index_by_slot: Option<Vec<i32>>,
 }
 
 impl Operation for PathwayOp {
@@ -183,6 +221,10 @@ impl Operation for PathwayOp {
         }
         self.dt = Some(dt);
         self.split = None;
+        if !self.delay_shared {
+            // Per-synapse delays with few distinct values take 1 or 2 bytes per synapse.
+            cx.store.tabulate(self.delay, MAX_TABLE_VALUES);
+        }
         self.read_delays(cx.store, dt)?;
         self.queue.prepare(&self.delays, &self.csr);
         Ok(())
@@ -213,16 +255,23 @@ impl Operation for PathwayOp {
                 let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
                 if let (Some(pool), true) = (cx.threads.pool(), pieces > 1) {
                     let parts = cx.threads.count();
-                    let split = self.split.get_or_insert_with(|| {
-                        split_delivery(kernel, &self.csr, &self.index_by_slot, cx, parts)
-                    });
-                    if let Some(split) = split {
-                        split
-                            .partition
-                            .gather(&self.csr, &current, &mut split.slots);
+                    if self.split.is_none() {
+                        self.split = Some(split_delivery(kernel, self, cx, parts));
+                    }
+                    if let Some(Some(split)) = &mut self.split {
+                        split.partition.gather_with(
+                            &self.csr,
+                            &split.target_of_slot,
+                            &current,
+                            &mut split.slots,
+                        );
+                        let index_by_slot = &self.index_by_slot;
                         for (list, slots) in split.lists.iter_mut().zip(&split.slots) {
                             list.clear();
-                            list.extend(slots.iter().map(|&s| self.index_by_slot[s as usize]));
+                            match index_by_slot {
+                                None => list.extend(slots.iter().map(|&s| s as i32)),
+                                Some(map) => list.extend(slots.iter().map(|&s| map[s as usize])),
+                            }
                         }
                         kernel.call_lists(
                             cx.store,
@@ -238,17 +287,18 @@ impl Operation for PathwayOp {
                 }
                 // Synapse indices in delivery order: single events, then whole spike lists
                 // (each source's slots are contiguous, so their indices are one copy).
-                self.delivered.clear();
-                self.delivered.extend(
+                let mut delivered = std::mem::take(&mut self.delivered);
+                delivered.clear();
+                delivered.extend(
                     current
                         .synapses
                         .iter()
-                        .map(|&slot| self.index_by_slot[slot as usize]),
+                        .map(|&slot| self.index_of(slot as usize)),
                 );
                 for &source in current.sources {
-                    let slots = self.csr.slots_of(source as usize);
-                    self.delivered.extend_from_slice(&self.index_by_slot[slots]);
+                    self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
                 }
+                self.delivered = delivered;
                 kernel.call(
                     cx.store,
                     Elements::List(&self.delivered),
@@ -309,12 +359,11 @@ impl Operation for PathwayOp {
 }
 
 /// Partitions a pathway's synapses by target for threaded delivery, if its kernel writes
-/// only its synapses' own elements and targets gathered through an index array that holds
-/// each synapse's target (up to one offset: a target subgroup); `None` otherwise.
+/// only its synapses' own elements and targets gathered through one index array: each part
+/// owns a range of that array's values; `None` if the kernel does not allow it.
 fn split_delivery(
     kernel: &RunnableKernel,
-    csr: &SynapseStore,
-    index_by_slot: &[i32],
+    op: &PathwayOp,
     cx: &StepContext<'_>,
     parts: usize,
 ) -> Option<SplitDelivery> {
@@ -324,21 +373,19 @@ fn split_delivery(
     let ArrayData::I32(by_index) = cx.store.get(kernel.store_of(gather)?) else {
         return None;
     };
-    let targets = csr.targets();
-    let offset = match (targets.first(), index_by_slot.first()) {
-        (Some(&t), Some(&k)) => i64::from(*by_index.get(k as usize)?) - i64::from(t),
-        _ => return None,
-    };
-    let consistent = targets.iter().zip(index_by_slot).all(|(&t, &k)| {
-        by_index
-            .get(k as usize)
-            .is_some_and(|&g| i64::from(g) - i64::from(t) == offset)
-    });
-    if !consistent || offset < 0 {
+    let gathered: Vec<i32> = (0..op.csr.len())
+        .map(|slot| by_index.get(op.index_of(slot) as usize).copied())
+        .collect::<Option<_>>()?;
+    let lo = *gathered.iter().min()?;
+    let hi = *gathered.iter().max()?;
+    if lo < 0 {
         return None;
     }
-    let partition = TargetPartition::new(csr, parts);
-    let shift = offset as usize;
+    let target_of_slot: Vec<i32> = gathered.iter().map(|&t| t - lo).collect();
+    drop(gathered);
+    let n_targets = (hi - lo) as usize + 1;
+    let partition = TargetPartition::with_targets(&op.csr, &target_of_slot, n_targets, parts);
+    let shift = lo as usize;
     let ranges = (0..partition.len())
         .map(|p| {
             let r = partition.targets_of(p);
@@ -349,6 +396,7 @@ fn split_delivery(
         slots: Vec::new(),
         lists: vec![Vec::new(); partition.len()],
         partition,
+        target_of_slot,
         targets: ranges,
     })
 }
@@ -451,7 +499,7 @@ mod tests {
         // synapses 0..3 from sources 2, 0, 2; then 3 from source 0
         op.add_synapses(&[2, 0, 2], &[0, 1, 1]).unwrap();
         op.add_synapses(&[0], &[0]).unwrap();
-        assert_eq!(op.index_by_slot, vec![1, 3, 0, 2]);
+        assert_eq!(op.index_by_slot, Some(vec![1, 3, 0, 2]));
         op.delays = PathwayDelays::Homogeneous(1);
         op.queue.push(&[2, 0], &op.csr, &op.delays);
         assert!(op.delivered().is_empty());

@@ -168,6 +168,9 @@ pub struct SynapseStore {
     /// Slot of each synapse index (Brian2's creation order); `None` while they coincide.
     slot_of_index: Option<Vec<u32>>,
     columns: Vec<(String, Column)>,
+    /// False for an index that keeps only the offsets and the slot map (a pathway's: its
+    /// targets are in the synapses' own arrays); `targets` then stays empty.
+    keep_targets: bool,
 }
 
 impl SynapseStore {
@@ -179,6 +182,17 @@ impl SynapseStore {
             targets: Vec::new(),
             slot_of_index: None,
             columns: Vec::new(),
+            keep_targets: true,
+        }
+    }
+
+    /// A store of the offsets and the slot map only: nothing per synapse while synapses
+    /// come in source order. Methods that read targets ([`Self::targets`],
+    /// [`Self::incoming_counts`], lookups, columns) are not for it.
+    pub fn offsets_only(n_pre: usize, n_post: usize) -> SynapseStore {
+        SynapseStore {
+            keep_targets: false,
+            ..SynapseStore::new(n_pre, n_post)
         }
     }
 
@@ -192,11 +206,11 @@ impl SynapseStore {
 
     /// The number of synapses.
     pub fn len(&self) -> usize {
-        self.targets.len()
+        self.offsets[self.n_pre]
     }
 
     pub fn is_empty(&self) -> bool {
-        self.targets.is_empty()
+        self.len() == 0
     }
 
     /// `n_pre + 1` CSR offsets into the slots.
@@ -204,7 +218,7 @@ impl SynapseStore {
         &self.offsets
     }
 
-    /// Target index by slot.
+    /// Target index by slot (empty for [`Self::offsets_only`]).
     pub fn targets(&self) -> &[i32] {
         &self.targets
     }
@@ -300,7 +314,9 @@ impl SynapseStore {
         for (s, count) in counts.iter().enumerate() {
             self.offsets[s + 1] = self.offsets[s] + count;
         }
-        self.targets = new.post;
+        if self.keep_targets {
+            self.targets = new.post;
+        }
         Ok(Renumbering {
             old_to_new: None,
             new_slots: Vec::new(),
@@ -361,7 +377,9 @@ impl SynapseStore {
     /// New synapses all at or after the last used source, in source order: they go at the end.
     fn append_sorted(&mut self, pre: &[i32], post: &[i32]) -> Renumbering {
         let old_len = self.len();
-        self.targets.extend_from_slice(post);
+        if self.keep_targets {
+            self.targets.extend_from_slice(post);
+        }
         let mut counts = vec![0usize; self.n_pre];
         pre.iter().for_each(|&s| counts[s as usize] += 1);
         let mut added = 0;
@@ -389,7 +407,8 @@ impl SynapseStore {
             offsets[s + 1] = offsets[s] + old_count + new_counts[s];
         }
         let total = offsets[self.n_pre];
-        let mut targets = vec![0i32; total];
+        let keep = self.keep_targets;
+        let mut targets = vec![0i32; if keep { total } else { 0 }];
         let mut old_to_new = vec![0u32; old_len];
         // Next free slot of each source for new synapses.
         let mut next = vec![0usize; self.n_pre];
@@ -398,7 +417,9 @@ impl SynapseStore {
             let start = offsets[s];
             for (r, slot) in old.clone().enumerate() {
                 old_to_new[slot] = (start + r) as u32;
-                targets[start + r] = self.targets[slot];
+                if keep {
+                    targets[start + r] = self.targets[slot];
+                }
             }
             next[s] = start + old.len();
         }
@@ -406,7 +427,9 @@ impl SynapseStore {
         for (&s, &t) in pre.iter().zip(post) {
             let slot = next[s as usize];
             next[s as usize] += 1;
-            targets[slot] = t;
+            if keep {
+                targets[slot] = t;
+            }
             new_slots.push(slot as u32);
         }
         self.offsets = offsets;
