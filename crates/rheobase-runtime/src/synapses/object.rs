@@ -1046,6 +1046,33 @@ mod tests {
     use crate::state::Compact;
     use crate::synapses::connecting::Connect;
 
+    /// `n` neurons of which neuron 0 spikes in the first step, and synapses among them that
+    /// add 1 to the target's `x`.
+    fn first_neuron_spikes_once(n: usize) -> (Network, NeuronGroup, Synapses) {
+        let net = Network::new();
+        let g = NeuronGroup::new(
+            &net,
+            n,
+            "x : 1",
+            NeuronGroupOptions {
+                threshold: Some("i == 0 and t < 0.5*dt".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let s = Synapses::new(
+            &g,
+            &g,
+            "",
+            SynapsesOptions {
+                on_pre: "x_post += 1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        (net, g, s)
+    }
+
     fn pathway_index_by_slot(s: &Synapses) -> Option<Vec<i32>> {
         let core = s.net.lock();
         let o = core.synapses[&s.id].pathways[0];
@@ -1128,27 +1155,7 @@ mod tests {
 
     #[test]
     fn uniform_per_synapse_delays_delay_delivery() {
-        let net = Network::new();
-        let g = NeuronGroup::new(
-            &net,
-            2,
-            "v : 1\nx : 1",
-            NeuronGroupOptions {
-                threshold: Some("i == 0 and t < 0.5*dt".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let s = Synapses::new(
-            &g,
-            &g,
-            "",
-            SynapsesOptions {
-                on_pre: "x_post += 1".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let (net, g, s) = first_neuron_spikes_once(2);
         s.connect(Connect::arrays(vec![0], vec![1])).unwrap();
         s.set("delay", 3e-4).unwrap();
         {
@@ -1169,27 +1176,7 @@ mod tests {
 
     #[test]
     fn per_synapse_delays_with_few_values_are_kept_as_a_table_and_read_back_exactly() {
-        let net = Network::new();
-        let g = NeuronGroup::new(
-            &net,
-            4,
-            "x : 1",
-            NeuronGroupOptions {
-                threshold: Some("i == 0 and t < 0.5*dt".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let s = Synapses::new(
-            &g,
-            &g,
-            "",
-            SynapsesOptions {
-                on_pre: "x_post += 1".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let (net, g, s) = first_neuron_spikes_once(4);
         s.connect(Connect::arrays(vec![0, 0, 0], vec![1, 2, 3]))
             .unwrap();
         let delays = [2.04e-4, 0.96e-4, 2.04e-4];
