@@ -131,6 +131,12 @@ pub trait CompiledKernel: Send + Sync {
             }
         }
     }
+
+    /// Where native code for this kernel goes, for kernels that may move to the native tier
+    /// ([`crate::native::TieredKernel`]); `None` for every other kernel.
+    fn native_slot(&self) -> Option<Arc<crate::native::NativeSlot>> {
+        None
+    }
 }
 
 /// Something that turns kernel IR into runnable code: the interpreter, the Cranelift JIT, ...

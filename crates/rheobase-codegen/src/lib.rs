@@ -7,6 +7,7 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod mathfn;
+pub mod native;
 pub mod opt;
 pub mod philox;
 pub mod random;
@@ -23,6 +24,7 @@ pub use backend::{
 pub use interp::Interpreter;
 pub use ir::*;
 pub use jit::{Jit, JitOptions};
+pub use native::{NativeMode, TieredBackend};
 pub use split::Splittable;
 
 /// The backend to use unless told otherwise: the Cranelift JIT (one shared instance, so the
@@ -32,6 +34,16 @@ pub use split::Splittable;
 pub fn default_backend() -> Arc<dyn Backend> {
     static JIT: OnceLock<Arc<Jit>> = OnceLock::new();
     JIT.get_or_init(|| Arc::new(Jit::with_options(jit_options_from_env())))
+        .clone()
+}
+
+/// The default backend with every kernel ready to move to the native C tier
+/// ([`native::TieredBackend`]): what networks use. Kernels run on the JIT until the runtime
+/// asks for native code ([`native::request_native`]).
+pub fn tiered_backend() -> Arc<dyn Backend> {
+    static TIERED: OnceLock<Arc<dyn Backend>> = OnceLock::new();
+    TIERED
+        .get_or_init(|| Arc::new(TieredBackend::new(default_backend())))
         .clone()
 }
 

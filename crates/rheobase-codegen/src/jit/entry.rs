@@ -46,7 +46,8 @@ pub const STATUS_OK: i32 = 0;
 pub const STATUS_OUT_OF_BOUNDS: i32 = 1;
 pub const STATUS_EMIT_OVERFLOW: i32 = 2;
 
-type KernelFn = unsafe extern "C" fn(*mut RawArgs) -> i32;
+/// The signature of every compiled kernel, JIT or native.
+pub(crate) type KernelFn = unsafe extern "C" fn(*mut RawArgs) -> i32;
 
 /// Owns a JIT module's code memory and frees it on drop.
 pub struct CodeMemory(Option<JITModule>);
@@ -80,11 +81,12 @@ impl Drop for CodeMemory {
     }
 }
 
-/// A finalized kernel function together with the memory that holds it.
+/// A finalized kernel function together with the memory that holds it (a JIT module's code
+/// memory, or a loaded native library).
 pub struct LoadedKernel {
     entry: KernelFn,
     // Dropped after `entry` can no longer be called (it is dropped with self).
-    _memory: CodeMemory,
+    _memory: Box<dyn Send + Sync>,
 }
 
 impl LoadedKernel {
@@ -97,7 +99,22 @@ impl LoadedKernel {
         let entry = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
         LoadedKernel {
             entry,
-            _memory: memory,
+            _memory: Box::new(memory),
+        }
+    }
+
+    /// A kernel function that lives in memory kept alive by `owner` (the native tier's loaded
+    /// library).
+    ///
+    /// # Safety
+    /// `entry` must stay callable while `owner` lives, and implement the contract of
+    /// `codegen::translate` for the kernel this will be run with: read [`RawArgs`] as laid out
+    /// here, bounds-check gathers and computed indices, write at most `emit_cap` indices, and
+    /// return one of the `STATUS_*` codes.
+    pub(crate) unsafe fn from_entry(entry: KernelFn, owner: Box<dyn Send + Sync>) -> Self {
+        LoadedKernel {
+            entry,
+            _memory: owner,
         }
     }
 

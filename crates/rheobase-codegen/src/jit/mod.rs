@@ -2,7 +2,7 @@
 //! module whose memory lives as long as the compiled kernel.
 
 mod codegen;
-mod entry;
+pub(crate) mod entry;
 mod lanes;
 mod parallel;
 pub mod symbols;
@@ -183,18 +183,30 @@ impl Backend for Jit {
             Err(_) if vector => self.compile_function(code, false).map_err(fail)?,
             Err(e) => return Err(fail(e)),
         };
-        // Pieces run the optimised code, so it must allow the split as well as the original.
-        let split = match (split::splittable(kernel), split::splittable(code)) {
-            (a, b) if a == b => a,
-            _ => Splittable::No,
-        };
-        Ok(Arc::new(JitKernel {
-            kernel: kernel.clone(),
-            facts,
-            split,
-            loaded,
-        }))
+        Ok(wrap_loaded(kernel, facts, code, loaded))
     }
+}
+
+/// A loaded function for `kernel` (compiled from `code`, the kernel or its optimised form)
+/// as a [`CompiledKernel`]: calls are checked with `facts` (from `kernel`) and split as both
+/// forms allow. The native tier wraps its functions the same way.
+pub(crate) fn wrap_loaded(
+    kernel: &Kernel,
+    facts: KernelFacts,
+    code: &Kernel,
+    loaded: LoadedKernel,
+) -> Arc<dyn CompiledKernel> {
+    // Pieces run the optimised code, so it must allow the split as well as the original.
+    let split = match (split::splittable(kernel), split::splittable(code)) {
+        (a, b) if a == b => a,
+        _ => Splittable::No,
+    };
+    Arc::new(JitKernel {
+        kernel: kernel.clone(),
+        facts,
+        split,
+        loaded,
+    })
 }
 
 struct JitKernel {

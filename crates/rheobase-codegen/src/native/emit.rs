@@ -1,0 +1,392 @@
+//! Kernel IR to C: one function `int32_t name(rb_args *)` per kernel, with the JIT's calling
+//! convention ([`crate::jit::RawArgs`]) and its status codes, so the loaded function runs
+//! through the same checked entry as JIT code (`jit::entry::LoadedKernel`).
+//!
+//! The C follows the IR's semantics operation by operation (see `interp`): every
+//! subexpression is its own `const` local, in evaluation order (left to right, depth first,
+//! a store's index before its value), so failures happen where the interpreter's happen;
+//! comparisons give 1.0 / 0.0; a value is true when it is not 0.0 (NaN is true); stores
+//! convert with saturation; gathers and computed indices are bounds-checked and fill in the
+//! error slots. The element loop is plain C; gcc vectorises it where it can prove that this
+//! changes nothing (array pointers are `restrict`: the runtime never binds one array twice).
+
+use std::fmt::Write;
+
+use super::clanes::double_literal;
+use super::prelude::unary_slot;
+use crate::ir::{
+    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
+};
+use crate::jit::entry::{STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
+
+/// Appends the C function `name` for `kernel` (validated, possibly optimised) to `out`.
+pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {
+    let mut e = Emitter {
+        kernel,
+        code: String::new(),
+        next: 0,
+        indent: 1,
+    };
+    e.header(name);
+    e.stmts(&kernel.prologue);
+    e.element_loop();
+    e.line("args->emit_count = emit_count;");
+    e.line(&format!("return {STATUS_OK};"));
+    out.push_str(&e.code);
+    out.push_str("}\n\n");
+}
+
+struct Emitter<'k> {
+    kernel: &'k Kernel,
+    code: String,
+    next: u32,
+    indent: usize,
+}
+
+fn c_type(ty: ElemType) -> &'static str {
+    match ty {
+        ElemType::F64 => "double",
+        ElemType::I32 => "int32_t",
+        ElemType::Bool => "uint8_t",
+    }
+}
+
+impl Emitter<'_> {
+    fn line(&mut self, text: &str) {
+        for _ in 0..self.indent {
+            self.code.push_str("    ");
+        }
+        self.code.push_str(text);
+        self.code.push('\n');
+    }
+
+    /// A new `const double` local holding `value`.
+    fn local(&mut self, value: &str) -> String {
+        let name = format!("v{}", self.next);
+        self.next += 1;
+        self.line(&format!("const double {name} = {value};"));
+        name
+    }
+
+    fn header(&mut self, name: &str) {
+        let _ = writeln!(
+            self.code,
+            "__attribute__((visibility(\"default\"))) int32_t {name}(rb_args *args) {{"
+        );
+        self.line("const rb_array *arrays = args->arrays;");
+        self.line("const double *scalars = args->scalars;");
+        for (k, decl) in self.kernel.arrays.iter().enumerate() {
+            let ty = c_type(decl.ty);
+            self.line(&format!(
+                "{ty} *restrict a{k} = ({ty} *)arrays[{k}].data; const uint64_t n{k} = arrays[{k}].len; (void)n{k}; (void)a{k};"
+            ));
+        }
+        for k in 0..self.kernel.scalars.len() {
+            self.line(&format!("const double s{k} = scalars[{k}];"));
+        }
+        self.line("(void)arrays; (void)scalars;");
+        self.line("const uint64_t rng_key = args->rng_key, rng_step = args->rng_step;");
+        self.line("int32_t *emit_buf = args->emit_buf;");
+        self.line("const uint64_t emit_cap = args->emit_cap;");
+        self.line("uint64_t emit_count = 0;");
+        self.line("(void)rng_key; (void)rng_step; (void)emit_buf; (void)emit_cap;");
+        for t in 0..self.kernel.n_temps {
+            self.line(&format!("double t{t} = 0.0; (void)t{t};"));
+        }
+        // The prologue sees element 0 (its random draws do).
+        self.line("uint64_t idx = 0; (void)idx;");
+    }
+
+    fn element_loop(&mut self) {
+        match self.kernel.iteration {
+            Iteration::Range => {
+                self.line("const uint64_t range_end = args->range_end;");
+                self.line("for (uint64_t i = args->range_start; i < range_end; i++) {");
+                self.indent += 1;
+                self.line("idx = i;");
+            }
+            Iteration::List => {
+                self.line("const int32_t *list = args->list;");
+                self.line("const uint64_t list_len = args->list_len;");
+                self.line("for (uint64_t j = 0; j < list_len; j++) {");
+                self.indent += 1;
+                // Entries were checked to be non-negative before the call.
+                self.line("idx = (uint64_t)(int64_t)list[j];");
+            }
+        }
+        let body = &self.kernel.body;
+        self.stmts(body);
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    /// Returns from the function with `status`, reporting `array` and `index`.
+    fn fail(&mut self, status: i32, array: u64, index: &str) {
+        self.line(&format!(
+            "{{ args->err_array = {array}u; args->err_index = {index}; args->emit_count = emit_count; return {status}; }}"
+        ));
+    }
+
+    fn stmts(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Let(t, value) => {
+                let v = self.expr(value);
+                self.line(&format!("t{} = {v};", t.0));
+            }
+            Stmt::Store {
+                array,
+                index,
+                value,
+            } => {
+                let at = self.resolve(*array, index);
+                let v = self.expr(value);
+                let a = array.0;
+                let converted = match self.kernel.arrays[a as usize].ty {
+                    ElemType::F64 => v,
+                    ElemType::I32 => format!("rb_sat_i32({v})"),
+                    ElemType::Bool => format!("({v} != 0.0)"),
+                };
+                self.line(&format!("a{a}[{at}] = {converted};"));
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr(cond);
+                self.line(&format!("if ({c} != 0.0) {{"));
+                self.indent += 1;
+                self.stmts(then);
+                self.indent -= 1;
+                if otherwise.is_empty() {
+                    self.line("}");
+                } else {
+                    self.line("} else {");
+                    self.indent += 1;
+                    self.stmts(otherwise);
+                    self.indent -= 1;
+                    self.line("}");
+                }
+            }
+            Stmt::Emit => {
+                self.line("if (emit_count >= emit_cap)");
+                self.indent += 1;
+                self.fail(
+                    STATUS_EMIT_OVERFLOW,
+                    u64::from(u32::MAX),
+                    "(int64_t)emit_count",
+                );
+                self.indent -= 1;
+                self.line("emit_buf[emit_count++] = (int32_t)idx;");
+            }
+        }
+    }
+
+    /// The C expression (a local name) of the element of `array` that `index` selects,
+    /// bounds-checked where not done per call.
+    fn resolve(&mut self, array: ArrayId, index: &Index) -> String {
+        let a = array.0;
+        let name = format!("at{}", self.next);
+        self.next += 1;
+        match index {
+            Index::Elem => return "idx".into(),
+            Index::Shared => return "0".into(),
+            Index::Gather(by) => {
+                self.line(&format!("const int64_t {name} = (int64_t)a{}[idx];", by.0));
+                // A negative index compares as a huge unsigned value.
+                self.line(&format!("if ((uint64_t){name} >= n{a})"));
+                self.indent += 1;
+                self.fail(STATUS_OUT_OF_BOUNDS, u64::from(a), &name);
+                self.indent -= 1;
+            }
+            Index::At(expr) => {
+                let value = self.expr(expr);
+                let truncated = self.local(&format!("trunc({value})"));
+                self.line(&format!(
+                    "if (!({truncated} >= 0.0 && {truncated} < (double)n{a}))"
+                ));
+                self.indent += 1;
+                let reported =
+                    format!("({value} != {value} ? INT64_MIN : rb_sat_i64({truncated}))");
+                self.fail(STATUS_OUT_OF_BOUNDS, u64::from(a), &reported);
+                self.indent -= 1;
+                self.line(&format!("const uint64_t {name} = (uint64_t){truncated};"));
+            }
+            Index::Clamped(expr) => {
+                let value = self.expr(expr);
+                self.line(&format!(
+                    "const uint64_t {name} = rb_clamped({value}, n{a});"
+                ));
+            }
+        }
+        name
+    }
+
+    fn load(&mut self, array: ArrayId, at: &str) -> String {
+        let a = array.0;
+        match self.kernel.arrays[a as usize].ty {
+            ElemType::F64 => self.local(&format!("a{a}[{at}]")),
+            ElemType::I32 | ElemType::Bool => self.local(&format!("(double)a{a}[{at}]")),
+        }
+    }
+
+    /// Emits the locals computing `expr` and returns the name of the last.
+    fn expr(&mut self, expr: &Expr) -> String {
+        match expr {
+            Expr::Const(c) => double_literal(*c),
+            Expr::Scalar(id) => format!("s{}", id.0),
+            Expr::Temp(t) => {
+                // A copy: the temporary may be reassigned before this value is used.
+                self.local(&format!("t{}", t.0))
+            }
+            Expr::ElemIndex => self.local("(double)idx"),
+            Expr::Load(array, index) => {
+                let at = self.resolve(*array, index);
+                self.load(*array, &at)
+            }
+            Expr::Unary(op, a) => {
+                let a = self.expr(a);
+                match op {
+                    UnaryOp::Neg => self.local(&format!("-{a}")),
+                    UnaryOp::Not => self.local(&format!("{a} == 0.0 ? 1.0 : 0.0")),
+                }
+            }
+            Expr::Binary(op, a, b) => {
+                let a = self.expr(a);
+                let b = self.expr(b);
+                let value = binary(*op, &a, &b);
+                self.local(&value)
+            }
+            Expr::Call(f, args) => {
+                let values: Vec<String> = args.iter().map(|a| self.expr(a)).collect();
+                let value = math(*f, &values);
+                self.local(&value)
+            }
+            Expr::Select(c, a, b) => {
+                let c = self.expr(c);
+                let a = self.expr(a);
+                let b = self.expr(b);
+                self.local(&format!("{c} != 0.0 ? {a} : {b}"))
+            }
+            Expr::Rand { kind, site } => {
+                let point = format!("rng_key, rng_step, idx, {site}u");
+                let value = match kind {
+                    RandKind::Uniform => format!("rb_rt.rand_uniform({point})"),
+                    RandKind::Normal => format!("rb_rt.rand_normal({point})"),
+                    RandKind::Poisson(lambda) => {
+                        let lambda = self.expr(lambda);
+                        format!("rb_rt.rand_poisson({point}, {lambda})")
+                    }
+                    RandKind::Binomial(n, p) => {
+                        let n = self.expr(n);
+                        let p = self.expr(p);
+                        format!("rb_rt.rand_binomial({point}, {n}, {p})")
+                    }
+                };
+                self.local(&value)
+            }
+        }
+    }
+}
+
+fn binary(op: BinaryOp, a: &str, b: &str) -> String {
+    match op {
+        BinaryOp::Add => format!("{a} + {b}"),
+        BinaryOp::Sub => format!("{a} - {b}"),
+        BinaryOp::Mul => format!("{a} * {b}"),
+        BinaryOp::Div => format!("{a} / {b}"),
+        BinaryOp::FloorDiv => format!("floor({a} / {b})"),
+        // Two roundings, as the IR says (no fused multiply-subtract: -ffp-contract=off).
+        BinaryOp::Mod => format!("{a} - floor({a} / {b}) * {b}"),
+        BinaryOp::Pow => format!("rb_rt.pow({a}, {b})"),
+        BinaryOp::Lt => format!("{a} < {b} ? 1.0 : 0.0"),
+        BinaryOp::Le => format!("{a} <= {b} ? 1.0 : 0.0"),
+        BinaryOp::Gt => format!("{a} > {b} ? 1.0 : 0.0"),
+        BinaryOp::Ge => format!("{a} >= {b} ? 1.0 : 0.0"),
+        BinaryOp::Eq => format!("{a} == {b} ? 1.0 : 0.0"),
+        BinaryOp::Ne => format!("{a} != {b} ? 1.0 : 0.0"),
+        BinaryOp::And => format!("({a} != 0.0) & ({b} != 0.0) ? 1.0 : 0.0"),
+        BinaryOp::Or => format!("({a} != 0.0) | ({b} != 0.0) ? 1.0 : 0.0"),
+        BinaryOp::Min => format!("rb_min({a}, {b})"),
+        BinaryOp::Max => format!("rb_max({a}, {b})"),
+    }
+}
+
+fn math(f: MathFn, args: &[String]) -> String {
+    let x = &args[0];
+    if let Some(slot) = unary_slot(f) {
+        return format!("rb_rt.unary[{slot}]({x})");
+    }
+    match f {
+        MathFn::Exp => format!("rb_exp({x})"),
+        MathFn::Expm1 => format!("rb_expm1({x})"),
+        MathFn::Log => format!("rb_log({x})"),
+        MathFn::Exprel => format!("rb_exprel({x})"),
+        MathFn::Sqrt => format!("sqrt({x})"),
+        MathFn::Abs => format!("fabs({x})"),
+        MathFn::Floor => format!("floor({x})"),
+        MathFn::Ceil => format!("ceil({x})"),
+        MathFn::Trunc => format!("trunc({x})"),
+        MathFn::Sign => format!("rb_sign({x})"),
+        MathFn::Clip => format!("rb_min(rb_max({x}, {}), {})", args[1], args[2]),
+        // Called through the table (above).
+        MathFn::Log10
+        | MathFn::Log1p
+        | MathFn::Sin
+        | MathFn::Cos
+        | MathFn::Tan
+        | MathFn::Sinh
+        | MathFn::Cosh
+        | MathFn::Tanh
+        | MathFn::Asin
+        | MathFn::Acos
+        | MathFn::Atan => unreachable!("table functions are handled above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{ArrayDecl, TempId};
+
+    #[test]
+    fn a_store_resolves_its_index_before_its_value() {
+        let kernel = Kernel {
+            name: "k".into(),
+            arrays: vec![
+                ArrayDecl {
+                    name: "v".into(),
+                    ty: ElemType::F64,
+                    writable: true,
+                },
+                ArrayDecl {
+                    name: "post".into(),
+                    ty: ElemType::I32,
+                    writable: false,
+                },
+            ],
+            scalars: vec!["dt".into()],
+            iteration: Iteration::List,
+            prologue: vec![Stmt::Let(TempId(0), Expr::Scalar(crate::ir::ScalarId(0)))],
+            body: vec![Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Gather(ArrayId(1)),
+                value: Expr::call(MathFn::Exp, vec![Expr::Temp(TempId(0))]),
+            }],
+            n_temps: 1,
+        };
+        let mut c = String::new();
+        emit_kernel(&kernel, "rb_k0", &mut c);
+        let check = c.find("if ((uint64_t)at").expect("bounds check");
+        let exp = c.find("rb_exp(").expect("exp call");
+        assert!(check < exp, "{c}");
+        assert!(c.contains("int32_t rb_k0(rb_args *args)"));
+        assert!(c.contains("double *restrict a0"));
+    }
+}

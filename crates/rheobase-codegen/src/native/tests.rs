@@ -1,0 +1,549 @@
+//! The native tier against the JIT and the interpreter. Tests skip (with a message) where no
+//! C compiler is installed.
+
+use super::*;
+use crate::backend::{ArrayArg, Elements, KernelCall, KernelError, RngKey};
+use crate::ir::{
+    ArrayDecl, ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, MathFn, RandKind, ScalarId,
+    Stmt, TempId,
+};
+use crate::{interpreter, vmath, Jit};
+
+/// A compiler with its own cache directory, or `None` (and a message) without `cc`.
+pub(crate) fn compiler_or_skip(test: &str) -> Option<NativeCompiler> {
+    let dir = scratch_dir(test);
+    let compiler = NativeCompiler::with_compiler("cc", dir);
+    match compiler.available() {
+        Ok(()) => Some(compiler),
+        Err(e) => {
+            eprintln!("skipping {test}: {e}");
+            None
+        }
+    }
+}
+
+fn scratch_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "rheobase-native-test-{}-{test}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
+    ArrayDecl {
+        name: name.into(),
+        ty,
+        writable,
+    }
+}
+
+fn load(a: u32) -> Expr {
+    Expr::Load(ArrayId(a), Index::Elem)
+}
+
+fn store(a: u32, value: Expr) -> Stmt {
+    Stmt::Store {
+        array: ArrayId(a),
+        index: Index::Elem,
+        value,
+    }
+}
+
+/// `y1..y4 = exp, expm1, log, exprel (x)`: the vmath family on every input.
+fn vmath_kernel() -> Kernel {
+    let f = |m: MathFn| Expr::call(m, vec![load(0)]);
+    Kernel {
+        name: "vmath".into(),
+        arrays: vec![
+            decl("x", ElemType::F64, false),
+            decl("y_exp", ElemType::F64, true),
+            decl("y_expm1", ElemType::F64, true),
+            decl("y_log", ElemType::F64, true),
+            decl("y_exprel", ElemType::F64, true),
+        ],
+        scalars: vec![],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body: vec![
+            store(1, f(MathFn::Exp)),
+            store(2, f(MathFn::Expm1)),
+            store(3, f(MathFn::Log)),
+            store(4, f(MathFn::Exprel)),
+        ],
+        n_temps: 0,
+    }
+}
+
+/// Inputs reaching every branch of the vmath algorithms.
+fn vmath_inputs() -> Vec<f64> {
+    let mut x = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        f64::MIN_POSITIVE,
+        f64::from_bits(1),
+        -f64::from_bits(1),
+        f64::MAX,
+        f64::MIN,
+        709.78,
+        710.0,
+        716.0,
+        721.0,
+        -745.2,
+        -708.4,
+        -40.5,
+        -0.3,
+        1e-300,
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for k in 0..4000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        x.push(if k % 4 == 0 {
+            f64::from_bits(state)
+        } else {
+            (state >> 11) as f64 / (1u64 << 53) as f64 * 1460.0 - 750.0
+        });
+    }
+    for k in -60..60 {
+        x.push((f64::from(k) + 0.5) * std::f64::consts::LN_2);
+    }
+    x
+}
+
+fn run_f64(compiled: &dyn CompiledKernel, arrays: &mut [Vec<f64>], range: std::ops::Range<usize>) {
+    let mut call = KernelCall {
+        arrays: arrays.iter_mut().map(|a| ArrayArg::F64(a)).collect(),
+        scalars: &[],
+        elements: Elements::Range(range),
+        rng: RngKey::default(),
+        emitted: None,
+    };
+    compiled.run(&mut call).expect("runs");
+}
+
+fn bits(v: &[f64]) -> Vec<u64> {
+    v.iter()
+        .map(|x| if x.is_nan() { u64::MAX } else { x.to_bits() })
+        .collect()
+}
+
+#[test]
+fn the_vmath_family_gives_the_jit_bits() {
+    let Some(compiler) = compiler_or_skip("vmath") else {
+        return;
+    };
+    let kernel = vmath_kernel();
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let x = vmath_inputs();
+    let n = x.len();
+    let mut a: Vec<Vec<f64>> = vec![
+        x.clone(),
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+    ];
+    let mut b = a.clone();
+    run_f64(&*native, &mut a, 0..n);
+    run_f64(&*jit, &mut b, 0..n);
+    for k in 1..5 {
+        assert_eq!(bits(&a[k]), bits(&b[k]), "output {k}");
+    }
+    // And each is the scalar Rust function's result.
+    let scalar: [fn(f64) -> f64; 4] = [
+        vmath::exp_f64,
+        vmath::expm1_f64,
+        vmath::log_f64,
+        vmath::exprel_f64,
+    ];
+    for (k, f) in scalar.iter().enumerate() {
+        let expected: Vec<f64> = x.iter().map(|&v| f(v)).collect();
+        assert_eq!(bits(&a[k + 1]), bits(&expected), "function {k}");
+    }
+}
+
+/// A Hodgkin-Huxley style update: exprel rates, exponential Euler, a threshold store.
+fn hh_like_kernel() -> Kernel {
+    let v = load(0);
+    let c = Expr::c;
+    let bin = Expr::bin;
+    let alpha = bin(
+        BinaryOp::Div,
+        c(0.32),
+        Expr::call(
+            MathFn::Exprel,
+            vec![bin(
+                BinaryOp::Div,
+                bin(BinaryOp::Sub, c(13.0), v.clone()),
+                c(4.0),
+            )],
+        ),
+    );
+    let beta = bin(
+        BinaryOp::Mul,
+        c(4.0),
+        Expr::call(
+            MathFn::Exp,
+            vec![bin(
+                BinaryOp::Div,
+                bin(BinaryOp::Sub, c(-10.0), v.clone()),
+                c(18.0),
+            )],
+        ),
+    );
+    let dt = Expr::Scalar(ScalarId(0));
+    Kernel {
+        name: "hh".into(),
+        arrays: vec![
+            decl("v", ElemType::F64, true),
+            decl("m", ElemType::F64, true),
+            decl("spiking", ElemType::Bool, true),
+            decl("count", ElemType::I32, true),
+        ],
+        scalars: vec!["dt".into(), "t".into()],
+        iteration: Iteration::Range,
+        prologue: vec![Stmt::Let(TempId(2), bin(BinaryOp::Mul, dt.clone(), c(0.5)))],
+        body: vec![
+            Stmt::Let(TempId(0), alpha),
+            Stmt::Let(TempId(1), beta),
+            store(
+                1,
+                bin(
+                    BinaryOp::Add,
+                    load(1),
+                    bin(
+                        BinaryOp::Mul,
+                        dt.clone(),
+                        bin(
+                            BinaryOp::Sub,
+                            bin(
+                                BinaryOp::Mul,
+                                Expr::Temp(TempId(0)),
+                                bin(BinaryOp::Sub, c(1.0), load(1)),
+                            ),
+                            bin(BinaryOp::Mul, Expr::Temp(TempId(1)), load(1)),
+                        ),
+                    ),
+                ),
+            ),
+            store(
+                0,
+                bin(
+                    BinaryOp::Add,
+                    v.clone(),
+                    bin(
+                        BinaryOp::Mul,
+                        Expr::Temp(TempId(2)),
+                        Expr::call(MathFn::Log, vec![Expr::call(MathFn::Abs, vec![load(1)])]),
+                    ),
+                ),
+            ),
+            Stmt::If {
+                cond: bin(BinaryOp::Gt, load(0), c(-20.0)),
+                then: vec![
+                    store(2, c(1.0)),
+                    store(3, bin(BinaryOp::Add, load(3), c(1.0))),
+                ],
+                otherwise: vec![store(2, c(0.0))],
+            },
+        ],
+        n_temps: 3,
+    }
+}
+
+struct HhState {
+    v: Vec<f64>,
+    m: Vec<f64>,
+    spiking: Vec<bool>,
+    count: Vec<i32>,
+}
+
+impl HhState {
+    fn new(n: usize) -> HhState {
+        HhState {
+            v: (0..n)
+                .map(|i| -80.0 + 100.0 * (i as f64 * 0.618).fract())
+                .collect(),
+            m: (0..n).map(|i| (i as f64 * 0.377).fract()).collect(),
+            spiking: vec![false; n],
+            count: vec![0; n],
+        }
+    }
+
+    fn step(&mut self, compiled: &dyn CompiledKernel, range: std::ops::Range<usize>) {
+        let mut call = KernelCall {
+            arrays: vec![
+                ArrayArg::F64(&mut self.v),
+                ArrayArg::F64(&mut self.m),
+                ArrayArg::Bool(&mut self.spiking),
+                ArrayArg::I32(&mut self.count),
+            ],
+            scalars: &[0.01, 0.0],
+            elements: Elements::Range(range),
+            rng: RngKey::default(),
+            emitted: None,
+        };
+        compiled.run(&mut call).expect("runs");
+    }
+}
+
+#[test]
+fn an_hh_like_kernel_gives_the_jit_bits_over_many_steps() {
+    let Some(compiler) = compiler_or_skip("hh") else {
+        return;
+    };
+    let kernel = hh_like_kernel();
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let n = 1003;
+    let (mut a, mut b) = (HhState::new(n), HhState::new(n));
+    for step in 0..50 {
+        // Odd sub-ranges too, as split calls give.
+        let range = if step % 3 == 0 { 5..n - 2 } else { 0..n };
+        a.step(&*native, range.clone());
+        b.step(&*jit, range);
+    }
+    assert_eq!(bits(&a.v), bits(&b.v));
+    assert_eq!(bits(&a.m), bits(&b.m));
+    assert_eq!(a.spiking, b.spiking);
+    assert_eq!(a.count, b.count);
+    assert!(a.count.iter().any(|&c| c > 0), "some elements crossed");
+}
+
+/// Library functions and random draws are called through the table: the same bits.
+#[test]
+fn table_functions_and_random_draws_give_the_interpreter_bits() {
+    let Some(compiler) = compiler_or_skip("table") else {
+        return;
+    };
+    let x = || load(0);
+    let mut body = Vec::new();
+    for (k, f) in [
+        MathFn::Sin,
+        MathFn::Atan,
+        MathFn::Log10,
+        MathFn::Tanh,
+        MathFn::Sqrt,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        body.push(Stmt::Let(TempId(k as u32), Expr::call(f, vec![x()])));
+    }
+    let sum = (0..5).fold(Expr::c(0.0), |acc, k| {
+        Expr::bin(BinaryOp::Add, acc, Expr::Temp(TempId(k)))
+    });
+    body.push(store(1, Expr::bin(BinaryOp::Pow, sum, Expr::c(1.5))));
+    body.push(store(
+        2,
+        Expr::bin(
+            BinaryOp::Add,
+            Expr::Rand {
+                kind: RandKind::Normal,
+                site: 0,
+            },
+            Expr::Rand {
+                kind: RandKind::Poisson(Box::new(Expr::c(3.0))),
+                site: 1,
+            },
+        ),
+    ));
+    let kernel = Kernel {
+        name: "table".into(),
+        arrays: vec![
+            decl("x", ElemType::F64, false),
+            decl("y", ElemType::F64, true),
+            decl("r", ElemType::F64, true),
+        ],
+        scalars: vec![],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body,
+        n_temps: 5,
+    };
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let oracle = interpreter().compile(&kernel).unwrap();
+    let n = 257;
+    let x: Vec<f64> = (0..n).map(|i| (i as f64 - 100.0) * 0.37).collect();
+    let mut a = vec![x.clone(), vec![0.0; n], vec![0.0; n]];
+    let mut b = a.clone();
+    run_f64(&*native, &mut a, 0..n);
+    run_f64(&*oracle, &mut b, 0..n);
+    assert_eq!(bits(&a[1]), bits(&b[1]));
+    assert_eq!(bits(&a[2]), bits(&b[2]));
+}
+
+#[test]
+fn out_of_bounds_gathers_and_emits_are_reported_as_by_the_jit() {
+    let Some(compiler) = compiler_or_skip("errors") else {
+        return;
+    };
+    let kernel = Kernel {
+        name: "gather".into(),
+        arrays: vec![
+            decl("v", ElemType::F64, true),
+            decl("post", ElemType::I32, false),
+        ],
+        scalars: vec![],
+        iteration: Iteration::List,
+        prologue: vec![],
+        body: vec![
+            Stmt::Emit,
+            Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Gather(ArrayId(1)),
+                value: Expr::bin(
+                    BinaryOp::Add,
+                    Expr::Load(ArrayId(0), Index::Gather(ArrayId(1))),
+                    Expr::c(1.0),
+                ),
+            },
+        ],
+        n_temps: 0,
+    };
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let run = |compiled: &dyn CompiledKernel| {
+        let mut v = vec![0.0; 3];
+        let mut post = vec![2, 0, 5, 1];
+        let mut out = Vec::new();
+        let list = [0, 1, 0, 2, 3];
+        let result = {
+            let mut call = KernelCall {
+                arrays: vec![ArrayArg::F64(&mut v), ArrayArg::I32(&mut post)],
+                scalars: &[],
+                elements: Elements::List(&list),
+                rng: RngKey::default(),
+                emitted: Some(&mut out),
+            };
+            compiled.run(&mut call)
+        };
+        (result, v, out)
+    };
+    let (result, v, out) = run(&*native);
+    assert_eq!((result.clone(), v.clone(), out.clone()), run(&*jit));
+    assert_eq!(
+        result,
+        Err(KernelError::IndexOutOfBounds {
+            kernel: "gather".into(),
+            array: "v".into(),
+            index: 5,
+            len: 3
+        })
+    );
+    assert_eq!(v, vec![1.0, 0.0, 2.0]);
+    assert_eq!(out, vec![0, 1, 0, 2]);
+}
+
+#[test]
+fn the_second_compile_comes_from_the_cache() {
+    let Some(compiler) = compiler_or_skip("cache") else {
+        return;
+    };
+    let kernel = vmath_kernel();
+    let first = compiler.compile(&[&kernel]).unwrap();
+    assert!(!first.from_cache);
+    let second = compiler.compile(&[&kernel]).unwrap();
+    assert!(second.from_cache);
+    // Only the finished library is left: no temporary files.
+    let dir = scratch_dir_contents("cache");
+    assert_eq!(dir.len(), 1, "{dir:?}");
+    assert!(dir[0].ends_with(".so"), "{dir:?}");
+}
+
+fn scratch_dir_contents(test: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!(
+        "rheobase-native-test-{}-{test}",
+        std::process::id()
+    ));
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn without_a_compiler_compiling_fails_with_a_clear_error() {
+    let compiler = NativeCompiler::with_compiler("/nonexistent/cc", scratch_dir("nocc"));
+    let err = compiler.available().unwrap_err();
+    assert!(err.to_string().contains("no C compiler"), "{err}");
+    let kernel = vmath_kernel();
+    assert!(matches!(
+        compiler.compile(&[&kernel]),
+        Err(NativeError::Compile(compile::CompileFailure::NoCompiler(_)))
+    ));
+}
+
+#[test]
+fn tiered_kernels_switch_once_native_code_is_ready() {
+    if compiler_or_skip("tiered").is_none() {
+        return;
+    }
+    let backend = TieredBackend::new(Arc::new(Jit::new()));
+    let kernel = hh_like_kernel();
+    let tiered = backend.compile(&kernel).unwrap();
+    let slot = tiered.native_slot().expect("a slot");
+    assert!(!slot.is_native());
+    let reference = Jit::new().compile(&kernel).unwrap();
+    let n = 64;
+    let (mut a, mut b) = (HhState::new(n), HhState::new(n));
+    a.step(&*tiered, 0..n);
+    b.step(&*reference, 0..n);
+    assert_eq!(request_native(&[slot.clone()], true), 1);
+    // Compiled with the environment's compiler; it may be missing there.
+    if slot.is_native() {
+        assert_eq!(request_native(&[slot.clone()], true), 0, "requested once");
+    }
+    for _ in 0..5 {
+        a.step(&*tiered, 0..n);
+        b.step(&*reference, 0..n);
+    }
+    assert_eq!(bits(&a.v), bits(&b.v));
+    assert_eq!(a.count, b.count);
+}
+
+#[test]
+fn split_calls_run_native_pieces_on_threads() {
+    let Some(compiler) = compiler_or_skip("split") else {
+        return;
+    };
+    let kernel = hh_like_kernel();
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let n = 501;
+    let (mut a, mut b) = (HhState::new(n), HhState::new(n));
+    let mut call = KernelCall {
+        arrays: vec![
+            ArrayArg::F64(&mut a.v),
+            ArrayArg::F64(&mut a.m),
+            ArrayArg::Bool(&mut a.spiking),
+            ArrayArg::I32(&mut a.count),
+        ],
+        scalars: &[0.01, 0.0],
+        elements: Elements::Range(0..n),
+        rng: RngKey::default(),
+        emitted: None,
+    };
+    native
+        .run_split(&mut call, crate::backend::Split::Even(3), &pool)
+        .unwrap();
+    b.step(&*jit, 0..n);
+    assert_eq!(bits(&a.v), bits(&b.v));
+    assert_eq!(a.count, b.count);
+}
