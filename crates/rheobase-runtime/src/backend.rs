@@ -8,6 +8,12 @@ pub fn default_backend() -> Arc<dyn Backend> {
     rheobase_codegen::default_backend()
 }
 
+/// The JIT with kernels that may move to the native C tier (what [`crate::Network::new`]
+/// uses; see [`crate::native_tier`]).
+pub fn tiered_backend() -> Arc<dyn Backend> {
+    rheobase_codegen::tiered_backend()
+}
+
 /// The reference interpreter (slow; the oracle).
 pub fn interpreter() -> Arc<dyn Backend> {
     rheobase_codegen::interpreter()

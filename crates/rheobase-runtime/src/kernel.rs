@@ -290,6 +290,20 @@ impl RunnableKernel {
         self.cost
     }
 
+    /// Where this kernel's native code goes, if it may move to the native tier.
+    pub fn native_slot(&self) -> Option<Arc<rheobase_codegen::native::NativeSlot>> {
+        self.compiled.native_slot()
+    }
+
+    /// The most elements one call may cover: the length of the longest array it binds.
+    pub fn max_elements(&self, store: &ArrayStore) -> usize {
+        self.arrays
+            .iter()
+            .map(|&id| store.len_of(id))
+            .max()
+            .unwrap_or(0)
+    }
+
     fn scalar_values(&self, time: TimeInfo) -> Vec<f64> {
         self.scalars
             .iter()

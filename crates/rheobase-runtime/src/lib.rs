@@ -31,6 +31,7 @@ pub mod kernel;
 pub mod linking;
 pub mod lower;
 pub mod monitor;
+pub mod native_tier;
 pub mod network;
 pub mod neurongroup;
 pub mod operations;
@@ -51,7 +52,7 @@ pub mod watchdog;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use backend::{default_backend, interpreter};
+pub use backend::{default_backend, interpreter, tiered_backend};
 pub use clock::Clock;
 pub use error::{Result, RuntimeError};
 pub use group::Selection;
@@ -68,6 +69,7 @@ pub use network::{Network, NetworkOperation, ProgressHook};
 pub use neurongroup::{
     EventDefinition, NeuronGroup, NeuronGroupOptions, Refractory, RunRegularlyOptions, Subgroup,
 };
+pub use rheobase_codegen::NativeMode;
 pub use saved::SavedState;
 pub use schedule::{Schedule, When};
 pub use spatial::{SpatialNeuron, SpatialNeuronOptions};

@@ -76,6 +76,11 @@ pub trait Operation: Send {
     fn bound_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
         Vec::new()
     }
+    /// Every kernel this operation runs each step that may move to the native tier
+    /// ([`crate::native_tier`]): the state-writing ones, plus thresholders'.
+    fn runnable_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        self.bound_kernels()
+    }
     /// Pending events (a synaptic pathway's spike queue) for a state file.
     fn queue_state(&self) -> Option<crate::saved::QueueState> {
         None
@@ -151,6 +156,8 @@ pub(crate) struct NetworkCore {
     pub memory_limit: Option<u64>,
     /// Polled by long operations ([`Network::set_interrupt`]).
     pub(crate) interrupt: Option<crate::interrupt::InterruptPoll>,
+    /// When kernels move to the native C tier ([`Network::set_native`]).
+    pub native: rheobase_codegen::NativeMode,
 }
 
 impl NetworkCore {
@@ -312,9 +319,10 @@ impl std::fmt::Debug for Network {
 }
 
 impl Network {
-    /// A network on the default backend (the Cranelift JIT).
+    /// A network on the default backend: the Cranelift JIT, with kernels of long runs moving
+    /// to the native C tier ([`Network::set_native`]).
     pub fn new() -> Network {
-        Network::with_backend(crate::backend::default_backend())
+        Network::with_backend(crate::backend::tiered_backend())
     }
 
     /// A network whose kernels run on `backend` (e.g. the reference interpreter).
@@ -344,6 +352,7 @@ impl Network {
             watch: None,
             memory_limit: None,
             interrupt: None,
+            native: rheobase_codegen::NativeMode::from_env(),
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -627,6 +636,7 @@ impl Network {
             let order = core.sorted_objects();
             core.check_recording_memory(duration)?;
             core.before_run(&order)?;
+            crate::native_tier::request_for_run(&core, &order, duration);
             core.watch = core.watchdog.then(|| {
                 crate::watchdog::Watch::new(core.objects.iter().map(|o| &*o.op), &core.store)
             });

@@ -70,6 +70,9 @@ impl Operation for Thresholder {
     fn kernels(&self) -> Vec<&rheobase_codegen::Kernel> {
         vec![self.kernel.kernel()]
     }
+    fn runnable_kernels(&self) -> Vec<&crate::kernel::RunnableKernel> {
+        vec![&self.kernel]
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }

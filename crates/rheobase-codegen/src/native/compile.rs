@@ -158,7 +158,7 @@ fn library_for(
     if library.is_file() {
         return Ok((library, true));
     }
-    std::fs::create_dir_all(&dir)
+    std::fs::create_dir_all(dir)
         .map_err(|e| CompileFailure::Io(format!("creating {}: {e}", dir.display())))?;
     let unique = temp_suffix();
     let c_file = dir.join(format!("rb_{key}.{unique}.c"));

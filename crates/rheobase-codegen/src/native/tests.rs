@@ -501,10 +501,14 @@ fn tiered_kernels_switch_once_native_code_is_ready() {
     let (mut a, mut b) = (HhState::new(n), HhState::new(n));
     a.step(&*tiered, 0..n);
     b.step(&*reference, 0..n);
-    assert_eq!(request_native(&[slot.clone()], true), 1);
+    assert_eq!(request_native(std::slice::from_ref(&slot), true), 1);
     // Compiled with the environment's compiler; it may be missing there.
     if slot.is_native() {
-        assert_eq!(request_native(&[slot.clone()], true), 0, "requested once");
+        assert_eq!(
+            request_native(std::slice::from_ref(&slot), true),
+            0,
+            "requested once"
+        );
     }
     for _ in 0..5 {
         a.step(&*tiered, 0..n);

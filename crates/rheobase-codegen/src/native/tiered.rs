@@ -24,14 +24,17 @@ const FAILED: u8 = 3;
 /// Where a kernel's native code goes once compiled.
 pub struct NativeSlot {
     kernel: Kernel,
+    /// `None`: the compiler the environment names.
+    compiler: Option<Arc<NativeCompiler>>,
     state: AtomicU8,
     native: OnceLock<Arc<dyn CompiledKernel>>,
 }
 
 impl NativeSlot {
-    fn new(kernel: Kernel) -> NativeSlot {
+    fn new(kernel: Kernel, compiler: Option<Arc<NativeCompiler>>) -> NativeSlot {
         NativeSlot {
             kernel,
+            compiler,
             state: AtomicU8::new(IDLE),
             native: OnceLock::new(),
         }
@@ -103,11 +106,24 @@ impl CompiledKernel for TieredKernel {
 /// The JIT, with every kernel ready to move to the native tier.
 pub struct TieredBackend {
     jit: Arc<dyn Backend>,
+    compiler: Option<Arc<NativeCompiler>>,
 }
 
 impl TieredBackend {
+    /// Native code from the compiler the environment names ([`super::compile`]).
     pub fn new(jit: Arc<dyn Backend>) -> TieredBackend {
-        TieredBackend { jit }
+        TieredBackend {
+            jit,
+            compiler: None,
+        }
+    }
+
+    /// Native code from `compiler`.
+    pub fn with_compiler(jit: Arc<dyn Backend>, compiler: NativeCompiler) -> TieredBackend {
+        TieredBackend {
+            jit,
+            compiler: Some(Arc::new(compiler)),
+        }
     }
 }
 
@@ -121,13 +137,14 @@ impl Backend for TieredBackend {
         let jit = self.jit.compile(kernel)?;
         Ok(Arc::new(TieredKernel {
             jit,
-            slot: Arc::new(NativeSlot::new(kernel.clone())),
+            slot: Arc::new(NativeSlot::new(kernel.clone(), self.compiler.clone())),
         }))
     }
 }
 
-/// Compiles the kernels of `slots` not yet requested into one library, with the compiler
-/// the environment names: in a background thread, or before returning when `wait` is set.
+/// Compiles the kernels of `slots` not yet requested into one library, with the first
+/// slot's compiler (its backend's; by default the one the environment names): in a
+/// background thread, or before returning when `wait` is set.
 /// Returns the number of kernels newly requested. Never fails: without a compiler (or when
 /// compiling fails) one line is logged and the kernels stay on the JIT.
 pub fn request_native(slots: &[Arc<NativeSlot>], wait: bool) -> usize {
@@ -181,7 +198,11 @@ fn worker() -> &'static Mutex<Sender<Vec<Arc<NativeSlot>>>> {
 fn compile_job(slots: &[Arc<NativeSlot>]) {
     let kernels: Vec<&Kernel> = slots.iter().map(|s| &s.kernel).collect();
     let started = std::time::Instant::now();
-    match NativeCompiler::from_env().compile(&kernels) {
+    let compiler = match slots.first().and_then(|s| s.compiler.clone()) {
+        Some(compiler) => compiler,
+        None => Arc::new(NativeCompiler::from_env()),
+    };
+    match compiler.compile(&kernels) {
         Ok(batch) => {
             for (slot, compiled) in slots.iter().zip(batch.kernels) {
                 slot.set(compiled);

@@ -5,7 +5,7 @@ use rheobase_runtime::{
     Network, NeuronGroup, NeuronGroupOptions, Record, Refractory, SpikeMonitor, StateMonitor,
 };
 
-fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+pub fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     let g = NeuronGroup::new(
         net,
         50,
@@ -31,7 +31,7 @@ fn lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     (g, s, m)
 }
 
-fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+pub fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     let model = "
         dv/dt = (gl*(El-v) - g_na*(m*m*m)*h*(v-ENa) - g_kd*(n*n*n*n)*(v-EK) + I)/Cm : volt
         dm/dt = 0.32*(mV**-1)*4*mV/exprel((13.*mV-v+VT)/(4*mV))/ms*(1-m)-0.28*(mV**-1)*5*mV/exprel((v-VT-40.*mV)/(5*mV))/ms*m : 1
@@ -82,7 +82,7 @@ fn hh(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     (g, s, m)
 }
 
-type Build = fn(&Network) -> (NeuronGroup, SpikeMonitor, StateMonitor);
+pub type Build = fn(&Network) -> (NeuronGroup, SpikeMonitor, StateMonitor);
 
 fn same_on_both_backends(build: Build, steps: f64, expect_spikes: bool) {
     let (a, b) = (interpreted(), jitted());
@@ -110,7 +110,7 @@ fn hh_is_identical_on_interpreter_and_jit() {
     same_on_both_backends(hh, 500.0, true);
 }
 
-fn noisy_lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+pub fn noisy_lif(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     let g = NeuronGroup::new(
         net,
         30,
@@ -131,7 +131,7 @@ fn noisy_lif_is_identical_on_interpreter_and_jit() {
 
 /// Shared, integer and boolean variables, a constant-over-dt random subexpression, a custom
 /// event with an action, `run_regularly` on a subgroup and a refractory condition.
-fn kitchen_sink(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
+pub fn kitchen_sink(net: &Network) -> (NeuronGroup, SpikeMonitor, StateMonitor) {
     let g = NeuronGroup::new(
         net,
         25,

@@ -2,13 +2,14 @@
 //! index kind, branch, random draw and `Emit`) built from the fuzzer's bytes run on the
 //! interpreter, on the interpreter after `opt::optimize`, and on the JIT with and without its
 //! optimisations and two-lane loops. All must agree bit for bit (any NaN equals any NaN),
-//! errors and emitted indices included.
+//! errors and emitted indices included. [`kernels_native`] checks the native C tier the same
+//! way, many kernels per compiler run.
 
 use super::ByteSource;
 use rheobase_codegen::{
-    interpreter, opt, ArrayArg, ArrayDecl, ArrayId, Backend, BinaryOp, ElemType, Elements, Expr,
-    Index, Iteration, Jit, JitOptions, Kernel, KernelCall, KernelError, MathFn, RandKind, RngKey,
-    ScalarId, Stmt, TempId, UnaryOp,
+    interpreter, native::NativeCompiler, opt, ArrayArg, ArrayDecl, ArrayId, Backend, BinaryOp,
+    CompiledKernel, ElemType, Elements, Expr, Index, Iteration, Jit, JitOptions, Kernel,
+    KernelCall, KernelError, MathFn, RandKind, RngKey, ScalarId, Stmt, TempId, UnaryOp,
 };
 use std::sync::{Arc, OnceLock};
 
@@ -300,6 +301,10 @@ impl State {
         let compiled = backend
             .compile(kernel)
             .unwrap_or_else(|e| panic!("a generated kernel does not compile: {e}\n{kernel:#?}"));
+        self.run_compiled(&*compiled)
+    }
+
+    fn run_compiled(&self, compiled: &dyn CompiledKernel) -> Outcome {
         let (mut x, mut n, mut b) = (self.x.clone(), self.n.clone(), self.b.clone());
         let (mut post, mut table) = (self.post.clone(), self.table.clone());
         let mut emitted = Vec::new();
@@ -352,6 +357,48 @@ fn jits() -> &'static [(JitOptions, Arc<dyn Backend>)] {
 
 /// Builds a kernel and its arguments from the bytes and runs it on every backend variant.
 pub fn kernels(data: &[u8]) {
+    let (kernel, state) = generate(data);
+    let reference = state.run(&*interpreter(), &kernel);
+    let optimized = opt::optimize(&kernel);
+    assert_eq!(
+        reference,
+        state.run(&*interpreter(), &optimized),
+        "interpreter vs interpreter after opt::optimize on {kernel:#?}\noptimized: {optimized:#?}"
+    );
+    for (options, jit) in jits() {
+        assert_eq!(
+            reference,
+            state.run(&**jit, &kernel),
+            "interpreter vs JIT ({options:?}) on {kernel:#?}\nwith {state:?}"
+        );
+    }
+}
+
+/// Builds a kernel from each input, compiles them all as one C translation unit with the
+/// native tier (the compiler the environment names), and checks each against the
+/// interpreter bit for bit. Returns the number of kernels checked, or the reason there is no
+/// native compiler (nothing is checked then).
+pub fn kernels_native(inputs: &[&[u8]]) -> Result<usize, String> {
+    let compiler = NativeCompiler::from_env();
+    compiler.available().map_err(|e| e.to_string())?;
+    let generated: Vec<(Kernel, State)> = inputs.iter().map(|data| generate(data)).collect();
+    let kernels: Vec<&Kernel> = generated.iter().map(|(k, _)| k).collect();
+    let batch = compiler
+        .compile(&kernels)
+        .unwrap_or_else(|e| panic!("generated kernels do not compile natively: {e}"));
+    for ((kernel, state), native) in generated.iter().zip(batch.kernels) {
+        let reference = state.run(&*interpreter(), kernel);
+        assert_eq!(
+            reference,
+            state.run_compiled(&*native),
+            "interpreter vs native on {kernel:#?}\nwith {state:?}"
+        );
+    }
+    Ok(generated.len())
+}
+
+/// The kernel and the arguments the bytes describe.
+fn generate(data: &[u8]) -> (Kernel, State) {
     let mut bytes = ByteSource::new(data);
     let mut g = KernelGen { bytes: &mut bytes };
     let state = State::generate(&mut g);
@@ -376,20 +423,7 @@ pub fn kernels(data: &[u8]) {
         body,
         n_temps: TEMPS,
     };
-    let reference = state.run(&*interpreter(), &kernel);
-    let optimized = opt::optimize(&kernel);
-    assert_eq!(
-        reference,
-        state.run(&*interpreter(), &optimized),
-        "interpreter vs interpreter after opt::optimize on {kernel:#?}\noptimized: {optimized:#?}"
-    );
-    for (options, jit) in jits() {
-        assert_eq!(
-            reference,
-            state.run(&**jit, &kernel),
-            "interpreter vs JIT ({options:?}) on {kernel:#?}\nwith {state:?}"
-        );
-    }
+    (kernel, state)
 }
 
 #[cfg(test)]
@@ -403,6 +437,28 @@ mod tests {
                 .map(|k| (seed.wrapping_mul(2654435761).wrapping_add(k * 40503) >> 9) as u8)
                 .collect();
             kernels(&data);
+        }
+    }
+
+    /// The native tier on many generated kernels, compiled as one translation unit.
+    #[test]
+    fn generated_kernels_agree_natively() {
+        let inputs: Vec<Vec<u8>> = (0u32..80)
+            .map(|seed| {
+                (0..240u32)
+                    .map(|k| {
+                        (seed
+                            .wrapping_mul(2246822519)
+                            .wrapping_add(k.wrapping_mul(3266489917))
+                            >> 13) as u8
+                    })
+                    .collect()
+            })
+            .collect();
+        let slices: Vec<&[u8]> = inputs.iter().map(|v| v.as_slice()).collect();
+        match kernels_native(&slices) {
+            Ok(n) => assert_eq!(n, 80),
+            Err(reason) => eprintln!("skipping the native fuzz cases: {reason}"),
         }
     }
 }

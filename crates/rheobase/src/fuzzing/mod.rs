@@ -15,7 +15,7 @@
 mod kernels;
 mod swc;
 
-pub use kernels::kernels;
+pub use kernels::{kernels, kernels_native};
 pub use swc::swc;
 
 use rheobase_lang::{
