@@ -6,6 +6,9 @@
 //!     cargo run --release -p rheobase --example bench_hh_sweep -- --side 300 --duration 1
 //!
 //! `--show-ir` prints the state-update kernel's IR (before optimisation) to stderr.
+//! `--native always|never|auto` picks the tier (default: `RHEOBASE_NATIVE`, else auto); with
+//! `always` the kernels are compiled (or taken from the cache) before the timed loop, and
+//! `compile_s` says how long that took.
 
 use std::time::Instant;
 
@@ -34,6 +37,7 @@ struct Args {
     side: usize,
     duration: f64,
     show_ir: bool,
+    native: NativeMode,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
         side: 300,
         duration: 1.0,
         show_ir: false,
+        native: NativeMode::from_env(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -51,6 +56,11 @@ fn parse_args() -> Result<Args, String> {
                 args.duration = value()?.parse().map_err(|e| format!("--duration: {e}"))?
             }
             "--show-ir" => args.show_ir = true,
+            "--native" => {
+                let mode = value()?;
+                args.native = NativeMode::parse(&mode)
+                    .ok_or(format!("--native: {mode} is not auto, always or never"))?
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -107,7 +117,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let setup_s = start.elapsed().as_secs_f64();
+    net.set_native(args.native);
+    let t0 = Instant::now();
+    // In `always` mode a run of no steps compiles every kernel before the timed loop.
+    net.run(0.0)?;
+    let compile_s = t0.elapsed().as_secs_f64();
+    let setup_s = start.elapsed().as_secs_f64() - compile_s;
+    let mode = match args.native {
+        NativeMode::Never => "jit",
+        NativeMode::Always => "native",
+        NativeMode::Auto => "auto",
+    };
     let t1 = Instant::now();
     let cpu1 = process_cpu_s();
     net.run(args.duration)?;
@@ -117,9 +137,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let steps = (args.duration / DT_S).round();
     let n_spikes = spikes.num_events();
     println!(
-        "{{\"simulator\": \"rheobase\", \"benchmark\": \"hh_sweep\", \"mode\": \"jit\", \
+        "{{\"simulator\": \"rheobase\", \"benchmark\": \"hh_sweep\", \"mode\": \"{mode}\", \
          \"threads\": 1, \"N\": {n}, \"duration_s\": {}, \"times\": {{\"import_s\": 0.0, \
-         \"setup_s\": {setup_s}, \"compile_s\": null, \"loop_s\": {loop_s}, \"loop_cpu_s\": {loop_cpu_s}, \
+         \"setup_s\": {setup_s}, \"compile_s\": {compile_s}, \"loop_s\": {loop_s}, \"loop_cpu_s\": {loop_cpu_s}, \
          \"total_s\": {total_s}}}, \"ns_per_neuron_step\": {}, \"cpu_ns_per_neuron_step\": {}, \"spikes\": {n_spikes}, \"rate_hz\": {}}}",
         args.duration,
         loop_s * 1e9 / (n as f64 * steps),

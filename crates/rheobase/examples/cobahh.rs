@@ -34,6 +34,13 @@ b_n = 0.5*exp((10*mV - u)/(40*mV))/ms : Hz";
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let watchdog = args.iter().any(|a| a == "--watchdog");
+    // `--native=always|never|auto` (default: RHEOBASE_NATIVE, else auto).
+    let native = match args.iter().find_map(|a| a.strip_prefix("--native=")) {
+        Some(mode) => {
+            NativeMode::parse(mode).ok_or(format!("--native={mode}: not auto, always or never"))?
+        }
+        None => NativeMode::from_env(),
+    };
     let seed: u64 = args
         .iter()
         .find(|a| !a.starts_with("--"))
@@ -102,6 +109,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let build_s = start.elapsed().as_secs_f64();
     net.set_profiling(true);
     net.set_watchdog(watchdog);
+    net.set_native(native);
+    // In `always` mode a run of no steps compiles the kernels before the timed run.
+    let (result, compile_s) = cpu_time::timed(|| net.run(0.0));
+    result?;
     let t_run = Instant::now();
     let (result, run_cpu) = cpu_time::timed(|| net.run(0.5));
     result?;
@@ -126,9 +137,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         spikes.num_events() as f64 / (4000.0 * 0.5)
     );
     println!(
-        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({run_cpu:.3} s CPU, {} backend)",
+        "time: connect {connect_s:.3} s ({:.1} ms CPU), build {build_s:.3} s, run {run_s:.3} s ({run_cpu:.3} s CPU, {} backend, native {}: {} of {} kernels, compile wait {compile_s:.3} s)",
         connect_cpu * 1e3,
-        net.backend_name()
+        net.backend_name(),
+        native.name(),
+        net.native_kernels().iter().filter(|k| k.2).count(),
+        net.native_kernels().len(),
     );
     println!("Brian2 2.9 (acceptance reference, seed 1995): 33.715 Hz, 255330 + 64263 synapses");
     Ok(())

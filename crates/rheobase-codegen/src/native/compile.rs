@@ -5,7 +5,7 @@
 //! The compiler is `RHEOBASE_CC`, else `CC`, else `cc`. The cache directory is
 //! `RHEOBASE_CACHE_DIR`, else `$XDG_CACHE_HOME/rheobase`, else `~/.cache/rheobase`. Files are
 //! written under a temporary name and renamed into place, so concurrent processes never see a
-//! half-written library.
+//! half-written library; each library `rb_<key>.so` has its C source `rb_<key>.c` beside it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,11 +15,15 @@ use sha2::{Digest, Sha256};
 
 /// Flags for every translation unit: vector instructions of this CPU, but no contraction
 /// into fused multiply-adds and no reassociation, so results are the JIT's bits.
-pub const FLAGS: [&str; 6] = [
+/// `-fno-trapping-math` only says that nobody reads the floating-point exception flags (no
+/// value changes); without it gcc will not if-convert the selects of `exp` and friends, and
+/// the element loop stays scalar.
+pub const FLAGS: [&str; 7] = [
     "-O3",
     "-march=native",
     "-ffp-contract=off",
     "-fno-math-errno",
+    "-fno-trapping-math",
     "-fPIC",
     "-shared",
 ];
@@ -167,8 +171,11 @@ fn library_for(
         std::fs::rename(&tmp_library, &library)
             .map_err(|e| CompileFailure::Io(format!("renaming into {}: {e}", library.display())))
     });
-    let _ = std::fs::remove_file(&c_file);
-    if result.is_err() {
+    if result.is_ok() {
+        // The source stays beside its library, for reading and profiling.
+        let _ = std::fs::rename(&c_file, dir.join(format!("rb_{key}.c")));
+    } else {
+        let _ = std::fs::remove_file(&c_file);
         let _ = std::fs::remove_file(&tmp_library);
     }
     result.map(|()| (library, false))

@@ -454,10 +454,15 @@ fn the_second_compile_comes_from_the_cache() {
     assert!(!first.from_cache);
     let second = compiler.compile(&[&kernel]).unwrap();
     assert!(second.from_cache);
-    // Only the finished library is left: no temporary files.
-    let dir = scratch_dir_contents("cache");
-    assert_eq!(dir.len(), 1, "{dir:?}");
-    assert!(dir[0].ends_with(".so"), "{dir:?}");
+    // Only the finished library and its source are left: no temporary files.
+    let mut dir = scratch_dir_contents("cache");
+    dir.sort();
+    assert_eq!(dir.len(), 2, "{dir:?}");
+    assert!(dir[0].ends_with(".c") && dir[1].ends_with(".so"), "{dir:?}");
+    assert_eq!(
+        dir[0].trim_end_matches(".c"),
+        dir[1].trim_end_matches(".so")
+    );
 }
 
 fn scratch_dir_contents(test: &str) -> Vec<String> {
