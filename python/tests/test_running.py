@@ -248,3 +248,26 @@ def test_restore_at_the_same_time_leaves_the_random_numbers_as_they_were():
     G = NeuronGroup(5, "dv/dt = -v/(10*ms) + xi/sqrt(ms) : 1", method="euler")
     run(2 * ms)
     assert np.array_equal(restored, np.array(G.v[:]))
+
+
+def test_native_tier_preference_reaches_the_network():
+    from rheobase.core.magic import current_network
+    from rheobase.core.preferences import PreferenceError
+
+    with pytest.raises(PreferenceError, match="codegen.native"):
+        prefs.codegen.native = "sometimes"
+    results = {}
+    try:
+        for mode in ("never", "always"):
+            start_scope()
+            prefs.codegen.native = mode
+            G = NeuronGroup(5, "dv/dt = (2 - v)/(10*ms) : 1", threshold="v > 1", reset="v = 0")
+            G.v = "i * 0.2"
+            run(20 * ms)
+            results[mode] = np.asarray(G.v[:])
+            kernels = current_network().native_kernels()
+            assert kernels and all(native is False for _, _, native in kernels) or mode == "always"
+    finally:
+        prefs.codegen.native = None
+    # The same bits whichever tier ran (where no C compiler exists, both ran on the JIT).
+    assert np.array_equal(results["never"], results["always"])

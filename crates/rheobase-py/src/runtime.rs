@@ -230,6 +230,23 @@ impl PyNetwork {
         self.0.set_watchdog(on)
     }
 
+    /// `prefs.codegen.native`: when kernels move to the native C tier, `"auto"`, `"always"`
+    /// or `"never"`.
+    fn set_native(&self, mode: &str) -> PyResult<()> {
+        let parsed = rheobase_runtime::NativeMode::parse(mode).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "native mode {mode:?}: expected 'auto', 'always' or 'never'"
+            ))
+        })?;
+        self.0.set_native(parsed);
+        Ok(())
+    }
+
+    /// `(object, kernel, runs native code now)` for each kernel the network runs each step.
+    fn native_kernels(&self) -> Vec<(String, String, bool)> {
+        self.0.native_kernels()
+    }
+
     /// `prefs.core.memory_limit` in bytes; `None`: what the system has available.
     #[pyo3(signature = (bytes=None))]
     fn set_memory_limit(&self, bytes: Option<u64>) {

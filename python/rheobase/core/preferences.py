@@ -29,12 +29,31 @@ _DEFAULTS = {
     # recordings (None: what the system has available).
     "core.watchdog": False,
     "core.memory_limit": None,
+    # rheobase's own: when kernels move to the native C tier (docs/native.md): 'auto' (runs
+    # long enough to pay for compiling), 'always' or 'never'; None: the RHEOBASE_NATIVE
+    # environment variable, else 'auto' ('never' when codegen.target is 'numpy').
+    "codegen.native": None,
 }
+
+_NATIVE_MODES = ("auto", "always", "never")
+
+
+def native_mode():
+    """The native-tier mode the preferences ask for, or None to keep the engine's default."""
+    mode = prefs.codegen.native
+    if mode is not None:
+        return mode
+    if prefs.codegen.target == "numpy":
+        return "never"
+    return None
 
 
 def apply_engine_preferences(network):
     """Hands the preferences the engine itself reads to an engine network."""
     network.set_watchdog(bool(prefs.core.watchdog))
+    mode = native_mode()
+    if mode is not None:
+        network.set_native(mode)
     limit = prefs.core.memory_limit
     network.set_memory_limit(None if limit is None else int(limit))
 
@@ -52,6 +71,16 @@ def _on_set(path, value):
             f"prefs.core.default_float_dtype = {value!r}: rheobase computes in float64",
             once=True,
         )
+    elif path == "codegen.native":
+        if value is not None and value not in _NATIVE_MODES:
+            raise PreferenceError(
+                f"prefs.codegen.native = {value!r}: expected one of {_NATIVE_MODES} or None"
+            )
+    elif path == "codegen.target":
+        if value not in ("auto", "numpy", "cython"):
+            logger.info(f"prefs.codegen.target = {value!r} has no effect in rheobase; "
+                        "'numpy' keeps kernels on the JIT, 'auto' and 'cython' let long "
+                        "runs use the native C tier", once=True)
     elif path == "logging.console_log_level":
         BrianLogger.log_level(value)
     elif path.startswith("logging.") or path in (

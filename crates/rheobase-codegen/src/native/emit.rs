@@ -10,6 +10,7 @@
 //! error slots. The element loop is plain C; gcc vectorises it where it can prove that this
 //! changes nothing (array pointers are `restrict`: the runtime never binds one array twice).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::clanes::double_literal;
@@ -18,6 +19,11 @@ use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
 };
 use crate::jit::entry::{STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
+use crate::jit::vector::can_vectorize;
+use crate::opt::walk::Writes;
+
+/// Elements per block of a staged loop (see [`Emitter::staged_range_loop`]).
+const BLOCK: usize = 256;
 
 /// Appends the C function `name` for `kernel` (validated, possibly optimised) to `out`.
 pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {
@@ -27,6 +33,7 @@ pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {
         next: 0,
         indent: 1,
         entry: String::new(),
+        staged: BTreeMap::new(),
     };
     e.header(name);
     e.stmts(&kernel.prologue);
@@ -45,6 +52,81 @@ struct Emitter<'k> {
     indent: usize,
     /// The exported entry point, written after the body function.
     entry: String,
+    /// Narrow arrays whose element `_idx` the loop body reads and writes as a double local
+    /// (staged through a block buffer), by array.
+    staged: BTreeMap<ArrayId, String>,
+}
+
+/// The `I32` and `Bool` arrays a vectorisable range kernel's body touches at `_idx`: gcc
+/// sizes its vectors for the narrowest type in a loop (a byte array makes it process 32
+/// elements at once, eight registers per double), so these go through double buffers.
+fn narrow_elem_arrays(kernel: &Kernel) -> BTreeSet<ArrayId> {
+    fn expr(e: &Expr, kernel: &Kernel, out: &mut BTreeSet<ArrayId>) {
+        match e {
+            Expr::Load(a, index) => {
+                if matches!(index, Index::Elem) && kernel.arrays[a.0 as usize].ty != ElemType::F64 {
+                    out.insert(*a);
+                }
+                if let Index::At(x) | Index::Clamped(x) = index {
+                    expr(x, kernel, out);
+                }
+            }
+            Expr::Unary(_, a) => expr(a, kernel, out),
+            Expr::Binary(_, a, b) => {
+                expr(a, kernel, out);
+                expr(b, kernel, out);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| expr(a, kernel, out)),
+            Expr::Select(c, a, b) => {
+                expr(c, kernel, out);
+                expr(a, kernel, out);
+                expr(b, kernel, out);
+            }
+            Expr::Rand { kind, .. } => match kind {
+                RandKind::Uniform | RandKind::Normal => {}
+                RandKind::Poisson(l) => expr(l, kernel, out),
+                RandKind::Binomial(n, p) => {
+                    expr(n, kernel, out);
+                    expr(p, kernel, out);
+                }
+            },
+            Expr::Const(_) | Expr::Scalar(_) | Expr::Temp(_) | Expr::ElemIndex => {}
+        }
+    }
+    fn stmts(s: &[Stmt], kernel: &Kernel, out: &mut BTreeSet<ArrayId>) {
+        for stmt in s {
+            match stmt {
+                Stmt::Let(_, e) => expr(e, kernel, out),
+                Stmt::Store {
+                    array,
+                    index,
+                    value,
+                } => {
+                    if matches!(index, Index::Elem)
+                        && kernel.arrays[array.0 as usize].ty != ElemType::F64
+                    {
+                        out.insert(*array);
+                    }
+                    expr(value, kernel, out);
+                }
+                Stmt::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    expr(cond, kernel, out);
+                    stmts(then, kernel, out);
+                    stmts(otherwise, kernel, out);
+                }
+                Stmt::Emit => {}
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    if kernel.iteration == Iteration::Range && can_vectorize(kernel) {
+        stmts(&kernel.body, kernel, &mut out);
+    }
+    out
 }
 
 fn c_type(ty: ElemType) -> &'static str {
@@ -120,6 +202,11 @@ impl Emitter<'_> {
     }
 
     fn element_loop(&mut self) {
+        let narrow = narrow_elem_arrays(self.kernel);
+        if !narrow.is_empty() {
+            self.staged_range_loop(&narrow);
+            return;
+        }
         match self.kernel.iteration {
             Iteration::Range => {
                 self.line("const uint64_t range_end = args->range_end;");
@@ -137,6 +224,62 @@ impl Emitter<'_> {
         }
         let body = &self.kernel.body;
         self.stmts(body);
+        self.indent -= 1;
+        self.line("}");
+    }
+
+    /// A range loop in blocks of [`BLOCK`] elements whose narrow arrays (`narrow`) are
+    /// converted to double buffers before the block and back after it, so that the main loop
+    /// touches only doubles. Only for kernels [`can_vectorize`] accepts: they access written
+    /// arrays only at `_idx`, never fail, and no element sees another's effects, so the
+    /// order of the conversions does not show. Within an element the array's value is a
+    /// double local, stored to as the array would convert it (`Bool`: 1.0 or 0.0; `I32`:
+    /// truncated and saturated, NaN as 0, -0 as +0), so loads see what they would read.
+    fn staged_range_loop(&mut self, narrow: &BTreeSet<ArrayId>) {
+        let written = Writes::of(&self.kernel.body).arrays;
+        self.line("const uint64_t range_end = args->range_end;");
+        self.line(&format!(
+            "for (uint64_t block = args->range_start; block < range_end; block += {BLOCK}) {{"
+        ));
+        self.indent += 1;
+        self.line(&format!(
+            "const uint64_t block_end = range_end - block < {BLOCK} ? range_end : block + {BLOCK};"
+        ));
+        for a in narrow {
+            let k = a.0;
+            self.line(&format!("double buf{k}[{BLOCK}];"));
+            self.line(&format!(
+                "for (uint64_t i = block; i < block_end; i++) buf{k}[i - block] = (double)a{k}[i];"
+            ));
+        }
+        self.line("for (uint64_t i = block; i < block_end; i++) {");
+        self.indent += 1;
+        self.line("idx = i;");
+        for a in narrow {
+            let k = a.0;
+            self.line(&format!("double e{k} = buf{k}[i - block];"));
+            self.staged.insert(*a, format!("e{k}"));
+        }
+        let body = &self.kernel.body;
+        self.stmts(body);
+        for a in narrow.iter().filter(|a| written.contains(a)) {
+            let k = a.0;
+            self.line(&format!("buf{k}[i - block] = e{k};"));
+        }
+        self.staged.clear();
+        self.indent -= 1;
+        self.line("}");
+        for a in narrow.iter().filter(|a| written.contains(a)) {
+            let k = a.0;
+            let back = match self.kernel.arrays[k as usize].ty {
+                ElemType::Bool => format!("(uint8_t)(buf{k}[i - block] != 0.0)"),
+                // Already integral and in range.
+                _ => format!("(int32_t)buf{k}[i - block]"),
+            };
+            self.line(&format!(
+                "for (uint64_t i = block; i < block_end; i++) a{k}[i] = {back};"
+            ));
+        }
         self.indent -= 1;
         self.line("}");
     }
@@ -168,6 +311,14 @@ impl Emitter<'_> {
                 let at = self.resolve(*array, index);
                 let v = self.expr(value);
                 let a = array.0;
+                if let (Index::Elem, Some(local)) = (index, self.staged.get(array).cloned()) {
+                    let converted = match self.kernel.arrays[a as usize].ty {
+                        ElemType::Bool => format!("{v} != 0.0 ? 1.0 : 0.0"),
+                        _ => format!("rb_sat_i32_as_double({v})"),
+                    };
+                    self.line(&format!("{local} = {converted};"));
+                    return;
+                }
                 let converted = match self.kernel.arrays[a as usize].ty {
                     ElemType::F64 => v,
                     ElemType::I32 => format!("rb_sat_i32({v})"),
@@ -267,6 +418,10 @@ impl Emitter<'_> {
                 self.local(&format!("t{}", t.0))
             }
             Expr::ElemIndex => self.local("(double)idx"),
+            Expr::Load(array, Index::Elem) if self.staged.contains_key(array) => {
+                let local = self.staged[array].clone();
+                self.local(&local)
+            }
             Expr::Load(array, index) => {
                 let at = self.resolve(*array, index);
                 self.load(*array, &at)

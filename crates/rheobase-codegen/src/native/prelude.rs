@@ -84,8 +84,14 @@ typedef struct {
 
 static rb_runtime rb_rt;
 
+static int rb_rt_ready;
+
+/* Called once per opening of the library; later openings (a cache hit in the same process)
+   find the same table and leave it alone while kernels may be reading it. */
 __attribute__((visibility("default"))) void rheobase_native_init(const rb_runtime *rt) {
+    if (__atomic_load_n(&rb_rt_ready, __ATOMIC_ACQUIRE)) return;
     rb_rt = *rt;
+    __atomic_store_n(&rb_rt_ready, 1, __ATOMIC_RELEASE);
 }
 
 static inline __attribute__((always_inline)) uint64_t rb_bits(double x) {
@@ -119,6 +125,13 @@ static inline __attribute__((always_inline)) int32_t rb_sat_i32(double x) {
     if (x >= 2147483647.0) return INT32_MAX;
     if (x <= -2147483648.0) return INT32_MIN;
     return (int32_t)x;
+}
+/* (double)rb_sat_i32(x) computed in doubles (vectorisable): -0 becomes +0 as through int32. */
+static inline __attribute__((always_inline)) double rb_sat_i32_as_double(double x) {
+    double t = trunc(x) + 0.0;
+    t = x >= 2147483647.0 ? 2147483647.0 : t;
+    t = x <= -2147483648.0 ? -2147483648.0 : t;
+    return x != x ? 0.0 : t;
 }
 static inline __attribute__((always_inline)) int64_t rb_sat_i64(double x) {
     if (x != x) return 0;

@@ -556,3 +556,94 @@ fn split_calls_run_native_pieces_on_threads() {
     assert_eq!(bits(&a.v), bits(&b.v));
     assert_eq!(a.count, b.count);
 }
+
+/// Integer and boolean arrays of a vectorisable kernel go through double buffers in blocks;
+/// conversions, conditional stores and reads after stores behave as on the JIT.
+#[test]
+fn narrow_arrays_staged_in_blocks_give_the_jit_bits() {
+    let Some(compiler) = compiler_or_skip("narrow") else {
+        return;
+    };
+    let x = || load(0);
+    let kernel = Kernel {
+        name: "narrow".into(),
+        arrays: vec![
+            decl("x", ElemType::F64, true),
+            decl("n", ElemType::I32, true),
+            decl("b", ElemType::Bool, true),
+            decl("flag", ElemType::Bool, false),
+        ],
+        scalars: vec![],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body: vec![
+            Stmt::Let(TempId(0), Expr::bin(BinaryOp::Add, load(1), load(3))),
+            Stmt::If {
+                cond: Expr::bin(BinaryOp::Gt, x(), Expr::c(0.0)),
+                then: vec![store(1, Expr::bin(BinaryOp::Mul, x(), Expr::c(1e3)))],
+                otherwise: vec![store(2, x())],
+            },
+            store(
+                0,
+                Expr::bin(
+                    BinaryOp::Add,
+                    Expr::Temp(TempId(0)),
+                    Expr::bin(BinaryOp::Add, load(1), load(2)),
+                ),
+            ),
+        ],
+        n_temps: 1,
+    };
+    assert!(crate::jit::vector::can_vectorize(&kernel));
+    let source = NativeCompiler::source(&[&kernel]).unwrap();
+    assert!(source.contains("double buf1[256];"), "staged");
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let special = [
+        f64::NAN,
+        -0.5,
+        -0.0,
+        3e10,
+        -3e10,
+        2147483647.5,
+        0.4,
+        -7.9,
+        1e-300,
+    ];
+    let n = 700;
+    let x0: Vec<f64> = (0..n)
+        .map(|i| {
+            special
+                .get(i % 23)
+                .copied()
+                .unwrap_or(i as f64 * 0.37 - 90.0)
+        })
+        .collect();
+    let run = |compiled: &dyn CompiledKernel, range: std::ops::Range<usize>| {
+        let mut x = x0.clone();
+        let mut ints: Vec<i32> = (0..n as i32).map(|i| i - 300).collect();
+        let mut b: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
+        let mut flag: Vec<bool> = (0..n).map(|i| i % 5 == 0).collect();
+        let mut call = KernelCall {
+            arrays: vec![
+                ArrayArg::F64(&mut x),
+                ArrayArg::I32(&mut ints),
+                ArrayArg::Bool(&mut b),
+                ArrayArg::Bool(&mut flag),
+            ],
+            scalars: &[],
+            elements: Elements::Range(range),
+            rng: RngKey::default(),
+            emitted: None,
+        };
+        compiled.run(&mut call).unwrap();
+        (bits(&x), ints, b)
+    };
+    for range in [0..n, 3..n - 1, 250..520, 10..10] {
+        assert_eq!(
+            run(&*native, range.clone()),
+            run(&*jit, range.clone()),
+            "{range:?}"
+        );
+    }
+}
