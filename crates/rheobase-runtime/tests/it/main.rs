@@ -8,6 +8,7 @@ mod linked;
 mod monitors;
 mod network;
 mod neurons;
+mod precision;
 mod spatial;
 mod synapses;
 mod threads;
