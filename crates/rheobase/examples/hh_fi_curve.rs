@@ -70,22 +70,7 @@ fn main() -> ExitCode {
         initial_values: INITIAL_VALUES,
         dt_s: 1e-4,
     };
-    let reference = fi_curve::Reference {
-        provenance: brian2::PROVENANCE,
-        run_wall_s: brian2::BRIAN2_RUN_WALL_S,
-        equations: brian2::EQUATIONS,
-        threshold: brian2::THRESHOLD,
-        reset: brian2::RESET,
-        refractory: brian2::REFRACTORY,
-        method: brian2::METHOD,
-        duration: brian2::DURATION,
-        dt: brian2::DT,
-        parameters: brian2::PARAMETERS,
-        initial_values: brian2::INITIAL_VALUES,
-        n: brian2::N_NEURONS,
-        spike_counts: &brian2::SPIKE_COUNTS,
-        first_spike_steps: &brian2::FIRST_SPIKE_STEPS,
-    };
+    let reference = fi_curve::reference!(brian2);
     fi_curve::main(&model, &reference, |counts| {
         println!("counts by neuron: {counts:?}");
     })

@@ -44,6 +44,29 @@ pub struct Reference {
     pub first_spike_steps: &'static [Option<u32>],
 }
 
+/// The [`Reference`] of a module of generated constants: `fi_curve::reference!(brian2)`.
+macro_rules! reference {
+    ($brian2:ident) => {
+        $crate::fi_curve::Reference {
+            provenance: $brian2::PROVENANCE,
+            run_wall_s: $brian2::BRIAN2_RUN_WALL_S,
+            equations: $brian2::EQUATIONS,
+            threshold: $brian2::THRESHOLD,
+            reset: $brian2::RESET,
+            refractory: $brian2::REFRACTORY,
+            method: $brian2::METHOD,
+            duration: $brian2::DURATION,
+            dt: $brian2::DT,
+            parameters: $brian2::PARAMETERS,
+            initial_values: $brian2::INITIAL_VALUES,
+            n: $brian2::N_NEURONS,
+            spike_counts: &$brian2::SPIKE_COUNTS,
+            first_spike_steps: &$brian2::FIRST_SPIKE_STEPS,
+        }
+    };
+}
+pub(crate) use reference;
+
 /// Runs the comparison; `report` prints what the example adds about the counts. Succeeds
 /// when the spikes agree within rounding (see `compare::Tolerance`).
 pub fn main(model: &Model, reference: &Reference, report: impl Fn(&[u32])) -> ExitCode {
