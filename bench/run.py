@@ -103,6 +103,9 @@ def main():
     p.add_argument("--python", help="an existing Python with Brian2 2.9 (skips the venv)")
     p.add_argument("--no-brian2", action="store_true")
     p.add_argument("--rheobase", help="a prebuilt bench_hh_sweep binary (skips cargo build)")
+    p.add_argument("--rheobase-modes", default="never,always",
+                   help="comma-separated native-tier modes for rheobase (docs/native.md): "
+                        "never (JIT only), always (native C, compiled before the loop), auto")
     args = p.parse_args()
 
     rheobase = args.rheobase or build_rheobase()
@@ -114,7 +117,8 @@ def main():
     records = []
     with open(out_path, "w") as out:
         for rep in range(args.reps):
-            runs = [[rheobase, "--side", str(args.side), "--duration", str(args.duration)]]
+            runs = [[rheobase, "--side", str(args.side), "--duration", str(args.duration),
+                     "--native", native] for native in args.rheobase_modes.split(",") if native]
             for mode in modes:
                 target, _, cache = mode.partition("-")
                 cmd = [python, os.path.join(BENCH, "hh_sweep_brian2.py"), "--side",

@@ -8,6 +8,7 @@ import numpy as np
 import rheobase._core as _core
 from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
+from rheobase.core.preferences import apply_creation_preferences
 from rheobase.core.namespace import (
     caller_frame,
     check_unchanged,
@@ -139,6 +140,7 @@ class Synapses(Group):
             code.extend(pathway.values() if isinstance(pathway, dict) else [pathway])
         functions = resolve_functions(frame, namespace, [c for c in code if isinstance(c, str)])
         network = current_network()
+        apply_creation_preferences(network)
         engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.Synapses(
             source._engine, target._engine, model, on_pre=_pairs(on_pre),
@@ -233,9 +235,10 @@ class Synapses(Group):
 
     def __getitem__(self, item):
         if isinstance(item, str):
-            raise NotImplementedError("synaptic subgroups from a condition string "
-                                      "(S['...']) are not yet supported; index by synapse "
-                                      "numbers or by (i, j[, k])")
+            # A condition on the synapses' variables (S['i > j'], S['w > 0.5*gmax']):
+            # the synapses that satisfy it now.
+            mask = np.asarray(self._engine.eval(item)) != 0
+            return SynapticSubgroup(self, np.nonzero(mask)[0].astype(np.int32))
         indices = np.arange(len(self), dtype=np.int32)[self._index(item)]
         return SynapticSubgroup(self, indices)
 

@@ -22,11 +22,11 @@ pub mod prelude {
     pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
-        NativeMode, Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions,
-        PoissonInput, PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory,
-        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
-        SpatialNeuronOptions, SpikeGeneratorGroup, SpikeGeneratorGroupOptions, SpikeMonitor,
-        StateMonitor, StateMonitorOptions, Subgroup, TimedArray, Weight, When,
+        FloatType, NativeMode, Network, NeuronGroup, NeuronGroupOptions, PoissonGroup,
+        PoissonGroupOptions, PoissonInput, PoissonInputOptions, PopulationRateMonitor, Rates,
+        Record, Refractory, Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow,
+        SpatialNeuron, SpatialNeuronOptions, SpikeGeneratorGroup, SpikeGeneratorGroupOptions,
+        SpikeMonitor, StateMonitor, StateMonitorOptions, Subgroup, TimedArray, Weight, When,
     };
     pub use rheobase_runtime::{
         AsGroup, Connect, ConnectIndices, Delay, NeuronSelection, NumberOrExpr, OnEvent,

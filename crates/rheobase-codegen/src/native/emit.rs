@@ -57,6 +57,12 @@ struct Emitter<'k> {
     staged: BTreeMap<ArrayId, String>,
 }
 
+/// Whether arrays of this type go through double buffers. `F32` arrays do not (yet): a
+/// store must round to float inside the loop, which brings a narrow type back into it.
+fn is_staged_type(ty: ElemType) -> bool {
+    matches!(ty, ElemType::I32 | ElemType::Bool)
+}
+
 /// The `I32` and `Bool` arrays a vectorisable range kernel's body touches at `_idx`: gcc
 /// sizes its vectors for the narrowest type in a loop (a byte array makes it process 32
 /// elements at once, eight registers per double), so these go through double buffers.
@@ -64,7 +70,7 @@ fn narrow_elem_arrays(kernel: &Kernel) -> BTreeSet<ArrayId> {
     fn expr(e: &Expr, kernel: &Kernel, out: &mut BTreeSet<ArrayId>) {
         match e {
             Expr::Load(a, index) => {
-                if matches!(index, Index::Elem) && kernel.arrays[a.0 as usize].ty != ElemType::F64 {
+                if matches!(index, Index::Elem) && is_staged_type(kernel.arrays[a.0 as usize].ty) {
                     out.insert(*a);
                 }
                 if let Index::At(x) | Index::Clamped(x) = index {
@@ -103,7 +109,7 @@ fn narrow_elem_arrays(kernel: &Kernel) -> BTreeSet<ArrayId> {
                     value,
                 } => {
                     if matches!(index, Index::Elem)
-                        && kernel.arrays[array.0 as usize].ty != ElemType::F64
+                        && is_staged_type(kernel.arrays[array.0 as usize].ty)
                     {
                         out.insert(*array);
                     }
@@ -132,6 +138,7 @@ fn narrow_elem_arrays(kernel: &Kernel) -> BTreeSet<ArrayId> {
 fn c_type(ty: ElemType) -> &'static str {
     match ty {
         ElemType::F64 => "double",
+        ElemType::F32 => "float",
         ElemType::I32 => "int32_t",
         ElemType::Bool => "uint8_t",
     }
@@ -321,6 +328,8 @@ impl Emitter<'_> {
                 }
                 let converted = match self.kernel.arrays[a as usize].ty {
                     ElemType::F64 => v,
+                    // Rounding to nearest, as the JIT's `fdemote`.
+                    ElemType::F32 => format!("(float){v}"),
                     ElemType::I32 => format!("rb_sat_i32({v})"),
                     ElemType::Bool => format!("({v} != 0.0)"),
                 };
@@ -404,7 +413,9 @@ impl Emitter<'_> {
         let a = array.0;
         match self.kernel.arrays[a as usize].ty {
             ElemType::F64 => self.local(&format!("a{a}[{at}]")),
-            ElemType::I32 | ElemType::Bool => self.local(&format!("(double)a{a}[{at}]")),
+            ElemType::F32 | ElemType::I32 | ElemType::Bool => {
+                self.local(&format!("(double)a{a}[{at}]"))
+            }
         }
     }
 

@@ -647,3 +647,51 @@ fn narrow_arrays_staged_in_blocks_give_the_jit_bits() {
         );
     }
 }
+
+/// Single-precision arrays: loads widen, stores round to nearest, as on the JIT.
+#[test]
+fn float32_arrays_give_the_jit_bits() {
+    let Some(compiler) = compiler_or_skip("f32") else {
+        return;
+    };
+    let kernel = Kernel {
+        name: "f32".into(),
+        arrays: vec![
+            decl("x", ElemType::F64, true),
+            decl("y", ElemType::F32, true),
+        ],
+        scalars: vec![],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body: vec![
+            store(
+                1,
+                Expr::call(
+                    MathFn::Exp,
+                    vec![Expr::bin(BinaryOp::Mul, load(0), load(1))],
+                ),
+            ),
+            store(0, Expr::bin(BinaryOp::Add, load(1), Expr::c(0.1))),
+        ],
+        n_temps: 0,
+    };
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let n = 333;
+    let run = |compiled: &dyn CompiledKernel| {
+        let mut x: Vec<f64> = (0..n).map(|i| (i as f64 - 150.0) * 0.731).collect();
+        let mut y: Vec<f32> = (0..n).map(|i| (i as f32) * 0.01 - 1.0).collect();
+        for _ in 0..3 {
+            let mut call = KernelCall {
+                arrays: vec![ArrayArg::F64(&mut x), ArrayArg::F32(&mut y)],
+                scalars: &[],
+                elements: Elements::Range(1..n),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            compiled.run(&mut call).unwrap();
+        }
+        (bits(&x), y.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+    };
+    assert_eq!(run(&*native), run(&*jit));
+}

@@ -225,7 +225,14 @@ impl SpatialNeuron {
             }
         };
         let n = compartments * options.cells;
-        let group = NeuronGroup::from_spec(net, n, spec, group_options)?;
+        // The cable solver works on f64 arrays.
+        let group = NeuronGroup::from_spec_stored(
+            net,
+            n,
+            spec,
+            group_options,
+            crate::variables::FloatType::F64,
+        )?;
         let neuron = SpatialNeuron {
             group,
             morphology: Arc::new(morphology.clone()),
@@ -322,7 +329,7 @@ impl SpatialNeuron {
             &statements,
             false,
         )?
-        .compile(core.backend.as_ref())?;
+        .compile(core.backend.as_ref(), &core.store)?;
         let array =
             |core: &crate::network::NetworkCore, var: &str| match core.group(id).variables.get(var)
             {
