@@ -3,15 +3,82 @@
 //! [`crate::mathfn::apply`]), so folding never changes a bit. A `Select` on a constant
 //! condition keeps only the chosen side when the other cannot fail.
 
+use std::collections::HashMap;
+
 use crate::interp;
-use crate::ir::{Expr, Kernel, Stmt, UnaryOp};
+use crate::ir::{Expr, Kernel, Stmt, TempId, UnaryOp};
 use crate::mathfn;
 
 use super::walk::{children_mut, is_pure, stmt_exprs_mut};
 
 pub fn fold_kernel(kernel: &mut Kernel) {
     fold_stmts(&mut kernel.prologue);
+    propagate_constant_temps(kernel);
+    fold_stmts(&mut kernel.prologue);
     fold_stmts(&mut kernel.body);
+}
+
+/// A temporary that the prologue sets to a constant at its top level, and that nothing else
+/// assigns, holds that constant from there on: later statements read the constant itself.
+/// The lowering hoists each occurrence of a constant subexpression (`VT + 13*mV`) into its
+/// own temporary, so without this, equal rate functions of a model read different
+/// temporaries and `cse` cannot merge them.
+pub fn propagate_constant_temps(kernel: &mut Kernel) {
+    let mut assignments: HashMap<TempId, usize> = HashMap::new();
+    count_lets(&kernel.prologue, &mut assignments);
+    count_lets(&kernel.body, &mut assignments);
+    let mut known: HashMap<TempId, f64> = HashMap::new();
+    for stmt in kernel.prologue.iter_mut() {
+        substitute_stmt(stmt, &known);
+        if let Stmt::Let(t, Expr::Const(c)) = stmt {
+            if assignments.get(t) == Some(&1) {
+                known.insert(*t, *c);
+            }
+        }
+    }
+    for stmt in kernel.body.iter_mut() {
+        substitute_stmt(stmt, &known);
+    }
+}
+
+fn count_lets(stmts: &[Stmt], counts: &mut HashMap<TempId, usize>) {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Let(t, _) => *counts.entry(*t).or_insert(0) += 1,
+            Stmt::If {
+                then, otherwise, ..
+            } => {
+                count_lets(then, counts);
+                count_lets(otherwise, counts);
+            }
+            Stmt::Store { .. } | Stmt::Emit => {}
+        }
+    }
+}
+
+fn substitute_stmt(stmt: &mut Stmt, known: &HashMap<TempId, f64>) {
+    if known.is_empty() {
+        return;
+    }
+    stmt_exprs_mut(stmt, &mut |e| substitute_expr(e, known));
+    if let Stmt::If {
+        then, otherwise, ..
+    } = stmt
+    {
+        for s in then.iter_mut().chain(otherwise.iter_mut()) {
+            substitute_stmt(s, known);
+        }
+    }
+}
+
+fn substitute_expr(expr: &mut Expr, known: &HashMap<TempId, f64>) {
+    if let Expr::Temp(t) = expr {
+        if let Some(&c) = known.get(t) {
+            *expr = Expr::Const(c);
+        }
+        return;
+    }
+    children_mut(expr, &mut |e| substitute_expr(e, known));
 }
 
 fn fold_stmts(stmts: &mut [Stmt]) {
@@ -78,6 +145,57 @@ pub fn fold_expr(expr: &mut Expr) {
 mod tests {
     use super::*;
     use crate::ir::{ArrayId, BinaryOp, Index, MathFn};
+
+    /// Two prologue temporaries holding the same constant: after propagation, the two rate
+    /// expressions that read them are equal and `cse` computes `exp` once.
+    #[test]
+    fn constant_temporaries_are_propagated_so_equal_rates_merge() {
+        use crate::ir::{ArrayDecl, ElemType, Iteration};
+        let rate = |t: u32| {
+            Expr::call(
+                MathFn::Exp,
+                vec![Expr::bin(
+                    BinaryOp::Mul,
+                    Expr::Load(ArrayId(0), Index::Elem),
+                    Expr::Temp(TempId(t)),
+                )],
+            )
+        };
+        let kernel = Kernel {
+            name: "k".into(),
+            arrays: vec![ArrayDecl {
+                name: "v".into(),
+                ty: ElemType::F64,
+                writable: true,
+            }],
+            scalars: vec![],
+            iteration: Iteration::Range,
+            prologue: vec![
+                Stmt::Let(
+                    TempId(0),
+                    Expr::bin(BinaryOp::Add, Expr::c(1.0), Expr::c(1.0)),
+                ),
+                Stmt::Let(TempId(1), Expr::c(2.0)),
+                // Assigned twice: not a constant.
+                Stmt::Let(TempId(2), Expr::c(2.0)),
+                Stmt::Let(TempId(2), Expr::c(3.0)),
+            ],
+            body: vec![Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Elem,
+                value: Expr::bin(
+                    BinaryOp::Add,
+                    Expr::bin(BinaryOp::Add, rate(0), rate(1)),
+                    rate(2),
+                ),
+            }],
+            n_temps: 3,
+        };
+        let optimized = crate::opt::optimize(&kernel);
+        let text = format!("{:?}", optimized.body);
+        assert_eq!(text.matches("Exp").count(), 2, "{optimized:#?}");
+        assert!(text.contains("Temp(TempId(2))"), "{text}");
+    }
 
     #[test]
     fn folds_constant_trees_with_the_runtime_functions() {
