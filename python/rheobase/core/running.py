@@ -72,15 +72,16 @@ def _threads_preference():
 
 
 def run_network(network, objects, duration, report=None, report_period=10 * second,
-                frame=None, profile=None):
+                frame=None, profile=None, namespace=None):
     """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
-    `frame` is where ``run()`` was called (names in code strings resolve there)."""
+    `frame` is where ``run()`` was called: external names in code strings resolve there, or
+    in `namespace` when given, as in Brian2."""
     from rheobase.core.magic import activate_only
+    from rheobase.core.namespace import run_namespace
 
+    run_ns = run_namespace(frame, namespace)
     for obj in objects:
-        check = getattr(obj, "_check_namespace", None)
-        if check is not None:
-            check(frame)
+        obj._update_namespace(run_ns)
 
     seconds = dt_seconds(duration, "duration")
     period = dt_seconds(report_period, "report_period")

@@ -225,7 +225,13 @@ impl SpatialNeuron {
             }
         };
         let n = compartments * options.cells;
+        let model = crate::neurongroup::OwnedModel::Equations(
+            rewritten.equations.clone(),
+            rewritten.sources.clone(),
+        );
+        let recheck = crate::neurongroup::model_recheck(model, &group_options, dt);
         let group = NeuronGroup::from_spec(net, n, spec, group_options)?;
+        net.lock().add_recheck(group.id, recheck);
         let neuron = SpatialNeuron {
             group,
             morphology: Arc::new(morphology.clone()),
