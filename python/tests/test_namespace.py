@@ -18,6 +18,7 @@ from rheobase import (
     ms,
     restore,
     run,
+    seed,
     start_scope,
     store,
 )
@@ -115,10 +116,36 @@ def test_a_value_of_another_dimension_raises_and_the_old_value_stays_usable():
 
 
 def test_a_name_defined_only_after_the_object_is_an_error_at_creation():
-    with pytest.raises(Exception, match="tau_later"):
+    with pytest.raises(Exception, match="(?s)tau_later.*before `run\\(\\)`"):
         NeuronGroup(1, "dv/dt = -v/tau_later : 1")
     tau_later = 10 * ms
     assert tau_later == 10 * ms
+
+
+def _lif_network(literal):
+    start_scope()
+    seed(3)
+    taum, v_th, v_r, e_l, taue = 20 * ms, -50 * mV, -60 * mV, -49 * mV, 5 * ms
+    if literal:
+        P = NeuronGroup(500, """dv/dt = (ge - (v - (-49*mV)))/(20*ms) : volt (unless refractory)
+                                dge/dt = -ge/(5*ms) : volt""",
+                        threshold="v > -50*mV", reset="v = -60*mV", refractory=5 * ms,
+                        method="exact")
+    else:
+        P = NeuronGroup(500, """dv/dt = (ge - (v - e_l))/taum : volt (unless refractory)
+                                dge/dt = -ge/taue : volt""",
+                        threshold="v > v_th", reset="v = v_r", refractory=5 * ms,
+                        method="exact")
+    P.v = -60 * mV + np.linspace(0, 1, 500) * 10 * mV
+    S = Synapses(P, P, on_pre="ge += 1.62*mV")
+    S.connect(p=0.05)
+    run(30 * ms)
+    return np.asarray(P.v_)
+
+
+def test_constants_read_at_run_give_the_same_bits_as_literals():
+    literal, named = _lif_network(True), _lif_network(False)
+    assert np.array_equal(literal.view(np.int64), named.view(np.int64))
 
 
 def test_thresholds_resets_and_run_regularly_use_the_values_at_run():
@@ -136,6 +163,17 @@ def test_thresholds_resets_and_run_regularly_use_the_values_at_run():
     assert spikes.num_spikes == before
     assert G.v[0] == pytest.approx(1.0, abs=1e-9)
     assert G.x[0] == 3.0
+
+
+def test_run_regularly_may_name_constants_defined_after_its_group():
+    G = NeuronGroup(2, "x : 1")
+    x_late = 2.0
+    G.run_regularly("x = x_late + i", dt=1 * ms)
+    run(1 * ms)
+    assert list(G.x) == [2.0, 3.0]
+    x_late = 5.0
+    run(1 * ms)
+    assert list(G.x) == [5.0, 6.0]
 
 
 def test_synapses_poisson_groups_and_poisson_inputs_use_the_values_at_run():

@@ -10,6 +10,7 @@ from rheobase import (
     StateMonitor,
     defaultclock,
     ms,
+    network_operation,
     run,
     start_scope,
 )
@@ -85,3 +86,24 @@ def test_a_network_of_some_objects_leaves_the_others_alone():
     net.run(2 * ms)
     assert G.v[0] == pytest.approx(2.0)
     assert H.v[0] == 0
+
+
+def test_a_stopped_run_keeps_its_time_and_operations_may_store_at_the_runs_time():
+    G = _counter()
+    done = []
+
+    @network_operation(dt=1 * ms)
+    def halt(t):
+        if t >= 2 * ms and not done:
+            done.append(t)
+            net.store("inside")
+            net.stop()
+
+    net = Network(G, halt)
+    net.run(10 * ms)
+    assert 2 * ms < net.t <= 3 * ms
+    stopped = net.t
+    net.run(1 * ms)  # continues from where it stopped
+    assert net.t == stopped + 1 * ms
+    net.restore("inside")
+    assert net.t == 2 * ms

@@ -277,6 +277,7 @@ impl NetworkCore {
         let g = self.group(id);
         let mut resolver = GroupResolver::new(&g.variables, &g.namespace, range.start, range.len());
         resolver.subexpressions = SubexpressionMode::Inline;
+        resolver.constants_now = true;
         resolver.extra = crate::synapses::links::extra_names(self, id);
         let mut b = KernelBuilder::new(kernel_name, Iteration::Range);
         {

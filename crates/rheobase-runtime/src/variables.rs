@@ -199,6 +199,9 @@ pub struct GroupResolver<'a> {
     pub subexpressions: SubexpressionMode,
     /// Extra names visible to this code only (a monitor's or an event's internals).
     pub extra: HashMap<String, Resolved>,
+    /// External constants as their current values (one-off code: state access), instead
+    /// of reads from their cells (code run at every step, which `run()` keeps up to date).
+    pub constants_now: bool,
 }
 
 impl<'a> GroupResolver<'a> {
@@ -215,6 +218,7 @@ impl<'a> GroupResolver<'a> {
             n,
             subexpressions: SubexpressionMode::ReadStored,
             extra: HashMap::new(),
+            constants_now: false,
         }
     }
 }
@@ -303,6 +307,9 @@ impl Resolver for GroupResolver<'_> {
         if let Some(x) = builtin_constant(name) {
             return Some(Resolved::Const(x));
         }
+        if self.constants_now {
+            return self.namespace.get(name).map(|q| Resolved::Const(q.value));
+        }
         self.namespace.cell(name).map(|cell| Resolved::Scalar {
             name: name.into(),
             source: ScalarSource::External(cell.clone()),
@@ -360,6 +367,15 @@ mod tests {
             }) => assert_eq!(c.get(), 0.5),
             other => panic!("tau resolved to {other:?}"),
         }
+        // one-off code reads the value now and leaves the constant unused
+        let fresh = Namespace::new(HashMap::from([(
+            "tau".to_string(),
+            Quantity::dimensionless(0.5),
+        )]));
+        let mut once = GroupResolver::new(&vars, &fresh, 4, 6);
+        once.constants_now = true;
+        assert_eq!(once.resolve("tau"), Some(Resolved::Const(0.5)));
+        assert!(fresh.used().is_empty());
         assert_eq!(r.resolve("mV"), Some(Resolved::Const(1e-3)));
         assert_eq!(r.resolve("nothing"), None);
     }

@@ -20,7 +20,7 @@ from rheobase.core.clocks import defaultclock
 from rheobase.core.namespace import caller_frame
 
 from rheobase.core import storing
-from rheobase.core.running import run_network
+from rheobase.core.running import at_time, run_network
 from rheobase.units.allunits import second
 
 logger = logging.getLogger("rheobase.core.magic")
@@ -77,11 +77,8 @@ def start_scope():
 
 
 def _magic(network, action):
-    try:
-        network.set_t(_scope["t"])
-        action()
-    finally:
-        _scope["t"] = network.t
+    """`action()` at the magic network's time (see `running.at_time`)."""
+    return at_time(network, _scope["t"], action, lambda t: _scope.__setitem__("t", t))
 
 
 def collect(level=0):

@@ -14,9 +14,13 @@ with them, so a constant of another dimension gives the error it would have give
 object was made (``DimensionMismatchError``); a name that cannot be resolved any more raises
 Brian2's ``KeyError``. Unlike Brian2, a name must be defined when the object is made (the
 engine checks units then); defining it only later, before ``run()``, is an error at
-creation. Code strings given later (``G.v = 'v0 + ...'``, ``G.v['v > vt']``) are resolved
-where they are given, as in Brian2.
+creation. ``run_regularly`` and ``run_on_event`` code adds the constants it names to its
+group's (`rheobase.groups`), resolved at every run like the model's. State access with code
+strings (``G.v = 'v0 + ...'``, ``G.v['v > vt']``) and ``connect`` conditions are resolved
+where they are given, as in Brian2. TimedArrays are found only when an object is made
+(`resolve_functions`).
 """
+
 import numbers
 import re
 import sys

@@ -4,7 +4,7 @@ from rheobase.core.base import BrianObject
 from rheobase.core.magic import current_network
 from rheobase.core.namespace import caller_frame
 from rheobase.core import storing
-from rheobase.core.running import run_network
+from rheobase.core.running import at_time, run_network
 from rheobase.units.allunits import second
 
 
@@ -52,11 +52,11 @@ class Network:
 
     def _at_own_time(self, action):
         engine = self._engine()
-        try:
-            engine.set_t(self._t)
-            action(engine)
-        finally:
-            self._t = engine.t
+
+        def keep_t(t):
+            self._t = t
+
+        return at_time(engine, self._t, lambda: action(engine), keep_t)
 
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
             profile=None, level=0):
