@@ -11,6 +11,7 @@ import rheobase._core as _core
 from rheobase.core.base import BrianObject
 from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
+from rheobase.core.preferences import apply_creation_preferences
 from rheobase.equations import Equations
 from rheobase.core.namespace import (
     _as_constant,
@@ -428,6 +429,7 @@ class NeuronGroup(Group):
                  *(events or {}).values()]
         functions = resolve_functions(frame, namespace, texts)
         network = current_network()
+        apply_creation_preferences(network)
         engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.NeuronGroup(
             network, int(N), model, method=method, threshold=threshold, reset=reset,

@@ -8,6 +8,7 @@ import numpy as np
 import rheobase._core as _core
 from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
+from rheobase.core.preferences import apply_creation_preferences
 from rheobase.core.namespace import (
     caller_frame,
     resolve,
@@ -137,6 +138,7 @@ class Synapses(Group):
             code.extend(pathway.values() if isinstance(pathway, dict) else [pathway])
         functions = resolve_functions(frame, namespace, [c for c in code if isinstance(c, str)])
         network = current_network()
+        apply_creation_preferences(network)
         engine_clock_, dt_ = engine_clock(clock, dt, network)
         engine = _core.Synapses(
             source._engine, target._engine, model, on_pre=_pairs(on_pre),

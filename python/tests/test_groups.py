@@ -159,3 +159,30 @@ def test_linked_variables_follow_brian2():
     G4 = NeuronGroup(2, "x : volt (linked)")
     with pytest.raises(Exception, match="has not been linked"):
         run(0.1 * ms)
+
+
+def test_float32_preference_stores_single_precision():
+    """``prefs.core.default_float_dtype = float32`` (read when a group is made, as in
+    Brian2) stores float variables in single precision; arithmetic stays double."""
+    from rheobase import Synapses, float32, float64, prefs, run, start_scope
+
+    start_scope()
+    try:
+        prefs.core.default_float_dtype = float32
+        G = NeuronGroup(2, "dv/dt = (1 - v)/(10*ms) : 1", threshold="v > 2", method="exact")
+        S = Synapses(G, G, "w : 1", on_pre="v_post += w")
+        S.connect(i=0, j=1)
+        S.w = 0.1
+        G.v = [0.1, 0.2]
+        assert list(G.v[:]) == [float(np.float32(0.1)), float(np.float32(0.2))]
+        assert S.w[0] == float(np.float32(0.1))
+        run(1 * ms)
+        v = np.asarray(G.v[:])
+        assert all(float(np.float32(x)) == x for x in v)
+        expected = 1 - (1 - np.float32([0.1, 0.2]).astype(float)) * np.exp(-0.1)
+        assert np.allclose(v, expected, rtol=1e-6)
+    finally:
+        prefs.core.default_float_dtype = float64
+    H = NeuronGroup(1, "v : 1")
+    H.v = 0.1
+    assert H.v[0] == 0.1

@@ -9,6 +9,7 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub enum ArrayArg<'a> {
     F64(&'a mut [f64]),
+    F32(&'a mut [f32]),
     I32(&'a mut [i32]),
     Bool(&'a mut [bool]),
 }
@@ -17,6 +18,7 @@ impl ArrayArg<'_> {
     pub fn len(&self) -> usize {
         match self {
             ArrayArg::F64(a) => a.len(),
+            ArrayArg::F32(a) => a.len(),
             ArrayArg::I32(a) => a.len(),
             ArrayArg::Bool(a) => a.len(),
         }

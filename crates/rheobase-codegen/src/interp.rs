@@ -250,6 +250,7 @@ impl Machine<'_, '_> {
     fn read(&self, array: ArrayId, at: usize) -> Eval<f64> {
         let value = match &self.arrays[array.0 as usize] {
             ArrayArg::F64(s) => s.get(at).copied(),
+            ArrayArg::F32(s) => s.get(at).map(|&x| f64::from(x)),
             ArrayArg::I32(s) => s.get(at).map(|&x| f64::from(x)),
             ArrayArg::Bool(s) => s.get(at).map(|&x| from_bool(x)),
         };
@@ -260,6 +261,8 @@ impl Machine<'_, '_> {
         let slot_found = match &mut self.arrays[array.0 as usize] {
             // `as i32` truncates towards zero, saturates, and maps NaN to 0.
             ArrayArg::F64(s) => s.get_mut(at).map(|x| *x = value).is_some(),
+            // Round to nearest, as the JIT's `fdemote`.
+            ArrayArg::F32(s) => s.get_mut(at).map(|x| *x = value as f32).is_some(),
             ArrayArg::I32(s) => s.get_mut(at).map(|x| *x = value as i32).is_some(),
             ArrayArg::Bool(s) => s.get_mut(at).map(|x| *x = truth(value)).is_some(),
         };

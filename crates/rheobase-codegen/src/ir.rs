@@ -25,10 +25,14 @@ pub struct ScalarId(pub u32);
 pub struct TempId(pub u32);
 
 /// How an array is stored. Loads convert to f64; stores convert back
-/// (`I32`: truncation towards zero, saturating; `Bool`: nonzero is true).
+/// (`F32`: rounding to nearest; `I32`: truncation towards zero, saturating; `Bool`: nonzero
+/// is true).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ElemType {
     F64,
+    /// Single precision state (Brian2's `core.default_float_dtype = float32`): arithmetic
+    /// stays f64, only the stored values are rounded.
+    F32,
     I32,
     Bool,
 }

@@ -239,6 +239,7 @@ pub fn check_call(
     for (arg, decl) in call.arrays.iter().zip(&kernel.arrays) {
         let ty = match arg {
             ArrayArg::F64(_) => ElemType::F64,
+            ArrayArg::F32(_) => ElemType::F32,
             ArrayArg::I32(_) => ElemType::I32,
             ArrayArg::Bool(_) => ElemType::Bool,
         };

@@ -320,7 +320,7 @@ fn seeded_fits_repeat_exactly_and_a_callback_can_stop_them() {
     assert_eq!((a.rounds, a.evaluations, results_a.len()), (3, 24, 24));
     assert_eq!(results_a.last().unwrap().round, 2);
 
-    // The thread count of the simulated group does not change the errors.
+    // The thread count does not change the errors (one group, or 2 and 3 groups side by side).
     let names = vec!["R".to_string(), "tau".to_string()];
     let values: Vec<Vec<f64>> = (0..8)
         .map(|k| vec![(40.0 + 5.0 * k as f64) * 1e6, 12e-3])
@@ -343,5 +343,8 @@ fn seeded_fits_repeat_exactly_and_a_callback_can_stop_them() {
             .evaluate(&names, &values, &MseMetric::default())
             .unwrap()
     };
-    assert_eq!(errors(None), errors(Some(2)));
+    let one = errors(Some(1));
+    assert_eq!(one, errors(Some(2)));
+    assert_eq!(one, errors(Some(3)));
+    assert_eq!(one, errors(None));
 }

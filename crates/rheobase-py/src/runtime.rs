@@ -118,6 +118,30 @@ impl PyNetwork {
         self.0.threads()
     }
 
+    /// How groups made from now on store float variables: `"float64"` or `"float32"`
+    /// (Brian2's `prefs.core.default_float_dtype`; arithmetic stays double precision).
+    fn set_float_type(&self, name: &str) -> Res<()> {
+        let float_type = match name {
+            "float64" => rheobase_runtime::FloatType::F64,
+            "float32" => rheobase_runtime::FloatType::F32,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "float type must be 'float64' or 'float32', got {other:?}"
+                )))
+            }
+        };
+        self.0.set_float_type(float_type);
+        Ok(())
+    }
+
+    #[getter]
+    fn float_type(&self) -> &'static str {
+        match self.0.float_type() {
+            rheobase_runtime::FloatType::F64 => "float64",
+            rheobase_runtime::FloatType::F32 => "float32",
+        }
+    }
+
     /// Runs for `duration` seconds with the GIL released. `report(elapsed, completed)` is
     /// called at the start, every `report_period` seconds of wall time and at the end. Ctrl+C
     /// stops the run after the current step (state intact) and raises `KeyboardInterrupt`

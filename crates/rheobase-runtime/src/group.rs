@@ -286,7 +286,7 @@ impl NetworkCore {
         }
         let stream = stream_hash(&[&g.name, kernel_name]);
         let clock = g.clock;
-        let runnable = b.finish().compile(self.backend.as_ref())?;
+        let runnable = b.finish().compile(self.backend.as_ref(), &self.store)?;
         let time: TimeInfo = self.time_of(clock);
         let rng = self.offline_rng(stream);
         runnable.call(&mut self.store, Elements::Range(range), time, rng, None)?;

@@ -153,7 +153,14 @@ pub struct BoundKernel {
 }
 
 impl BoundKernel {
-    pub fn compile(self, backend: &dyn Backend) -> Result<RunnableKernel> {
+    /// Compiles the kernel for the arrays of `store` it is bound to. Lowering declares float
+    /// variables as f64; those the store keeps in single precision are declared f32 here.
+    pub fn compile(mut self, backend: &dyn Backend, store: &ArrayStore) -> Result<RunnableKernel> {
+        for (decl, &id) in self.kernel.arrays.iter_mut().zip(&self.arrays) {
+            if decl.ty == ElemType::F64 && store.elem_type(id) == ElemType::F32 {
+                decl.ty = ElemType::F32;
+            }
+        }
         let compiled = backend.compile(&self.kernel)?;
         Ok(RunnableKernel {
             cost: crate::threads::kernel_cost(&self.kernel),

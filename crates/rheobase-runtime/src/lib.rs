@@ -78,5 +78,5 @@ pub use synapses::{
     AsGroup, Connect, ConnectIndices, Delay, GroupRef, NeuronSelection, NumberOrExpr, OnEvent,
     PathwayCode, Synapses, SynapsesOptions,
 };
-pub use variables::VariableInfo;
+pub use variables::{FloatType, VariableInfo};
 pub use watchdog::NonFiniteReport;

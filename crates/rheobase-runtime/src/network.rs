@@ -12,6 +12,7 @@ use crate::kernel::TimeInfo;
 use crate::schedule::{Schedule, When};
 use crate::state::ArrayStore;
 use crate::threads::Threads;
+use crate::variables::FloatType;
 use rheobase_codegen::{Backend, RngKey};
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -151,6 +152,8 @@ pub(crate) struct NetworkCore {
     pub memory_limit: Option<u64>,
     /// Polled by long operations ([`Network::set_interrupt`]).
     pub(crate) interrupt: Option<crate::interrupt::InterruptPoll>,
+    /// How groups made from now on store their float variables ([`Network::set_float_type`]).
+    pub float_type: FloatType,
 }
 
 impl NetworkCore {
@@ -344,6 +347,7 @@ impl Network {
             watch: None,
             memory_limit: None,
             interrupt: None,
+            float_type: FloatType::F64,
         };
         Network {
             core: Arc::new(Mutex::new(core)),
@@ -378,6 +382,18 @@ impl Network {
     pub fn set_split_work(&self, work: usize) {
         let mut core = self.lock();
         core.threads = core.threads.clone().with_min_work(work);
+    }
+
+    /// How groups and synapses made from now on store their float state variables and
+    /// parameters (Brian2's `prefs.core.default_float_dtype`). Arithmetic stays double
+    /// precision, as do time, `dt`, `lastspike`, synaptic delays and multicompartment
+    /// neurons; [`FloatType::F32`] rounds the stored values, halving their memory.
+    pub fn set_float_type(&self, float_type: FloatType) {
+        self.lock().float_type = float_type;
+    }
+
+    pub fn float_type(&self) -> FloatType {
+        self.lock().float_type
     }
 
     /// The number of threads runs use.

@@ -22,6 +22,8 @@ pub struct StoreId(pub u32);
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArrayData {
     F64(Vec<f64>),
+    /// Single-precision state variables (see `Network::set_float_type`).
+    F32(Vec<f32>),
     I32(Vec<i32>),
     Bool(Vec<bool>),
 }
@@ -30,6 +32,7 @@ impl ArrayData {
     pub fn new(ty: ElemType, len: usize) -> ArrayData {
         match ty {
             ElemType::F64 => ArrayData::F64(vec![0.0; len]),
+            ElemType::F32 => ArrayData::F32(vec![0.0; len]),
             ElemType::I32 => ArrayData::I32(vec![0; len]),
             ElemType::Bool => ArrayData::Bool(vec![false; len]),
         }
@@ -38,6 +41,7 @@ impl ArrayData {
     pub fn elem_type(&self) -> ElemType {
         match self {
             ArrayData::F64(_) => ElemType::F64,
+            ArrayData::F32(_) => ElemType::F32,
             ArrayData::I32(_) => ElemType::I32,
             ArrayData::Bool(_) => ElemType::Bool,
         }
@@ -46,6 +50,7 @@ impl ArrayData {
     pub fn len(&self) -> usize {
         match self {
             ArrayData::F64(a) => a.len(),
+            ArrayData::F32(a) => a.len(),
             ArrayData::I32(a) => a.len(),
             ArrayData::Bool(a) => a.len(),
         }
@@ -59,16 +64,18 @@ impl ArrayData {
     pub fn get_f64(&self, k: usize) -> f64 {
         match self {
             ArrayData::F64(a) => a[k],
+            ArrayData::F32(a) => f64::from(a[k]),
             ArrayData::I32(a) => a[k] as f64,
             ArrayData::Bool(a) => f64::from(u8::from(a[k])),
         }
     }
 
-    /// Stores `x` at `k` with the IR's conversion rules (truncation for integers, nonzero is
-    /// true for booleans).
+    /// Stores `x` at `k` with the IR's conversion rules (rounding to nearest for f32,
+    /// truncation for integers, nonzero is true for booleans).
     pub fn set_f64(&mut self, k: usize, x: f64) {
         match self {
             ArrayData::F64(a) => a[k] = x,
+            ArrayData::F32(a) => a[k] = x as f32,
             ArrayData::I32(a) => a[k] = x as i32,
             ArrayData::Bool(a) => a[k] = x != 0.0,
         }
@@ -78,6 +85,7 @@ impl ArrayData {
     pub fn resize(&mut self, len: usize) {
         match self {
             ArrayData::F64(a) => a.resize(len, 0.0),
+            ArrayData::F32(a) => a.resize(len, 0.0),
             ArrayData::I32(a) => a.resize(len, 0),
             ArrayData::Bool(a) => a.resize(len, false),
         }
@@ -91,6 +99,7 @@ impl ArrayData {
     pub fn as_arg(&mut self) -> ArrayArg<'_> {
         match self {
             ArrayData::F64(a) => ArrayArg::F64(a),
+            ArrayData::F32(a) => ArrayArg::F32(a),
             ArrayData::I32(a) => ArrayArg::I32(a),
             ArrayData::Bool(a) => ArrayArg::Bool(a),
         }
@@ -209,6 +218,7 @@ impl Compact {
                 one.set_f64(0, *value);
                 match one {
                     ArrayData::F64(v) => ArrayData::F64(vec![v[0]; *len]),
+                    ArrayData::F32(v) => ArrayData::F32(vec![v[0]; *len]),
                     ArrayData::I32(v) => ArrayData::I32(vec![v[0]; *len]),
                     ArrayData::Bool(v) => ArrayData::Bool(vec![v[0]; *len]),
                 }
@@ -487,11 +497,28 @@ impl ArrayStore {
         self.data[k] = Slot::compact(form);
     }
 
+    /// Changes the element type of an array nobody has written yet: its elements become
+    /// zeros of `ty` (one value, kept compact).
+    pub fn set_elem_type(&mut self, id: StoreId, ty: ElemType) {
+        let len = self.len_of(id);
+        let k = self.resolve(id) as usize;
+        self.data[k] = Slot::compact(Compact::Uniform {
+            ty,
+            value: 0.0,
+            len,
+        });
+    }
+
     /// Sets every element to `value`, storing one value only.
     pub fn fill(&mut self, id: StoreId, value: f64) {
         let k = self.resolve(id) as usize;
         let (ty, len) = (self.data[k].data_type(), self.len_of(id));
         self.data[k] = Slot::compact(Compact::Uniform { ty, value, len });
+    }
+
+    /// The element type the array is stored in.
+    pub fn elem_type(&self, id: StoreId) -> ElemType {
+        self.data[self.resolve(id) as usize].data_type()
     }
 
     /// The number of elements (without expanding a compact array).

@@ -93,7 +93,25 @@ impl Variable {
     }
 }
 
-/// The storage type of a variable of the given value type.
+/// How float state variables are stored ([`crate::Network::set_float_type`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FloatType {
+    /// Double precision (the default).
+    #[default]
+    F64,
+    /// Single precision: values are rounded when stored, computed in double precision.
+    F32,
+}
+
+/// The storage type of a state variable or parameter of the given value type.
+pub fn stored_type(vtype: VarType, float_type: FloatType) -> ElemType {
+    match (vtype, float_type) {
+        (VarType::Float, FloatType::F32) => ElemType::F32,
+        _ => elem_type(vtype),
+    }
+}
+
+/// The storage type of a variable of the given value type, in double precision.
 pub fn elem_type(vtype: VarType) -> ElemType {
     match vtype {
         VarType::Float => ElemType::F64,

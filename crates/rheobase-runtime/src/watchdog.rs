@@ -66,7 +66,7 @@ impl Watch {
                     .bound_kernels()
                     .into_iter()
                     .flat_map(|k| k.written_arrays())
-                    .filter(|id| store.get(*id).elem_type() == ElemType::F64)
+                    .filter(|id| matches!(store.elem_type(*id), ElemType::F64 | ElemType::F32))
                     // Scratch arrays (`_scratch`, `_record_v`) are not model state.
                     .filter(|id| {
                         let name = &store.info(*id).name;
@@ -84,11 +84,16 @@ impl Watch {
     /// The first non-finite value among what object `k` writes: `(array, index, value)`.
     pub fn check(&self, k: usize, store: &ArrayStore) -> Option<(StoreId, usize, f64)> {
         for &id in self.written.get(k)? {
-            if let ArrayData::F64(values) = store.get(id) {
-                if !all_finite(values) {
+            match store.get(id) {
+                ArrayData::F64(values) if !all_finite(values) => {
                     let j = values.iter().position(|x| !x.is_finite())?;
                     return Some((id, j, values[j]));
                 }
+                ArrayData::F32(values) if !values.iter().all(|x| x.is_finite()) => {
+                    let j = values.iter().position(|x| !x.is_finite())?;
+                    return Some((id, j, f64::from(values[j])));
+                }
+                _ => {}
             }
         }
         None

@@ -22,9 +22,9 @@ pub mod prelude {
     pub use rheobase_morphology::{Extent, Morphology};
     pub use rheobase_runtime::{
         default_backend, interpreter, Clock, EventDefinition, EventMonitor, EventMonitorOptions,
-        Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions, PoissonInput,
-        PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory, Result,
-        RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
+        FloatType, Network, NeuronGroup, NeuronGroupOptions, PoissonGroup, PoissonGroupOptions,
+        PoissonInput, PoissonInputOptions, PopulationRateMonitor, Rates, Record, Refractory,
+        Result, RunRegularlyOptions, RuntimeError, Selection, SmoothingWindow, SpatialNeuron,
         SpatialNeuronOptions, SpikeGeneratorGroup, SpikeGeneratorGroupOptions, SpikeMonitor,
         StateMonitor, StateMonitorOptions, Subgroup, TimedArray, Weight, When,
     };

@@ -32,6 +32,24 @@ _DEFAULTS = {
 }
 
 
+def float_type_name(value):
+    """``"float64"`` or ``"float32"`` for a ``core.default_float_dtype`` value (a numpy
+    type, a dtype, Python's ``float`` or a name); ``None`` for any other type."""
+    import numpy as np
+
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        return None
+    return {np.dtype(np.float64): "float64", np.dtype(np.float32): "float32"}.get(dtype)
+
+
+def apply_creation_preferences(network):
+    """Hands the preferences read when an object is made (``core.default_float_dtype``, as
+    in Brian2) to the engine network it is made in."""
+    network.set_float_type(float_type_name(prefs.core.default_float_dtype) or "float64")
+
+
 def apply_engine_preferences(network):
     """Hands the preferences the engine itself reads to an engine network."""
     network.set_watchdog(bool(prefs.core.watchdog))
@@ -45,13 +63,13 @@ class PreferenceError(Exception):
 
 def _on_set(path, value):
     """What setting `path` changes in rheobase."""
-    if path == "core.default_float_dtype" and getattr(value, "__name__", str(value)) not in (
-        "float64", "float", "double"
-    ):
-        logger.warn(
-            f"prefs.core.default_float_dtype = {value!r}: rheobase computes in float64",
-            once=True,
-        )
+    if path == "core.default_float_dtype":
+        if float_type_name(value) is None:
+            logger.warn(
+                f"prefs.core.default_float_dtype = {value!r}: rheobase stores float64 or "
+                "float32 only; using float64",
+                once=True,
+            )
     elif path == "logging.console_log_level":
         BrianLogger.log_level(value)
     elif path.startswith("logging.") or path in (

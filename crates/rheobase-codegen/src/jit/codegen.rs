@@ -95,6 +95,11 @@ fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
+/// Vector bitcasts reinterpret lanes in memory order.
+fn little_endian() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(cranelift_codegen::ir::Endianness::Little)
+}
+
 /// For two-lane loads and stores: elements are only 8-byte aligned.
 fn vector_flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
@@ -557,6 +562,10 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let addr = self.element_address(array, at);
         match self.arrays[array.0 as usize].ty {
             ElemType::F64 => self.b.ins().load(types::F64, flags(), addr, 0),
+            ElemType::F32 => {
+                let x = self.b.ins().load(types::F32, flags(), addr, 0);
+                self.b.ins().fpromote(types::F64, x)
+            }
             ElemType::I32 => {
                 let x = self.b.ins().load(types::I32, flags(), addr, 0);
                 self.b.ins().fcvt_from_sint(types::F64, x)
@@ -575,9 +584,20 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             let x = self.load(array, at);
             return self.b.ins().splat(types::F64X2, x);
         }
-        if self.arrays[array.0 as usize].ty == ElemType::F64 {
-            let addr = self.element_address(array, at);
-            return self.b.ins().load(types::F64X2, vector_flags(), addr, 0);
+        match self.arrays[array.0 as usize].ty {
+            ElemType::F64 => {
+                let addr = self.element_address(array, at);
+                return self.b.ins().load(types::F64X2, vector_flags(), addr, 0);
+            }
+            ElemType::F32 => {
+                // Both f32 as one 64-bit load into the low half, widened (cvtps2pd).
+                let addr = self.element_address(array, at);
+                let both = self.b.ins().load(types::I64, vector_flags(), addr, 0);
+                let wide = self.b.ins().scalar_to_vector(types::I64X2, both);
+                let floats = self.b.ins().bitcast(types::F32X4, little_endian(), wide);
+                return self.b.ins().fvpromote_low(floats);
+            }
+            _ => {}
         }
         let first = self.load(array, at);
         let next = self.b.ins().iadd_imm_u(at, 1);
@@ -590,6 +610,10 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         match self.arrays[array.0 as usize].ty {
             ElemType::F64 => {
                 self.b.ins().store(flags(), v, addr, 0);
+            }
+            ElemType::F32 => {
+                let x = self.b.ins().fdemote(types::F32, v);
+                self.b.ins().store(flags(), x, addr, 0);
             }
             ElemType::I32 => {
                 let x = self.b.ins().fcvt_to_sint_sat(types::I32, v);
@@ -605,10 +629,22 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     /// Stores lanes `v` to elements `at` and `at + 1` (two-lane code only stores at `_idx`).
     fn store_lanes(&mut self, array: ArrayId, at: Value, v: Value) {
-        if self.arrays[array.0 as usize].ty == ElemType::F64 {
-            let addr = self.element_address(array, at);
-            self.b.ins().store(vector_flags(), v, addr, 0);
-            return;
+        match self.arrays[array.0 as usize].ty {
+            ElemType::F64 => {
+                let addr = self.element_address(array, at);
+                self.b.ins().store(vector_flags(), v, addr, 0);
+                return;
+            }
+            ElemType::F32 => {
+                // Rounded to two f32 in the low half (cvtpd2ps), stored as one 64-bit value.
+                let addr = self.element_address(array, at);
+                let floats = self.b.ins().fvdemote(v);
+                let wide = self.b.ins().bitcast(types::I64X2, little_endian(), floats);
+                let both = self.b.ins().extractlane(wide, 0);
+                self.b.ins().store(vector_flags(), both, addr, 0);
+                return;
+            }
+            _ => {}
         }
         self.vector = false;
         let first = self.b.ins().extractlane(v, 0);
@@ -896,7 +932,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 fn elem_shift(ty: ElemType) -> i64 {
     match ty {
         ElemType::F64 => 3,
-        ElemType::I32 => 2,
+        ElemType::F32 | ElemType::I32 => 2,
         ElemType::Bool => 0,
     }
 }

@@ -135,6 +135,7 @@ impl LoadedKernel {
                 let len = a.len() as u64;
                 let data = match a {
                     ArrayArg::F64(s) => s.as_mut_ptr().cast::<u8>(),
+                    ArrayArg::F32(s) => s.as_mut_ptr().cast::<u8>(),
                     ArrayArg::I32(s) => s.as_mut_ptr().cast::<u8>(),
                     ArrayArg::Bool(s) => s.as_mut_ptr().cast::<u8>(),
                 };

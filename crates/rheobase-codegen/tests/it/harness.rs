@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 #[derive(Clone, Debug)]
 pub enum Data {
     F64(Vec<f64>),
+    F32(Vec<f32>),
     I32(Vec<i32>),
     Bool(Vec<bool>),
 }
@@ -19,6 +20,12 @@ impl PartialEq for Data {
         match (self, other) {
             (Data::F64(a), Data::F64(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_f64(*x, *y))
+            }
+            (Data::F32(a), Data::F32(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
             }
             (Data::I32(a), Data::I32(b)) => a == b,
             (Data::Bool(a), Data::Bool(b)) => a == b,
@@ -89,6 +96,7 @@ impl State {
                 .iter_mut()
                 .map(|a| match a {
                     Data::F64(v) => ArrayArg::F64(v),
+                    Data::F32(v) => ArrayArg::F32(v),
                     Data::I32(v) => ArrayArg::I32(v),
                     Data::Bool(v) => ArrayArg::Bool(v),
                 })

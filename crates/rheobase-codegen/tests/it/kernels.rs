@@ -110,6 +110,43 @@ fn lif_update() {
 }
 
 /// Hodgkin-Huxley gating with exp and exprel, through temporaries.
+/// Single-precision state: loads widen to f64, the arithmetic is f64, stores round to the
+/// nearest f32 (also in two-lane loops, with a scalar tail for odd counts); an f64 array next
+/// to it keeps every bit.
+#[test]
+fn f32_arrays_round_on_store_only() {
+    let k = kernel(
+        "state_update",
+        vec![
+            decl("v", ElemType::F32, true),
+            decl("w", ElemType::F64, true),
+        ],
+        vec![
+            // w = v / 3 (f64 of the widened f32), v = v / 3 (rounded when stored)
+            store(1, Expr::bin(Div, load(0), Expr::Const(3.0))),
+            store(0, Expr::bin(Div, load(0), Expr::Const(3.0))),
+        ],
+    );
+    let v: Vec<f32> = vec![1.0, 0.1, -7.5, 1e-40, f32::MAX, f32::NAN, 3.0];
+    let out = state(
+        vec![Data::F32(v.clone()), Data::F64(vec![0.0; v.len()])],
+        v.len(),
+    )
+    .run_all(&k);
+    let expected_w: Vec<f64> = v.iter().map(|&x| f64::from(x) / 3.0).collect();
+    let expected_v: Vec<f32> = expected_w.iter().map(|&x| x as f32).collect();
+    assert_eq!(out.arrays[0], Data::F32(expected_v));
+    assert_eq!(out.arrays[1], Data::F64(expected_w));
+    // 1e300 does not fit: rounds to infinity, as `as f32` does.
+    let big = kernel(
+        "big",
+        vec![decl("v", ElemType::F32, true)],
+        vec![store(0, Expr::Const(1e300))],
+    );
+    let out = state(vec![Data::F32(vec![0.0; 3])], 3).run_all(&big);
+    assert_eq!(out.arrays[0], Data::F32(vec![f32::INFINITY; 3]));
+}
+
 #[test]
 fn hh_like_gating() {
     let exp = |e| Expr::call(MathFn::Exp, vec![e]);

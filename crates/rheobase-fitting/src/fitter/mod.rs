@@ -55,8 +55,10 @@ pub struct FitterOptions {
     pub seed: u64,
     /// Print one line per round to stderr (best error, evaluations per second).
     pub progress: bool,
-    /// Threads of the simulated group (`0`: one per core); `None` keeps the network default
-    /// (the `RHEOBASE_THREADS` environment variable, else one). Results do not depend on it.
+    /// Threads that simulate a round (`0`: one per core); `None`: the `RHEOBASE_THREADS`
+    /// environment variable, else one per core. Results do not depend on it: the candidates
+    /// are split into groups simulated side by side, or, for models that draw random
+    /// numbers, the one group's kernels are split.
     pub threads: Option<usize>,
 }
 
@@ -250,8 +252,9 @@ impl FitterCore {
             self.batch = None;
             self.batch = Some(Batch::build(&self.setup, n, recording)?);
         }
-        let batch = self.batch.as_ref().expect("built above");
+        let batch = self.batch.as_mut().expect("built above");
         batch.set_interrupt(self.interrupt.clone());
+        let batch = &*batch;
         batch.run(&self.setup, names, values)?;
         Ok(batch)
     }

@@ -226,7 +226,7 @@ fn build(
                 otherwise: vec![],
             });
         }
-        let runnable = b.finish().compile(core.backend.as_ref())?;
+        let runnable = b.finish().compile(core.backend.as_ref(), &core.store)?;
         let object = format!("{name}_spike_thresholder");
         core.add_object(ObjectEntry {
             name: object.clone(),

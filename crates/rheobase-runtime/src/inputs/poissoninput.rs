@@ -297,7 +297,7 @@ fn build(
         }
         b.body.push(stmt);
     }
-    let kernel = b.finish().compile(core.backend.as_ref())?;
+    let kernel = b.finish().compile(core.backend.as_ref(), &core.store)?;
     let clock = core.group(gid).clock;
     core.add_object(ObjectEntry {
         name: name.to_string(),

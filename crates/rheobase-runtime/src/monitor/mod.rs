@@ -73,7 +73,7 @@ pub(crate) fn recorder(
             });
         }
     }
-    let kernel = b.finish().compile(core.backend.as_ref())?;
+    let kernel = b.finish().compile(core.backend.as_ref(), &core.store)?;
     Ok(Recorder { kernel, scratch })
 }
 

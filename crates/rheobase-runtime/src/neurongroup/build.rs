@@ -10,7 +10,9 @@ use crate::operations::{EventRunner, RangeRunner, Thresholder};
 use crate::schedule::When;
 use crate::spec::{GroupSpec, RefractorySpec};
 use crate::state::StoreId;
-use crate::variables::{elem_type, GroupResolver, SubexpressionMode, Variable, Variables};
+use crate::variables::{
+    elem_type, stored_type, FloatType, GroupResolver, SubexpressionMode, Variable, Variables,
+};
 use rheobase_codegen::{ElemType, Expr as IrExpr, Index, Iteration, Stmt};
 use rheobase_lang::{ast, BinOp, EquationKind, Span, UnOp, VarType};
 use rheobase_units::Dimension;
@@ -87,6 +89,7 @@ pub(crate) fn build(
     name: &str,
     spec: GroupSpec,
     options: &NeuronGroupOptions,
+    float_type: FloatType,
 ) -> Result<GroupId> {
     let clock = core.clock_id(options.clock.as_ref(), options.dt)?;
     let refractory = spec.refractory != RefractorySpec::None;
@@ -137,9 +140,11 @@ pub(crate) fn build(
         let var = match v.kind {
             EquationKind::Parameter if v.linked => {
                 // A placeholder until `linked_var` makes it an alias of the target's array.
-                let placeholder =
-                    core.store
-                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let placeholder = core.store.add(
+                    format!("{name}.{}", v.name),
+                    stored_type(v.vtype, float_type),
+                    0,
+                );
                 let index = core
                     .store
                     .add(format!("{name}._{}_index", v.name), ElemType::I32, n);
@@ -163,9 +168,11 @@ pub(crate) fn build(
             }
             EquationKind::Differential | EquationKind::Parameter => {
                 let len = if v.shared { 1 } else { n };
-                let id = core
-                    .store
-                    .add(format!("{name}.{}", v.name), elem_type(v.vtype), len);
+                let id = core.store.add(
+                    format!("{name}.{}", v.name),
+                    stored_type(v.vtype, float_type),
+                    len,
+                );
                 let guard = if v.unless_refractory {
                     guarded.push(v.name.clone());
                     not_refractory
@@ -191,8 +198,11 @@ pub(crate) fn build(
                 };
                 let stored: Option<StoreId> = v.constant_over_dt.then(|| {
                     let len = if v.shared { 1 } else { n };
-                    core.store
-                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), len)
+                    core.store.add(
+                        format!("{name}.{}", v.name),
+                        stored_type(v.vtype, float_type),
+                        len,
+                    )
                 });
                 if v.constant_over_dt {
                     constant_over_dt.push(Assignment::set(v.name.clone(), expr.clone(), false));
@@ -258,7 +268,7 @@ fn add_op(
     make: impl FnOnce(crate::kernel::RunnableKernel, u64) -> Box<dyn crate::network::Operation>,
 ) -> Result<ObjectId> {
     let stream = stream_hash(&[&name, &kernel.kernel.name]);
-    let runnable = kernel.compile(core.backend.as_ref())?;
+    let runnable = kernel.compile(core.backend.as_ref(), &core.store)?;
     let clock = core.group(gid).clock;
     core.add_object(ObjectEntry {
         name,
@@ -344,7 +354,7 @@ fn add_operations(
             &registered.coefficient_code,
             false,
         )?
-        .compile(core.backend.as_ref())?;
+        .compile(core.backend.as_ref(), &core.store)?;
         let op = crate::propagator::operation(core, gid, registered, kernel);
         let clock = core.group(gid).clock;
         core.add_object(ObjectEntry {

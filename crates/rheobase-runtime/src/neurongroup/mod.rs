@@ -216,6 +216,19 @@ impl NeuronGroup {
         spec: GroupSpec,
         options: NeuronGroupOptions,
     ) -> Result<NeuronGroup> {
+        let float_type = net.float_type();
+        NeuronGroup::from_spec_stored(net, n, spec, options, float_type)
+    }
+
+    /// As [`NeuronGroup::from_spec`], storing float variables as `float_type` whatever the
+    /// network's setting (multicompartment neurons stay double precision).
+    pub(crate) fn from_spec_stored(
+        net: &Network,
+        n: usize,
+        spec: GroupSpec,
+        options: NeuronGroupOptions,
+        float_type: crate::variables::FloatType,
+    ) -> Result<NeuronGroup> {
         let mut core = net.lock();
         // Every variable, lastspike/not_refractory, the scratch array and an event space,
         // 8 bytes each per neuron: refused before allocating if it cannot fit.
@@ -228,7 +241,7 @@ impl NeuronGroup {
         )?;
         let explicit = options.name.is_some();
         let name = core.unique_name(options.name.as_deref().unwrap_or("neurongroup"), explicit)?;
-        let id = match build::build(&mut core, n, &name, spec, &options) {
+        let id = match build::build(&mut core, n, &name, spec, &options, float_type) {
             Ok(id) => id,
             Err(e) => {
                 core.release_name(&name);
@@ -520,7 +533,7 @@ impl NeuronGroup {
             &statements,
             true,
         )?;
-        let runnable = kernel.compile(core.backend.as_ref())?;
+        let runnable = kernel.compile(core.backend.as_ref(), &core.store)?;
         core.add_object(ObjectEntry {
             name: name.clone(),
             when: When::new(options.when, options.order),
@@ -571,7 +584,7 @@ impl NeuronGroup {
             &statements,
             false,
         )?;
-        let runnable = kernel.compile(core.backend.as_ref())?;
+        let runnable = kernel.compile(core.backend.as_ref(), &core.store)?;
         core.add_object(ObjectEntry {
             name: name.clone(),
             when: When::new(when, order.unwrap_or(default_order)),

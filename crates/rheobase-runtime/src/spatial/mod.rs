@@ -230,7 +230,14 @@ impl SpatialNeuron {
             rewritten.sources.clone(),
         );
         let recheck = crate::neurongroup::model_recheck(model, &group_options, dt);
-        let group = NeuronGroup::from_spec(net, n, spec, group_options)?;
+        // The cable solver works on f64 arrays.
+        let group = NeuronGroup::from_spec_stored(
+            net,
+            n,
+            spec,
+            group_options,
+            crate::variables::FloatType::F64,
+        )?;
         net.lock().add_recheck(group.id, recheck);
         let neuron = SpatialNeuron {
             group,
@@ -328,7 +335,7 @@ impl SpatialNeuron {
             &statements,
             false,
         )?
-        .compile(core.backend.as_ref())?;
+        .compile(core.backend.as_ref(), &core.store)?;
         let array =
             |core: &crate::network::NetworkCore, var: &str| match core.group(id).variables.get(var)
             {

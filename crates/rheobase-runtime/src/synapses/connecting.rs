@@ -739,9 +739,9 @@ fn synapse_bytes(core: &NetworkCore, gid: GroupId) -> u64 {
     ids.dedup();
     let arrays: u64 = ids
         .iter()
-        .map(|&id| match core.store.get(id).elem_type() {
+        .map(|&id| match core.store.elem_type(id) {
             rheobase_codegen::ElemType::F64 => 8,
-            rheobase_codegen::ElemType::I32 => 4,
+            rheobase_codegen::ElemType::F32 | rheobase_codegen::ElemType::I32 => 4,
             rheobase_codegen::ElemType::Bool => 1,
         })
         .sum();

@@ -13,7 +13,7 @@ use crate::network::{GroupId, Network, NetworkCore, ObjectEntry};
 use crate::neurongroup::NeuronGroup;
 use crate::schedule::When;
 use crate::state::{Compact, StoreId};
-use crate::variables::{elem_type, GroupResolver, Variable, Variables};
+use crate::variables::{elem_type, stored_type, GroupResolver, Variable, Variables};
 use rheobase_codegen::{ElemType, Expr as IrExpr, Index, Iteration, Stmt};
 use rheobase_lang::{Diagnostic, EquationKind, SourceMap, VarType};
 use rheobase_units::{Dimension, Quantity};
@@ -580,9 +580,11 @@ fn build(
         match v.kind {
             EquationKind::Parameter if v.linked => {
                 // See `crate::variables::LinkSlot`: the placeholder has no values of its own.
-                let placeholder =
-                    core.store
-                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), 0);
+                let placeholder = core.store.add(
+                    format!("{name}.{}", v.name),
+                    stored_type(v.vtype, core.float_type),
+                    0,
+                );
                 let index = core
                     .store
                     .add(format!("{name}._{}_index", v.name), ElemType::I32, 0);
@@ -609,7 +611,7 @@ fn build(
                 );
             }
             EquationKind::Differential | EquationKind::Parameter => {
-                add_array(
+                let id = add_array(
                     core,
                     &mut variables,
                     &mut per_synapse,
@@ -620,6 +622,10 @@ fn build(
                     v.shared,
                     false,
                 );
+                let ty = stored_type(v.vtype, core.float_type);
+                if ty != elem_type(v.vtype) {
+                    core.store.set_elem_type(id, ty);
+                }
             }
             EquationKind::Subexpression => {
                 let Some(expr) = v.expr.clone() else {
@@ -631,9 +637,11 @@ fn build(
                 // `(constant over dt)`: evaluated once per step into a per-synapse array.
                 let stored = v.constant_over_dt.then(|| {
                     let len = usize::from(v.shared);
-                    let id = core
-                        .store
-                        .add(format!("{name}.{}", v.name), elem_type(v.vtype), len);
+                    let id = core.store.add(
+                        format!("{name}.{}", v.name),
+                        stored_type(v.vtype, core.float_type),
+                        len,
+                    );
                     if !v.shared {
                         per_synapse.push(id);
                     }
@@ -758,7 +766,7 @@ fn build(
             None
         } else {
             let k = lower_synaptic(core, gid, kernel_name, Iteration::List, &code, &sources)?;
-            Some(k.compile(core.backend.as_ref())?)
+            Some(k.compile(core.backend.as_ref(), &core.store)?)
         };
         let (trigger, other) = match d.role {
             Role::Pre => (source, target),
@@ -835,7 +843,7 @@ fn build(
             &registered.coefficient_code,
             &sources,
         )?
-        .compile(core.backend.as_ref())?;
+        .compile(core.backend.as_ref(), &core.store)?;
         let op = crate::propagator::operation(core, gid, registered, kernel);
         let object = core.unique_name(&format!("{name}_linear_propagator"), true)?;
         core.add_object(ObjectEntry {
@@ -855,7 +863,7 @@ fn build(
             &state_update,
             &sources,
         )?
-        .compile(core.backend.as_ref())?;
+        .compile(core.backend.as_ref(), &core.store)?;
         let object = core.unique_name(&format!("{name}_stateupdater"), true)?;
         core.add_object(ObjectEntry {
             name: object.clone(),
@@ -943,7 +951,7 @@ fn add_subexpression_update(
         l.statements(&ordered)
             .map_err(|d| RuntimeError::model(&g.name, d, sources))?;
     }
-    let kernel = b.finish().compile(core.backend.as_ref())?;
+    let kernel = b.finish().compile(core.backend.as_ref(), &core.store)?;
     let object = core.unique_name(&format!("{name}_subexpression_update"), true)?;
     core.add_object(ObjectEntry {
         name: object.clone(),
@@ -1067,7 +1075,7 @@ fn add_summed(
                 ),
             });
         }
-        b.finish().compile(core.backend.as_ref())?
+        b.finish().compile(core.backend.as_ref(), &core.store)?
     };
     let object = core.unique_name(
         &format!("{name}_summed_variable_{}_{tname}", s.target),

@@ -453,6 +453,7 @@ impl Operation for SummedOp {
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         match cx.store.get_mut(self.target) {
             ArrayData::F64(v) => v[self.zero.clone()].fill(0.0),
+            ArrayData::F32(v) => v[self.zero.clone()].fill(0.0),
             ArrayData::I32(v) => v[self.zero.clone()].fill(0),
             ArrayData::Bool(v) => v[self.zero.clone()].fill(false),
         }

@@ -9,6 +9,7 @@ mod monitors;
 mod namespace;
 mod network;
 mod neurons;
+mod precision;
 mod spatial;
 mod synapses;
 mod threads;
