@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== no merge conflict markers in tracked files"
+if git rev-parse --git-dir >/dev/null 2>&1 \
+  && git grep -n -E '^(<<<<<<< |>>>>>>> |=======$)' -- ':!*.lock'; then
+  echo "merge conflict markers above"; exit 1
+fi
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -35,7 +35,7 @@ _BUILTINS = {
     "t": (second.dim, np.float64),
     "dt": (second.dim, np.float64),
 }
-_DTYPES = {"float": np.float64, "int": np.int32, "integer": np.int32, "bool": np.bool_,
+_DTYPES = {"float": np.float64, "float32": np.float32, "int": np.int32, "integer": np.int32, "bool": np.bool_,
            "boolean": np.bool_}
 
 

@@ -111,12 +111,9 @@ class Morphology:
     # -- construction from files -------------------------------------------------------
     @staticmethod
     def from_swc_file(filename, spherical_soma=True):
-        """The morphology in the SWC file `filename` (one compartment per SWC segment)."""
-        if not spherical_soma:
-            raise NotImplementedError(
-                "from_swc_file(spherical_soma=False) is not yet supported by rheobase"
-            )
-        return _view(_core.Morphology.from_swc_file(str(filename)), "")
+        """The morphology in the SWC file `filename` (one compartment per SWC segment);
+        ``spherical_soma=False`` keeps soma samples in sections instead of spheres."""
+        return _view(_core.Morphology.from_swc_file(str(filename), bool(spherical_soma)), "")
 
     @staticmethod
     def from_file(filename, spherical_soma=True):
@@ -131,10 +128,6 @@ class Morphology:
     def from_points(points, spherical_soma=True):
         """A morphology from SWC-like rows ``(index, name, x, y, z, diameter, parent)`` with
         coordinates and diameters in um, as Brian2's ``from_points``."""
-        if not spherical_soma:
-            raise NotImplementedError(
-                "from_points(spherical_soma=False) is not yet supported by rheobase"
-            )
         lines = []
         for row in points:
             if len(row) != 7:
@@ -147,7 +140,7 @@ class Morphology:
             if code is None:
                 raise ValueError(f"unknown section type '{name}' (use one of {list(_SWC_TYPES)})")
             lines.append(f"{int(index)} {code} {x} {y} {z} {float(diameter) / 2} {int(parent)}")
-        return _view(_core.Morphology.from_swc_str("\n".join(lines)), "")
+        return _view(_core.Morphology.from_swc_str("\n".join(lines), bool(spherical_soma)), "")
 
     @staticmethod
     def from_swc_text(text):

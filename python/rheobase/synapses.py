@@ -226,9 +226,10 @@ class Synapses(Group):
 
     def __getitem__(self, item):
         if isinstance(item, str):
-            raise NotImplementedError("synaptic subgroups from a condition string "
-                                      "(S['...']) are not yet supported; index by synapse "
-                                      "numbers or by (i, j[, k])")
+            # A condition on the synapses' variables (S['i > j'], S['w > 0.5*gmax']):
+            # the synapses that satisfy it now.
+            mask = np.asarray(self._engine.eval(item)) != 0
+            return SynapticSubgroup(self, np.nonzero(mask)[0].astype(np.int32))
         indices = np.arange(len(self), dtype=np.int32)[self._index(item)]
         return SynapticSubgroup(self, indices)
 

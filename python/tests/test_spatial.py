@@ -278,3 +278,21 @@ def test_synapses_onto_compartments_and_subgroup_monitor():
     v = np.asarray(mon.v_)[0]
     assert v[-1] > v[0]
     assert len(S) == 1 and list(S.j) == [14]
+
+
+def test_spherical_soma_false_keeps_soma_points_in_sections():
+    # Brian2 2.9 gives these numbers for the same points (see the Rust test
+    # swc::tests::spherical_soma_false_keeps_soma_samples_in_sections).
+    points = [(1, "soma", 0, 0, 0, 10, -1), (2, "soma", 5, 0, 0, 12, 1),
+              (3, "dend", 15, 0, 0, 2, 2), (4, "soma", 15, 8, 0, 6, 3),
+              (5, "dend", 25, 0, 0, 2, 3)]
+    sections = Morphology.from_points(points, spherical_soma=False)
+    assert (sections.total_compartments, sections.total_sections) == (4, 4)
+    assert np.allclose(sections.dend.soma.area / um**2, [103.62494675])
+    spheres = Morphology.from_points(points)
+    assert np.allclose(spheres.dend.soma.area / um**2, [113.09733553])
+    three_point = [(1, "soma", 0, 0, 0, 4, -1), (2, "soma", 0, -2, 0, 4, 1),
+                   (3, "soma", 0, 2, 0, 4, 1), (4, "dend", 0, 0, 5, 1, 1)]
+    assert Morphology.from_points(three_point).total_compartments == 2
+    with pytest.raises(Exception, match="spherical_soma=False"):
+        Morphology.from_points(three_point, spherical_soma=False)

@@ -161,5 +161,9 @@ def test_synaptic_subgroups_index_variables_and_choose_what_is_recorded():
     S.connect(i=0, j=0)
     with pytest.raises(RuntimeError, match="added/removed"):
         S.w[sub]
-    with pytest.raises(NotImplementedError, match="condition string"):
-        S["i > 0"]
+    cond = S["i > j"]
+    assert len(cond) == 3
+    S.w[cond] = -1
+    assert list(S.w["w < 0"]) == [-1, -1, -1]
+    assert list(S.i[S["w < 0"]]) == [1, 2, 2]
+    assert list(S.j[S["w < 0"]]) == [0, 0, 1]

@@ -17,9 +17,9 @@ use crate::model::ModelFile;
 use indexmap::IndexMap;
 use rheobase::lang::{Diagnostic, Diagnostics, SourceMap};
 use rheobase::runtime::{
-    interpreter, EventDefinition, EventMonitor, EventMonitorOptions, Network, NeuronGroup,
-    NeuronGroupOptions, PopulationRateMonitor, Record, Refractory, RuntimeError, StateMonitor,
-    StateMonitorOptions, TimedArray,
+    interpreter, EventDefinition, EventMonitor, EventMonitorOptions, FloatType, Network,
+    NeuronGroup, NeuronGroupOptions, PopulationRateMonitor, Record, Refractory, RuntimeError,
+    StateMonitor, StateMonitorOptions, TimedArray,
 };
 use rheobase::units::{Dimension, Quantity};
 use std::collections::HashMap;
@@ -142,6 +142,11 @@ pub fn build(model: &ModelFile, overrides: &Overrides) -> Result<Built, CliError
     } else {
         Network::new()
     };
+    if let Some(name) = simulation.and_then(|s| s.float.as_ref()) {
+        if let Some(float_type) = b.float_type(name) {
+            net.set_float_type(float_type);
+        }
+    }
     if let Some(dt) = simulation.and_then(|s| s.dt.as_ref()) {
         if let Some(dt) = b.duration(dt, "dt") {
             if let Err(e) = net.set_default_dt(dt) {
@@ -252,6 +257,19 @@ impl Builder<'_> {
                 let message = format!("unknown backend '{other}' (use \"jit\" or \"interpreter\")");
                 self.fail("io::model_file", message, name.span());
                 false
+            }
+        }
+    }
+
+    fn float_type(&mut self, name: &Spanned<String>) -> Option<FloatType> {
+        match name.get_ref().as_str() {
+            "float64" => Some(FloatType::F64),
+            "float32" => Some(FloatType::F32),
+            other => {
+                let message =
+                    format!("unknown float type '{other}' (use \"float64\" or \"float32\")");
+                self.fail("io::model_file", message, name.span());
+                None
             }
         }
     }

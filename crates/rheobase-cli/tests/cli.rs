@@ -823,3 +823,27 @@ duration = "50 ms"
     // time order across chunks.
     assert!(all["t"].data.windows(2).all(|w| w[0] < w[1]));
 }
+
+#[test]
+fn float32_models_store_single_precision_and_bad_float_types_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = SMALL.replace("seed = 7\n", "seed = 7\nfloat = \"float32\"\n");
+    let model = write(dir.path(), "single.toml", &single);
+    let o = rheobase(
+        &["run", model.to_str().unwrap(), "--out", "s", "--quiet"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let trace = npz::read(&dir.path().join("s/trace.npz")).unwrap();
+    let v = &trace["v"].data;
+    assert!(v.len() > 100);
+    assert!(v.iter().all(|&x| f64::from(x as f32) == x));
+    assert!(v.iter().any(|&x| x != 0.0));
+
+    let bad = SMALL.replace("seed = 7\n", "seed = 7\nfloat = \"half\"\n");
+    let model = write(dir.path(), "bad.toml", &bad);
+    let o = rheobase(&["check", model.to_str().unwrap()], dir.path());
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("unknown float type 'half'"), "{t}");
+}

@@ -7,6 +7,9 @@
 //!   spherical `Soma`; a NeuroMorpho three-point soma (a root
 //!   soma sample with exactly two childless soma children one radius away) becomes one
 //!   sphere; other soma samples form sections of type `soma`;
+//! - with `spherical_soma = false` (Brian2's argument) no soma sample becomes a sphere and
+//!   three-point somata are kept as they are: every run of samples is a section, so a root
+//!   soma must have at least two samples in a row;
 //! - a section starting at a soma takes its own first diameter, otherwise the parent's;
 //! - sections are named by type (`soma`, `axon`, `dend`, `apic`; `dend2`, ... when taken) and
 //!   also `L`/`R` (one or two children) or `1`, `2`, ... (more).
@@ -293,12 +296,12 @@ fn runs(samples: &[SwcSample], nodes: &[Node]) -> Vec<Run> {
     out
 }
 
-fn run_geometry(samples: &[SwcSample], run: &Run) -> Result<Geometry> {
+fn run_geometry(samples: &[SwcSample], run: &Run, spherical_soma: bool) -> Result<Geometry> {
     let first = &samples[run.samples[0]];
     let scaled = |p: Point| p.map(|c| c * MICRO);
     // Brian2 makes every lone soma sample a sphere, wherever it hangs (its diameter may be
     // zero in odd files; a SpatialNeuron rejects that later).
-    if run.samples.len() == 1 && first.is_soma() {
+    if spherical_soma && run.samples.len() == 1 && first.is_soma() {
         return Ok(Geometry::Soma {
             diameter: first.diameter * MICRO,
             position: Some(scaled(first.point)),
@@ -325,12 +328,18 @@ fn run_geometry(samples: &[SwcSample], run: &Run) -> Result<Geometry> {
         }
         None => {
             if run_samples.len() < 2 {
+                let what = if first.is_soma() {
+                    "is a soma sample followed by no other soma sample; with \
+                     spherical_soma=False it must be a section of at least two samples \
+                     (or use spherical_soma=True)"
+                } else {
+                    "is not a soma and branches at once"
+                };
                 return Err(MorphologyError::at_line(
                     ErrorKind::InvalidGeometry,
                     first.line,
                     format!(
-                        "the root sample {} is not a soma and branches at once, so its \
-                         section has no segment",
+                        "the root sample {} {what}, so its section has no segment",
                         first.id
                     ),
                 ));
@@ -348,13 +357,24 @@ fn run_geometry(samples: &[SwcSample], run: &Run) -> Result<Geometry> {
 
 /// Builds the morphology from samples (Brian2's `Morphology.from_points` with SWC types).
 pub fn morphology_from_samples(samples: &[SwcSample]) -> Result<Morphology> {
+    morphology_from_samples_with(samples, true)
+}
+
+/// As [`morphology_from_samples`]; `spherical_soma = false` keeps every soma sample in a
+/// section (Brian2's `spherical_soma` argument).
+pub fn morphology_from_samples_with(
+    samples: &[SwcSample],
+    spherical_soma: bool,
+) -> Result<Morphology> {
     let mut nodes = link(samples)?;
-    replace_three_point_soma(samples, &mut nodes)?;
+    if spherical_soma {
+        replace_three_point_soma(samples, &mut nodes)?;
+    }
     let runs = runs(samples, &nodes);
     let mut built: Vec<Option<Morphology>> = Vec::with_capacity(runs.len());
     for run in &runs {
         let last = &samples[*run.samples.last().expect("runs are not empty")];
-        let mut m = Morphology::from_geometry(run_geometry(samples, run)?);
+        let mut m = Morphology::from_geometry(run_geometry(samples, run, spherical_soma)?);
         if let Some(name) = last.type_name() {
             m = m.with_type(name);
         }
@@ -394,8 +414,20 @@ impl Morphology {
         morphology_from_samples(&parse_samples(text)?)
     }
 
+    /// As [`Morphology::from_swc_str`]; `spherical_soma = false` keeps soma samples in
+    /// sections (Brian2's `spherical_soma`).
+    pub fn from_swc_str_with(text: &str, spherical_soma: bool) -> Result<Morphology> {
+        morphology_from_samples_with(&parse_samples(text)?, spherical_soma)
+    }
+
     /// Reads an SWC file.
     pub fn from_swc_file(path: impl AsRef<Path>) -> Result<Morphology> {
+        Morphology::from_swc_file_with(path, true)
+    }
+
+    /// As [`Morphology::from_swc_file`]; `spherical_soma = false` keeps soma samples in
+    /// sections (Brian2's `spherical_soma`).
+    pub fn from_swc_file_with(path: impl AsRef<Path>, spherical_soma: bool) -> Result<Morphology> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| {
             MorphologyError::new(
@@ -405,7 +437,7 @@ impl Morphology {
         })?;
         // Headers sometimes hold non-UTF-8 names; the data lines are ASCII.
         let text = String::from_utf8_lossy(&bytes);
-        Morphology::from_swc_str(&text).map_err(|mut e| {
+        Morphology::from_swc_str_with(&text, spherical_soma).map_err(|mut e| {
             e.message = format!("{}: {}", path.display(), e.message);
             e
         })
@@ -486,6 +518,34 @@ mod tests {
         let later =
             Morphology::from_swc_str("1 1 0 0 0 5 -1\n2 3 1 0 0 1 3\n3 3 1 0 0 1 1\n").unwrap_err();
         assert!(later.message.contains("defined later (line 3)"), "{later}");
+    }
+
+    #[test]
+    fn spherical_soma_false_keeps_soma_samples_in_sections() {
+        // A two-sample root soma, a dendrite, and a lone soma sample hanging from it.
+        // Brian2 2.9 `from_points(..., spherical_soma=False)`: 4 compartments in 4 sections,
+        // `dend.soma` a cone of length 8 um from diameter 2 to 6 (area 103.62494675 um^2);
+        // with `spherical_soma=True` it is a sphere of diameter 6 (area 113.09733553 um^2).
+        let text = "1 1 0 0 0 5 -1\n2 1 5 0 0 6 1\n3 3 15 0 0 1 2\n4 1 15 8 0 3 3\n\
+                    5 3 25 0 0 1 3\n";
+        let area = |m: &Morphology| m.get("dend.soma").unwrap().area()[0] * 1e12;
+        let sections = Morphology::from_swc_str_with(text, false).unwrap();
+        assert_eq!(
+            (sections.total_compartments(), sections.total_sections()),
+            (4, 4)
+        );
+        let soma = sections.get("dend.soma").unwrap();
+        assert!(!soma.geometry().is_soma());
+        assert!((soma.length()[0] - 8e-6).abs() < 1e-15);
+        assert!((area(&sections) - 103.62494675).abs() < 1e-6);
+        let spheres = Morphology::from_swc_str_with(text, true).unwrap();
+        assert!(spheres.get("dend.soma").unwrap().geometry().is_soma());
+        assert!((area(&spheres) - 113.09733553).abs() < 1e-6);
+        // A root soma of one sample cannot be a section (Brian2: "n has to be at least 1").
+        let three_point = "1 1 0 0 0 2 -1\n2 1 0 -2 0 2 1\n3 1 0 2 0 2 1\n4 3 0 0 5 0.5 1\n";
+        let e = Morphology::from_swc_str_with(three_point, false).unwrap_err();
+        assert!(e.to_string().contains("spherical_soma=False"), "{e}");
+        assert!(e.to_string().contains("line 1"), "{e}");
     }
 
     #[test]

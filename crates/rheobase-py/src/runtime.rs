@@ -755,7 +755,11 @@ pub(crate) fn variable_info_tuple(
             info.shared,
             info.read_only,
             info.is_subexpression,
-            format!("{:?}", info.vtype).to_lowercase(),
+            if info.single_precision {
+                "float32".to_string()
+            } else {
+                format!("{:?}", info.vtype).to_lowercase()
+            },
         ))),
     }
 }

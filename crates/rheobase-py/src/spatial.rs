@@ -106,13 +106,15 @@ impl PyMorphology {
     }
 
     #[staticmethod]
-    fn from_swc_file(path: &str) -> Res<Self> {
-        Self::new(Morphology::from_swc_file(path))
+    #[pyo3(signature = (path, spherical_soma=true))]
+    fn from_swc_file(path: &str, spherical_soma: bool) -> Res<Self> {
+        Self::new(Morphology::from_swc_file_with(path, spherical_soma))
     }
 
     #[staticmethod]
-    fn from_swc_str(text: &str) -> Res<Self> {
-        Self::new(Morphology::from_swc_str(text))
+    #[pyo3(signature = (text, spherical_soma=true))]
+    fn from_swc_str(text: &str, spherical_soma: bool) -> Res<Self> {
+        Self::new(Morphology::from_swc_str_with(text, spherical_soma))
     }
 
     /// Attaches a copy of `child`'s whole tree below section `path` under `name`.

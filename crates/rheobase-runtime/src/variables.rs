@@ -62,9 +62,20 @@ pub struct VariableInfo {
     /// Users may not set it (subexpressions, internal variables).
     pub read_only: bool,
     pub is_subexpression: bool,
+    /// Stored in single precision ([`crate::Network::set_float_type`]).
+    pub single_precision: bool,
 }
 
 impl Variable {
+    /// What users may know about the variable; `store` tells the storage precision.
+    pub fn info_in(&self, store: &crate::state::ArrayStore) -> VariableInfo {
+        let mut info = self.info();
+        if let Variable::Array { id, .. } = self {
+            info.single_precision = store.elem_type(*id) == ElemType::F32;
+        }
+        info
+    }
+
     pub fn info(&self) -> VariableInfo {
         match self {
             Variable::Array {
@@ -79,6 +90,7 @@ impl Variable {
                 shared: *shared,
                 read_only: *read_only,
                 is_subexpression: false,
+                single_precision: false,
             },
             Variable::Subexpression {
                 dim, vtype, shared, ..
@@ -88,6 +100,7 @@ impl Variable {
                 shared: *shared,
                 read_only: true,
                 is_subexpression: true,
+                single_precision: false,
             },
         }
     }

@@ -12,12 +12,11 @@
 //! `reference/README.md`.
 
 use std::process::ExitCode;
-use std::time::Instant;
-
-use rheobase::prelude::*;
 
 #[path = "common/compare.rs"]
 mod compare;
+#[path = "common/fi_curve.rs"]
+mod fi_curve;
 
 /// Brian2's numbers for this model, generated from `reference/hh_fi_curve.json`.
 #[allow(dead_code)] // generated: not every constant is needed here
@@ -39,6 +38,7 @@ alpha_n = 0.032*(mV**-1)*(15*mV-v+VT)/(exp((15*mV-v+VT)/(5*mV))-1.)/ms : Hz
 beta_n = .5*exp((10*mV-v+VT)/(40*mV))/ms : Hz
 I : amp";
 const THRESHOLD: &str = "v > -40*mV";
+const RESET: Option<&str> = None;
 /// A condition, not a duration: refractory while v stays above -40 mV.
 const REFRACTORY: &str = "v > -40*mV";
 const METHOD: &str = "exponential_euler";
@@ -56,78 +56,22 @@ const PARAMETERS: &[(&str, &str)] = &[
 ];
 /// m, n and h keep their default initial value 0, as in the Brian2 script.
 const INITIAL_VALUES: &[(&str, &str)] = &[("v", "El"), ("I", "1*nA*i/(N-1)")];
-/// Brian2's default time step, which both simulators use here (seconds).
-const DT_S: f64 = 1e-4;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run() -> Result<bool, Box<dyn std::error::Error>> {
-    check_definition_matches_reference()?;
-    let net = Network::new();
-    let g = NeuronGroup::new(
-        &net,
-        N,
-        MODEL,
-        NeuronGroupOptions {
-            method: Some(METHOD.into()),
-            threshold: Some(THRESHOLD.into()),
-            refractory: Refractory::Expression(REFRACTORY.into()),
-            namespace: namespace(PARAMETERS)?,
-            dt: Some(DT_S),
-            ..Default::default()
-        },
-    )?;
-    for (var, expr) in INITIAL_VALUES {
-        g.set_expr(var, expr)?;
-    }
-    let spikes = SpikeMonitor::spikes(&g, Default::default())?;
-
-    let start = Instant::now();
-    net.run(q(brian2::DURATION)?.value)?;
-    let wall = start.elapsed().as_secs_f64();
-
-    let got = compare::SpikeSummary::from_monitor(N, &spikes.i(), &spikes.t(), DT_S)?;
-    let cmp = compare::compare_spikes(
-        "hh_fi_curve",
-        &brian2::SPIKE_COUNTS,
-        &brian2::FIRST_SPIKE_STEPS,
-        &got,
-        compare::Tolerance::default(),
-    );
-    print!("{}", cmp.report());
-    println!("counts by neuron: {:?}", got.counts);
-    println!(
-        "run(): {wall:.3} s; Brian2 {:.3} s [{}]",
-        brian2::BRIAN2_RUN_WALL_S,
-        brian2::PROVENANCE
-    );
-    Ok(cmp.passed())
-}
-
-/// The strings above are what the Brian2 script ran; stop early if they drift apart.
-fn check_definition_matches_reference() -> Result<(), String> {
-    let same = brian2::DT == "0.1*ms"
-        && brian2::DURATION == "1*second"
-        && MODEL == brian2::EQUATIONS
-        && THRESHOLD == brian2::THRESHOLD
-        && brian2::RESET.is_none()
-        && Some(REFRACTORY) == brian2::REFRACTORY
-        && METHOD == brian2::METHOD
-        && PARAMETERS == brian2::PARAMETERS
-        && INITIAL_VALUES == brian2::INITIAL_VALUES
-        && N == brian2::N_NEURONS;
-    if same {
-        Ok(())
-    } else {
-        Err("model definition differs from reference/hh_fi_curve.json; regenerate it".into())
-    }
+    let model = fi_curve::Model {
+        name: "hh_fi_curve",
+        n: N,
+        equations: MODEL,
+        threshold: THRESHOLD,
+        reset: RESET,
+        refractory: REFRACTORY,
+        method: METHOD,
+        parameters: PARAMETERS,
+        initial_values: INITIAL_VALUES,
+        dt_s: 1e-4,
+    };
+    let reference = fi_curve::reference!(brian2);
+    fi_curve::main(&model, &reference, |counts| {
+        println!("counts by neuron: {counts:?}");
+    })
 }

@@ -11,12 +11,11 @@
 //! output), `lif_fi_curve_expected.rs` (generated constants); see `reference/README.md`.
 
 use std::process::ExitCode;
-use std::time::Instant;
-
-use rheobase::prelude::*;
 
 #[path = "common/compare.rs"]
 mod compare;
+#[path = "common/fi_curve.rs"]
+mod fi_curve;
 
 /// Brian2's numbers for this model, generated from `reference/lif_fi_curve.json`.
 #[allow(dead_code)] // generated: not every constant is needed here
@@ -28,7 +27,7 @@ const N: usize = 1000;
 const MODEL: &str = "dv/dt = (E_L - v)/tau_m + I/C_m : volt (unless refractory)
 I : amp";
 const THRESHOLD: &str = "v > v_th";
-const RESET: &str = "v = v_reset";
+const RESET: Option<&str> = Some("v = v_reset");
 const REFRACTORY: &str = "5*ms";
 const METHOD: &str = "exact";
 /// Evaluated in order into the group's namespace.
@@ -44,83 +43,26 @@ const INITIAL_VALUES: &[(&str, &str)] = &[
     ("I", "2*nA*i/(N-1)"),
     ("v", "v_reset + (v_th - v_reset)*i/N"),
 ];
-/// Brian2's default time step, which both simulators use here (seconds).
-const DT_S: f64 = 1e-4;
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run() -> Result<bool, Box<dyn std::error::Error>> {
-    check_definition_matches_reference()?;
-    let net = Network::new();
-    let g = NeuronGroup::new(
-        &net,
-        N,
-        MODEL,
-        NeuronGroupOptions {
-            method: Some(METHOD.into()),
-            threshold: Some(THRESHOLD.into()),
-            reset: Some(RESET.into()),
-            refractory: Refractory::Expression(REFRACTORY.into()),
-            namespace: namespace(PARAMETERS)?,
-            dt: Some(DT_S),
-            ..Default::default()
-        },
-    )?;
-    for (var, expr) in INITIAL_VALUES {
-        g.set_expr(var, expr)?;
-    }
-    let spikes = SpikeMonitor::spikes(&g, Default::default())?;
-
-    let start = Instant::now();
-    net.run(q(brian2::DURATION)?.value)?;
-    let wall = start.elapsed().as_secs_f64();
-
-    let got = compare::SpikeSummary::from_monitor(N, &spikes.i(), &spikes.t(), DT_S)?;
-    let cmp = compare::compare_spikes(
-        "lif_fi_curve",
-        &brian2::SPIKE_COUNTS,
-        &brian2::FIRST_SPIKE_STEPS,
-        &got,
-        compare::Tolerance::default(),
-    );
-    print!("{}", cmp.report());
-    let max_rate = got.counts.iter().max().copied().unwrap_or(0);
-    println!(
-        "rates 0..{max_rate} Hz (Brian2 0..{} Hz)",
-        brian2::SPIKE_COUNTS.iter().max().unwrap()
-    );
-    println!(
-        "run(): {wall:.3} s; Brian2 {:.3} s [{}]",
-        brian2::BRIAN2_RUN_WALL_S,
-        brian2::PROVENANCE
-    );
-    Ok(cmp.passed())
-}
-
-/// The strings above are what the Brian2 script ran; stop early if they drift apart.
-fn check_definition_matches_reference() -> Result<(), String> {
-    let same = brian2::DT == "0.1*ms"
-        && brian2::DURATION == "1*second"
-        && MODEL == brian2::EQUATIONS
-        && THRESHOLD == brian2::THRESHOLD
-        && Some(RESET) == brian2::RESET
-        && Some(REFRACTORY) == brian2::REFRACTORY
-        && METHOD == brian2::METHOD
-        && PARAMETERS == brian2::PARAMETERS
-        && INITIAL_VALUES == brian2::INITIAL_VALUES
-        && N == brian2::N_NEURONS;
-    if same {
-        Ok(())
-    } else {
-        Err("model definition differs from reference/lif_fi_curve.json; regenerate it".into())
-    }
+    let model = fi_curve::Model {
+        name: "lif_fi_curve",
+        n: N,
+        equations: MODEL,
+        threshold: THRESHOLD,
+        reset: RESET,
+        refractory: REFRACTORY,
+        method: METHOD,
+        parameters: PARAMETERS,
+        initial_values: INITIAL_VALUES,
+        dt_s: 1e-4,
+    };
+    let reference = fi_curve::reference!(brian2);
+    fi_curve::main(&model, &reference, |counts| {
+        let max_rate = counts.iter().max().copied().unwrap_or(0);
+        println!(
+            "rates 0..{max_rate} Hz (Brian2 0..{} Hz)",
+            brian2::SPIKE_COUNTS.iter().max().unwrap()
+        );
+    })
 }

@@ -49,6 +49,9 @@ pub struct Simulation {
     /// `jit` (default) or `interpreter`.
     #[serde(default)]
     pub backend: Option<Spanned<String>>,
+    /// How float state variables are stored: `float64` (default) or `float32`.
+    #[serde(default)]
+    pub float: Option<Spanned<String>>,
 }
 
 /// `[groups.NAME]`: a `NeuronGroup`.

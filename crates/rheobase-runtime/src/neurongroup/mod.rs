@@ -350,7 +350,10 @@ impl NeuronGroup {
     /// Dimension, type and flags of a variable (`None` if there is no such variable).
     pub fn variable_info(&self, name: &str) -> Option<crate::variables::VariableInfo> {
         let core = self.net.lock();
-        core.group(self.id).variables.get(name).map(|v| v.info())
+        core.group(self.id)
+            .variables
+            .get(name)
+            .map(|v| v.info_in(&core.store))
     }
 
     /// The values of a variable or subexpression in SI units (one value if shared); also the

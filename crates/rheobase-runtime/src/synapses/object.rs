@@ -339,7 +339,10 @@ impl Synapses {
 
     pub fn variable_info(&self, name: &str) -> Option<crate::variables::VariableInfo> {
         let core = self.net.lock();
-        core.group(self.id).variables.get(name).map(|v| v.info())
+        core.group(self.id)
+            .variables
+            .get(name)
+            .map(|v| v.info_in(&core.store))
     }
 
     /// The names of the pathways (`pre`, `post`, named ones).
