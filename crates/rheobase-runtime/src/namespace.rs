@@ -156,22 +156,19 @@ impl NetworkCore {
         gid: GroupId,
         values: &HashMap<String, Quantity>,
     ) -> Result<bool> {
-        let g = &self.groups[gid.0];
-        let changed: Vec<(&String, &Quantity)> = values
+        let namespace = &self.groups[gid.0].namespace;
+        let differs = |old: &Quantity, new: &Quantity| {
+            old.value.to_bits() != new.value.to_bits() || old.dim != new.dim
+        };
+        let changed: Vec<(String, Quantity)> = values
             .iter()
-            .filter(|(k, q)| {
-                g.namespace
-                    .values
-                    .get(*k)
-                    .is_some_and(|old| old.value.to_bits() != q.value.to_bits() || old.dim != q.dim)
-            })
+            .filter(|(k, q)| namespace.values.get(*k).is_some_and(|old| differs(old, q)))
+            .map(|(k, q)| (k.clone(), *q))
             .collect();
         if changed.is_empty() {
             return Ok(false);
         }
-        let changed: Vec<(String, Quantity)> =
-            changed.into_iter().map(|(k, q)| (k.clone(), *q)).collect();
-        let old = g.namespace.values.clone();
+        let old = namespace.values.clone();
         for (k, q) in &changed {
             self.groups[gid.0].namespace.values.insert(k.clone(), *q);
         }
