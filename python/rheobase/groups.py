@@ -16,10 +16,8 @@ from rheobase.equations import Equations
 from rheobase.core.namespace import (
     _as_constant,
     caller_frame,
-    check_unchanged,
     resolve,
     resolve_functions,
-    used_constants,
 )
 import rheobase.units as _units
 from rheobase.units.allunits import second
@@ -37,7 +35,7 @@ _BUILTINS = {
     "t": (second.dim, np.float64),
     "dt": (second.dim, np.float64),
 }
-_DTYPES = {"float": np.float64, "int": np.int32, "integer": np.int32, "bool": np.bool_,
+_DTYPES = {"float": np.float64, "float32": np.float32, "int": np.int32, "integer": np.int32, "bool": np.bool_,
            "boolean": np.bool_}
 
 
@@ -88,10 +86,27 @@ def _with_current_constants(group, code):
             return f"({value!r})"
         return f"({value!r}*{dim!r})"
 
+    _add_called_functions(group, code, visible)
+    return _IDENTIFIER.sub(substitute, code)
+
+
+def _add_called_functions(group, code, visible):
     for name in _CALLED.findall(code):
         if getattr(visible.get(name), "_is_timed_array", False):
             group._add_function(name, visible[name])
-    return _IDENTIFIER.sub(substitute, code)
+
+
+def _add_code_constants(group, code):
+    """Gives the group's engine the external constants `code` (``run_regularly``,
+    ``run_on_event``) names that it does not know yet, from the group's namespace dict, then
+    the user's frame; like the model's, their values are resolved anew at every run."""
+    frame = _user_frame()
+    own = group.__dict__.get("namespace") or {}
+    visible = {} if frame is None else {**frame.f_globals, **frame.f_locals}
+    _add_called_functions(group, code, {**visible, **own})
+    names = set(_IDENTIFIER.findall(code))
+    constants = resolve(frame, {k: v for k, v in own.items() if k in names})
+    group._engine.extend_namespace({k: v for k, v in constants.items() if k in names})
 
 
 class VariableView:
@@ -360,13 +375,13 @@ class Group(BrianObject):
     def run_regularly(self, code, dt=None, clock=None, when="start", order=0, name=None,
                       codeobj_class=None):
         engine_clock_, dt_ = engine_clock(clock, dt, self._network)
-        code = _with_current_constants(self, code)
+        _add_code_constants(self, code)
         name = self._engine.run_regularly(code, dt_, when, order, name, engine_clock_)
         return RunRegularly(name, self)
 
     def run_on_event(self, event, code, when="after_resets", order=None):
         """Runs `code` on the neurons where `event` happened (Brian2's ``run_on_event``)."""
-        code = _with_current_constants(self, code)
+        _add_code_constants(self, code)
         name = self._engine.run_on_event(event, code, when, order)
         self._event_actions[event] = name
         return RunRegularly(name, self)
@@ -429,11 +444,7 @@ class NeuronGroup(Group):
         object.__setattr__(self, "_event_actions", {})
         object.__setattr__(self, "events", dict(events or {}))
         object.__setattr__(self, "method_choice", method)
-        object.__setattr__(self, "_constants",
-                           used_constants(ns, texts, frozenset(namespace or ())))
-
-    def _check_namespace(self, frame):
-        check_unchanged(f"NeuronGroup '{self.name}'", self._constants, frame)
+        object.__setattr__(self, "namespace", {} if namespace is None else namespace)
 
 
 class Subgroup(Group):
@@ -445,6 +456,7 @@ class Subgroup(Group):
         object.__setattr__(self, "_network", source._network)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "_explicit_namespace", source._explicit_namespace)
+        object.__setattr__(self, "namespace", source.__dict__.get("namespace"))
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "stop", stop)
 

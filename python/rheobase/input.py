@@ -92,6 +92,7 @@ class PoissonGroup(Group):
         object.__setattr__(self, "_engine", engine)
         object.__setattr__(self, "_network", network)
         object.__setattr__(self, "_explicit_namespace", frozenset(namespace or ()))
+        object.__setattr__(self, "namespace", {} if namespace is None else namespace)
         register(network, engine.name)
 
 
@@ -157,6 +158,10 @@ class PoissonInput(BrianObject):
         self._engine = _core.PoissonInput(target._engine, target_var, self.N, float(rate),
                                           weight, when, order, None)
         register(self._network, self._engine.name)
+
+    def _update_namespace(self, run_ns):
+        # The weight is an expression in the target's context (its namespace).
+        self.target._update_namespace(run_ns)
 
 
 __all__ = ["TimedArray", "PoissonGroup", "SpikeGeneratorGroup", "PoissonInput"]

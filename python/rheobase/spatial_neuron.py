@@ -8,7 +8,7 @@ import numpy as np
 import rheobase._core as _core
 from rheobase.core.clocks import dt_seconds, engine_clock
 from rheobase.core.magic import current_network, register
-from rheobase.core.namespace import caller_frame, resolve, resolve_functions, used_constants
+from rheobase.core.namespace import caller_frame, resolve, resolve_functions
 from rheobase.equations import Equations
 from rheobase.groups import Group, NeuronGroup
 from rheobase.spatial_morphology import Compartments, Morphology, _join, _meters
@@ -184,17 +184,12 @@ class SpatialNeuron(_Spatial, NeuronGroup):
             ("_spatial", spatial), ("_engine", engine), ("_functions", dict(functions)),
             ("_network", network), ("_explicit_namespace", frozenset(namespace or ())),
             ("_event_actions", {}), ("events", dict(events or {})), ("method_choice", method),
-            ("_constants", used_constants(ns, texts, frozenset(namespace or ()))),
+            ("namespace", {} if namespace is None else namespace),
             ("morphology", morphology), ("_spatial_root", None), ("_section_path", ""),
         ):
             object.__setattr__(self, attr, value)
         object.__setattr__(self, "_spatial_root", self)
         register(network, engine.name)
-
-    def _check_namespace(self, frame):
-        from rheobase.core.namespace import check_unchanged
-
-        check_unchanged(f"SpatialNeuron '{self.name}'", self._constants, frame)
 
 
 class SpatialSubgroup(_Spatial, Group):
@@ -206,6 +201,7 @@ class SpatialSubgroup(_Spatial, Group):
         object.__setattr__(self, "_network", root._network)
         object.__setattr__(self, "source", root)
         object.__setattr__(self, "_explicit_namespace", root._explicit_namespace)
+        object.__setattr__(self, "namespace", root.__dict__.get("namespace"))
         object.__setattr__(self, "_spatial_root", root)
         object.__setattr__(self, "_section_path", section_path)
         start, stop = engine.range

@@ -11,10 +11,8 @@ from rheobase.core.magic import current_network, register
 from rheobase.core.preferences import apply_creation_preferences
 from rheobase.core.namespace import (
     caller_frame,
-    check_unchanged,
     resolve,
     resolve_functions,
-    used_constants,
 )
 from rheobase.equations import Equations
 from rheobase.groups import Group, VariableView
@@ -154,19 +152,12 @@ class Synapses(Group):
         register(network, engine.name)
         explicit = frozenset(namespace or ())
         object.__setattr__(self, "_explicit_namespace", explicit)
-        object.__setattr__(self, "_namespace", namespace)
         object.__setattr__(self, "source", source)
         object.__setattr__(self, "target", target)
         object.__setattr__(self, "multisynaptic_index", multisynaptic_index)
-        codes = [model]
-        for code in (on_pre, on_post):
-            codes += list(code.values()) if isinstance(code, dict) else [code]
-        object.__setattr__(self, "_constants", used_constants(ns, codes, explicit))
+        object.__setattr__(self, "namespace", {} if namespace is None else namespace)
         for pathway in engine.pathways():
             object.__setattr__(self, pathway, SynapticPathway(self, pathway))
-
-    def _check_namespace(self, frame):
-        check_unchanged(f"Synapses '{self.name}'", self._constants, frame)
 
     def connect(self, condition=None, i=None, j=None, p=1.0, n=1, skip_if_invalid=False,
                 namespace=None, level=0):
@@ -181,7 +172,7 @@ class Synapses(Group):
             raise TypeError("condition argument must be bool or string. If you want to "
                             "connect based on indices, use connect(i=..., j=...).")
         frame = caller_frame(level)
-        ns = resolve(frame, {**(self._namespace or {}), **(namespace or {})})
+        ns = resolve(frame, {**self.namespace, **(namespace or {})})
         i, j = self._connect_indices(i, j)
         if isinstance(p, numbers.Real):
             p = float(p)

@@ -176,6 +176,7 @@ def test_float32_preference_stores_single_precision():
         G.v = [0.1, 0.2]
         assert list(G.v[:]) == [float(np.float32(0.1)), float(np.float32(0.2))]
         assert S.w[0] == float(np.float32(0.1))
+        assert np.asarray(G.v[:]).dtype == np.float32 and S.w[:].dtype == np.float32
         run(1 * ms)
         v = np.asarray(G.v[:])
         assert all(float(np.float32(x)) == x for x in v)
@@ -185,4 +186,4 @@ def test_float32_preference_stores_single_precision():
         prefs.core.default_float_dtype = float64
     H = NeuronGroup(1, "v : 1")
     H.v = 0.1
-    assert H.v[0] == 0.1
+    assert H.v[0] == 0.1 and np.asarray(H.v[:]).dtype == np.float64

@@ -1,5 +1,5 @@
 """Running: Clock objects, progress reports, network_operation, run_on_event, store/restore
-to a file, names changed between creation and run, devices, preferences and logging."""
+to a file, devices, preferences and logging."""
 
 import logging
 
@@ -142,20 +142,6 @@ def test_store_and_restore_through_a_file(tmp_path):
     with pytest.raises(ValueError, match="does not fit"):
         restore("init", filename=path)
     assert len(H) == 5
-
-
-def test_a_constant_changed_before_run_is_an_error_not_a_silent_difference():
-    tau = 10 * ms
-    unused = 1
-    G = NeuronGroup(1, "dv/dt = -v/tau : 1")
-    unused = 2
-    run(1 * ms)
-    tau = 20 * ms
-    with pytest.raises(NotImplementedError, match="'tau'"):
-        run(1 * ms)
-    tau = 10 * ms
-    run(1 * ms)
-    assert unused == 2 and len(G) == 1
 
 
 def test_devices_preferences_and_methods(caplog):

@@ -133,7 +133,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// as `BrianObjectException`, each with the caret-rendered diagnostics as its message; bad
 /// arguments as `ValueError`, missing features as `NotImplementedError`.
 pub fn runtime_err(py: Python<'_>, err: &RuntimeError) -> PyErr {
-    let text = err.to_string();
+    let mut text = err.to_string();
+    if err.code() == "model::undefined_identifier" {
+        // Brian2 resolves names only at run(); the engine needs them when the object is made.
+        text.push_str(
+            "\nnote: rheobase looks up external names (constants such as `tau`) when an \
+             object is made: define them before it or pass them in `namespace=` (Brian2 also \
+             accepts names defined after the object, before `run()`)",
+        );
+    }
     let raise = |module: &str, class: &str| -> PyErr {
         let made = py
             .import(module)

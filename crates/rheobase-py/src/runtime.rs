@@ -90,6 +90,11 @@ impl PyNetwork {
         self.0.t()
     }
 
+    /// Moves the network to time `t` (seconds) for its next run.
+    fn set_t(&self, py: Python<'_>, t: f64) -> Res<()> {
+        map(py, self.0.set_t(t))
+    }
+
     fn set_default_dt(&self, py: Python<'_>, dt: f64) -> Res<()> {
         map(py, self.0.set_default_dt(dt))
     }
@@ -409,6 +414,26 @@ impl PyNeuronGroup {
         self.0.name().to_string()
     }
 
+    /// `[(name, value, dimension)]`: the external constants the group's code reads.
+    fn namespace(&self, py: Python<'_>) -> Res<Vec<(String, f64, Py<PyDimension>)>> {
+        namespace_tuples(py, self.0.namespace())
+    }
+
+    /// New values of external constants (Brian2 resolves them at every run); the group's
+    /// code is checked again when one changed. Returns whether one changed.
+    fn set_namespace(
+        &self,
+        py: Python<'_>,
+        values: HashMap<String, (f64, PyDimension)>,
+    ) -> Res<bool> {
+        map(py, self.0.set_namespace(&namespace_from(values)))
+    }
+
+    /// Adds external constants the group does not know yet (for code given later).
+    fn extend_namespace(&self, values: HashMap<String, (f64, PyDimension)>) {
+        self.0.extend_namespace(&namespace_from(values));
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }
@@ -723,6 +748,16 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
+/// `[(name, value, dimension)]` of the external constants an object's code reads.
+pub(crate) fn namespace_tuples(
+    py: Python<'_>,
+    used: Vec<(String, Quantity)>,
+) -> Res<Vec<(String, f64, Py<PyDimension>)>> {
+    used.into_iter()
+        .map(|(k, q)| Ok((k, q.value, intern(py, q.dim)?)))
+        .collect()
+}
+
 /// What Python's groups know of a variable: `(dimension, shared, read_only, is_subexpression,
 /// type name)`, or `None` for an unknown name (shared by every group-like class).
 #[allow(clippy::type_complexity)]
@@ -737,7 +772,11 @@ pub(crate) fn variable_info_tuple(
             info.shared,
             info.read_only,
             info.is_subexpression,
-            format!("{:?}", info.vtype).to_lowercase(),
+            if info.single_precision {
+                "float32".to_string()
+            } else {
+                format!("{:?}", info.vtype).to_lowercase()
+            },
         ))),
     }
 }

@@ -185,6 +185,20 @@ impl PySynapses {
         self.0.name().to_string()
     }
 
+    /// `[(name, value, dimension)]`: the external constants the synapses' code reads.
+    fn namespace(&self, py: Python<'_>) -> PyResult<Vec<(String, f64, Py<PyDimension>)>> {
+        crate::runtime::namespace_tuples(py, self.0.namespace())
+    }
+
+    /// New values of external constants; the code is checked again when one changed.
+    fn set_namespace(
+        &self,
+        py: Python<'_>,
+        values: HashMap<String, (f64, PyDimension)>,
+    ) -> PyResult<bool> {
+        map(py, self.0.set_namespace(&namespace_from(values)))
+    }
+
     fn __len__(&self) -> usize {
         self.0.len()
     }

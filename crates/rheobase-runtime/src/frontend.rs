@@ -359,6 +359,20 @@ pub(crate) fn group_condition(
     Ok(expr)
 }
 
+/// Checks `code` (statements given later: `run_regularly`, an event's action) again in the
+/// group's scope, in sources of its own (see [`crate::namespace::Rechecks`]).
+pub(crate) fn statements_recheck(what: &str, code: &str) -> crate::namespace::Recheck {
+    let (what, code) = (what.to_string(), code.to_string());
+    std::sync::Arc::new(move |core: &NetworkCore, id: GroupId| {
+        let mut sources = SourceMap::new();
+        let src = sources.add(&what, &code);
+        let err = |d| RuntimeError::model(&core.group(id).name, d, &sources);
+        let stmts = parse_statements(&code, src).map_err(&err)?;
+        check_statements(&stmts, &core_scope(core, id)).map_err(&err)?;
+        Ok(())
+    })
+}
+
 /// Statements in the group's scope.
 pub(crate) fn group_statements(
     core: &mut NetworkCore,

@@ -10,8 +10,7 @@ use crate::state::{Compact, StoreId};
 use crate::variables::{GroupResolver, SubexpressionMode, Variable, Variables};
 use rheobase_codegen::{ElemType, Elements, Index, Iteration, Stmt};
 use rheobase_lang::{ast, SourceMap};
-use rheobase_units::{Dimension, Quantity};
-use std::collections::HashMap;
+use rheobase_units::Dimension;
 use std::ops::Range;
 
 /// A group's data inside its network.
@@ -22,7 +21,9 @@ pub struct GroupData {
     pub clock: ClockId,
     pub order: i32,
     pub variables: Variables,
-    pub namespace: HashMap<String, Quantity>,
+    pub namespace: crate::namespace::Namespace,
+    /// Checks of the group's code, run again when its namespace changes.
+    pub rechecks: crate::namespace::Rechecks,
     /// Every user string of the group (model, threshold, reset, code given later).
     pub sources: SourceMap,
     /// Event name (`spike`, custom events) to the event space filled by its thresholder.
@@ -276,6 +277,7 @@ impl NetworkCore {
         let g = self.group(id);
         let mut resolver = GroupResolver::new(&g.variables, &g.namespace, range.start, range.len());
         resolver.subexpressions = SubexpressionMode::Inline;
+        resolver.constants_now = true;
         resolver.extra = crate::synapses::links::extra_names(self, id);
         let mut b = KernelBuilder::new(kernel_name, Iteration::Range);
         {

@@ -28,6 +28,9 @@ pub enum ScalarSource {
     /// Brian2's upsampling factor `K` of a table function (TimedArray) whose rows are this
     /// many seconds apart, for the caller's time step (see [`table_upsampling`]).
     TableUpsampling(f64),
+    /// An external constant of the user's namespace (`tau`), read at each call so that a
+    /// new value between runs needs no compilation.
+    External(crate::namespace::ExternalConstant),
 }
 
 /// Brian2's `_find_K`: the power of two `K >= 8*table_dt/dt` (at least 1) by which a
@@ -320,6 +323,7 @@ impl RunnableKernel {
                 ScalarSource::Step => time.step as f64,
                 ScalarSource::Value(x) => *x,
                 ScalarSource::TableUpsampling(table_dt) => table_upsampling(time.dt, *table_dt),
+                ScalarSource::External(c) => c.get(),
             })
             .collect()
     }

@@ -31,6 +31,7 @@ pub mod kernel;
 pub mod linking;
 pub mod lower;
 pub mod monitor;
+pub mod namespace;
 pub mod native_tier;
 pub mod network;
 pub mod neurongroup;

@@ -415,6 +415,26 @@ impl Network {
         self.lock().t
     }
 
+    /// Moves the network to time `t` (seconds): the next run starts there. Brian2's
+    /// `Network` objects each have their own time; a front end that runs several of them on
+    /// one engine network sets each one's time before its run. Every clock moves to its first
+    /// step at or after `t` (as at the start of a run); state and recordings are unchanged.
+    pub fn set_t(&self, t: f64) -> Result<()> {
+        if !(t >= 0.0 && t.is_finite()) {
+            return Err(RuntimeError::invalid(
+                "network",
+                format!("the time must be finite and not negative, got {t}"),
+            ));
+        }
+        let _hooks = self.hooks_or_busy("set the time")?;
+        let mut core = self.lock();
+        core.t = t;
+        for c in core.clocks.iter_mut() {
+            c.timestep = crate::clock::calc_timestep(t, c.dt);
+        }
+        Ok(())
+    }
+
     /// Sets the time step of the default clock (Brian2's `defaultclock.dt = ...`).
     pub fn set_default_dt(&self, dt: f64) -> Result<()> {
         if !(dt > 0.0 && dt.is_finite()) {

@@ -202,8 +202,11 @@ mod tests {
         r.expect_err("an error").code()
     }
 
+    /// A file in a folder of its own: tests run in parallel, and one test looks for
+    /// temporaries left in its folder.
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("rheobase-safe-file-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("rheobase-safe-file-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir.join(name)
     }

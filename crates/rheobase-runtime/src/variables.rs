@@ -3,10 +3,11 @@
 
 use crate::kernel::ScalarSource;
 use crate::lower::{ArrayVar, Resolved, Resolver, TableFunction};
+use crate::namespace::Namespace;
 use crate::state::StoreId;
 use rheobase_codegen::ElemType;
 use rheobase_lang::{ast, VarType};
-use rheobase_units::{lookup_unit, Dimension, Quantity};
+use rheobase_units::{lookup_unit, Dimension};
 use std::collections::HashMap;
 
 /// One named variable of a group.
@@ -61,9 +62,20 @@ pub struct VariableInfo {
     /// Users may not set it (subexpressions, internal variables).
     pub read_only: bool,
     pub is_subexpression: bool,
+    /// Stored in single precision ([`crate::Network::set_float_type`]).
+    pub single_precision: bool,
 }
 
 impl Variable {
+    /// What users may know about the variable; `store` tells the storage precision.
+    pub fn info_in(&self, store: &crate::state::ArrayStore) -> VariableInfo {
+        let mut info = self.info();
+        if let Variable::Array { id, .. } = self {
+            info.single_precision = store.elem_type(*id) == ElemType::F32;
+        }
+        info
+    }
+
     pub fn info(&self) -> VariableInfo {
         match self {
             Variable::Array {
@@ -78,6 +90,7 @@ impl Variable {
                 shared: *shared,
                 read_only: *read_only,
                 is_subexpression: false,
+                single_precision: false,
             },
             Variable::Subexpression {
                 dim, vtype, shared, ..
@@ -87,6 +100,7 @@ impl Variable {
                 shared: *shared,
                 read_only: true,
                 is_subexpression: true,
+                single_precision: false,
             },
         }
     }
@@ -208,7 +222,7 @@ pub enum SubexpressionMode {
 /// Resolves names for code of one group or subgroup.
 pub struct GroupResolver<'a> {
     pub variables: &'a Variables,
-    pub namespace: &'a HashMap<String, Quantity>,
+    pub namespace: &'a Namespace,
     /// First element of the (sub)group in the group's arrays; `i` counts from here.
     pub offset: usize,
     /// Number of elements of the (sub)group: `N`.
@@ -216,12 +230,15 @@ pub struct GroupResolver<'a> {
     pub subexpressions: SubexpressionMode,
     /// Extra names visible to this code only (a monitor's or an event's internals).
     pub extra: HashMap<String, Resolved>,
+    /// External constants as their current values (one-off code: state access), instead
+    /// of reads from their cells (code run at every step, which `run()` keeps up to date).
+    pub constants_now: bool,
 }
 
 impl<'a> GroupResolver<'a> {
     pub fn new(
         variables: &'a Variables,
-        namespace: &'a HashMap<String, Quantity>,
+        namespace: &'a Namespace,
         offset: usize,
         n: usize,
     ) -> GroupResolver<'a> {
@@ -232,6 +249,7 @@ impl<'a> GroupResolver<'a> {
             n,
             subexpressions: SubexpressionMode::ReadStored,
             extra: HashMap::new(),
+            constants_now: false,
         }
     }
 }
@@ -316,10 +334,17 @@ impl Resolver for GroupResolver<'_> {
             "N" => return Some(Resolved::Const(self.n as f64)),
             _ => {}
         }
-        if let Some(q) = self.namespace.get(name) {
-            return Some(Resolved::Const(q.value));
+        // Units and default constants come first, as in Brian2 (and in the checker).
+        if let Some(x) = builtin_constant(name) {
+            return Some(Resolved::Const(x));
         }
-        builtin_constant(name).map(Resolved::Const)
+        if self.constants_now {
+            return self.namespace.get(name).map(|q| Resolved::Const(q.value));
+        }
+        self.namespace.cell(name).map(|cell| Resolved::Scalar {
+            name: name.into(),
+            source: ScalarSource::External(cell.clone()),
+        })
     }
 
     fn function(&self, name: &str) -> Option<TableFunction> {
@@ -342,6 +367,7 @@ pub fn builtin_constant(name: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rheobase_units::Quantity;
 
     #[test]
     fn resolves_variables_builtins_namespace_and_units() {
@@ -360,11 +386,27 @@ mod tests {
         );
         let mut ns = HashMap::new();
         ns.insert("tau".to_string(), Quantity::dimensionless(0.5));
+        let ns = Namespace::new(ns);
         let r = GroupResolver::new(&vars, &ns, 4, 6);
         assert!(matches!(r.resolve("v"), Some(Resolved::Array(a)) if a.id == StoreId(3)));
         assert_eq!(r.resolve("N"), Some(Resolved::Const(6.0)));
         assert_eq!(r.resolve("i"), Some(Resolved::Index { offset: 4 }));
-        assert_eq!(r.resolve("tau"), Some(Resolved::Const(0.5)));
+        match r.resolve("tau") {
+            Some(Resolved::Scalar {
+                source: ScalarSource::External(c),
+                ..
+            }) => assert_eq!(c.get(), 0.5),
+            other => panic!("tau resolved to {other:?}"),
+        }
+        // one-off code reads the value now and leaves the constant unused
+        let fresh = Namespace::new(HashMap::from([(
+            "tau".to_string(),
+            Quantity::dimensionless(0.5),
+        )]));
+        let mut once = GroupResolver::new(&vars, &fresh, 4, 6);
+        once.constants_now = true;
+        assert_eq!(once.resolve("tau"), Some(Resolved::Const(0.5)));
+        assert!(fresh.used().is_empty());
         assert_eq!(r.resolve("mV"), Some(Resolved::Const(1e-3)));
         assert_eq!(r.resolve("nothing"), None);
     }

@@ -25,6 +25,15 @@ class BrianObject:
         """Names of the objects (this one, a subgroup's parent) that run with it."""
         return {self.name}
 
+    def _update_namespace(self, run_ns):
+        """Gives the engine the values its external constants have now: in the object's
+        ``namespace`` dict, then in `run_ns` (see `rheobase.core.namespace`)."""
+        from rheobase.core.namespace import update_namespace
+
+        if hasattr(type(self._engine), "set_namespace"):
+            own = self.__dict__.get("namespace")
+            update_namespace(self.name, self._engine, own, run_ns)
+
     def __repr__(self):
         return f"<{type(self).__name__} {self.name!r}>"
 

@@ -4,6 +4,10 @@
 Every object is made in the network of the current scope (one engine network per
 ``start_scope()``). The magic ``run`` runs, as in Brian2, the objects it finds in the
 caller's frame (`collect`); the scope's other objects stay inactive during that run.
+
+Like Brian2's magic network, the magic functions have a time of their own,
+apart from that of each ``Network(...)`` made in the same scope: before a run, a store or a
+restore, the engine network is moved to the time of whoever runs.
 """
 
 import logging
@@ -16,12 +20,12 @@ from rheobase.core.clocks import defaultclock
 from rheobase.core.namespace import caller_frame
 
 from rheobase.core import storing
-from rheobase.core.running import run_network
+from rheobase.core.running import at_time, run_network
 from rheobase.units.allunits import second
 
 logger = logging.getLogger("rheobase.core.magic")
 
-_scope = {"network": None, "seed": None}
+_scope = {"network": None, "seed": None, "t": 0.0}
 # Names of the objects made in each engine network (keyed by id), to tell which scheduled
 # engine objects (`<group>_stateupdater`, ...) belong to which Python object.
 _owners = {}
@@ -69,6 +73,12 @@ def current_network():
 def start_scope():
     """Starts a new scope: objects made from now on belong to a fresh network."""
     _scope["network"] = None
+    _scope["t"] = 0.0
+
+
+def _magic(network, action):
+    """`action()` at the magic network's time (see `running.at_time`)."""
+    return at_time(network, _scope["t"], action, lambda t: _scope.__setitem__("t", t))
 
 
 def collect(level=0):
@@ -100,7 +110,8 @@ def run(duration, report=None, report_period=10 * second, namespace=None, profil
     network = current_network()
     frame = caller_frame(level)
     objects = [o for o in _collect_frame(frame) if o._network is network]
-    run_network(network, objects, duration, report, report_period, frame, profile)
+    _magic(network, lambda: run_network(network, objects, duration, report, report_period,
+                                         frame, profile, namespace))
 
 
 def stop():
@@ -111,12 +122,14 @@ def stop():
 def store(name="default", filename=None):
     """Keeps the complete state of the current scope's network under `name` (also in the
     pickle file `filename` when given)."""
-    storing.store(current_network(), name, filename)
+    network = current_network()
+    _magic(network, lambda: storing.store(network, name, filename))
 
 
 def restore(name="default", filename=None, restore_random_state=False):
     """Returns to a state kept by `store` (from the file `filename` when given)."""
-    storing.restore(current_network(), name, filename, restore_random_state)
+    network = current_network()
+    _magic(network, lambda: storing.restore(network, name, filename, restore_random_state))
 
 
 def seed(seed=None):

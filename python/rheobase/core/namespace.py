@@ -1,14 +1,24 @@
-"""External names in code strings, resolved as Brian2 does: an explicit ``namespace`` first,
-then the creator's locals, then its globals. Only numbers and scalar quantities are
-external constants; unit names (``mV``) and ``pi``/``e`` are known to the engine already.
+"""External names in code strings, resolved as Brian2 does.
 
-Unlike Brian2, which resolves names at ``run()``, the engine needs the names of the model,
-threshold, reset and refractory strings when the object is made: a name defined only after
-``NeuronGroup(...)`` is not seen there (define it before, or pass ``namespace=``). A later
-change of a value the object uses is not picked up by the engine, so ``run()`` checks the
-names in its caller's frame as Brian2 would resolve them and raises ``NotImplementedError``
-if one of them changed (never a silently different simulation). Code strings given later
-(``G.v = 'v0 + ...'``, ``G.v['v > vt']``) are resolved where they are given, as in Brian2.
+When an object is made, the constants visible to its creator (its explicit ``namespace``
+first, then the creator's locals, then its globals) let the engine check the code's units;
+only numbers and scalar quantities are external constants, unit names (``mV``) and
+``pi``/``e`` are known to the engine already. The engine's kernels read each constant from a
+cell, not from the compiled code.
+
+At every ``run()`` (magic ``run`` and ``Network.run``), as in Brian2, each object's constants
+are resolved anew: in the object's ``namespace`` dict (``G.namespace['tau'] = 5*ms`` works),
+then in run's ``namespace=`` argument if given, else in the caller's locals and globals.
+Changed values go to the engine (`update_namespace`), which checks the object's code again
+with them, so a constant of another dimension gives the error it would have given when the
+object was made (``DimensionMismatchError``); a name that cannot be resolved any more raises
+Brian2's ``KeyError``. Unlike Brian2, a name must be defined when the object is made (the
+engine checks units then); defining it only later, before ``run()``, is an error at
+creation. ``run_regularly`` and ``run_on_event`` code adds the constants it names to its
+group's (`rheobase.groups`), resolved at every run like the model's. State access with code
+strings (``G.v = 'v0 + ...'``, ``G.v['v > vt']``) and ``connect`` conditions are resolved
+where they are given, as in Brian2. TimedArrays are found only when an object is made
+(`resolve_functions`).
 """
 
 import numbers
@@ -72,38 +82,41 @@ def resolve(frame, namespace=None):
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def used_constants(namespace, texts, explicit=()):
-    """The entries of `namespace` (from `resolve`) that the code `texts` name, except those
-    given explicitly (``namespace=``), which do not depend on the caller."""
-    names = set()
-    for text in texts:
-        if text:
-            names.update(_IDENTIFIER.findall(text))
-    return {n: namespace[n] for n in names if n in namespace and n not in explicit}
+def run_namespace(frame, namespace=None):
+    """Brian2's run namespace: `namespace` when given, else the locals and globals of
+    `frame` (where ``run()`` was called)."""
+    if namespace is not None:
+        return dict(namespace)
+    visible = {}
+    if frame is not None:
+        visible.update(frame.f_globals)
+        visible.update(frame.f_locals)
+    return visible
 
 
-def check_unchanged(owner, constants, frame):
-    """Raises if a constant `owner` was built with now has another value in `frame` (the
-    frame ``run()`` was called from, where Brian2 resolves names)."""
-    if frame is None or not constants:
+def _resolved(owner, name, own, run_ns):
+    for source in (own, run_ns):
+        if source is not None and name in source:
+            value = source[name]
+            constant = _as_constant(value)
+            if constant is None:
+                raise TypeError(
+                    f"The identifier \"{name}\" used by '{owner}' refers to "
+                    f"{type(value).__name__}, not to a number or a scalar quantity."
+                )
+            return constant
+    raise KeyError(f'The identifier "{name}" could not be resolved.')
+
+
+def update_namespace(owner, engine, own, run_ns):
+    """Resolves the external constants that `engine` (an engine group or synapses, made for
+    the object named `owner`) uses in the object's namespace dict `own`, then in `run_ns`,
+    and gives the engine their current values."""
+    used = engine.namespace()
+    if not used:
         return
-    visible = dict(frame.f_globals)
-    visible.update(frame.f_locals)
-    changed = []
-    for name, (value, dim) in sorted(constants.items()):
-        if name not in visible:
-            continue
-        now = _as_constant(visible[name])
-        if now is not None and (now[0] != value or now[1] != dim):
-            changed.append(name)
-    if changed:
-        names = ", ".join(f"'{n}'" for n in changed)
-        raise NotImplementedError(
-            f"{owner} was built with other values of {names} than they have now. Brian2 "
-            "would use the new values in this run; rheobase fixes external constants when "
-            "an object is made. Pass them in a variable of the model (e.g. a '(shared)' "
-            "parameter) to change them between runs, or make the object after setting them."
-        )
+    values = {name: _resolved(owner, name, own, run_ns) for name, _, _ in used}
+    engine.set_namespace(values)
 
 
 def resolve_functions(frame, namespace, texts):

@@ -1,21 +1,24 @@
-"""``Network``: an explicit set of objects to run."""
+"""``Network``: an explicit set of objects to run, with a time of its own."""
 
 from rheobase.core.base import BrianObject
 from rheobase.core.magic import current_network
 from rheobase.core.namespace import caller_frame
 from rheobase.core import storing
-from rheobase.core.running import run_network
+from rheobase.core.running import at_time, run_network
 from rheobase.units.allunits import second
 
 
 class Network:
     """Brian2's ``Network(*objs)``. All objects must belong to one engine network (the scope
-    they were made in); running the network runs every object of that scope."""
+    they were made in); a run runs only the network's objects (the scope's others stay
+    inactive). Each Network has its own time ``t``, starting at 0 like Brian2's: the engine
+    network is moved to it before each run, store and restore."""
 
     def __init__(self, *objs, name="network"):
         self.name = name
         self.objects = []
         self._network = None
+        self._t = 0.0
         self.add(*objs)
 
     def add(self, *objs):
@@ -40,17 +43,29 @@ class Network:
 
     @property
     def t(self):
-        return self._engine().t * second
+        """The network's time (Brian2's ``Network.t``)."""
+        return self._t * second
 
     @property
     def t_(self):
-        return self._engine().t
+        return self._t
+
+    def _at_own_time(self, action):
+        engine = self._engine()
+
+        def keep_t(t):
+            self._t = t
+
+        return at_time(engine, self._t, lambda: action(engine), keep_t)
 
     def run(self, duration, report=None, report_period=10 * second, namespace=None,
             profile=None, level=0):
-        """Runs the network's objects for `duration` (``report`` as for the magic ``run``)."""
-        run_network(self._engine(), self.objects, duration, report, report_period,
-                    caller_frame(level), profile)
+        """Runs the network's objects for `duration` from the network's time (``report`` as
+        for the magic ``run``); external names in code strings resolve in `namespace` if
+        given, else in the caller's locals and globals."""
+        frame = caller_frame(level)
+        self._at_own_time(lambda engine: run_network(
+            engine, self.objects, duration, report, report_period, frame, profile, namespace))
 
     @property
     def profiling_info(self):
@@ -62,11 +77,12 @@ class Network:
 
     def store(self, name="default", filename=None):
         """Keeps the complete state under `name` (also in the file `filename` if given)."""
-        storing.store(self._engine(), name, filename)
+        self._at_own_time(lambda engine: storing.store(engine, name, filename))
 
     def restore(self, name="default", filename=None, restore_random_state=False):
         """Returns to a state kept by `store`."""
-        storing.restore(self._engine(), name, filename, restore_random_state)
+        self._at_own_time(
+            lambda engine: storing.restore(engine, name, filename, restore_random_state))
 
     def __len__(self):
         return len(self.objects)

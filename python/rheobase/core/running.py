@@ -71,16 +71,41 @@ def _threads_preference():
         return 0
 
 
-def run_network(network, objects, duration, report=None, report_period=10 * second,
-                frame=None, profile=None):
-    """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
-    `frame` is where ``run()`` was called (names in code strings resolve there)."""
-    from rheobase.core.magic import activate_only
+# Engine networks in a run (by id): a network operation may store or restore from there,
+# at the run's own time.
+_running = set()
 
+
+def in_run(network):
+    """Whether `network` is running (the caller is a network operation)."""
+    return id(network) in _running
+
+
+def at_time(network, t, action, keep_t):
+    """Calls `action()` (a run, a store, a restore) with the engine `network` moved to the
+    time `t` (seconds) of the Network (or magic network) that acts, and hands the engine's
+    time afterwards to `keep_t`, also after an error (a run stopped by Ctrl+C goes on from
+    where it stopped). Inside a run (a network operation storing) the time stays."""
+    if in_run(network):
+        return action()
+    try:
+        network.set_t(t)
+        return action()
+    finally:
+        keep_t(network.t)
+
+
+def run_network(network, objects, duration, report=None, report_period=10 * second,
+                frame=None, profile=None, namespace=None):
+    """Runs the engine `network` for `duration` with only `objects` (Python objects) active;
+    `frame` is where ``run()`` was called: external names in code strings resolve there, or
+    in `namespace` when given, as in Brian2."""
+    from rheobase.core.magic import activate_only
+    from rheobase.core.namespace import run_namespace
+
+    run_ns = run_namespace(frame, namespace)
     for obj in objects:
-        check = getattr(obj, "_check_namespace", None)
-        if check is not None:
-            check(frame)
+        obj._update_namespace(run_ns)
 
     seconds = dt_seconds(duration, "duration")
     period = dt_seconds(report_period, "report_period")
@@ -93,16 +118,20 @@ def run_network(network, objects, duration, report=None, report_period=10 * seco
     threads = _threads_preference()
     if threads:
         network.set_threads(threads)
-    if callback is None:
-        network.run(seconds)
-        return
-    start = network.t * second
-    duration = seconds * second
+    _running.add(id(network))
+    try:
+        if callback is None:
+            network.run(seconds)
+            return
+        start = network.t * second
+        duration = seconds * second
 
-    def progress(elapsed, completed):
-        callback(elapsed * second, completed, start, duration)
+        def progress(elapsed, completed):
+            callback(elapsed * second, completed, start, duration)
 
-    network.run(seconds, progress, period)
+        network.run(seconds, progress, period)
+    finally:
+        _running.discard(id(network))
 
 
 class ProfilingSummary:

@@ -48,7 +48,8 @@ fn add_group(core: &mut NetworkCore, parts: GroupParts<'_>) -> (GroupId, EventId
         clock: parts.clock,
         order: parts.order,
         variables: parts.variables,
-        namespace: parts.namespace,
+        namespace: parts.namespace.into(),
+        rechecks: Default::default(),
         sources: parts.sources,
         events: vec![("spike".to_string(), event)],
         scratch: None,
@@ -64,6 +65,28 @@ fn rollback_group(core: &mut NetworkCore, gid: GroupId, name: &str) {
     if core.groups.len() == gid.0 + 1 {
         core.groups.pop();
     }
+}
+
+/// Checks an expression of `object` in the scope of group `gid` again (a PoissonGroup's
+/// rates, a PoissonInput's weight), with the group's current namespace.
+fn expression_recheck(
+    object: &str,
+    what: &'static str,
+    text: &str,
+    expected: Dimension,
+) -> crate::namespace::Recheck {
+    let (object, text) = (object.to_string(), text.to_string());
+    std::sync::Arc::new(move |core: &NetworkCore, gid: GroupId| {
+        let g = core.group(gid);
+        let mut sources = SourceMap::new();
+        let src = sources.add(format!("{object} {what}"), &text);
+        let expr = rheobase_lang::parse_expression(&text, src)
+            .map_err(|d| RuntimeError::model(&object, d, &sources))?;
+        let scope = crate::frontend::group_scope(&g.variables, g.namespace.values(), g.refractory);
+        let typed = rheobase_lang::check_expression(&expr, &scope)
+            .map_err(|d| RuntimeError::model(&object, d, &sources))?;
+        check_dimension(&object, &sources, &expr, typed.dim, expected, what)
+    })
 }
 
 /// A `units::dimension_mismatch` error unless `found == expected`.

@@ -242,7 +242,12 @@ fn build(
         })
     })();
     match result {
-        Ok(_) => Ok(gid),
+        Ok(_) => {
+            if let Rates::Expression(text) = rates {
+                core.add_recheck(gid, super::expression_recheck(name, "rates", text, HERTZ));
+            }
+            Ok(gid)
+        }
         Err(e) => {
             rollback_group(core, gid, name);
             Err(e)

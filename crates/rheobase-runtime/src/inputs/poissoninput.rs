@@ -312,5 +312,9 @@ fn build(
             dt,
         }),
     })?;
+    if let Weight::Expression(text) = weight {
+        let recheck = super::expression_recheck(name, "weight", text, target_dim);
+        core.add_recheck(gid, recheck);
+    }
     Ok(())
 }

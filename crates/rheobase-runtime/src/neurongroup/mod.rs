@@ -112,6 +112,33 @@ pub(crate) fn group_dt(net: &Network, options: &NeuronGroupOptions) -> f64 {
 /// Brian2's `Subgroup`: the same handle type, restricted to a range of neurons.
 pub type Subgroup = NeuronGroup;
 
+/// A group's model as given, kept to check it again (see [`crate::namespace::Rechecks`]).
+pub(crate) enum OwnedModel {
+    Text(String),
+    Equations(Equations, SourceMap),
+}
+
+/// Checks the model and code strings of a group made with `options` again, with the
+/// group's current namespace.
+pub(crate) fn model_recheck(
+    model: OwnedModel,
+    options: &NeuronGroupOptions,
+    dt: f64,
+) -> crate::namespace::Recheck {
+    let mut options = options.clone();
+    options.namespace.clear();
+    std::sync::Arc::new(move |core, id| {
+        let g = core.group(id);
+        let mut options = options.clone();
+        options.namespace = g.namespace.values().clone();
+        let input = match &model {
+            OwnedModel::Text(text) => frontend::ModelInput::Text(text),
+            OwnedModel::Equations(eqs, sources) => frontend::ModelInput::Equations(eqs, sources),
+        };
+        frontend::neuron_group(&g.name, input, &options, dt).map(|_| ())
+    })
+}
+
 impl NeuronGroup {
     /// Creates `n` neurons with the given model equations in `net`.
     pub fn new(
@@ -130,7 +157,10 @@ impl NeuronGroup {
         let dt = group_dt(net, &options);
         let spec =
             frontend::neuron_group(&object, frontend::ModelInput::Text(model), &options, dt)?;
-        NeuronGroup::from_spec(net, n, spec, options)
+        let recheck = model_recheck(OwnedModel::Text(model.to_string()), &options, dt);
+        let group = NeuronGroup::from_spec(net, n, spec, options)?;
+        net.lock().add_recheck(group.id, recheck);
+        Ok(group)
     }
 
     /// Creates `n` neurons from equations parsed before (Brian2's `Equations` object); their
@@ -150,8 +180,33 @@ impl NeuronGroup {
             ));
         }
         let input = frontend::ModelInput::Equations(equations, sources);
-        let spec = frontend::neuron_group(&object, input, &options, group_dt(net, &options))?;
-        NeuronGroup::from_spec(net, n, spec, options)
+        let dt = group_dt(net, &options);
+        let spec = frontend::neuron_group(&object, input, &options, dt)?;
+        let model = OwnedModel::Equations(equations.clone(), sources.clone());
+        let recheck = model_recheck(model, &options, dt);
+        let group = NeuronGroup::from_spec(net, n, spec, options)?;
+        net.lock().add_recheck(group.id, recheck);
+        Ok(group)
+    }
+
+    /// The external constants the group's code reads (Brian2's namespace entries that it
+    /// uses), with their current values.
+    pub fn namespace(&self) -> Vec<(String, Quantity)> {
+        self.net.lock().group(self.id).namespace.used()
+    }
+
+    /// Gives external constants new values, as Brian2 resolves them anew at every run
+    /// (names the group does not use are ignored). The group's code is checked again with
+    /// the new values, so a value of another dimension gives the error it would have given
+    /// when the group was made. Returns whether a value changed.
+    pub fn set_namespace(&self, values: &HashMap<String, Quantity>) -> Result<bool> {
+        self.net.lock().set_namespace(self.id, values)
+    }
+
+    /// Adds external constants the group does not know yet, for code given later
+    /// (`run_regularly`, `run_on_event`) that names constants defined after the group.
+    pub fn extend_namespace(&self, values: &HashMap<String, Quantity>) {
+        self.net.lock().groups[self.id.0].namespace.extend(values);
     }
 
     /// Creates a group from an already checked description (see [`GroupSpec`]).
@@ -295,7 +350,10 @@ impl NeuronGroup {
     /// Dimension, type and flags of a variable (`None` if there is no such variable).
     pub fn variable_info(&self, name: &str) -> Option<crate::variables::VariableInfo> {
         let core = self.net.lock();
-        core.group(self.id).variables.get(name).map(|v| v.info())
+        core.group(self.id)
+            .variables
+            .get(name)
+            .map(|v| v.info_in(&core.store))
     }
 
     /// The values of a variable or subexpression in SI units (one value if shared); also the
@@ -462,6 +520,7 @@ impl NeuronGroup {
     pub fn run_regularly(&self, code: &str, options: RunRegularlyOptions) -> Result<String> {
         let mut core = self.net.lock();
         let statements = frontend::group_statements(&mut core, self.id, "run_regularly", code)?;
+
         let base = format!("{}_run_regularly", core.group(self.id).name);
         let name = core.unique_name(
             options.name.as_deref().unwrap_or(&base),
@@ -489,6 +548,7 @@ impl NeuronGroup {
                 stream: stream_hash(&[&name, "run_regularly"]),
             }),
         })?;
+        core.add_recheck(self.id, frontend::statements_recheck("run_regularly", code));
         Ok(name)
     }
 
@@ -512,6 +572,7 @@ impl NeuronGroup {
         let mut core = self.net.lock();
         let what = format!("event '{event}' action");
         let statements = frontend::group_statements(&mut core, self.id, &what, code)?;
+
         let (base, default_order, clock) = {
             let g = core.group(self.id);
             (format!("{}_{event}_resetter", g.name), g.order, g.clock)
@@ -538,6 +599,7 @@ impl NeuronGroup {
                 stream: stream_hash(&[&name, "reset"]),
             }),
         })?;
+        core.add_recheck(self.id, frontend::statements_recheck(&what, code));
         Ok(name)
     }
 

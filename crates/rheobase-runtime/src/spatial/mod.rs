@@ -225,6 +225,11 @@ impl SpatialNeuron {
             }
         };
         let n = compartments * options.cells;
+        let model = crate::neurongroup::OwnedModel::Equations(
+            rewritten.equations.clone(),
+            rewritten.sources.clone(),
+        );
+        let recheck = crate::neurongroup::model_recheck(model, &group_options, dt);
         // The cable solver works on f64 arrays.
         let group = NeuronGroup::from_spec_stored(
             net,
@@ -233,6 +238,7 @@ impl SpatialNeuron {
             group_options,
             crate::variables::FloatType::F64,
         )?;
+        net.lock().add_recheck(group.id, recheck);
         let neuron = SpatialNeuron {
             group,
             morphology: Arc::new(morphology.clone()),

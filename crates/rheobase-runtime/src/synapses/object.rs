@@ -266,6 +266,8 @@ impl Synapses {
         let n_objects = core.objects.len();
         match build(&mut core, &name, &source, &target, model, &options) {
             Ok(id) => {
+                let recheck = model_recheck(&source, &target, model, &options);
+                core.add_recheck(id, recheck);
                 drop(core);
                 Ok(Synapses { net, id, name })
             }
@@ -292,6 +294,17 @@ impl Synapses {
 
     pub fn network(&self) -> &Network {
         &self.net
+    }
+
+    /// The external constants the model and pathway code read, with their current values
+    /// (see [`crate::NeuronGroup::namespace`]).
+    pub fn namespace(&self) -> Vec<(String, Quantity)> {
+        self.net.lock().group(self.id).namespace.used()
+    }
+
+    /// Gives external constants new values (see [`crate::NeuronGroup::set_namespace`]).
+    pub fn set_namespace(&self, values: &HashMap<String, Quantity>) -> Result<bool> {
+        self.net.lock().set_namespace(self.id, values)
     }
 
     /// The number of synapses.
@@ -326,7 +339,10 @@ impl Synapses {
 
     pub fn variable_info(&self, name: &str) -> Option<crate::variables::VariableInfo> {
         let core = self.net.lock();
-        core.group(self.id).variables.get(name).map(|v| v.info())
+        core.group(self.id)
+            .variables
+            .get(name)
+            .map(|v| v.info_in(&core.store))
     }
 
     /// The names of the pathways (`pre`, `post`, named ones).
@@ -378,6 +394,47 @@ fn add_array(
         },
     );
     id
+}
+
+/// Checks the model and the pathway code of synapses made with `options` again, with the
+/// synapses' current namespace. Keeps group ids, not handles (which would keep the network
+/// alive from inside itself).
+fn model_recheck(
+    source: &GroupRef,
+    target: &GroupRef,
+    model: &str,
+    options: &SynapsesOptions,
+) -> crate::namespace::Recheck {
+    let (source_id, n_pre) = (source.id, source.range.len());
+    let (target_id, n_post) = (target.id, target.range.len());
+    let model = model.to_string();
+    let mut options = options.clone();
+    options.namespace.clear();
+    std::sync::Arc::new(move |core: &NetworkCore, id: GroupId| {
+        let g = core.group(id);
+        let defs = pathway_defs(&g.name, &options)?;
+        let cx = Context {
+            object: &g.name,
+            source: source_id,
+            n_pre,
+            target: target_id,
+            n_post,
+            namespace: g.namespace.values(),
+            functions: &options.functions,
+            delays: defs
+                .iter()
+                .map(|d| (d.delay_var.clone(), d.delay.is_some()))
+                .collect(),
+            method: options.method.as_deref(),
+            multisynaptic_index: options.multisynaptic_index.as_deref(),
+        };
+        let mut spec = synapses_model(core, &cx, &model)?;
+        for d in &defs {
+            let what = format!("on_{}", d.name);
+            pathway_code(&g.name, &what, &d.code, &spec.scope, &mut spec.sources)?;
+        }
+        Ok(())
+    })
 }
 
 fn build(
@@ -659,7 +716,8 @@ fn build(
         clock,
         order: options.order,
         variables,
-        namespace: options.namespace.clone(),
+        namespace: options.namespace.clone().into(),
+        rechecks: Default::default(),
         sources: sources.clone(),
         events: Vec::new(),
         scratch: None,

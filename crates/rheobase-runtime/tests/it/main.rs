@@ -6,6 +6,7 @@ mod brian2_reference;
 mod exact_coupled;
 mod linked;
 mod monitors;
+mod namespace;
 mod native;
 mod network;
 mod neurons;
