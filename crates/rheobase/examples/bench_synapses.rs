@@ -8,7 +8,8 @@
 //! `Synapses::connect` (goal: under 20 s on one thread), sets `w = 'rand()'` (and the delay,
 //! see `--delay=unset|uniform|scalar|heterogeneous|few`), then prepares the pathway for a run,
 //! and prints the memory per synapse (resident set growth, so everything: the synapses'
-//! arrays and the pathway's index). `--neurons=N` builds a smaller network (N^2/100 synapses).
+//! arrays and the pathway's index). `--neurons=N` builds a smaller network (N^2/100 synapses);
+//! `--float32` stores `w` (and the neurons' `v`) in single precision.
 
 use rheobase::prelude::*;
 #[path = "common/cpu_time.rs"]
@@ -101,9 +102,14 @@ enum DelayKind {
     FewValues,
 }
 
-fn big_build(n_neurons: usize, delay: DelayKind) -> Result<(), RuntimeError> {
+fn big_build(
+    n_neurons: usize,
+    delay: DelayKind,
+    float_type: FloatType,
+) -> Result<(), RuntimeError> {
     let net = Network::new();
     net.seed(3);
+    net.set_float_type(float_type);
     let g = NeuronGroup::new(
         &net,
         n_neurons,
@@ -203,7 +209,12 @@ fn main() -> Result<(), RuntimeError> {
                 panic!("--delay={other}: use unset, uniform, scalar, heterogeneous or few")
             }
         };
-        return big_build(neurons, delay);
+        let float_type = if args.iter().any(|a| a == "--float32") {
+            FloatType::F32
+        } else {
+            FloatType::F64
+        };
+        return big_build(neurons, delay, float_type);
     }
     // Thread CPU time from /proc is updated at scheduler ticks (a few ms), so the best wall
     // time of many tries is printed too (an upper bound of the CPU time).
