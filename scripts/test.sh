@@ -9,6 +9,10 @@ if git rev-parse --git-dir >/dev/null 2>&1 \
   && git grep -n -E '^(<<<<<<< |>>>>>>> |=======$)' -- ':!*.lock'; then
   echo "merge conflict markers above"; exit 1
 fi
+# The native tier's compiled kernels go to a cache of their own, removed at the end.
+RHEOBASE_CACHE_DIR="$(mktemp -d)"
+export RHEOBASE_CACHE_DIR
+trap 'rm -rf "$RHEOBASE_CACHE_DIR"' EXIT
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -19,7 +23,7 @@ cargo test --workspace
 echo "== python package (pip install . into a fresh venv, then pytest)"
 # A dev build is enough for tests and much faster than maturin's default release build.
 python_env="$(mktemp -d)"
-trap 'rm -rf "$python_env"' EXIT
+trap 'rm -rf "$python_env" "$RHEOBASE_CACHE_DIR"' EXIT
 python3 -m venv "$python_env/venv"
 # matplotlib lets the tests run the examples in examples/, which save figures.
 MATURIN_PEP517_ARGS="--profile dev" "$python_env/venv/bin/python" -m pip install --quiet . pytest matplotlib
