@@ -441,12 +441,13 @@ fn main() -> Res<()> {
     let spikes = built.spikes.num_events();
     let steps = (args.duration / net.default_dt()).round();
     println!(
-        "{{\"simulator\": \"rheobase\", \"benchmark\": \"{}\", \"mode\": \"jit\", \"threads\": {}, \
+        "{{\"simulator\": \"rheobase\", \"benchmark\": \"{}\", \"mode\": \"jit+native-{}\", \"threads\": {}, \
          \"N\": {}, \"duration_s\": {}, \"synapses\": {}, \"times\": {{\"import_s\": 0.0, \
          \"setup_s\": {setup_s:.6}, \"compile_s\": 0.0, \"loop_s\": {loop_s:.6}, \
          \"loop_cpu_s\": {loop_cpu_s:.6}, \"total_s\": {total_s:.6}}}, \"spikes\": {spikes}, \
          \"rate_hz\": {:.4}, \"ns_per_neuron_step\": {:.3}}}",
         args.bench,
+        net.native_mode().name(),
         net.threads(),
         built.rate_over,
         args.duration,
