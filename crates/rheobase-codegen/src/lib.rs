@@ -3,6 +3,7 @@
 //! random numbers ([`philox`], [`random`]) both use.
 
 pub mod backend;
+pub mod block_draws;
 pub mod interp;
 pub mod ir;
 pub mod jit;
@@ -11,6 +12,7 @@ pub mod native;
 pub mod opt;
 pub mod philox;
 pub mod random;
+pub mod random_fill;
 pub mod split;
 pub mod validate;
 pub mod vmath;

@@ -10,6 +10,7 @@
 
 use crate::ir::MathFn;
 use crate::random::{self, DrawPoint};
+use crate::random_fill;
 use crate::vmath;
 
 macro_rules! unary_libm {
@@ -151,6 +152,61 @@ pub extern "C" fn rb_rand_binomial(
     p: f64,
 ) -> f64 {
     random::binomial(&draw_point(key, step, idx, site), n, p)
+}
+
+/// The C signature of the `rb_fill_*` functions: the draws at `site` of elements
+/// `first..first + count` into `out[0..count]` (see [`crate::random_fill`]), with the
+/// distribution's parameters in `a` and `b` (unused ones ignored).
+pub type FillFn = unsafe extern "C" fn(
+    key: u64,
+    step: u64,
+    first: u64,
+    count: u64,
+    site: u32,
+    a: f64,
+    b: f64,
+    out: *mut f64,
+);
+
+macro_rules! fill_fns {
+    ($($name:ident => |$key:ident, $step:ident, $first:ident, $site:ident, $a:ident, $b:ident, $out:ident| $body:expr),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "`: see [`FillFn`].")]
+            ///
+            /// # Safety
+            /// `out` must point to `count` writable doubles that nothing else accesses during
+            /// the call.
+            pub unsafe extern "C" fn $name(
+                $key: u64,
+                $step: u64,
+                $first: u64,
+                count: u64,
+                $site: u32,
+                $a: f64,
+                $b: f64,
+                out: *mut f64,
+            ) {
+                if count == 0 {
+                    return;
+                }
+                // SAFETY: the caller (JIT or native kernel code) passes a buffer of `count`
+                // doubles it owns for the duration of the call (its stack block buffer).
+                let $out = unsafe { std::slice::from_raw_parts_mut(out, count as usize) };
+                $body
+            }
+        )*
+    };
+}
+
+fill_fns! {
+    rb_fill_uniform => |key, step, first, site, _a, _b, out|
+        random_fill::fill_uniform(key, step, first, site, out),
+    rb_fill_normal => |key, step, first, site, _a, _b, out|
+        random_fill::fill_normal(key, step, first, site, out),
+    rb_fill_poisson => |key, step, first, site, lambda, _b, out|
+        random_fill::fill_poisson(key, step, first, site, lambda, out),
+    rb_fill_binomial => |key, step, first, site, n, p, out|
+        random_fill::fill_binomial(key, step, first, site, n, p, out),
 }
 
 #[cfg(test)]

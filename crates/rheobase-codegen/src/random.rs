@@ -73,7 +73,7 @@ pub struct DrawPoint {
 
 impl DrawPoint {
     /// Block `b` of this draw as two 64-bit words.
-    fn block(&self, b: u32) -> (u64, u64) {
+    pub(crate) fn block(&self, b: u32) -> (u64, u64) {
         let counter = [
             self.idx as u32,
             self.site,
@@ -96,12 +96,12 @@ impl DrawPoint {
 }
 
 /// Top 53 bits as a float in [0, 1).
-fn unit_closed_open(x: u64) -> f64 {
+pub(crate) fn unit_closed_open(x: u64) -> f64 {
     (x >> 11) as f64 * TWO_POW_MINUS_53
 }
 
 /// Top 53 bits as a float in (0, 1].
-fn unit_open_closed(x: u64) -> f64 {
+pub(crate) fn unit_open_closed(x: u64) -> f64 {
     ((x >> 11) + 1) as f64 * TWO_POW_MINUS_53
 }
 
@@ -113,26 +113,87 @@ pub fn uniform(d: &DrawPoint) -> f64 {
 /// Standard normal by Box-Muller.
 pub fn normal(d: &DrawPoint) -> f64 {
     let (x, y) = d.block(0);
+    normal_of_words(x, y)
+}
+
+/// Box-Muller on the two words of block 0.
+pub(crate) fn normal_of_words(x: u64, y: u64) -> f64 {
     let radius = libm::sqrt(-2.0 * libm::log(unit_open_closed(x)));
     radius * libm::cos(std::f64::consts::TAU * unit_closed_open(y))
 }
 
 /// Poisson with mean `lambda` (as f64; NaN for an invalid mean).
 pub fn poisson(d: &DrawPoint, lambda: f64) -> f64 {
-    if !(0.0..=MAX_EXACT_INTEGER).contains(&lambda) {
-        return f64::NAN;
+    PoissonPlan::new(lambda).draw(d, || uniform(d))
+}
+
+/// The work of [`poisson`] that depends only on the mean, done once for many draws.
+#[derive(Clone, Copy, Debug)]
+pub enum PoissonPlan {
+    Invalid,
+    /// Inversion from `exp(-lambda)`.
+    Inversion {
+        lambda: f64,
+        first_term: f64,
+    },
+    Ptrs(Ptrs),
+}
+
+/// The constants of PTRS for one mean.
+#[derive(Clone, Copy, Debug)]
+pub struct Ptrs {
+    lambda: f64,
+    loglam: f64,
+    a: f64,
+    b: f64,
+    inv_alpha: f64,
+    v_r: f64,
+}
+
+impl PoissonPlan {
+    pub fn new(lambda: f64) -> PoissonPlan {
+        if !(0.0..=MAX_EXACT_INTEGER).contains(&lambda) {
+            return PoissonPlan::Invalid;
+        }
+        if lambda < INVERSION_LIMIT {
+            return PoissonPlan::Inversion {
+                lambda,
+                first_term: libm::exp(-lambda),
+            };
+        }
+        let slam = libm::sqrt(lambda);
+        let b = 0.931 + 2.53 * slam;
+        PoissonPlan::Ptrs(Ptrs {
+            lambda,
+            loglam: libm::log(lambda),
+            a: -0.059 + 0.02483 * b,
+            b,
+            inv_alpha: 1.1239 + 1.1328 / (b - 3.4),
+            v_r: 0.9277 - 3.6224 / (b - 2.0),
+        })
     }
-    if lambda < INVERSION_LIMIT {
-        poisson_inversion(uniform(d), lambda)
-    } else {
-        poisson_ptrs(d, lambda)
+
+    /// Whether a draw uses the one uniform of block 0 (`uniform(d)`) only.
+    pub fn inverts(&self) -> bool {
+        matches!(self, PoissonPlan::Inversion { .. })
+    }
+
+    /// The draw at `d`; `first_uniform` must give `uniform(d)` (called only when needed).
+    pub fn draw(&self, d: &DrawPoint, first_uniform: impl FnOnce() -> f64) -> f64 {
+        match *self {
+            PoissonPlan::Invalid => f64::NAN,
+            PoissonPlan::Inversion { lambda, first_term } => {
+                poisson_inversion(first_uniform(), lambda, first_term)
+            }
+            PoissonPlan::Ptrs(ref c) => poisson_ptrs(d, c),
+        }
     }
 }
 
-/// Smallest k with u < F(k), summing the pmf from 0.
-fn poisson_inversion(u: f64, lambda: f64) -> f64 {
+/// Smallest k with u < F(k), summing the pmf from `first_term = exp(-lambda)`.
+fn poisson_inversion(u: f64, lambda: f64, first_term: f64) -> f64 {
     let mut k = 0.0;
-    let mut term = libm::exp(-lambda);
+    let mut term = first_term;
     let mut cdf = term;
     while u >= cdf && term > 0.0 {
         k += 1.0;
@@ -144,13 +205,15 @@ fn poisson_inversion(u: f64, lambda: f64) -> f64 {
 
 /// PTRS: W. Hoermann, "The transformed rejection method for generating Poisson random
 /// variables", Insurance: Mathematics and Economics 12 (1993).
-fn poisson_ptrs(d: &DrawPoint, lambda: f64) -> f64 {
-    let slam = libm::sqrt(lambda);
-    let loglam = libm::log(lambda);
-    let b = 0.931 + 2.53 * slam;
-    let a = -0.059 + 0.02483 * b;
-    let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-    let v_r = 0.9277 - 3.6224 / (b - 2.0);
+fn poisson_ptrs(d: &DrawPoint, c: &Ptrs) -> f64 {
+    let Ptrs {
+        lambda,
+        loglam,
+        a,
+        b,
+        inv_alpha,
+        v_r,
+    } = *c;
     for block in 0..MAX_BLOCKS {
         let (u, v) = d.uniforms(block);
         let u = u - 0.5;
@@ -173,29 +236,71 @@ fn poisson_ptrs(d: &DrawPoint, lambda: f64) -> f64 {
 
 /// Binomial(n, p) (as f64; NaN for invalid parameters).
 pub fn binomial(d: &DrawPoint, n: f64, p: f64) -> f64 {
-    let n_valid = (0.0..=MAX_EXACT_INTEGER).contains(&n) && n == libm::trunc(n);
-    if !n_valid || !(0.0..=1.0).contains(&p) {
-        return f64::NAN;
-    }
-    if p > 0.5 {
-        return n - binomial_at_most_half(d, n, 1.0 - p);
-    }
-    binomial_at_most_half(d, n, p)
+    BinomialPlan::new(n, p).draw(d, || uniform(d))
 }
 
-fn binomial_at_most_half(d: &DrawPoint, n: f64, p: f64) -> f64 {
-    if n * p < INVERSION_LIMIT {
-        binomial_inversion(uniform(d), n, p)
-    } else {
-        binomial_btrs(d, n, p)
+/// The work of [`binomial`] that depends only on `n` and `p`, done once for many draws.
+#[derive(Clone, Copy, Debug)]
+pub struct BinomialPlan {
+    n: f64,
+    /// `min(p, 1 - p)`; NaN marks invalid parameters.
+    p: f64,
+    /// Whether `p > 1/2` (the draw is `n` minus one with `1 - p`).
+    flipped: bool,
+    /// `(1 - p)^n` for inversion, `None` for BTRS.
+    first_term: Option<f64>,
+}
+
+impl BinomialPlan {
+    pub fn new(n: f64, p: f64) -> BinomialPlan {
+        let n_valid = (0.0..=MAX_EXACT_INTEGER).contains(&n) && n == libm::trunc(n);
+        if !n_valid || !(0.0..=1.0).contains(&p) {
+            return BinomialPlan {
+                n,
+                p: f64::NAN,
+                flipped: false,
+                first_term: None,
+            };
+        }
+        let flipped = p > 0.5;
+        let p = if flipped { 1.0 - p } else { p };
+        // With p <= 1/2 and n p < 10, q^n >= e^-14 cannot underflow.
+        let first_term = (n * p < INVERSION_LIMIT).then(|| libm::exp(n * libm::log1p(-p)));
+        BinomialPlan {
+            n,
+            p,
+            flipped,
+            first_term,
+        }
+    }
+
+    /// Whether a draw uses the one uniform of block 0 (`uniform(d)`) only.
+    pub fn inverts(&self) -> bool {
+        !self.p.is_nan() && self.first_term.is_some()
+    }
+
+    /// The draw at `d`; `first_uniform` must give `uniform(d)` (called only when needed).
+    pub fn draw(&self, d: &DrawPoint, first_uniform: impl FnOnce() -> f64) -> f64 {
+        if self.p.is_nan() {
+            return f64::NAN;
+        }
+        let k = match self.first_term {
+            Some(first_term) => binomial_inversion(first_uniform(), self.n, self.p, first_term),
+            None => binomial_btrs(d, self.n, self.p),
+        };
+        if self.flipped {
+            self.n - k
+        } else {
+            k
+        }
     }
 }
 
-/// Smallest k with u < F(k); with p <= 1/2 and n p < 10, q^n >= e^-14 cannot underflow.
-fn binomial_inversion(u: f64, n: f64, p: f64) -> f64 {
+/// Smallest k with u < F(k), summing the pmf from `first_term = (1 - p)^n`.
+fn binomial_inversion(u: f64, n: f64, p: f64, first_term: f64) -> f64 {
     let ratio = p / (1.0 - p);
     let mut k = 0.0;
-    let mut term = libm::exp(n * libm::log1p(-p));
+    let mut term = first_term;
     let mut cdf = term;
     while u >= cdf && k < n && term > 0.0 {
         term *= (n - k) / (k + 1.0) * ratio;

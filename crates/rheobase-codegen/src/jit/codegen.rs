@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::mem::offset_of;
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, FuncRef, InstBuilder, MemFlagsData, Type, Value};
+use cranelift_codegen::ir::{
+    types, FuncRef, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Type, Value,
+};
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_jit::JITModule;
 use cranelift_module::{Linkage, Module};
@@ -25,6 +27,7 @@ use cranelift_module::{Linkage, Module};
 use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
 use super::lanes::ClifLanes;
 use super::symbols;
+use crate::block_draws::{BlockDraws, Param, BLOCK};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
     UnaryOp,
@@ -57,6 +60,7 @@ pub fn translate(
     vector: bool,
 ) -> Gen<()> {
     let mut t = Translator::new(kernel, builder, module);
+    t.plan_block_draws();
     if vector {
         t.vector_plan = true;
         t.declare_vector_temps();
@@ -89,6 +93,13 @@ struct Translator<'k, 'f, 'm> {
     emit_cap: Value,
     rng_key: Value,
     rng_step: Value,
+    /// The body's draws computed a block of elements at a time, one stack buffer each.
+    draws: BlockDraws,
+    draw_slots: Vec<StackSlot>,
+    /// The first element of the current block.
+    block_start: Variable,
+    /// Whether the body (rather than the prologue) is being emitted.
+    in_body: bool,
 }
 
 fn flags() -> MemFlagsData {
@@ -164,6 +175,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         b.def_var(idx, zero_i);
         let emit_count = b.declare_var(types::I64);
         b.def_var(emit_count, zero_i);
+        let block_start = b.declare_var(types::I64);
+        b.def_var(block_start, zero_i);
         Translator {
             kernel,
             b,
@@ -182,12 +195,28 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             emit_cap,
             rng_key,
             rng_step,
+            draws: BlockDraws::default(),
+            draw_slots: Vec::new(),
+            block_start,
+            in_body: false,
         }
+    }
+
+    fn plan_block_draws(&mut self) {
+        self.draws = BlockDraws::of(self.kernel);
+        let bytes = (BLOCK * size_of::<f64>()) as u32;
+        self.draw_slots = (0..self.draws.draws.len())
+            .map(|_| {
+                let data = StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4);
+                self.b.create_sized_stack_slot(data)
+            })
+            .collect();
     }
 
     fn translate(&mut self) -> Gen<()> {
         let prologue = &self.kernel.prologue;
         self.stmts(prologue)?;
+        self.in_body = true;
         match self.kernel.iteration {
             Iteration::Range => self.range_loop()?,
             Iteration::List => self.list_loop()?,
@@ -219,6 +248,58 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
+        if self.draws.draws.is_empty() {
+            return self.element_loops(i, end);
+        }
+        // Blocks of up to BLOCK elements, each starting with its draws.
+        let (header, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(header);
+        let cur = self.b.use_var(i);
+        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, cur, end);
+        self.b.ins().brif(more, body, &[], exit, &[]);
+        self.b.switch_to_block(body);
+        let remaining = self.b.ins().isub(end, cur);
+        let block = self.b.ins().iconst(types::I64, BLOCK as i64);
+        let count = self.b.ins().umin(remaining, block);
+        let block_end = self.b.ins().iadd(cur, count);
+        self.b.def_var(self.block_start, cur);
+        self.fill_draws(cur, count)?;
+        self.element_loops(i, block_end)?;
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// Calls the fill function of every block buffer for elements `first..first + count`.
+    fn fill_draws(&mut self, first: Value, count: Value) -> Gen<()> {
+        for k in 0..self.draws.draws.len() {
+            let draw = self.draws.draws[k];
+            let site = self.b.ins().iconst(types::I32, i64::from(draw.site));
+            let [a, b] = draw.kind.params();
+            let (a, b) = (self.param(a), self.param(b));
+            let out = self.b.ins().stack_addr(types::I64, self.draw_slots[k], 0);
+            let f = self.import(symbols::fill_symbol(&draw.kind))?;
+            let args = [self.rng_key, self.rng_step, first, count, site, a, b, out];
+            self.b.ins().call(f, &args);
+        }
+        Ok(())
+    }
+
+    fn param(&mut self, p: Option<Param>) -> Value {
+        match p {
+            None => self.b.ins().f64const(0.0),
+            Some(Param::Const(c)) => self.b.ins().f64const(c),
+            Some(Param::Scalar(s)) => self.scalars[s.0 as usize],
+        }
+    }
+
+    /// The two-lane loop (if planned) and the scalar loop over elements `i..end`.
+    fn element_loops(&mut self, i: Variable, end: Value) -> Gen<()> {
         if self.vector_plan {
             self.vector_loop(i, end)?;
         }
@@ -819,6 +900,23 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 let b = self.expr(b)?;
                 let truth = self.truth(c);
                 self.select(truth, a, b)
+            }
+            Expr::Rand { kind, site }
+                if self.in_body && self.draws.buffer(kind, *site).is_some() =>
+            {
+                // This element's number (two lanes: and the next one's) from the block buffer.
+                let k = self.draws.buffer(kind, *site).expect("checked above");
+                let idx = self.b.use_var(self.idx);
+                let start = self.b.use_var(self.block_start);
+                let offset = self.b.ins().isub(idx, start);
+                let bytes = self.b.ins().ishl_imm_u(offset, 3);
+                let base = self.b.ins().stack_addr(types::I64, self.draw_slots[k], 0);
+                let addr = self.b.ins().iadd(base, bytes);
+                if self.vector {
+                    self.b.ins().load(types::F64X2, vector_flags(), addr, 0)
+                } else {
+                    self.b.ins().load(types::F64, flags(), addr, 0)
+                }
             }
             Expr::Rand { kind, site } => {
                 self.scalar_only("a random draw")?;

@@ -6,6 +6,7 @@
 use cranelift_codegen::ir::{types, AbiParam, Signature};
 use cranelift_codegen::isa::CallConv;
 
+use crate::block_draws::DrawKind;
 use crate::ir::{MathFn, RandKind};
 use crate::mathfn as m;
 
@@ -22,6 +23,8 @@ pub enum SymbolFn {
     Rand1(extern "C" fn(u64, u64, u64, u32, f64) -> f64),
     /// `f(key, step, idx, site, a, b)`
     Rand2(extern "C" fn(u64, u64, u64, u32, f64, f64) -> f64),
+    /// `f(key, step, first, count, site, a, b, out)`, no result ([`m::FillFn`]).
+    Fill(m::FillFn),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +77,22 @@ pub static SYMBOLS: &[Symbol] = &[
         name: "rb_rand_binomial",
         func: SymbolFn::Rand2(m::rb_rand_binomial),
     },
+    Symbol {
+        name: "rb_fill_uniform",
+        func: SymbolFn::Fill(m::rb_fill_uniform),
+    },
+    Symbol {
+        name: "rb_fill_normal",
+        func: SymbolFn::Fill(m::rb_fill_normal),
+    },
+    Symbol {
+        name: "rb_fill_poisson",
+        func: SymbolFn::Fill(m::rb_fill_poisson),
+    },
+    Symbol {
+        name: "rb_fill_binomial",
+        func: SymbolFn::Fill(m::rb_fill_binomial),
+    },
 ];
 
 /// The symbol for `**`.
@@ -117,6 +136,16 @@ pub fn rand_symbol(kind: &RandKind) -> &'static str {
     }
 }
 
+/// The symbol that fills a block buffer of draws of `kind`.
+pub fn fill_symbol(kind: &DrawKind) -> &'static str {
+    match kind {
+        DrawKind::Uniform => "rb_fill_uniform",
+        DrawKind::Normal => "rb_fill_normal",
+        DrawKind::Poisson(_) => "rb_fill_poisson",
+        DrawKind::Binomial(..) => "rb_fill_binomial",
+    }
+}
+
 pub fn lookup(name: &str) -> Option<&'static Symbol> {
     SYMBOLS.iter().find(|s| s.name == name)
 }
@@ -129,18 +158,29 @@ impl SymbolFn {
             SymbolFn::Rand(f) => f as *const u8,
             SymbolFn::Rand1(f) => f as *const u8,
             SymbolFn::Rand2(f) => f as *const u8,
+            SymbolFn::Fill(f) => f as *const u8,
         }
     }
 
     /// The Cranelift signature matching the Rust one.
     pub fn signature(self, call_conv: CallConv) -> Signature {
         let mut sig = Signature::new(call_conv);
+        if let SymbolFn::Fill(_) = self {
+            for ty in [types::I64, types::I64, types::I64, types::I64, types::I32] {
+                sig.params.push(AbiParam::new(ty));
+            }
+            sig.params.push(AbiParam::new(types::F64));
+            sig.params.push(AbiParam::new(types::F64));
+            sig.params.push(AbiParam::new(types::I64));
+            return sig;
+        }
         let f64s = match self {
             SymbolFn::Unary(_) => 1,
             SymbolFn::Binary(_) => 2,
             SymbolFn::Rand(_) => 0,
             SymbolFn::Rand1(_) => 1,
             SymbolFn::Rand2(_) => 2,
+            SymbolFn::Fill(_) => unreachable!("handled above"),
         };
         if matches!(
             self,
@@ -200,6 +240,18 @@ mod tests {
         assert!(lookup(POW).is_some());
         for kind in [RandKind::Uniform, RandKind::Normal] {
             assert!(lookup(rand_symbol(&kind)).is_some());
+        }
+        let c = crate::block_draws::Param::Const(1.0);
+        for kind in [
+            DrawKind::Uniform,
+            DrawKind::Normal,
+            DrawKind::Poisson(c),
+            DrawKind::Binomial(c, c),
+        ] {
+            assert!(matches!(
+                lookup(fill_symbol(&kind)).unwrap().func,
+                SymbolFn::Fill(_)
+            ));
         }
     }
 

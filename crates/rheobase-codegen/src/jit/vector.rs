@@ -3,7 +3,8 @@
 //!
 //! Two lanes run each statement for elements `i` and `i + 1` before the next statement, so the
 //! body must not let one element see another's effects or depend on order: no `Emit` (the
-//! output is in element order), no random draws, no gathers or computed indices, no stores
+//! output is in element order), no random draws other than those read from block buffers
+//! ([`crate::block_draws`]), no gathers or computed indices, no stores
 //! to or loads from shared entries the body stores to, and every temporary the body assigns
 //! must be assigned before the body reads it (a temporary otherwise carries a value from the
 //! previous element). Branches are if-converted (both sides run, selects keep old values),
@@ -12,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::block_draws::BlockDraws;
 use crate::ir::{Expr, Index, Iteration, Kernel, Stmt, TempId};
 use crate::opt::walk::Writes;
 
@@ -23,6 +25,7 @@ pub fn can_vectorize(kernel: &Kernel) -> bool {
     let writes = Writes::of(&kernel.body);
     let mut check = Check {
         writes: &writes,
+        draws: BlockDraws::of(kernel),
         assigned: BTreeSet::new(),
     };
     kernel.body.iter().all(|s| check.stmt(s))
@@ -30,6 +33,7 @@ pub fn can_vectorize(kernel: &Kernel) -> bool {
 
 struct Check<'w> {
     writes: &'w Writes,
+    draws: BlockDraws,
     assigned: BTreeSet<TempId>,
 }
 
@@ -72,7 +76,9 @@ impl Check<'_> {
             Expr::Temp(t) => !self.writes.temps.contains(t) || self.assigned.contains(t),
             Expr::Load(_, Index::Elem) => true,
             Expr::Load(a, Index::Shared) => !self.writes.arrays.contains(a),
-            Expr::Load(_, Index::Gather(_) | Index::At(_)) | Expr::Rand { .. } => false,
+            Expr::Load(_, Index::Gather(_) | Index::At(_)) => false,
+            // Read from the block buffer (its parameters are constants or scalars).
+            Expr::Rand { kind, site } => self.draws.buffer(kind, *site).is_some(),
             // Never fails, so the lanes' order does not show; the array must hold its values
             // for the whole loop.
             Expr::Load(a, Index::Clamped(at)) => !self.writes.arrays.contains(a) && self.expr(at),
@@ -158,6 +164,24 @@ mod tests {
         }]);
         assert!(!can_vectorize(&shared));
         let mut list = kernel(vec![store(v())]);
+        list.iteration = Iteration::List;
+        assert!(!can_vectorize(&list));
+    }
+
+    #[test]
+    fn draws_from_block_buffers_vectorize() {
+        use crate::ir::RandKind;
+        let uniform = Expr::Rand {
+            kind: RandKind::Uniform,
+            site: 0,
+        };
+        assert!(can_vectorize(&kernel(vec![store(uniform.clone())])));
+        let per_element = Expr::Rand {
+            kind: RandKind::Poisson(Box::new(v())),
+            site: 1,
+        };
+        assert!(!can_vectorize(&kernel(vec![store(per_element)])));
+        let mut list = kernel(vec![store(uniform)]);
         list.iteration = Iteration::List;
         assert!(!can_vectorize(&list));
     }

@@ -15,15 +15,13 @@ use std::fmt::Write;
 
 use super::clanes::double_literal;
 use super::prelude::unary_slot;
+use crate::block_draws::{BlockDraws, DrawKind, Param, BLOCK};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
 };
 use crate::jit::entry::{STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
 use crate::jit::vector::can_vectorize;
 use crate::opt::walk::Writes;
-
-/// Elements per block of a staged loop (see [`Emitter::staged_range_loop`]).
-const BLOCK: usize = 256;
 
 /// Appends the C function `name` for `kernel` (validated, possibly optimised) to `out`.
 pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {
@@ -34,6 +32,8 @@ pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {
         indent: 1,
         entry: String::new(),
         staged: BTreeMap::new(),
+        draws: BlockDraws::default(),
+        in_body: false,
     };
     e.header(name);
     e.stmts(&kernel.prologue);
@@ -55,6 +55,10 @@ struct Emitter<'k> {
     /// Narrow arrays whose element `_idx` the loop body reads and writes as a double local
     /// (staged through a block buffer), by array.
     staged: BTreeMap<ArrayId, String>,
+    /// The body's draws computed a block at a time into `r<k>` buffers.
+    draws: BlockDraws,
+    /// Whether the body (rather than the prologue) is being emitted.
+    in_body: bool,
 }
 
 /// Whether arrays of this type go through double buffers. `F32` arrays do not (yet): a
@@ -210,7 +214,9 @@ impl Emitter<'_> {
 
     fn element_loop(&mut self) {
         let narrow = narrow_elem_arrays(self.kernel);
-        if !narrow.is_empty() {
+        self.draws = BlockDraws::of(self.kernel);
+        self.in_body = true;
+        if !narrow.is_empty() || !self.draws.draws.is_empty() {
             self.staged_range_loop(&narrow);
             return;
         }
@@ -235,9 +241,10 @@ impl Emitter<'_> {
         self.line("}");
     }
 
-    /// A range loop in blocks of [`BLOCK`] elements whose narrow arrays (`narrow`) are
-    /// converted to double buffers before the block and back after it, so that the main loop
-    /// touches only doubles. Only for kernels [`can_vectorize`] accepts: they access written
+    /// A range loop in blocks of [`BLOCK`] elements whose random draws are computed into
+    /// buffers before the block (pure functions of the element, see [`BlockDraws`]), and whose
+    /// narrow arrays (`narrow`) are converted to double buffers before the block and back after
+    /// it, so that the main loop touches only doubles. Only for kernels [`can_vectorize`] accepts: they access written
     /// arrays only at `_idx`, never fail, and no element sees another's effects, so the
     /// order of the conversions does not show. Within an element the array's value is a
     /// double local, stored to as the array would convert it (`Bool`: 1.0 or 0.0; `I32`:
@@ -259,6 +266,7 @@ impl Emitter<'_> {
                 "for (uint64_t i = block; i < block_end; i++) buf{k}[i - block] = (double)a{k}[i];"
             ));
         }
+        self.fill_draws();
         self.line("for (uint64_t i = block; i < block_end; i++) {");
         self.indent += 1;
         self.line("idx = i;");
@@ -289,6 +297,31 @@ impl Emitter<'_> {
         }
         self.indent -= 1;
         self.line("}");
+    }
+
+    /// Declares and fills the buffer `r<k>` of each block draw for elements `block..block_end`:
+    /// uniforms inline (a loop gcc vectorises), other distributions by the Rust fill
+    /// functions.
+    fn fill_draws(&mut self) {
+        for (k, draw) in self.draws.draws.clone().into_iter().enumerate() {
+            let site = draw.site;
+            self.line(&format!("double r{k}[{BLOCK}];"));
+            let fill = match draw.kind {
+                DrawKind::Uniform => {
+                    self.line(&format!(
+                        "for (uint64_t i = block; i < block_end; i++) r{k}[i - block] = rb_uniform(rng_key, rng_step, i, {site}u);"
+                    ));
+                    continue;
+                }
+                DrawKind::Normal => "fill_normal",
+                DrawKind::Poisson(_) => "fill_poisson",
+                DrawKind::Binomial(..) => "fill_binomial",
+            };
+            let [a, b] = draw.kind.params().map(c_param);
+            self.line(&format!(
+                "rb_rt.{fill}(rng_key, rng_step, block, block_end - block, {site}u, {a}, {b}, r{k});"
+            ));
+        }
     }
 
     /// Returns from the function with `status`, reporting `array` and `index`.
@@ -461,10 +494,16 @@ impl Emitter<'_> {
                 let b = self.expr(b);
                 self.local(&format!("{c} != 0.0 ? {a} : {b}"))
             }
+            Expr::Rand { kind, site }
+                if self.in_body && self.draws.buffer(kind, *site).is_some() =>
+            {
+                let k = self.draws.buffer(kind, *site).expect("checked above");
+                self.local(&format!("r{k}[idx - block]"))
+            }
             Expr::Rand { kind, site } => {
                 let point = format!("rng_key, rng_step, idx, {site}u");
                 let value = match kind {
-                    RandKind::Uniform => format!("rb_rt.rand_uniform({point})"),
+                    RandKind::Uniform => format!("rb_uniform({point})"),
                     RandKind::Normal => format!("rb_rt.rand_normal({point})"),
                     RandKind::Poisson(lambda) => {
                         let lambda = self.expr(lambda);
@@ -479,6 +518,15 @@ impl Emitter<'_> {
                 self.local(&value)
             }
         }
+    }
+}
+
+/// A draw's parameter as C (0.0 where unused).
+fn c_param(p: Option<Param>) -> String {
+    match p {
+        None => "0.0".into(),
+        Some(Param::Const(c)) => double_literal(c),
+        Some(Param::Scalar(s)) => format!("s{}", s.0),
     }
 }
 

@@ -184,4 +184,6 @@ impl Backend for NativeBackend {
 }
 
 #[cfg(test)]
+mod draw_tests;
+#[cfg(test)]
 mod tests;

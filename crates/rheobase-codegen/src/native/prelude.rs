@@ -16,6 +16,9 @@ pub struct RuntimeTable {
     pub rand_normal: extern "C" fn(u64, u64, u64, u32) -> f64,
     pub rand_poisson: extern "C" fn(u64, u64, u64, u32, f64) -> f64,
     pub rand_binomial: extern "C" fn(u64, u64, u64, u32, f64, f64) -> f64,
+    pub fill_normal: mathfn::FillFn,
+    pub fill_poisson: mathfn::FillFn,
+    pub fill_binomial: mathfn::FillFn,
 }
 
 /// The library functions called through [`RuntimeTable::unary`], by their C index.
@@ -45,6 +48,9 @@ pub fn runtime_table() -> RuntimeTable {
         rand_normal: mathfn::rb_rand_normal,
         rand_poisson: mathfn::rb_rand_poisson,
         rand_binomial: mathfn::rb_rand_binomial,
+        fill_normal: mathfn::rb_fill_normal,
+        fill_poisson: mathfn::rb_fill_poisson,
+        fill_binomial: mathfn::rb_fill_binomial,
     }
 }
 
@@ -80,6 +86,9 @@ typedef struct {
     double (*rand_normal)(uint64_t, uint64_t, uint64_t, uint32_t);
     double (*rand_poisson)(uint64_t, uint64_t, uint64_t, uint32_t, double);
     double (*rand_binomial)(uint64_t, uint64_t, uint64_t, uint32_t, double, double);
+    void (*fill_normal)(uint64_t, uint64_t, uint64_t, uint64_t, uint32_t, double, double, double *);
+    void (*fill_poisson)(uint64_t, uint64_t, uint64_t, uint64_t, uint32_t, double, double, double *);
+    void (*fill_binomial)(uint64_t, uint64_t, uint64_t, uint64_t, uint32_t, double, double, double *);
 } rb_runtime;
 
 static rb_runtime rb_rt;
@@ -145,6 +154,30 @@ static inline __attribute__((always_inline)) uint64_t rb_clamped(double x, uint6
     double y = x >= 0.0 ? x : 0.0;
     return y < last ? (uint64_t)y : len - 1;
 }
+/* rand() (random.rs): Philox4x32-10 (philox.rs) on the counter [idx, site, low 32 bits of
+   step, next 16 bits of step] with block number 0, then the top 53 bits of the first two
+   words (w0 | w1 << 32) times 2^-53. Written for gcc's vectoriser: 32-bit words, 32 x 32 ->
+   64-bit products (vpmuludq), and the conversion to double in two parts that are exact
+   (there is no vector uint64 -> double before AVX-512): (w >> 11) = w1 * 2^21 + (w0 >> 11). */
+static inline __attribute__((always_inline)) double rb_uniform(uint64_t key, uint64_t step,
+                                                               uint64_t idx, uint32_t site) {
+    uint32_t c0 = (uint32_t)idx, c1 = site, c2 = (uint32_t)step;
+    uint32_t c3 = (uint32_t)(step >> 32) & 0xffffu;
+    uint32_t k0 = (uint32_t)key, k1 = (uint32_t)(key >> 32);
+    for (int round = 0; round < 10; round++) {
+        const uint64_t p0 = (uint64_t)0xD2511F53u * c0;
+        const uint64_t p1 = (uint64_t)0xCD9E8D57u * c2;
+        c0 = (uint32_t)(p1 >> 32) ^ c1 ^ k0;
+        c1 = (uint32_t)p1;
+        c2 = (uint32_t)(p0 >> 32) ^ c3 ^ k1;
+        c3 = (uint32_t)p0;
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    const double high = rb_float(0x4330000000000000ull | c1) - 0x1p52;
+    const double low = rb_float(0x4330000000000000ull | (c0 >> 11)) - 0x1p52;
+    return (high * 0x1p21 + low) * 0x1p-53;
+}
 
 "#;
 
@@ -154,7 +187,7 @@ mod tests {
 
     #[test]
     fn the_c_table_has_the_rust_layout() {
-        assert_eq!(std::mem::size_of::<RuntimeTable>(), (UNARY.len() + 5) * 8);
+        assert_eq!(std::mem::size_of::<RuntimeTable>(), (UNARY.len() + 8) * 8);
         assert!(PRELUDE.contains(&format!("unary[{}]", UNARY.len())));
         assert_eq!(unary_slot(crate::ir::MathFn::Sin), Some(2));
         assert_eq!(unary_slot(crate::ir::MathFn::Exp), None);
