@@ -1,19 +1,19 @@
 //! Draws for a run of consecutive elements at once: the same numbers as [`crate::random`]
 //! gives one element at a time, bit for bit, but the Philox blocks of several elements are
-//! computed side by side ([`philox4x32_10_many`], which the compiler vectorises) and the
+//! computed side by side ([`philox4x32_10_words`], which the compiler vectorises) and the
 //! work that depends only on a distribution's parameters is done once per run.
 //!
 //! Element `first + k` goes to `out[k]`; `first + out.len()` must not exceed
 //! [`random::MAX_ELEMENT`] (callers check the range once per kernel call).
 
-use crate::philox::{philox4x32_10_many, Counter};
+use crate::philox::philox4x32_10_words;
 use crate::random::{self, BinomialPlan, DrawPoint, PoissonPlan};
 
 /// Blocks computed side by side.
-const LANES: usize = 8;
+const LANES: usize = 16;
 
-/// The first two words of block 0 of elements `first..first + out.len()` (as one u64 each,
-/// the layout of `DrawPoint::block`), passed to `sink(k, x, y)`.
+/// The first two words of block 0 of elements `first..first + count` (as one u64 each, the
+/// layout of `DrawPoint::block`), passed to `sink(k, x, y)`.
 fn first_blocks(
     key: u64,
     step: u64,
@@ -23,18 +23,20 @@ fn first_blocks(
     mut sink: impl FnMut(usize, u64, u64),
 ) {
     let key_words = [key as u32, (key >> 32) as u32];
-    let high = (step >> 32) as u32 & 0xffff;
+    let high = (step >> 32) & 0xffff;
     let mut done = 0;
     while done < count {
-        let counters: [Counter; LANES] = std::array::from_fn(|lane| {
-            // Past the end the counters are computed and dropped (wrapping is harmless).
-            let idx = first.wrapping_add((done + lane) as u64);
-            [idx as u32, site, step as u32, high]
-        });
-        let blocks = philox4x32_10_many(&counters, key_words);
-        for (lane, w) in blocks.iter().enumerate().take(count - done) {
-            let x = u64::from(w[0]) | u64::from(w[1]) << 32;
-            let y = u64::from(w[2]) | u64::from(w[3]) << 32;
+        // Past the end the counters are computed and dropped (wrapping is harmless).
+        let mut words = [
+            std::array::from_fn(|lane| first.wrapping_add((done + lane) as u64) & 0xffff_ffff),
+            [u64::from(site); LANES],
+            [step & 0xffff_ffff; LANES],
+            [high; LANES],
+        ];
+        philox4x32_10_words(&mut words, key_words);
+        for lane in 0..LANES.min(count - done) {
+            let x = words[0][lane] | words[1][lane] << 32;
+            let y = words[2][lane] | words[3][lane] << 32;
             sink(done + lane, x, y);
         }
         done += LANES;

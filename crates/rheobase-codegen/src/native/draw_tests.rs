@@ -252,7 +252,7 @@ fn native_draws_give_the_interpreter_bits() {
     compare(&mixed, &[("native", &*native_mixed)]);
     let source = super::NativeCompiler::source(&[&buffered]).unwrap();
     assert!(
-        source.contains("rb_uniform(rng_key, rng_step, i, 0u)"),
+        source.contains("rb_uniforms(rng_key, rng_step, block, block_end - block, 0u, r0)"),
         "inline uniforms"
     );
     assert!(

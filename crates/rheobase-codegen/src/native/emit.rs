@@ -300,7 +300,7 @@ impl Emitter<'_> {
     }
 
     /// Declares and fills the buffer `r<k>` of each block draw for elements `block..block_end`:
-    /// uniforms inline (a loop gcc vectorises), other distributions by the Rust fill
+    /// uniforms by inline C (`rb_uniforms`, AVX2 where available), other distributions by the Rust fill
     /// functions.
     fn fill_draws(&mut self) {
         for (k, draw) in self.draws.draws.clone().into_iter().enumerate() {
@@ -309,7 +309,7 @@ impl Emitter<'_> {
             let fill = match draw.kind {
                 DrawKind::Uniform => {
                     self.line(&format!(
-                        "for (uint64_t i = block; i < block_end; i++) r{k}[i - block] = rb_uniform(rng_key, rng_step, i, {site}u);"
+                        "rb_uniforms(rng_key, rng_step, block, block_end - block, {site}u, r{k});"
                     ));
                     continue;
                 }
