@@ -6,11 +6,11 @@
 //! evaluation order.
 
 /// Multipliers of the two Philox S-boxes.
-const MULTIPLIER: [u32; 2] = [0xD251_1F53, 0xCD9E_8D57];
+pub(crate) const MULTIPLIER: [u32; 2] = [0xD251_1F53, 0xCD9E_8D57];
 /// Weyl sequence added to the key between rounds (golden ratio and sqrt(3) - 1).
-const KEY_BUMP: [u32; 2] = [0x9E37_79B9, 0xBB67_AE85];
+pub(crate) const KEY_BUMP: [u32; 2] = [0x9E37_79B9, 0xBB67_AE85];
 /// Random123 recommends 10 rounds for Philox4x32 (the variant that passes BigCrush with margin).
-const ROUNDS: usize = 10;
+pub(crate) const ROUNDS: usize = 10;
 
 /// A 128-bit Philox counter.
 pub type Counter = [u32; 4];

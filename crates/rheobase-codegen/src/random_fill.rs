@@ -34,10 +34,10 @@ fn first_blocks(
             [high; LANES],
         ];
         philox4x32_10_words(&mut words, key_words);
-        for lane in 0..LANES.min(count - done) {
-            let x = words[0][lane] | words[1][lane] << 32;
-            let y = words[2][lane] | words[3][lane] << 32;
-            sink(done + lane, x, y);
+        let [w0, w1, w2, w3] = &words;
+        let lanes = w0.iter().zip(w1).zip(w2.iter().zip(w3));
+        for (lane, ((a, b), (c, d))) in lanes.take(count - done).enumerate() {
+            sink(done + lane, a | b << 32, c | d << 32);
         }
         done += LANES;
     }
@@ -54,6 +54,16 @@ fn point(key: u64, step: u64, idx: u64, site: u32) -> DrawPoint {
 
 /// `rand()` of each element.
 pub fn fill_uniform(key: u64, step: u64, first: u64, site: u32, out: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above), all `avx2::fill_uniform` requires.
+        unsafe { avx2::fill_uniform(key, step, first, site, out) };
+        return;
+    }
+    fill_uniform_portable(key, step, first, site, out);
+}
+
+fn fill_uniform_portable(key: u64, step: u64, first: u64, site: u32, out: &mut [f64]) {
     first_blocks(key, step, first, site, out.len(), |k, x, _| {
         out[k] = random::unit_closed_open(x);
     });
@@ -99,6 +109,81 @@ pub fn fill_binomial(key: u64, step: u64, first: u64, site: u32, n: f64, p: f64,
             let d = point(key, step, first + k as u64, site);
             *slot = plan.draw(&d, || random::uniform(&d));
         }
+    }
+}
+
+/// Uniforms eight Philox blocks at a time in AVX2 lanes, which the portable code cannot use
+/// without `-C target-cpu` (about three times faster than its SSE2 vectorisation). Each 32-bit
+/// word sits in a 64-bit lane; `vpmuludq` multiplies the low halves only, so the high halves
+/// may hold anything until the words are masked at the end. The same operations as the native
+/// tier's `rb_uniforms` (`native/prelude.rs`).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use crate::philox::{KEY_BUMP, MULTIPLIER, ROUNDS};
+
+    /// [`super::fill_uniform`] on a CPU with AVX2.
+    #[target_feature(enable = "avx2")]
+    pub fn fill_uniform(key: u64, step: u64, first: u64, site: u32, out: &mut [f64]) {
+        let m0 = _mm256_set1_epi64x(i64::from(MULTIPLIER[0]));
+        let m1 = _mm256_set1_epi64x(i64::from(MULTIPLIER[1]));
+        let (mut k0, mut k1) = (key as u32, (key >> 32) as u32);
+        let mut keys = [(_mm256_setzero_si256(), _mm256_setzero_si256()); ROUNDS];
+        for round_keys in keys.iter_mut() {
+            *round_keys = (
+                _mm256_set1_epi64x(i64::from(k0)),
+                _mm256_set1_epi64x(i64::from(k1)),
+            );
+            k0 = k0.wrapping_add(KEY_BUMP[0]);
+            k1 = k1.wrapping_add(KEY_BUMP[1]);
+        }
+        let site_v = _mm256_set1_epi64x(i64::from(site));
+        let step_low = _mm256_set1_epi64x((step & 0xffff_ffff) as i64);
+        let step_high = _mm256_set1_epi64x(((step >> 32) & 0xffff) as i64);
+        let low32 = _mm256_set1_epi64x(0xffff_ffff);
+        let magic = _mm256_set1_epi64x(0x4330_0000_0000_0000);
+        let lanes = _mm256_setr_epi64x(0, 1, 2, 3);
+        let two52 = _mm256_set1_pd(4_503_599_627_370_496.0);
+        let two21 = _mm256_set1_pd(2_097_152.0);
+        let scale = _mm256_set1_pd(1.0 / 9_007_199_254_740_992.0);
+        let mut chunks = out.chunks_exact_mut(8);
+        let mut done = first;
+        for chunk in &mut chunks {
+            let mut c0 = [0, 4]
+                .map(|v| _mm256_add_epi64(_mm256_set1_epi64x(done.wrapping_add(v) as i64), lanes));
+            let mut c1 = [site_v; 2];
+            let mut c2 = [step_low; 2];
+            let mut c3 = [step_high; 2];
+            for &(k0, k1) in &keys {
+                for v in 0..2 {
+                    let p0 = _mm256_mul_epu32(c0[v], m0);
+                    let p1 = _mm256_mul_epu32(c2[v], m1);
+                    c0[v] =
+                        _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1[v]), k0);
+                    c2[v] =
+                        _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3[v]), k1);
+                    c1[v] = p1;
+                    c3[v] = p0;
+                }
+            }
+            for v in 0..2 {
+                // (w0 | w1 << 32) >> 11 = w1 * 2^21 + (w0 >> 11), both parts exact doubles.
+                let w1 = _mm256_or_si256(_mm256_and_si256(c1[v], low32), magic);
+                let w0 =
+                    _mm256_or_si256(_mm256_srli_epi64(_mm256_and_si256(c0[v], low32), 11), magic);
+                let high = _mm256_sub_pd(_mm256_castsi256_pd(w1), two52);
+                let low = _mm256_sub_pd(_mm256_castsi256_pd(w0), two52);
+                let u = _mm256_mul_pd(_mm256_add_pd(_mm256_mul_pd(high, two21), low), scale);
+                let (a, b) = (_mm256_castpd256_pd128(u), _mm256_extractf128_pd(u, 1));
+                chunk[4 * v] = _mm_cvtsd_f64(a);
+                chunk[4 * v + 1] = _mm_cvtsd_f64(_mm_unpackhi_pd(a, a));
+                chunk[4 * v + 2] = _mm_cvtsd_f64(b);
+                chunk[4 * v + 3] = _mm_cvtsd_f64(_mm_unpackhi_pd(b, b));
+            }
+            done = done.wrapping_add(8);
+        }
+        super::fill_uniform_portable(key, step, done, site, chunks.into_remainder());
     }
 }
 
@@ -168,6 +253,15 @@ mod tests {
                 |d| random::binomial(d, n, p),
             );
         }
+    }
+
+    #[test]
+    fn the_portable_uniforms_are_the_vector_ones() {
+        let mut a = vec![0.0; 45];
+        let mut b = vec![1.0; 45];
+        fill_uniform(KEY, 77, 3, 2, &mut a);
+        fill_uniform_portable(KEY, 77, 3, 2, &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]
