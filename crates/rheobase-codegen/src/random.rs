@@ -173,11 +173,6 @@ impl PoissonPlan {
         })
     }
 
-    /// Whether a draw uses the one uniform of block 0 (`uniform(d)`) only.
-    pub fn inverts(&self) -> bool {
-        matches!(self, PoissonPlan::Inversion { .. })
-    }
-
     /// The draw at `d`; `first_uniform` must give `uniform(d)` (called only when needed).
     pub fn draw(&self, d: &DrawPoint, first_uniform: impl FnOnce() -> f64) -> f64 {
         match *self {
@@ -274,11 +269,6 @@ impl BinomialPlan {
         }
     }
 
-    /// Whether a draw uses the one uniform of block 0 (`uniform(d)`) only.
-    pub fn inverts(&self) -> bool {
-        !self.p.is_nan() && self.first_term.is_some()
-    }
-
     /// The draw at `d`; `first_uniform` must give `uniform(d)` (called only when needed).
     pub fn draw(&self, d: &DrawPoint, first_uniform: impl FnOnce() -> f64) -> f64 {
         if self.p.is_nan() {
@@ -308,6 +298,106 @@ fn binomial_inversion(u: f64, n: f64, p: f64, first_term: f64) -> f64 {
         cdf += term;
     }
     k
+}
+
+/// The inversion search of a Poisson or binomial plan for many uniforms: the cumulative
+/// sums do not depend on the uniform, so they are computed once, as far as some draw needs
+/// them, with the very operations of [`poisson_inversion`] and [`binomial_inversion`] in the
+/// same order (the same bits), and each draw is a search without divisions.
+#[derive(Clone, Debug)]
+pub(crate) struct InversionTable {
+    /// After `j` steps: the sum `F(j)`, and whether the search stops there whatever the
+    /// uniform (the term underflowed, or `k` reached `n`).
+    sums: Vec<(f64, bool)>,
+    k: f64,
+    term: f64,
+    cdf: f64,
+    kind: TableKind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum TableKind {
+    Poisson { lambda: f64 },
+    Binomial { n: f64, ratio: f64, flipped: bool },
+}
+
+impl InversionTable {
+    /// The table of `plan`, if it draws by inversion.
+    pub(crate) fn poisson(plan: &PoissonPlan) -> Option<InversionTable> {
+        let PoissonPlan::Inversion { lambda, first_term } = *plan else {
+            return None;
+        };
+        Some(Self::start(first_term, TableKind::Poisson { lambda }))
+    }
+
+    /// The table of `plan`, if it draws by inversion.
+    pub(crate) fn binomial(plan: &BinomialPlan) -> Option<InversionTable> {
+        let first_term = plan.first_term.filter(|_| !plan.p.is_nan())?;
+        let kind = TableKind::Binomial {
+            n: plan.n,
+            ratio: plan.p / (1.0 - plan.p),
+            flipped: plan.flipped,
+        };
+        Some(Self::start(first_term, kind))
+    }
+
+    fn start(first_term: f64, kind: TableKind) -> InversionTable {
+        let mut table = InversionTable {
+            sums: Vec::new(),
+            k: 0.0,
+            term: first_term,
+            cdf: first_term,
+            kind,
+        };
+        table.record();
+        table
+    }
+
+    /// Appends the state after the steps so far.
+    fn record(&mut self) {
+        let goes_on = match self.kind {
+            TableKind::Poisson { .. } => self.term > 0.0,
+            TableKind::Binomial { n, .. } => self.k < n && self.term > 0.0,
+        };
+        self.sums.push((self.cdf, !goes_on));
+    }
+
+    fn step(&mut self) {
+        match self.kind {
+            TableKind::Poisson { lambda } => {
+                self.k += 1.0;
+                self.term *= lambda / self.k;
+            }
+            TableKind::Binomial { n, ratio, .. } => {
+                self.term *= (n - self.k) / (self.k + 1.0) * ratio;
+                self.k += 1.0;
+            }
+        }
+        self.cdf += self.term;
+        self.record();
+    }
+
+    /// The draw for uniform `u`: what the plan's `draw` gives when its uniform is `u`.
+    pub(crate) fn draw(&mut self, u: f64) -> f64 {
+        let mut j = 0;
+        loop {
+            if j == self.sums.len() {
+                self.step();
+            }
+            let (cdf, stops) = self.sums[j];
+            if u < cdf || stops {
+                break;
+            }
+            j += 1;
+        }
+        let k = j as f64;
+        match self.kind {
+            TableKind::Binomial {
+                n, flipped: true, ..
+            } => n - k,
+            _ => k,
+        }
+    }
 }
 
 /// `ln k! - (ln sqrt(2 pi) + (k + 1/2) ln(k + 1) - (k + 1))`, the tail of Stirling's series.

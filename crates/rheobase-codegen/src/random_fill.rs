@@ -7,7 +7,7 @@
 //! [`random::MAX_ELEMENT`] (callers check the range once per kernel call).
 
 use crate::philox::philox4x32_10_words;
-use crate::random::{self, BinomialPlan, DrawPoint, PoissonPlan};
+use crate::random::{self, BinomialPlan, DrawPoint, InversionTable, PoissonPlan};
 
 /// Blocks computed side by side.
 const LANES: usize = 16;
@@ -79,12 +79,10 @@ pub fn fill_normal(key: u64, step: u64, first: u64, site: u32, out: &mut [f64]) 
 /// `poisson(lambda)` of each element, for one `lambda`.
 pub fn fill_poisson(key: u64, step: u64, first: u64, site: u32, lambda: f64, out: &mut [f64]) {
     let plan = PoissonPlan::new(lambda);
-    if plan.inverts() {
+    if let Some(mut table) = InversionTable::poisson(&plan) {
         fill_uniform(key, step, first, site, out);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let d = point(key, step, first + k as u64, site);
-            let u = *slot;
-            *slot = plan.draw(&d, || u);
+        for slot in out.iter_mut() {
+            *slot = table.draw(*slot);
         }
     } else {
         for (k, slot) in out.iter_mut().enumerate() {
@@ -97,12 +95,10 @@ pub fn fill_poisson(key: u64, step: u64, first: u64, site: u32, lambda: f64, out
 /// `binomial(n, p)` of each element, for one `n` and `p`.
 pub fn fill_binomial(key: u64, step: u64, first: u64, site: u32, n: f64, p: f64, out: &mut [f64]) {
     let plan = BinomialPlan::new(n, p);
-    if plan.inverts() {
+    if let Some(mut table) = InversionTable::binomial(&plan) {
         fill_uniform(key, step, first, site, out);
-        for (k, slot) in out.iter_mut().enumerate() {
-            let d = point(key, step, first + k as u64, site);
-            let u = *slot;
-            *slot = plan.draw(&d, || u);
+        for slot in out.iter_mut() {
+            *slot = table.draw(*slot);
         }
     } else {
         for (k, slot) in out.iter_mut().enumerate() {
@@ -205,6 +201,7 @@ mod tests {
             (7, 3),
             (0, 9),
             (100, 17),
+            (3, 3000),
             ((1 << 32) - 20, 20),
         ] {
             let mut out = vec![f64::NAN; count];
@@ -232,7 +229,7 @@ mod tests {
             |f, o| fill_normal(KEY, step, f, 3, o),
             random::normal,
         );
-        for lambda in [0.0, 0.3, 9.5, 10.0, 40.0, -1.0, f64::NAN] {
+        for lambda in [0.0, 1e-300, 0.3, 9.5, 9.999, 10.0, 40.0, -1.0, f64::NAN] {
             check(
                 "poisson",
                 |f, o| fill_poisson(KEY, step, f, 3, lambda, o),
@@ -241,6 +238,10 @@ mod tests {
         }
         for (n, p) in [
             (1000.0, 0.002),
+            (7.0, 1.0),
+            (3.0, 0.5),
+            (1e9, 9e-9),
+            (1.0, 0.999),
             (10.0, 0.9),
             (100.0, 0.3),
             (5.5, 0.1),
