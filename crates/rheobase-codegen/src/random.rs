@@ -309,11 +309,17 @@ pub(crate) struct InversionTable {
     /// After `j` steps: the sum `F(j)`, and whether the search stops there whatever the
     /// uniform (the term underflowed, or `k` reached `n`).
     sums: Vec<(f64, bool)>,
+    /// The first [`FAST_STEPS`] sums, `+inf` from the first stop on: non-decreasing, so the
+    /// number of them at most `u` is the draw when it is below `FAST_STEPS` (counted without
+    /// branches; a search loop mispredicts its exit about once per draw).
+    fast: [f64; FAST_STEPS],
     k: f64,
     term: f64,
     cdf: f64,
     kind: TableKind,
 }
+
+const FAST_STEPS: usize = 8;
 
 #[derive(Clone, Copy, Debug)]
 enum TableKind {
@@ -344,12 +350,22 @@ impl InversionTable {
     fn start(first_term: f64, kind: TableKind) -> InversionTable {
         let mut table = InversionTable {
             sums: Vec::new(),
+            fast: [f64::INFINITY; FAST_STEPS],
             k: 0.0,
             term: first_term,
             cdf: first_term,
             kind,
         };
         table.record();
+        while table.sums.len() < FAST_STEPS && !table.sums[table.sums.len() - 1].1 {
+            table.step();
+        }
+        for (fast, &(cdf, stops)) in table.fast.iter_mut().zip(&table.sums) {
+            if stops {
+                break;
+            }
+            *fast = cdf;
+        }
         table
     }
 
@@ -379,16 +395,23 @@ impl InversionTable {
 
     /// The draw for uniform `u`: what the plan's `draw` gives when its uniform is `u`.
     pub(crate) fn draw(&mut self, u: f64) -> f64 {
-        let mut j = 0;
-        loop {
-            if j == self.sums.len() {
-                self.step();
+        let mut j = self
+            .fast
+            .iter()
+            .map(|&cdf| usize::from(u >= cdf))
+            .sum::<usize>();
+        if j == FAST_STEPS {
+            // Every one of the first sums is at most `u` and none stopped: search on.
+            loop {
+                if j == self.sums.len() {
+                    self.step();
+                }
+                let (cdf, stops) = self.sums[j];
+                if u < cdf || stops {
+                    break;
+                }
+                j += 1;
             }
-            let (cdf, stops) = self.sums[j];
-            if u < cdf || stops {
-                break;
-            }
-            j += 1;
         }
         let k = j as f64;
         match self.kind {
