@@ -102,6 +102,55 @@ struct Translator<'k, 'f, 'm> {
     in_body: bool,
 }
 
+/// What the function reads from [`RawArgs`] before its loops.
+struct ArgValues {
+    arrays: Vec<ArrayView>,
+    scalars: Vec<Value>,
+    emit_buf: Value,
+    emit_cap: Value,
+    rng_key: Value,
+    rng_step: Value,
+}
+
+fn load_args(b: &mut FunctionBuilder<'_>, args: Value, kernel: &Kernel) -> ArgValues {
+    let load_field = |b: &mut FunctionBuilder<'_>, ty: Type, offset: usize| {
+        b.ins().load(ty, flags(), args, offset as i32)
+    };
+    let arrays_ptr = load_field(b, types::I64, offset_of!(RawArgs, arrays));
+    let scalars_ptr = load_field(b, types::I64, offset_of!(RawArgs, scalars));
+    let arrays = kernel
+        .arrays
+        .iter()
+        .enumerate()
+        .map(|(i, decl)| {
+            let base = (i * size_of::<RawArray>()) as i32;
+            let field = |b: &mut FunctionBuilder<'_>, offset: usize| {
+                b.ins()
+                    .load(types::I64, flags(), arrays_ptr, base + offset as i32)
+            };
+            ArrayView {
+                data: field(b, offset_of!(RawArray, data)),
+                len: field(b, offset_of!(RawArray, len)),
+                ty: decl.ty,
+            }
+        })
+        .collect();
+    let scalars = (0..kernel.scalars.len())
+        .map(|i| {
+            b.ins()
+                .load(types::F64, flags(), scalars_ptr, (i * 8) as i32)
+        })
+        .collect();
+    ArgValues {
+        arrays,
+        scalars,
+        emit_buf: load_field(b, types::I64, offset_of!(RawArgs, emit_buf)),
+        emit_cap: load_field(b, types::I64, offset_of!(RawArgs, emit_cap)),
+        rng_key: load_field(b, types::I64, offset_of!(RawArgs, rng_key)),
+        rng_step: load_field(b, types::I64, offset_of!(RawArgs, rng_step)),
+    }
+}
+
 fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
 }
@@ -122,46 +171,14 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
         let args = b.block_params(entry)[0];
-        let load_field = |b: &mut FunctionBuilder<'_>, ty: Type, offset: usize| {
-            b.ins().load(ty, flags(), args, offset as i32)
-        };
-        let arrays_ptr = load_field(&mut b, types::I64, offset_of!(RawArgs, arrays));
-        let scalars_ptr = load_field(&mut b, types::I64, offset_of!(RawArgs, scalars));
-        let arrays = kernel
-            .arrays
-            .iter()
-            .enumerate()
-            .map(|(i, decl)| {
-                let base = (i * size_of::<RawArray>()) as i32;
-                let data = b.ins().load(
-                    types::I64,
-                    flags(),
-                    arrays_ptr,
-                    base + offset_of!(RawArray, data) as i32,
-                );
-                let len = b.ins().load(
-                    types::I64,
-                    flags(),
-                    arrays_ptr,
-                    base + offset_of!(RawArray, len) as i32,
-                );
-                ArrayView {
-                    data,
-                    len,
-                    ty: decl.ty,
-                }
-            })
-            .collect();
-        let scalars = (0..kernel.scalars.len())
-            .map(|i| {
-                b.ins()
-                    .load(types::F64, flags(), scalars_ptr, (i * 8) as i32)
-            })
-            .collect();
-        let emit_buf = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_buf));
-        let emit_cap = load_field(&mut b, types::I64, offset_of!(RawArgs, emit_cap));
-        let rng_key = load_field(&mut b, types::I64, offset_of!(RawArgs, rng_key));
-        let rng_step = load_field(&mut b, types::I64, offset_of!(RawArgs, rng_step));
+        let ArgValues {
+            arrays,
+            scalars,
+            emit_buf,
+            emit_cap,
+            rng_key,
+            rng_step,
+        } = load_args(&mut b, args, kernel);
         let zero_f = b.ins().f64const(0.0);
         let zero_i = b.ins().iconst(types::I64, 0);
         let temps = (0..kernel.n_temps)
@@ -269,10 +286,28 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let block_end = self.b.ins().iadd(cur, count);
         self.b.def_var(self.block_start, cur);
         self.fill_draws(cur, count)?;
+        // Values loaded before the loop would live across the calls, and Cranelift's
+        // register allocator then moves them through stack slots on every element: the
+        // block's element loops use fresh loads instead.
+        let fresh = load_args(&mut self.b, self.args, self.kernel);
+        let entry_values = self.swap_args(fresh);
         self.element_loops(i, block_end)?;
+        self.swap_args(entry_values);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
         Ok(())
+    }
+
+    /// Uses `values` from here on; returns the ones used so far.
+    fn swap_args(&mut self, values: ArgValues) -> ArgValues {
+        ArgValues {
+            arrays: std::mem::replace(&mut self.arrays, values.arrays),
+            scalars: std::mem::replace(&mut self.scalars, values.scalars),
+            emit_buf: std::mem::replace(&mut self.emit_buf, values.emit_buf),
+            emit_cap: std::mem::replace(&mut self.emit_cap, values.emit_cap),
+            rng_key: std::mem::replace(&mut self.rng_key, values.rng_key),
+            rng_step: std::mem::replace(&mut self.rng_step, values.rng_step),
+        }
     }
 
     /// Calls the fill function of every block buffer for elements `first..first + count`.
