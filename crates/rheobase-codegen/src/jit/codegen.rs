@@ -12,6 +12,10 @@
 //! odd element. Each lane computes exactly what the scalar code computes: the same IEEE
 //! operations, `exp`/`expm1`/`log`/`exprel` inline from [`crate::vmath`], other library
 //! functions called once per lane.
+//!
+//! A range kernel with block draws ([`crate::block_draws`]) runs in blocks of up to
+//! [`BLOCK`] elements: each block first calls the `rb_fill_*` functions into stack buffers,
+//! then runs the element loops, which read their draws from the buffers.
 
 use std::collections::HashMap;
 use std::mem::offset_of;

@@ -2,8 +2,9 @@
 //! `-O3 -march=native` but without FMA contraction or reassociation ([`compile`]), cached on
 //! disk by content hash, and loaded in process ([`library`]). Results are the JIT's bits:
 //! `exp`, `expm1`, `log` and `exprel` are the [`crate::vmath`] algorithms written out as C
-//! ([`clanes`]), other library functions and random draws call the same Rust functions the
-//! JIT calls ([`prelude`]), and gcc may vectorise the element loops (four lanes with AVX2).
+//! ([`clanes`]), `rand()` is Philox written in C ([`prelude`]; block buffers of draws as in
+//! [`crate::block_draws`]), other library functions and random draws call the same Rust
+//! functions the JIT calls, and gcc may vectorise the element loops (four lanes with AVX2).
 //!
 //! [`NativeCompiler`] compiles synchronously (tests, `always` mode); [`tiered`] holds the
 //! kernels that start on the JIT and switch when their native code is ready.

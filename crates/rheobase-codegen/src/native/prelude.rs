@@ -1,8 +1,10 @@
 //! What every native translation unit starts with: the argument block as C sees it (the
 //! JIT's [`RawArgs`]), the helpers for conversions and IEEE `minimum`/`maximum`, the inline
-//! `exp` family ([`super::clanes`]), and the table of Rust functions the C code calls for
-//! everything else (libm's `pow`, `sin`, ... and the random draws), so that those give the
-//! same bits as in the interpreter and the JIT, by calling the very same code.
+//! `exp` family ([`super::clanes`]), Philox and the uniform in C (`rb_uniform`, and
+//! `rb_uniforms` for block buffers, in AVX2 where the CPU has it), and the table of Rust
+//! functions the C code calls for everything else (libm's `pow`, `sin`, ... and the other
+//! random draws), so that those give the same bits as in the interpreter and the JIT, by
+//! calling the very same code.
 
 use crate::mathfn;
 
