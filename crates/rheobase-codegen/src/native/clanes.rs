@@ -111,6 +111,12 @@ impl Lanes for CLanes {
     fn div(&mut self, a: Local, b: Local) -> Local {
         self.f(format_args!("{} / {}", F(a), F(b)))
     }
+    fn fma(&mut self, a: Local, b: Local, c: Local) -> Local {
+        self.f(format_args!("fma({}, {}, {})", F(a), F(b), F(c)))
+    }
+    fn trunc(&mut self, a: Local) -> Local {
+        self.f(format_args!("trunc({})", F(a)))
+    }
     fn lt(&mut self, a: Local, b: Local) -> Local {
         self.m(format_args!("{} < {}", F(a), F(b)))
     }

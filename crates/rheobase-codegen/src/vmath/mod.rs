@@ -31,6 +31,10 @@ pub trait Lanes {
     fn sub(&mut self, a: Self::F, b: Self::F) -> Self::F;
     fn mul(&mut self, a: Self::F, b: Self::F) -> Self::F;
     fn div(&mut self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b + c` with one rounding (fused multiply-add, correctly rounded on every backend).
+    fn fma(&mut self, a: Self::F, b: Self::F, c: Self::F) -> Self::F;
+    /// Rounds toward zero to an integral value.
+    fn trunc(&mut self, a: Self::F) -> Self::F;
     /// Ordered comparisons (false when either side is NaN).
     fn lt(&mut self, a: Self::F, b: Self::F) -> Self::M;
     fn gt(&mut self, a: Self::F, b: Self::F) -> Self::M;
