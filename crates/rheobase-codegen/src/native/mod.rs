@@ -13,6 +13,7 @@ pub mod compile;
 mod emit;
 mod library;
 mod prelude;
+mod sparse;
 pub mod tiered;
 
 use std::path::PathBuf;
