@@ -78,6 +78,12 @@ impl Lanes for ClifLanes<'_, '_> {
     fn div(&mut self, a: Value, b: Value) -> Value {
         self.b.ins().fdiv(a, b)
     }
+    fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
+        self.b.ins().fma(a, b, c)
+    }
+    fn trunc(&mut self, a: Value) -> Value {
+        self.b.ins().trunc(a)
+    }
     fn lt(&mut self, a: Value, b: Value) -> Value {
         self.b.ins().fcmp(FloatCC::LessThan, a, b)
     }

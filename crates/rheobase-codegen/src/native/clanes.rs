@@ -1,7 +1,8 @@
 //! [`Lanes`] that writes C: running a [`crate::vmath`] algorithm over [`CLanes`] gives the
 //! body of a C function with exactly the same IEEE operations in the same order as the
-//! interpreter's and the JIT's, one statement per operation. Compiled without FMA contraction
-//! or reassociation (`-ffp-contract=off`, no `-ffast-math`) it gives the same bits, and gcc may
+//! interpreter's and the JIT's, one statement per operation (`fma()` where the algorithm fuses).
+//! Compiled without FMA contraction or reassociation (`-ffp-contract=off`, no `-ffast-math`)
+//! it gives the same bits, and gcc may
 //! run it four lanes at a time.
 
 use std::fmt::Write;
@@ -110,6 +111,12 @@ impl Lanes for CLanes {
     }
     fn div(&mut self, a: Local, b: Local) -> Local {
         self.f(format_args!("{} / {}", F(a), F(b)))
+    }
+    fn fma(&mut self, a: Local, b: Local, c: Local) -> Local {
+        self.f(format_args!("fma({}, {}, {})", F(a), F(b), F(c)))
+    }
+    fn trunc(&mut self, a: Local) -> Local {
+        self.f(format_args!("trunc({})", F(a)))
     }
     fn lt(&mut self, a: Local, b: Local) -> Local {
         self.m(format_args!("{} < {}", F(a), F(b)))

@@ -17,13 +17,21 @@ use sha2::{Digest, Sha256};
 /// into fused multiply-adds and no reassociation, so results are the JIT's bits.
 /// `-fno-trapping-math` only says that nobody reads the floating-point exception flags (no
 /// value changes); without it gcc will not if-convert the selects of `exp` and friends, and
-/// the element loop stays scalar.
-pub const FLAGS: [&str; 7] = [
+/// the element loop stays scalar. `-fno-thread-jumps`: jump threading duplicates everything
+/// between two selects on the same condition (as in `exprel`) into both arms, and the
+/// if-converted loop then computes both, divisions included (a third slower HH loop).
+/// `-fschedule-insns -fsched-pressure`: scheduling before register allocation (off by default
+/// on x86) interleaves the independent exp/exprel chains of a long loop body, so the
+/// out-of-order window sees more than one chain at a time (about 20 % off the HH loop).
+pub const FLAGS: [&str; 10] = [
     "-O3",
     "-march=native",
     "-ffp-contract=off",
     "-fno-math-errno",
     "-fno-trapping-math",
+    "-fno-thread-jumps",
+    "-fschedule-insns",
+    "-fsched-pressure",
     "-fPIC",
     "-shared",
 ];

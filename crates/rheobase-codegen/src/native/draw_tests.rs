@@ -132,6 +132,31 @@ fn mixed_kernel() -> Kernel {
     kernel("mixed", prologue, body)
 }
 
+/// A PoissonGroup's threshold: one rare `if` on a buffered uniform, whose branch draws too
+/// (the native tier tests a block at a time, then runs the branch for flagged elements).
+fn threshold_kernel() -> Kernel {
+    let body = vec![Stmt::If {
+        cond: Expr::bin(
+            BinaryOp::Lt,
+            rand(RandKind::Uniform, 0),
+            Expr::bin(BinaryOp::Mul, x(), Expr::c(0.5)),
+        ),
+        then: vec![
+            Stmt::Emit,
+            store(
+                1,
+                Expr::bin(
+                    BinaryOp::Add,
+                    rand(RandKind::Uniform, 0),
+                    rand(RandKind::Normal, 1),
+                ),
+            ),
+        ],
+        otherwise: vec![],
+    }];
+    kernel("threshold", vec![], body)
+}
+
 type Outcome = (Vec<Vec<u64>>, Vec<bool>, Vec<i32>);
 
 fn run(
@@ -232,7 +257,7 @@ fn jit_draws_give_the_interpreter_bits() {
         vectorize: false,
         ..JitOptions::default()
     });
-    for kernel in [buffered_kernel(), mixed_kernel()] {
+    for kernel in [buffered_kernel(), mixed_kernel(), threshold_kernel()] {
         let lanes = Jit::new().compile(&kernel).unwrap();
         let one = scalar.compile(&kernel).unwrap();
         compare(&kernel, &[("jit", &*lanes), ("scalar jit", &*one)]);
@@ -244,12 +269,15 @@ fn native_draws_give_the_interpreter_bits() {
     let Some(compiler) = compiler_or_skip("draws") else {
         return;
     };
-    let (buffered, mixed) = (buffered_kernel(), mixed_kernel());
-    let mut batch = compiler.compile(&[&buffered, &mixed]).unwrap();
+    let (buffered, mixed, threshold) = (buffered_kernel(), mixed_kernel(), threshold_kernel());
+    let mut batch = compiler.compile(&[&buffered, &mixed, &threshold]).unwrap();
+    let native_threshold = batch.kernels.pop().unwrap();
     let native_mixed = batch.kernels.pop().unwrap();
     let native_buffered = batch.kernels.pop().unwrap();
     compare(&buffered, &[("native", &*native_buffered)]);
     compare(&mixed, &[("native", &*native_mixed)]);
+    compare(&threshold, &[("native", &*native_threshold)]);
+    assert!(super::sparse::sparse_if(&threshold).is_some());
     let source = super::NativeCompiler::source(&[&buffered]).unwrap();
     assert!(
         source.contains("rb_uniforms(rng_key, rng_step, block, block_end - block, 0u, r0)"),

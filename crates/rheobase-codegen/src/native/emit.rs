@@ -15,6 +15,7 @@ use std::fmt::Write;
 
 use super::clanes::double_literal;
 use super::prelude::unary_slot;
+use super::sparse::sparse_if;
 use crate::block_draws::{BlockDraws, DrawKind, Param, BLOCK};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
@@ -216,7 +217,15 @@ impl Emitter<'_> {
         let narrow = narrow_elem_arrays(self.kernel);
         self.draws = BlockDraws::of(self.kernel);
         self.in_body = true;
-        if !narrow.is_empty() || !self.draws.draws.is_empty() {
+        if !narrow.is_empty() {
+            self.staged_range_loop(&narrow);
+            return;
+        }
+        if let Some((cond, then)) = sparse_if(self.kernel) {
+            self.two_pass_range_loop(cond, then);
+            return;
+        }
+        if !self.draws.draws.is_empty() {
             self.staged_range_loop(&narrow);
             return;
         }
@@ -322,6 +331,50 @@ impl Emitter<'_> {
                 "rb_rt.{fill}(rng_key, rng_step, block, block_end - block, {site}u, {a}, {b}, r{k});"
             ));
         }
+    }
+
+    /// The range loop of a [`sparse_if`] kernel: per block, the block's draws (a PoissonGroup's
+    /// `rand() < rates*dt`), the test of every element into a flag byte (a loop gcc can
+    /// vectorise), then the branch for the flagged elements in
+    /// order, eight flags read at once so that runs of clear ones cost little.
+    fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) {
+        self.line("const uint64_t range_end = args->range_end;");
+        self.line(&format!(
+            "for (uint64_t block = args->range_start; block < range_end; block += {BLOCK}) {{"
+        ));
+        self.indent += 1;
+        self.line(&format!(
+            "const uint64_t block_end = range_end - block < {BLOCK} ? range_end : block + {BLOCK};"
+        ));
+        self.line("const uint64_t block_len = block_end - block;");
+        self.fill_draws();
+        // Eight spare bytes so that the last word read is defined.
+        self.line(&format!("uint8_t hit[{BLOCK} + 8];"));
+        self.line("for (uint64_t i = block; i < block_end; i++) {");
+        self.indent += 1;
+        self.line("idx = i;");
+        let c = self.expr(cond);
+        self.line(&format!("hit[i - block] = {c} != 0.0;"));
+        self.indent -= 1;
+        self.line("}");
+        self.line("memset(hit + block_len, 0, 8);");
+        self.line("for (uint64_t word = 0; word < block_len; word += 8) {");
+        self.indent += 1;
+        self.line("uint64_t flags;");
+        self.line("memcpy(&flags, hit + word, 8);");
+        self.line("if (flags == 0) continue;");
+        self.line("const uint64_t word_end = word + 8 < block_len ? word + 8 : block_len;");
+        self.line("for (uint64_t k = word; k < word_end; k++) {");
+        self.indent += 1;
+        self.line("if (!hit[k]) continue;");
+        self.line("idx = block + k;");
+        self.stmts(then);
+        self.indent -= 1;
+        self.line("}");
+        self.indent -= 1;
+        self.line("}");
+        self.indent -= 1;
+        self.line("}");
     }
 
     /// Returns from the function with `status`, reporting `array` and `index`.

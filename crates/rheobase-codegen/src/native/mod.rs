@@ -14,6 +14,7 @@ pub mod compile;
 mod emit;
 mod library;
 mod prelude;
+mod sparse;
 pub mod tiered;
 
 use std::path::PathBuf;

@@ -695,3 +695,77 @@ fn float32_arrays_give_the_jit_bits() {
     };
     assert_eq!(run(&*native), run(&*jit));
 }
+
+/// A threshold (`if v > vt and not_refractory: emit; reset`) runs in two passes per block: the
+/// same emitted list, in order, and the same arrays as the JIT, across block and word edges.
+#[test]
+fn thresholds_in_two_passes_give_the_jit_list_and_bits() {
+    let Some(compiler) = compiler_or_skip("threshold") else {
+        return;
+    };
+    let kernel = Kernel {
+        name: "threshold".into(),
+        arrays: vec![
+            decl("v", ElemType::F64, true),
+            decl("not_refractory", ElemType::Bool, true),
+            decl("lastspike", ElemType::F64, true),
+        ],
+        scalars: vec!["vt".into(), "t".into()],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body: vec![Stmt::If {
+            cond: Expr::bin(
+                BinaryOp::And,
+                Expr::bin(BinaryOp::Gt, load(0), Expr::Scalar(ScalarId(0))),
+                load(1),
+            ),
+            then: vec![
+                Stmt::Emit,
+                store(0, Expr::c(-0.07)),
+                store(1, Expr::c(0.0)),
+                store(2, Expr::Scalar(ScalarId(1))),
+            ],
+            otherwise: vec![],
+        }],
+        n_temps: 0,
+    };
+    let source = NativeCompiler::source(&[&kernel]).unwrap();
+    assert!(source.contains("uint8_t hit["), "two passes");
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let n = 700;
+    let run = |compiled: &dyn CompiledKernel, range: std::ops::Range<usize>| {
+        // Spikers in runs and alone, at word (8) and block (256) edges; NaN counts as true.
+        let mut v: Vec<f64> = (0..n)
+            .map(|i| match i {
+                7 | 8 | 255 | 256 | 257 | 511 | 512 | 699 => 0.01,
+                300..=340 => 0.02,
+                i if i % 97 == 0 => f64::NAN,
+                i => -0.065 + 1e-5 * (i % 13) as f64,
+            })
+            .collect();
+        let mut not_refractory: Vec<bool> = (0..n).map(|i| i % 11 != 3).collect();
+        let mut lastspike = vec![-1.0; n];
+        let mut out = Vec::new();
+        let mut call = KernelCall {
+            arrays: vec![
+                ArrayArg::F64(&mut v),
+                ArrayArg::Bool(&mut not_refractory),
+                ArrayArg::F64(&mut lastspike),
+            ],
+            scalars: &[-0.05, 0.25],
+            elements: Elements::Range(range),
+            rng: RngKey::default(),
+            emitted: Some(&mut out),
+        };
+        compiled.run(&mut call).unwrap();
+        (out, bits(&v), not_refractory, bits(&lastspike))
+    };
+    for range in [0..n, 3..n - 1, 250..520, 8..16, 9..9, 256..257] {
+        let native_result = run(&*native, range.clone());
+        assert_eq!(native_result, run(&*jit, range.clone()), "{range:?}");
+        if range == (0..n) {
+            assert!(native_result.0.len() > 40, "{:?}", native_result.0);
+        }
+    }
+}

@@ -15,28 +15,30 @@ const EXP_OVERFLOW: f64 = f64::from_bits(0x40862e42fefa39ef);
 const EXP_UNDERFLOW: f64 = f64::from_bits(0xc0874910d52d3051);
 /// Below this `expm1(x)` rounds to -1 (`exp(x) < 2^-54`).
 const EXPM1_MINUS_ONE: f64 = -40.0;
-/// Above this `exprel` is computed from `exp`'s parts, since `expm1` would overflow first.
+/// Above this `exprel` is computed from `e^x` scaled down, since `expm1` would overflow first.
 const EXPREL_FROM_EXP: f64 = 709.0;
 /// `exprel` is infinite above this (it overflows from about 716.4).
 const EXPREL_OVERFLOW: f64 = 720.0;
 
-// Constants are given by their bits: they are fdlibm's, to the last bit.
-// fdlibm's Remez coefficients for exp's rational kernel.
-const P: [f64; 5] = [
-    f64::from_bits(0x3fc555555555553e),
-    f64::from_bits(0xbf66c16c16bebd93),
-    f64::from_bits(0x3f11566aaf25de2c),
-    f64::from_bits(0xbebbbd41c5d26bf1),
-    f64::from_bits(0x3e66376972bea4d0),
-];
-// ... for expm1's kernel.
-const Q: [f64; 5] = [
-    f64::from_bits(0xbfa11111111110f4),
-    f64::from_bits(0x3f5a01a019fe5585),
-    f64::from_bits(0xbf14ce199eaadbb7),
-    f64::from_bits(0x3ed0cfca86e65239),
-    f64::from_bits(0xbe8afdb76e09c32d),
-];
+/// `1/n!` for n = 0..=16, each correctly rounded (n! is exact in f64 up to 22!).
+const INV_FACTORIAL: [f64; 17] = inv_factorials();
+
+const fn inv_factorials() -> [f64; 17] {
+    let mut out = [1.0; 17];
+    let mut factorial = 1.0;
+    let mut n = 1;
+    while n < 17 {
+        factorial *= n as f64;
+        out[n] = 1.0 / factorial;
+        n += 1;
+    }
+    out
+}
+
+/// `2^64`, to bring `exprel`'s large results back after scaling by `2^(k - 64)`.
+const TWO_POW_64: f64 = 18446744073709551616.0;
+
+// fdlibm's constants (public domain, as in musl), given by their bits.
 // ... for log's kernel.
 const LG: [f64; 7] = [
     f64::from_bits(0x3fe5555555555593),
@@ -58,6 +60,40 @@ fn horner<L: Lanes>(l: &mut L, z: L::F, c: &[f64]) -> L::F {
         acc = l.add(k, t);
     }
     acc
+}
+
+/// `c[0] + z*c[1] + z^2*c[2] + ...` by Estrin's scheme: pairs `c[2i] + z*c[2i+1]`, then
+/// pairs of those with `z^2`, then `z^4`, ... A chain of about `2 log2(n)` operations instead of
+/// Horner's `n`, so that the element loop is not bound by one long dependency chain. `z2` is
+/// `z*z`.
+fn estrin<L: Lanes>(l: &mut L, z: L::F, z2: L::F, c: &[f64]) -> L::F {
+    let mut terms: Vec<L::F> = c
+        .chunks(2)
+        .map(|pair| match *pair {
+            [a, b] => {
+                let a = l.splat(a);
+                let b = l.splat(b);
+                l.fma(b, z, a)
+            }
+            [a] => l.splat(a),
+            _ => unreachable!("chunks of two"),
+        })
+        .collect();
+    let mut power = z2;
+    while terms.len() > 1 {
+        terms = terms
+            .chunks(2)
+            .map(|pair| match *pair {
+                [low, high] => l.fma(high, power, low),
+                [only] => only,
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+        if terms.len() > 1 {
+            power = l.mul(power, power);
+        }
+    }
+    terms[0]
 }
 
 /// The integer in the low bits of `t = k + SHIFT`, as i64 lanes.
@@ -91,38 +127,54 @@ fn pow2_halves<L: Lanes>(l: &mut L, kf: L::F) -> (L::F, L::F) {
     (pow2(l, k1), pow2(l, k2))
 }
 
-/// `x = k ln2 + (hi - lo)` with `k = round(x / ln2)`: returns `(k, hi, lo, hi - lo)`.
-fn reduce<L: Lanes>(l: &mut L, x: L::F) -> (L::F, L::F, L::F, L::F) {
-    let inv_ln2 = l.splat(INV_LN2);
+/// `2^(k + offset)` for an integral `kf` held as a float, where `k + offset` is in the normal
+/// exponent range (-1022..=1023); other `k` give garbage that callers select away.
+fn pow2_of_integral<L: Lanes, const N: usize>(l: &mut L, kf: L::F, offsets: [i64; N]) -> [L::F; N] {
     let shift = l.splat(SHIFT);
-    let ln2_hi = l.splat(LN2_HI);
-    let ln2_lo = l.splat(LN2_LO);
-    let scaled = l.mul(x, inv_ln2);
-    let t = l.add(scaled, shift);
-    let kf = l.sub(t, shift);
-    let khi = l.mul(kf, ln2_hi);
-    let hi = l.sub(x, khi);
-    let lo = l.mul(kf, ln2_lo);
-    let r = l.sub(hi, lo);
-    (kf, hi, lo, r)
+    let t = l.add(kf, shift);
+    let k = int_of_shifted(l, t);
+    offsets.map(|offset| {
+        let off = l.splat_int(offset);
+        let shifted = l.iadd(k, off);
+        pow2(l, shifted)
+    })
 }
 
-/// `e^x`.
+/// Splits `x = kf ln2 + r + c` for an integral `kf` near `x / ln2`: `r` is `hi - lo` rounded,
+/// `c` the rounding error of that subtraction (`hi = x - kf ln2_hi` is exact: `ln2_hi` has 32
+/// significant bits).
+fn reduce<L: Lanes>(l: &mut L, x: L::F, kf: L::F) -> (L::F, L::F) {
+    let minus_ln2_hi = l.splat(-LN2_HI);
+    let ln2_lo = l.splat(LN2_LO);
+    let hi = l.fma(kf, minus_ln2_hi, x);
+    let lo = l.mul(kf, ln2_lo);
+    let r = l.sub(hi, lo);
+    let hi_r = l.sub(hi, r);
+    let c = l.sub(hi_r, lo);
+    (r, c)
+}
+
+/// `e^(r + c) - 1` for small `c`, as `r + (r^2 q(r) + c)` with `q` the Taylor series of
+/// `(e^r - 1 - r) / r^2` whose coefficients are `coefficients` (`1/2!, 1/3!, ...`).
+fn expm1_kernel<L: Lanes>(l: &mut L, r: L::F, c: L::F, coefficients: &[f64]) -> L::F {
+    let r2 = l.mul(r, r);
+    let q = estrin(l, r, r2, coefficients);
+    let tail = l.fma(r2, q, c);
+    l.add(r, tail)
+}
+
+/// `e^x`: `k = round(x / ln2)`, so `|r| <= ln2 / 2` and the series through `r^13 / 13!` is
+/// within 0.05 ulp; `(1 + (e^r - 1)) 2^k` with `2^k` applied as two exact halves so that
+/// results overflow and become subnormal in one rounding.
 pub fn exp<L: Lanes>(l: &mut L, x: L::F) -> L::F {
-    let (kf, hi, lo, r) = reduce(l, x);
-    // y = 1 - ((lo - r*c/(2 - c)) - hi) with c = r - r^2 P(r^2).
-    let z = l.mul(r, r);
-    let p = horner(l, z, &P);
-    let zp = l.mul(z, p);
-    let c = l.sub(r, zp);
-    let rc = l.mul(r, c);
-    let two = l.splat(2.0);
-    let two_minus_c = l.sub(two, c);
-    let q = l.div(rc, two_minus_c);
-    let lo_q = l.sub(lo, q);
-    let d = l.sub(lo_q, hi);
+    let inv_ln2 = l.splat(INV_LN2);
+    let shift = l.splat(SHIFT);
+    let t = l.fma(x, inv_ln2, shift);
+    let kf = l.sub(t, shift);
+    let (r, c) = reduce(l, x, kf);
+    let p = expm1_kernel(l, r, c, &INV_FACTORIAL[2..=13]);
     let one = l.splat(1.0);
-    let y = l.sub(one, d);
+    let y = l.add(one, p);
     let (s1, s2) = pow2_halves(l, kf);
     let ys1 = l.mul(y, s1);
     let v = l.mul(ys1, s2);
@@ -136,137 +188,79 @@ pub fn exp<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     l.select(under, zero, v)
 }
 
-/// What `expm1` computes on the way: the result, and `e^x` as `y * s1 * s2` (valid beyond
-/// `expm1`'s overflow, up to |x| of about 1400).
-struct Expm1Parts<F> {
-    value: F,
-    y: F,
-    s1: F,
-    s2: F,
+/// The shared start of `expm1` and `exprel`: `k = trunc(x / ln2)`, so `r` has the sign of `x`
+/// and `2^k (1 + p) - 1 = (2^k - 1) + 2^k p` never cancels; `|r| < ln2` needs the series
+/// through `r^16 / 16!` (within 0.1 ulp). Returns `(kf, p = e^r - 1)`. With `max_k`, `k` is
+/// clamped there (`x / ln2` just below 1024 can round up to it).
+fn expm1_reduced<L: Lanes>(l: &mut L, x: L::F, max_k: Option<f64>) -> (L::F, L::F) {
+    let inv_ln2 = l.splat(INV_LN2);
+    let scaled = l.mul(x, inv_ln2);
+    let mut kf = l.trunc(scaled);
+    if let Some(max_k) = max_k {
+        let max = l.splat(max_k);
+        let above = l.gt(kf, max);
+        kf = l.select(above, max, kf);
+    }
+    let (r, c) = reduce(l, x, kf);
+    let p = expm1_kernel(l, r, c, &INV_FACTORIAL[2..=16]);
+    (kf, p)
 }
 
-fn expm1_parts<L: Lanes>(l: &mut L, x: L::F) -> Expm1Parts<L::F> {
-    let (kf, hi, lo, r) = reduce(l, x);
-    // The rounding error of r = hi - lo, carried as a correction.
-    let hi_r = l.sub(hi, r);
-    let c = l.sub(hi_r, lo);
-    let half = l.splat(0.5);
+/// `e^x - 1`, accurate near 0: `fma(2^k, p, 2^k - 1)`, one rounding after the kernel.
+pub fn expm1<L: Lanes>(l: &mut L, x: L::F) -> L::F {
+    let (kf, p) = expm1_reduced(l, x, Some(1023.0));
+    let [t] = pow2_of_integral(l, kf, [0]);
     let one = l.splat(1.0);
-    let hfx = l.mul(half, r);
-    let hxs = l.mul(r, hfx);
-    let q = horner(l, hxs, &Q);
-    let hq = l.mul(hxs, q);
-    let r1 = l.add(one, hq);
-    let three = l.splat(3.0);
-    let r1h = l.mul(r1, hfx);
-    let t = l.sub(three, r1h);
-    let six = l.splat(6.0);
-    let rt = l.mul(r, t);
-    let den = l.sub(six, rt);
-    let num = l.sub(r1, t);
-    let ratio = l.div(num, den);
-    let e0 = l.mul(hxs, ratio);
-    // k = 0: r - (r*e0 - hxs).
-    let re0 = l.mul(r, e0);
-    let re0_h = l.sub(re0, hxs);
-    let at_k0 = l.sub(r, re0_h);
-    // Otherwise e = r*(e0 - c) - c - hxs, and expm1(r) = r - e.
-    let e0c = l.sub(e0, c);
-    let re = l.mul(r, e0c);
-    let e1 = l.sub(re, c);
-    let e = l.sub(e1, hxs);
-    let r_e = l.sub(r, e);
-    // k = -1: (r - e)/2 - 1/2.
-    let half_re = l.mul(half, r_e);
-    let at_km1 = l.sub(half_re, half);
-    // k = 1: 1 + 2(r - e), or -2(e - (r + 1/2)) for r < -1/4.
-    let two = l.splat(2.0);
-    let minus_two = l.splat(-2.0);
-    let two_re = l.mul(two, r_e);
-    let at_k1_hi = l.add(one, two_re);
-    let r_half = l.add(r, half);
-    let e_rh = l.sub(e, r_half);
-    let at_k1_lo = l.mul(minus_two, e_rh);
-    let quarter = l.splat(-0.25);
-    let r_low = l.lt(r, quarter);
-    let at_k1 = l.select(r_low, at_k1_lo, at_k1_hi);
-    // |k| large: e^x - 1 with e^x = (1 - (e - r)) 2^k.
-    let (s1, s2) = pow2_halves(l, kf);
-    let e_r = l.sub(e, r);
-    let y = l.sub(one, e_r);
-    let ys1 = l.mul(y, s1);
-    let ypow = l.mul(ys1, s2);
-    let at_big = l.sub(ypow, one);
-    // 2 <= k < 20: ((1 - 2^-k) - (e - r)) 2^k;  20 <= k <= 56: ((r - (e + 2^-k)) + 1) 2^k.
-    let shift = l.splat(SHIFT);
-    let tk = l.add(kf, shift);
-    let k = int_of_shifted(l, tk);
-    let zero_i = l.splat_int(0);
-    let minus_k = l.isub(zero_i, k);
-    let two_mk = pow2(l, minus_k);
-    let one_m = l.sub(one, two_mk);
-    let mid = l.sub(one_m, e_r);
-    let mid1 = l.mul(mid, s1);
-    let at_mid = l.mul(mid1, s2);
-    let e_t = l.add(e, two_mk);
-    let r_et = l.sub(r, e_t);
-    let high = l.add(r_et, one);
-    let high1 = l.mul(high, s1);
-    let at_high = l.mul(high1, s2);
-    // Choose by k.
-    let twenty = l.splat(20.0);
-    let fifty_six = l.splat(56.0);
-    let minus_1_5 = l.splat(-1.5);
-    let zero = l.splat(0.0);
-    let minus_one = l.splat(-1.0);
-    let k_mid = l.lt(kf, twenty);
-    let v = l.select(k_mid, at_mid, at_high);
-    let k_above = l.gt(kf, fifty_six);
-    let k_below = l.lt(kf, minus_1_5);
-    let k_big = l.or(k_above, k_below);
-    let v = l.select(k_big, at_big, v);
-    let k_is_1 = l.eq(kf, one);
-    let v = l.select(k_is_1, at_k1, v);
-    let k_is_m1 = l.eq(kf, minus_one);
-    let v = l.select(k_is_m1, at_km1, v);
-    let k_is_0 = l.eq(kf, zero);
-    let v = l.select(k_is_0, at_k0, v);
-    // Out of range and NaN.
+    let t_minus_one = l.sub(t, one);
+    let v = l.fma(t, p, t_minus_one);
+    // Out of range (2^k is garbage there), zeros (keeps the sign of -0) and NaN.
     let over_limit = l.splat(EXP_OVERFLOW);
     let over = l.gt(x, over_limit);
     let inf = l.splat(f64::INFINITY);
     let v = l.select(over, inf, v);
     let low_limit = l.splat(EXPM1_MINUS_ONE);
     let low = l.lt(x, low_limit);
+    let minus_one = l.splat(-1.0);
     let v = l.select(low, minus_one, v);
+    let zero = l.splat(0.0);
+    let is_zero = l.eq(x, zero);
     let nan = l.is_nan(x);
-    let value = l.select(nan, x, v);
-    Expm1Parts { value, y, s1, s2 }
-}
-
-/// `e^x - 1`, accurate near 0.
-pub fn expm1<L: Lanes>(l: &mut L, x: L::F) -> L::F {
-    expm1_parts(l, x).value
+    let keep_x = l.or(is_zero, nan);
+    l.select(keep_x, x, v)
 }
 
 /// `(e^x - 1) / x`, 1 at 0: `expm1(x) / x`, and above 709 (where `expm1` overflows while the
-/// quotient is finite up to about 716) `e^x / x` as `(y / x) 2^k` from the same reduction.
+/// quotient is finite up to about 716.4) `((2^(k - 64) (1 + p) - 1) / x) 2^64`, where the
+/// `- 1` vanishes in rounding.
+///
+/// One division, and no select between two computed values comes before it: gcc's
+/// if-conversion would otherwise push the division into both arms and divide twice. The
+/// selects that remain choose constants (`x < -40`, where `expm1` is -1, clamps the argument;
+/// above 709 the exponent is lowered by 64).
 pub fn exprel<L: Lanes>(l: &mut L, x: L::F) -> L::F {
-    let parts = expm1_parts(l, x);
-    let small = l.div(parts.value, x);
-    let yx = l.div(parts.y, x);
-    let yxs1 = l.mul(yx, parts.s1);
-    let big = l.mul(yxs1, parts.s2);
+    let low_limit = l.splat(EXPM1_MINUS_ONE);
+    let low = l.lt(x, low_limit);
+    let x_clamped = l.select(low, low_limit, x);
+    let (kf, p) = expm1_reduced(l, x_clamped, None);
     let limit = l.splat(EXPREL_FROM_EXP);
     let is_big = l.gt(x, limit);
-    let v = l.select(is_big, big, small);
+    let lowering = l.splat(64.0);
+    let zero = l.splat(0.0);
+    let k_offset = l.select(is_big, lowering, zero);
+    let k_scaled = l.sub(kf, k_offset);
+    let [t] = pow2_of_integral(l, k_scaled, [0]);
+    let one = l.splat(1.0);
+    let t_minus_one = l.sub(t, one);
+    let numerator = l.fma(t, p, t_minus_one);
+    let q = l.div(numerator, x);
+    let two64 = l.splat(TWO_POW_64);
+    let unscale = l.select(is_big, two64, one);
+    let v = l.mul(q, unscale);
     // Past 716.4 the quotient overflows; past this its parts are no longer valid.
     let overflow_limit = l.splat(EXPREL_OVERFLOW);
     let overflows = l.gt(x, overflow_limit);
     let inf = l.splat(f64::INFINITY);
     let v = l.select(overflows, inf, v);
-    let zero = l.splat(0.0);
-    let one = l.splat(1.0);
     let is_zero = l.eq(x, zero);
     l.select(is_zero, one, v)
 }

@@ -29,6 +29,12 @@ impl Lanes for ScalarLanes {
     fn div(&mut self, a: f64, b: f64) -> f64 {
         a / b
     }
+    fn fma(&mut self, a: f64, b: f64, c: f64) -> f64 {
+        a.mul_add(b, c)
+    }
+    fn trunc(&mut self, a: f64) -> f64 {
+        a.trunc()
+    }
     fn lt(&mut self, a: f64, b: f64) -> bool {
         a < b
     }
