@@ -251,9 +251,10 @@ impl Emitter<'_> {
     }
 
     /// A range loop in blocks of [`BLOCK`] elements whose random draws are computed into
-    /// buffers before the block (pure functions of the element, see [`BlockDraws`]), and whose
-    /// narrow arrays (`narrow`) are converted to double buffers before the block and back after
-    /// it, so that the main loop touches only doubles. Only for kernels [`can_vectorize`] accepts: they access written
+    /// buffers before the block (pure functions of the element, see [`BlockDraws`]: any range
+    /// kernel may do this), and whose narrow arrays (`narrow`) are converted to double buffers
+    /// before the block and back after it, so that the main loop touches only doubles. Narrow
+    /// arrays are staged only in kernels [`can_vectorize`] accepts: they access written
     /// arrays only at `_idx`, never fail, and no element sees another's effects, so the
     /// order of the conversions does not show. Within an element the array's value is a
     /// double local, stored to as the array would convert it (`Bool`: 1.0 or 0.0; `I32`:
@@ -308,9 +309,9 @@ impl Emitter<'_> {
         self.line("}");
     }
 
-    /// Declares and fills the buffer `r<k>` of each block draw for elements `block..block_end`:
-    /// uniforms by inline C (`rb_uniforms`, AVX2 where available), other distributions by the Rust fill
-    /// functions.
+    /// Declares and fills the buffer `r<k>` of each block draw for elements
+    /// `block..block_end`: uniforms by inline C (`rb_uniforms`, AVX2 where available), other
+    /// distributions by the Rust fill functions.
     fn fill_draws(&mut self) {
         for (k, draw) in self.draws.draws.clone().into_iter().enumerate() {
             let site = draw.site;
@@ -333,10 +334,10 @@ impl Emitter<'_> {
         }
     }
 
-    /// The range loop of a [`sparse_if`] kernel: per block, the block's draws (a PoissonGroup's
-    /// `rand() < rates*dt`), the test of every element into a flag byte (a loop gcc can
-    /// vectorise), then the branch for the flagged elements in
-    /// order, eight flags read at once so that runs of clear ones cost little.
+    /// The range loop of a [`sparse_if`] kernel: per block, the block's draws (a
+    /// PoissonGroup's `rand() < rates*dt`), the test of every element into a flag byte (a loop
+    /// gcc can vectorise), then the branch for the flagged elements in order, eight flags
+    /// read at once so that runs of clear ones cost little.
     fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) {
         self.line("const uint64_t range_end = args->range_end;");
         self.line(&format!(
