@@ -505,8 +505,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 then,
                 otherwise,
             } => {
-                let c = self.expr(cond)?;
-                let truth = self.truth(c);
+                let truth = self.branch_condition(cond)?;
                 let (then_block, else_block, merge) = (
                     self.b.create_block(),
                     self.b.create_block(),
@@ -1012,6 +1011,35 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             BinaryOp::Min => ins.fmin(a, b),
             BinaryOp::Max => ins.fmax(a, b),
         })
+    }
+
+    /// `cond != 0.0` as a mask for a scalar branch. A comparison is tested directly: its
+    /// 1.0 / 0.0 is non-zero exactly when the comparison holds (NaN included), so the
+    /// conversion to a float and back is skipped (thresholds branch on one per element).
+    fn branch_condition(&mut self, cond: &Expr) -> Gen<Value> {
+        let cc = match cond {
+            Expr::Binary(op, ..) => match op {
+                BinaryOp::Lt => Some(FloatCC::LessThan),
+                BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
+                BinaryOp::Gt => Some(FloatCC::GreaterThan),
+                BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
+                BinaryOp::Eq => Some(FloatCC::Equal),
+                BinaryOp::Ne => Some(FloatCC::NotEqual),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (cc, cond) {
+            (Some(cc), Expr::Binary(_, a, b)) => {
+                let a = self.expr(a)?;
+                let b = self.expr(b)?;
+                Ok(self.b.ins().fcmp(cc, a, b))
+            }
+            _ => {
+                let c = self.expr(cond)?;
+                Ok(self.truth(c))
+            }
+        }
     }
 
     fn compare(&mut self, cc: FloatCC, a: Value, b: Value) -> Value {
