@@ -515,7 +515,7 @@ impl Emitter<'_> {
                 // A copy: the temporary may be reassigned before this value is used.
                 self.local(&format!("t{}", t.0))
             }
-            Expr::ElemIndex => self.local("(double)idx"),
+            Expr::ElemIndex => self.local("rb_index(idx)"),
             Expr::Load(array, Index::Elem) if self.staged.contains_key(array) => {
                 let local = self.staged[array].clone();
                 self.local(&local)
@@ -600,8 +600,8 @@ fn binary(op: BinaryOp, a: &str, b: &str) -> String {
         BinaryOp::Ge => format!("{a} >= {b} ? 1.0 : 0.0"),
         BinaryOp::Eq => format!("{a} == {b} ? 1.0 : 0.0"),
         BinaryOp::Ne => format!("{a} != {b} ? 1.0 : 0.0"),
-        BinaryOp::And => format!("({a} != 0.0) & ({b} != 0.0) ? 1.0 : 0.0"),
-        BinaryOp::Or => format!("({a} != 0.0) | ({b} != 0.0) ? 1.0 : 0.0"),
+        BinaryOp::And => format!("rb_and({a}, {b})"),
+        BinaryOp::Or => format!("rb_or({a}, {b})"),
         BinaryOp::Min => format!("rb_min({a}, {b})"),
         BinaryOp::Max => format!("rb_max({a}, {b})"),
     }

@@ -153,11 +153,28 @@ static inline __attribute__((always_inline)) int64_t rb_sat_i64(double x) {
     if (x <= -9223372036854775808.0) return INT64_MIN;
     return (int64_t)x;
 }
-/* min(int(x), len - 1) with negative values and NaN as 0, for len >= 1. */
+/* min(int(x), len - 1) with negative values and NaN as 0, for 1 <= len <= 2^52. The integral
+   double becomes an integer through the bits of z + 2^52 (exact below 2^52): AVX2 has no
+   double-to-uint64 conversion, and this keeps loops with clamped gathers vectorisable. */
 static inline __attribute__((always_inline)) uint64_t rb_clamped(double x, uint64_t len) {
     double last = (double)(len - 1);
     double y = x >= 0.0 ? x : 0.0;
-    return y < last ? (uint64_t)y : len - 1;
+    double z = y < last ? __builtin_trunc(y) : last;
+    return rb_bits(z + 0x1p52) - rb_bits(0x1p52);
+}
+/* Logical and/or of truth values (not 0.0; NaN is true) as 1.0 or 0.0, through lane masks:
+   gcc does not vectorise `(a != 0) & (b != 0) ? 1.0 : 0.0` when a select uses the result. */
+static inline __attribute__((always_inline)) double rb_and(double a, double b) {
+    const uint64_t ma = -(uint64_t)(a != 0.0), mb = -(uint64_t)(b != 0.0);
+    return rb_float(ma & mb & rb_bits(1.0));
+}
+static inline __attribute__((always_inline)) double rb_or(double a, double b) {
+    const uint64_t ma = -(uint64_t)(a != 0.0), mb = -(uint64_t)(b != 0.0);
+    return rb_float((ma | mb) & rb_bits(1.0));
+}
+/* An element index as a double, exact below 2^52 (the same trick the other way round). */
+static inline __attribute__((always_inline)) double rb_index(uint64_t i) {
+    return rb_float(i | rb_bits(0x1p52)) - 0x1p52;
 }
 /* rand() (random.rs): Philox4x32-10 (philox.rs) on the counter [idx, site, low 32 bits of
    step, next 16 bits of step] with block number 0, then the top 53 bits of the first two

@@ -769,3 +769,76 @@ fn thresholds_in_two_passes_give_the_jit_list_and_bits() {
         }
     }
 }
+
+/// Element indices as doubles and clamped table lookups (`TimedArray`s) convert through the
+/// bits of `x + 2^52` in C (vectorisable): the JIT's values, including NaN, negative and
+/// out-of-range positions, and an `and` of two tests.
+#[test]
+fn element_indices_and_clamped_lookups_give_the_jit_bits() {
+    let Some(compiler) = compiler_or_skip("clamped") else {
+        return;
+    };
+    let position = Expr::bin(
+        BinaryOp::Sub,
+        Expr::bin(BinaryOp::Mul, Expr::ElemIndex, Expr::Scalar(ScalarId(0))),
+        Expr::c(3.0),
+    );
+    let kernel = Kernel {
+        name: "lookup".into(),
+        arrays: vec![
+            decl("y", ElemType::F64, true),
+            decl("table", ElemType::F64, false),
+            decl("i", ElemType::F64, true),
+        ],
+        scalars: vec!["scale".into()],
+        iteration: Iteration::Range,
+        prologue: vec![],
+        body: vec![
+            store(2, Expr::ElemIndex),
+            store(
+                0,
+                Expr::select(
+                    Expr::bin(
+                        BinaryOp::And,
+                        Expr::bin(BinaryOp::Ge, position.clone(), Expr::c(0.0)),
+                        Expr::bin(BinaryOp::Le, position.clone(), Expr::c(40.0)),
+                    ),
+                    Expr::Load(ArrayId(1), Index::Clamped(Box::new(position))),
+                    Expr::c(f64::NAN),
+                ),
+            ),
+        ],
+        n_temps: 0,
+    };
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let n = 300;
+    let table: Vec<f64> = (0..41).map(|k| (k as f64).sqrt()).collect();
+    let run = |compiled: &dyn CompiledKernel, scale: f64, range: std::ops::Range<usize>| {
+        let mut y = vec![7.0; n];
+        let mut t = table.clone();
+        let mut i = vec![-1.0; n];
+        let mut call = KernelCall {
+            arrays: vec![
+                ArrayArg::F64(&mut y),
+                ArrayArg::F64(&mut t),
+                ArrayArg::F64(&mut i),
+            ],
+            scalars: &[scale],
+            elements: Elements::Range(range),
+            rng: RngKey::default(),
+            emitted: None,
+        };
+        compiled.run(&mut call).unwrap();
+        (bits(&y), bits(&i))
+    };
+    for scale in [0.37, 1.0, -0.5, f64::NAN, 1e300] {
+        for range in [0..n, 5..n - 3, 17..18] {
+            assert_eq!(
+                run(&*native, scale, range.clone()),
+                run(&*jit, scale, range.clone()),
+                "{scale} {range:?}"
+            );
+        }
+    }
+}

@@ -236,9 +236,19 @@ impl StateMonitor {
         let n = self.n_recorded();
         Some(self.with(|m| {
             let flat = &m.data.values[k];
-            (0..n)
-                .map(|j| flat.iter().skip(j).step_by(n.max(1)).copied().collect())
-                .collect()
+            if n == 0 {
+                return Vec::new();
+            }
+            // Row by row (one row per sample time), so that the reads are sequential: a
+            // column at a time reads one value per cache line.
+            let mut out: Vec<Vec<f64>> =
+                (0..n).map(|_| Vec::with_capacity(flat.len() / n)).collect();
+            for row in flat.chunks_exact(n) {
+                for (column, &x) in out.iter_mut().zip(row) {
+                    column.push(x);
+                }
+            }
+            out
         }))
     }
 
