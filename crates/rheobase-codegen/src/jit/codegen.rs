@@ -55,9 +55,8 @@ enum FailIndex {
     Float { value: Value, truncated: Value },
 }
 
-/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`).
-/// With `vector`, two-lane code where it is safe: the two-lane loop for kernels
-/// `vector::can_vectorize` accepts, else the first pass of a threshold (`native::sparse_if`).
+/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`,
+/// and `vector::can_vectorize` when `vector` is set).
 pub fn translate(
     kernel: &Kernel,
     builder: FunctionBuilder<'_>,
@@ -66,8 +65,7 @@ pub fn translate(
 ) -> Gen<()> {
     let mut t = Translator::new(kernel, builder, module);
     t.plan_block_draws();
-    t.lanes = vector;
-    if vector && super::vector::can_vectorize(kernel) {
+    if vector {
         t.vector_plan = true;
         t.declare_vector_temps();
     }
@@ -91,9 +89,6 @@ struct Translator<'k, 'f, 'm> {
     vector_temps: HashMap<TempId, Variable>,
     /// Whether the range loop gets a two-lane part.
     vector_plan: bool,
-    /// Whether two-lane code may be emitted at all (the two-lane loop, or the tests of a
-    /// threshold's first pass).
-    lanes: bool,
     /// Whether the code being emitted runs two lanes (`F64X2` values).
     vector: bool,
     idx: Variable,
@@ -214,7 +209,6 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             temps,
             vector_temps: HashMap::new(),
             vector_plan: false,
-            lanes: false,
             vector: false,
             idx,
             emit_count,
@@ -275,12 +269,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
-        // A threshold's one rare `if` (not when the loop runs two lanes anyway).
-        let sparse = match self.lanes && !self.vector_plan {
-            true => crate::native::sparse_if(self.kernel),
-            false => None,
-        };
-        if self.draws.draws.is_empty() && sparse.is_none() {
+        if self.draws.draws.is_empty() {
             return self.element_loops(i, end);
         }
         // Blocks of up to BLOCK elements, each starting with its draws.
@@ -306,103 +295,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         // block's element loops use fresh loads instead.
         let fresh = load_args(&mut self.b, self.args, self.kernel);
         let entry_values = self.swap_args(fresh);
-        match sparse {
-            Some((cond, then)) => {
-                self.two_passes(cur, count, cond, then)?;
-                self.b.def_var(i, block_end);
-            }
-            None => self.element_loops(i, block_end)?,
-        }
+        self.element_loops(i, block_end)?;
         self.swap_args(entry_values);
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
-        Ok(())
-    }
-
-    /// The block `first..first + count` of a kernel whose body is one rare `if`
-    /// ([`crate::native::sparse_if`]: its test is pure, cannot fail and reads nothing a
-    /// branch writes for another element): the tests of the whole block first, two lanes at a
-    /// time, into a flag per element, then the branch for the flagged elements in order. The
-    /// test is most of the work of a threshold and the branch is rarely taken.
-    fn two_passes(&mut self, first: Value, count: Value, cond: &Expr, then: &[Stmt]) -> Gen<()> {
-        let slot = StackSlotData::new(StackSlotKind::ExplicitSlot, (BLOCK * 8) as u32, 4);
-        let slot = self.b.create_sized_stack_slot(slot);
-        let base = self.b.ins().stack_addr(types::I64, slot, 0);
-        let k = self.b.declare_var(types::I64);
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(k, zero);
-        // Pass 1, pairs: the two lanes' masks (all ones where the test holds).
-        let (header, body, tail_header) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(header);
-        let kv = self.b.use_var(k);
-        let pair_end = self.b.ins().iadd_imm_u(kv, 2);
-        let more = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedLessThanOrEqual, pair_end, count);
-        self.b.ins().brif(more, body, &[], tail_header, &[]);
-        self.b.switch_to_block(body);
-        let idx = self.b.ins().iadd(first, kv);
-        self.b.def_var(self.idx, idx);
-        self.vector = true;
-        let value = self.expr(cond)?;
-        let mask = self.truth(value);
-        self.vector = false;
-        let offset = self.b.ins().ishl_imm_u(kv, 3);
-        let addr = self.b.ins().iadd(base, offset);
-        self.b.ins().store(vector_flags(), mask, addr, 0);
-        self.b.def_var(k, pair_end);
-        self.b.ins().jump(header, &[]);
-        // Pass 1, the last odd element.
-        self.b.switch_to_block(tail_header);
-        let (tail_body, second_pass) = (self.b.create_block(), self.b.create_block());
-        let kv = self.b.use_var(k);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, kv, count);
-        self.b.ins().brif(more, tail_body, &[], second_pass, &[]);
-        self.b.switch_to_block(tail_body);
-        let idx = self.b.ins().iadd(first, kv);
-        self.b.def_var(self.idx, idx);
-        let truth = self.branch_condition(cond)?;
-        let flag = self.b.ins().uextend(types::I64, truth);
-        let offset = self.b.ins().ishl_imm_u(kv, 3);
-        let addr = self.b.ins().iadd(base, offset);
-        self.b.ins().store(flags(), flag, addr, 0);
-        let next = self.b.ins().iadd_imm_u(kv, 1);
-        self.b.def_var(k, next);
-        self.b.ins().jump(tail_header, &[]);
-        // Pass 2: the branch, in element order.
-        self.b.switch_to_block(second_pass);
-        self.b.def_var(k, zero);
-        let (header, body, run, next_block, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(header);
-        let kv = self.b.use_var(k);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, kv, count);
-        self.b.ins().brif(more, body, &[], exit, &[]);
-        self.b.switch_to_block(body);
-        let offset = self.b.ins().ishl_imm_u(kv, 3);
-        let addr = self.b.ins().iadd(base, offset);
-        let flag = self.b.ins().load(types::I64, flags(), addr, 0);
-        self.b.ins().brif(flag, run, &[], next_block, &[]);
-        self.b.switch_to_block(run);
-        let idx = self.b.ins().iadd(first, kv);
-        self.b.def_var(self.idx, idx);
-        self.stmts(then)?;
-        self.b.ins().jump(next_block, &[]);
-        self.b.switch_to_block(next_block);
-        let next = self.b.ins().iadd_imm_u(kv, 1);
-        self.b.def_var(k, next);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
         Ok(())

@@ -75,8 +75,8 @@ impl Jit {
         self.options
     }
 
-    /// Compiles `kernel` (already validated) into one native function, with two-lane code
-    /// where `vector` is set (see `codegen::translate`).
+    /// Compiles `kernel` (already validated) into one native function, two lanes wide when
+    /// `vector` is set.
     fn compile_function(&self, kernel: &Kernel, vector: bool) -> Result<LoadedKernel, String> {
         let isa = self.isa.clone()?;
         let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
@@ -176,8 +176,7 @@ impl Backend for Jit {
         } else {
             kernel
         };
-        let vector = self.options.vectorize
-            && (vector::can_vectorize(code) || crate::native::sparse_if(code).is_some());
+        let vector = self.options.vectorize && vector::can_vectorize(code);
         let loaded = match self.compile_function(code, vector) {
             Ok(loaded) => loaded,
             // A two-lane instruction the host ISA lacks: the scalar loop always works.

@@ -25,7 +25,6 @@ use crate::ir::Kernel;
 use crate::{opt, validate};
 use compile::{CompileFailure, Toolchain};
 
-pub(crate) use sparse::sparse_if;
 pub use tiered::{request_native, NativeSlot, TieredBackend, TieredKernel};
 
 /// The environment variable that sets [`NativeMode`]: `auto`, `always` or `never`.
