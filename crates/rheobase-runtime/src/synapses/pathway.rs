@@ -13,6 +13,10 @@ use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
 
+/// Least estimated cost per event (see [`crate::threads::kernel_cost`]) of a delivery kernel
+/// for its calls to be split over threads (BENCHMARKS.md, "Threads (issue 5)").
+const MIN_SPLIT_DELIVERY_COST: usize = 8;
+
 /// Whether a pathway is triggered by the source (`on_pre`) or the target (`on_post`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -253,7 +257,11 @@ impl Operation for PathwayOp {
                         .map(|&s| self.csr.slots_of(s as usize).len())
                         .sum::<usize>();
                 let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
-                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1) {
+                // A split first sorts every event by its target's part on this thread: for
+                // a delivery as cheap as `v_post += w` that serial pass costs about what the
+                // parallel part saves (two threads were slower than one at 10^8 synapses).
+                let worth_splitting = kernel.cost() >= MIN_SPLIT_DELIVERY_COST;
+                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
                     let parts = cx.threads.count();
                     if self.split.is_none() {
                         self.split = Some(split_delivery(kernel, self, cx, parts));
