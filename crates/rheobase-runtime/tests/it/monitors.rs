@@ -50,6 +50,28 @@ fn state_monitor_first_sample_is_the_initial_state() {
     assert_eq!(m.values("I").unwrap()[1][0], 6.0);
 }
 
+/// `values` turns the samples (one row per time) into one trace per recorded neuron, in
+/// tiles of eight columns: 19 neurons leave a partial tile.
+#[test]
+fn state_monitor_values_are_one_trace_per_neuron() {
+    let net = interpreted();
+    let n = 19;
+    let g = NeuronGroup::new(&net, n, "dv/dt = 1000*Hz : 1", Default::default()).unwrap();
+    let start: Vec<f64> = (0..n).map(|i| 10.0 * i as f64).collect();
+    g.set_values("v", &start).unwrap();
+    let m = StateMonitor::new(&g, &["v"], Record::All, Default::default()).unwrap();
+    net.run(4.0 * DT).unwrap();
+    let v = m.values("v").unwrap();
+    assert_eq!(v.len(), n);
+    for (i, trace) in v.iter().enumerate() {
+        assert_eq!(trace.len(), 4);
+        for (step, &x) in trace.iter().enumerate() {
+            let expected = start[i] + step as f64 * 1000.0 * DT;
+            assert!((x - expected).abs() < 1e-9, "neuron {i} step {step}: {x}");
+        }
+    }
+}
+
 #[test]
 fn state_monitor_with_its_own_dt() {
     let net = interpreted();
