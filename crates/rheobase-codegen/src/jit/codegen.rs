@@ -273,17 +273,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             return self.element_loops(i, end);
         }
         // Blocks of up to BLOCK elements, each starting with its draws.
-        let (header, body, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(header);
-        let cur = self.b.use_var(i);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, cur, end);
-        self.b.ins().brif(more, body, &[], exit, &[]);
-        self.b.switch_to_block(body);
+        let (header, exit, cur) =
+            self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         let remaining = self.b.ins().isub(end, cur);
         let block = self.b.ins().iconst(types::I64, BLOCK as i64);
         let count = self.b.ins().umin(remaining, block);
@@ -342,17 +333,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         if self.vector_plan {
             self.vector_loop(i, end)?;
         }
-        let (header, body, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(header);
-        let cur = self.b.use_var(i);
-        let more = self.b.ins().icmp(IntCC::UnsignedLessThan, cur, end);
-        self.b.ins().brif(more, body, &[], exit, &[]);
-        self.b.switch_to_block(body);
+        let (header, exit, cur) =
+            self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         self.b.def_var(self.idx, cur);
         let stmts = &self.kernel.body;
         self.stmts(stmts)?;
@@ -363,9 +345,18 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         Ok(())
     }
 
-    /// Runs the body on elements `i, i + 1` while both are below `end`; leaves `i` at the
-    /// first element not done.
-    fn vector_loop(&mut self, i: Variable, end: Value) -> Gen<()> {
+    /// Opens a loop on `i`: a header block reads it and branches on `more(cur)` into the body
+    /// (current from here on) or the exit. Returns the header (to jump back to), the exit
+    /// and the value of `i` in this iteration.
+    fn open_loop(
+        &mut self,
+        i: Variable,
+        more: impl FnOnce(&mut FunctionBuilder<'_>, Value) -> Value,
+    ) -> (
+        cranelift_codegen::ir::Block,
+        cranelift_codegen::ir::Block,
+        Value,
+    ) {
         let (header, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -374,14 +365,21 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
         let cur = self.b.use_var(i);
-        let pair_end = self.b.ins().iadd_imm_u(cur, 2);
-        // `start > end` (an empty range) fails this test too.
-        let more = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedLessThanOrEqual, pair_end, end);
-        self.b.ins().brif(more, body, &[], exit, &[]);
+        let go_on = more(&mut self.b, cur);
+        self.b.ins().brif(go_on, body, &[], exit, &[]);
         self.b.switch_to_block(body);
+        (header, exit, cur)
+    }
+
+    /// Runs the body on elements `i, i + 1` while both are below `end`; leaves `i` at the
+    /// first element not done.
+    fn vector_loop(&mut self, i: Variable, end: Value) -> Gen<()> {
+        // `start > end` (an empty range) fails this test too.
+        let (header, exit, cur) = self.open_loop(i, |b, cur| {
+            let pair_end = b.ins().iadd_imm_u(cur, 2);
+            b.ins().icmp(IntCC::UnsignedLessThanOrEqual, pair_end, end)
+        });
+        let pair_end = self.b.ins().iadd_imm_u(cur, 2);
         self.b.def_var(self.idx, cur);
         self.vector = true;
         let stmts = &self.kernel.body;

@@ -261,14 +261,7 @@ impl Emitter<'_> {
     /// truncated and saturated, NaN as 0, -0 as +0), so loads see what they would read.
     fn staged_range_loop(&mut self, narrow: &BTreeSet<ArrayId>) {
         let written = Writes::of(&self.kernel.body).arrays;
-        self.line("const uint64_t range_end = args->range_end;");
-        self.line(&format!(
-            "for (uint64_t block = args->range_start; block < range_end; block += {BLOCK}) {{"
-        ));
-        self.indent += 1;
-        self.line(&format!(
-            "const uint64_t block_end = range_end - block < {BLOCK} ? range_end : block + {BLOCK};"
-        ));
+        self.open_block_loop();
         for a in narrow {
             let k = a.0;
             self.line(&format!("double buf{k}[{BLOCK}];"));
@@ -334,11 +327,9 @@ impl Emitter<'_> {
         }
     }
 
-    /// The range loop of a [`sparse_if`] kernel: per block, the block's draws (a
-    /// PoissonGroup's `rand() < rates*dt`), the test of every element into a flag byte (a loop
-    /// gcc can vectorise), then the branch for the flagged elements in order, eight flags
-    /// read at once so that runs of clear ones cost little.
-    fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) {
+    /// Opens the loop over blocks of [`BLOCK`] elements of the call's range (`block` ..
+    /// `block_end`); the caller closes it.
+    fn open_block_loop(&mut self) {
         self.line("const uint64_t range_end = args->range_end;");
         self.line(&format!(
             "for (uint64_t block = args->range_start; block < range_end; block += {BLOCK}) {{"
@@ -347,6 +338,14 @@ impl Emitter<'_> {
         self.line(&format!(
             "const uint64_t block_end = range_end - block < {BLOCK} ? range_end : block + {BLOCK};"
         ));
+    }
+
+    /// The range loop of a [`sparse_if`] kernel: per block, the block's draws (a
+    /// PoissonGroup's `rand() < rates*dt`), the test of every element into a flag byte (a loop
+    /// gcc can vectorise), then the branch for the flagged elements in order, eight flags
+    /// read at once so that runs of clear ones cost little.
+    fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) {
+        self.open_block_loop();
         self.line("const uint64_t block_len = block_end - block;");
         self.fill_draws();
         // Eight spare bytes so that the last word read is defined.
