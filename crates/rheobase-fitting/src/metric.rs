@@ -12,6 +12,37 @@ pub trait TraceMetric: Send + Sync {
     fn check(&self, _n_samples: usize) -> Result<(), String> {
         Ok(())
     }
+
+    /// The errors of consecutive candidates from their traces as a monitor records them:
+    /// time-major, `samples[t * n_neurons + c * target.len() + k]` is candidate `c` on
+    /// protocol `k` at sample `t`. Gives `error`'s results bit for bit; this default gathers
+    /// each candidate's traces and calls it, metrics that can stream through the rows
+    /// override it (no copy of the recording).
+    fn errors_time_major(
+        &self,
+        samples: &[f64],
+        n_neurons: usize,
+        target: &[Vec<f64>],
+        dt: f64,
+    ) -> Vec<f64> {
+        let n_traces = target.len();
+        if n_neurons == 0 || n_traces == 0 {
+            return Vec::new();
+        }
+        let n_steps = samples.len() / n_neurons;
+        (0..n_neurons / n_traces)
+            .map(|c| {
+                let traces: Vec<Vec<f64>> = (0..n_traces)
+                    .map(|k| {
+                        let j = c * n_traces + k;
+                        (0..n_steps).map(|t| samples[t * n_neurons + j]).collect()
+                    })
+                    .collect();
+                let views: Vec<&[f64]> = traces.iter().map(|t| t.as_slice()).collect();
+                self.error(&views, target, dt)
+            })
+            .collect()
+    }
 }
 
 /// An error between simulated spike trains and recorded ones (times in seconds).
@@ -83,7 +114,7 @@ impl TraceMetric for MseMetric {
 
     fn error(&self, simulated: &[&[f64]], target: &[Vec<f64>], dt: f64) -> f64 {
         let scale = 1.0 / self.normalization;
-        let start = ((self.t_start / dt).round().max(0.0)) as usize;
+        let start = self.first_sample(dt);
         let mut total = 0.0;
         for (sim, data) in simulated.iter().zip(target) {
             let n = sim.len().min(data.len());
@@ -106,6 +137,78 @@ impl TraceMetric for MseMetric {
             total += per_trace;
         }
         total / simulated.len().max(1) as f64
+    }
+
+    /// One pass over the rows with a running sum per neuron: the same operations in the
+    /// same order as `error`, so the same bits.
+    fn errors_time_major(
+        &self,
+        samples: &[f64],
+        n_neurons: usize,
+        target: &[Vec<f64>],
+        dt: f64,
+    ) -> Vec<f64> {
+        let n_traces = target.len();
+        if n_neurons == 0 || n_traces == 0 {
+            return Vec::new();
+        }
+        let scale = 1.0 / self.normalization;
+        let n = (samples.len() / n_neurons).min(target.iter().map(Vec::len).min().unwrap_or(0));
+        // `w[k] / mean_w`, as `error` computes it for each sample.
+        let factors: Option<Vec<f64>> = self.t_weights.as_ref().map(|w| {
+            let mean_w = w.iter().sum::<f64>() / w.len() as f64;
+            w.iter().map(|&x| x / mean_w).collect()
+        });
+        let (first, count) = match &factors {
+            Some(_) => (0, n.max(1)),
+            None => {
+                let start = self.first_sample(dt).min(n);
+                (start, (n - start).max(1))
+            }
+        };
+        let mut sums = vec![0.0; n_neurons];
+        let mut data_now = vec![0.0; n_traces];
+        for t in first..n {
+            for (d, trace) in data_now.iter_mut().zip(target) {
+                *d = trace[t];
+            }
+            let row = &samples[t * n_neurons..(t + 1) * n_neurons];
+            let rows = row
+                .chunks_exact(n_traces)
+                .zip(sums.chunks_exact_mut(n_traces));
+            match &factors {
+                Some(f) => {
+                    for (sim, sum) in rows {
+                        for ((s, &x), &d) in sum.iter_mut().zip(sim).zip(&data_now) {
+                            *s += f[t] * ((x - d) * scale).powi(2);
+                        }
+                    }
+                }
+                None => {
+                    for (sim, sum) in rows {
+                        for ((s, &x), &d) in sum.iter_mut().zip(sim).zip(&data_now) {
+                            *s += ((x - d) * scale).powi(2);
+                        }
+                    }
+                }
+            }
+        }
+        sums.chunks_exact(n_traces)
+            .map(|per_trace| {
+                let mut total = 0.0;
+                for &s in per_trace {
+                    total += s / count as f64;
+                }
+                total / n_traces as f64
+            })
+            .collect()
+    }
+}
+
+impl MseMetric {
+    /// The first sample at or after `t_start`.
+    fn first_sample(&self, dt: f64) -> usize {
+        ((self.t_start / dt).round().max(0.0)) as usize
     }
 }
 
@@ -320,6 +423,65 @@ mod tests {
         }
         .check(4)
         .is_err());
+    }
+
+    /// Deterministic, irregular values (no two alike), so that a reordered sum would show.
+    fn wiggle(k: usize) -> f64 {
+        ((k as f64 * 0.618_033_988_7).fract() - 0.5) * 1e-2 + (k as f64 * 1e-3).sin()
+    }
+
+    #[test]
+    fn time_major_errors_are_the_bits_of_error() {
+        let (n_candidates, n_traces, n_steps) = (5, 3, 40);
+        let n_neurons = n_candidates * n_traces;
+        let samples: Vec<f64> = (0..n_steps * n_neurons).map(wiggle).collect();
+        let target: Vec<Vec<f64>> = (0..n_traces)
+            .map(|k| (0..n_steps).map(|t| wiggle(7919 * (k + 1) + t)).collect())
+            .collect();
+        let weights: Vec<f64> = (0..n_steps).map(|t| (t % 7) as f64 * 0.3).collect();
+        let metrics = [
+            MseMetric::default(),
+            MseMetric {
+                t_start: 11.0 * DT,
+                normalization: 1e-3,
+                ..Default::default()
+            },
+            MseMetric {
+                t_start: 1.0,
+                ..Default::default()
+            },
+            MseMetric {
+                t_weights: Some(weights),
+                normalization: 3.0,
+                ..Default::default()
+            },
+        ];
+        /// The trait's default (gather, then `error`), to check it too.
+        struct Gathered<'a>(&'a MseMetric);
+        impl TraceMetric for Gathered<'_> {
+            fn error(&self, simulated: &[&[f64]], target: &[Vec<f64>], dt: f64) -> f64 {
+                self.0.error(simulated, target, dt)
+            }
+        }
+        for m in &metrics {
+            let expected: Vec<u64> = (0..n_candidates)
+                .map(|c| {
+                    let traces: Vec<Vec<f64>> = (0..n_traces)
+                        .map(|k| {
+                            let j = c * n_traces + k;
+                            (0..n_steps).map(|t| samples[t * n_neurons + j]).collect()
+                        })
+                        .collect();
+                    let views: Vec<&[f64]> = traces.iter().map(|t| t.as_slice()).collect();
+                    m.error(&views, &target, DT).to_bits()
+                })
+                .collect();
+            let streamed = m.errors_time_major(&samples, n_neurons, &target, DT);
+            let gathered = Gathered(m).errors_time_major(&samples, n_neurons, &target, DT);
+            let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect::<Vec<_>>();
+            assert_eq!(bits(streamed), expected, "{m:?}");
+            assert_eq!(bits(gathered), expected, "{m:?}");
+        }
     }
 
     #[test]

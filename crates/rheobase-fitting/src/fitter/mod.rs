@@ -20,7 +20,7 @@ use model::ModelInfo;
 use rheobase_runtime::interrupt::InterruptPoll;
 use rheobase_runtime::Refractory;
 use rheobase_units::{Dimension, Quantity};
-use simulation::{Batch, ModelSetup, Recording};
+use simulation::{Batch, ModelSetup, PartRecording, Recording};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -243,7 +243,29 @@ impl FitterCore {
         values: &[Vec<f64>],
         recording: Recording,
     ) -> Result<&Batch> {
-        let n = values.len();
+        self.prepare_batch(values.len(), recording)?;
+        let batch = self.batch.as_ref().expect("prepared");
+        batch.run(&self.setup, names, values)?;
+        Ok(batch)
+    }
+
+    /// Simulates as [`FitterCore::simulate`] does, then scores each part of the batch on
+    /// the thread that simulated it (see [`Batch::run_then`]).
+    pub fn simulate_then<R: Send>(
+        &mut self,
+        names: &[String],
+        values: &[Vec<f64>],
+        recording: Recording,
+        score: &(dyn Fn(PartRecording<'_>) -> R + Sync),
+    ) -> Result<Vec<R>> {
+        self.prepare_batch(values.len(), recording)?;
+        let batch = self.batch.as_ref().expect("prepared");
+        batch.run_then(&self.setup, names, values, score)
+    }
+
+    /// Makes the batch one for `n` candidates recording `recording` (built when there is
+    /// none yet of that kind), with the fitter's interrupt poll.
+    fn prepare_batch(&mut self, n: usize, recording: Recording) -> Result<()> {
         let reuse = self
             .batch
             .as_ref()
@@ -254,9 +276,7 @@ impl FitterCore {
         }
         let batch = self.batch.as_mut().expect("built above");
         batch.set_interrupt(self.interrupt.clone());
-        let batch = &*batch;
-        batch.run(&self.setup, names, values)?;
-        Ok(batch)
+        Ok(())
     }
 
     /// Checks externally chosen parameter values (for `evaluate` and `generate`): every name

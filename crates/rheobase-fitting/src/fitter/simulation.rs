@@ -166,9 +166,8 @@ impl Part {
 
     /// Runs this part's candidates (rows of `values`).
     fn run(&self, setup: &ModelSetup, names: &[String], values: &[Vec<f64>]) -> Result<()> {
+        // `restore` keeps the snapshot for the next round.
         self.net.restore(INITIAL_STATE)?;
-        // `restore` consumes the snapshot; keep it for the next round.
-        self.net.store(INITIAL_STATE);
         let n_traces = setup.n_traces();
         let values = &values[self.candidates.clone()];
         let n = values.len() * n_traces;
@@ -181,18 +180,46 @@ impl Part {
     }
 }
 
+/// What a part hands to the function that scores it after its run.
+pub(crate) struct PartRecording<'a> {
+    /// The batch's candidates this part simulated.
+    pub candidates: Range<usize>,
+    /// The recorded variable as the monitor keeps it (time-major, see
+    /// `StateMonitor::with_recorded`) and the number of neurons per sample; `None` when
+    /// the batch records spikes.
+    pub samples: Option<(&'a [f64], usize)>,
+}
+
 impl Batch {
     pub fn build(setup: &ModelSetup, n_candidates: usize, recording: Recording) -> Result<Batch> {
         let threads = thread_count(setup);
         let n_parts = parts_for(setup, n_candidates, threads);
         // One part: the network's own threads; several: one thread each.
         let part_threads = if n_parts == 1 { threads } else { 1 };
-        let parts = (0..n_parts)
-            .map(|k| {
-                let candidates = (k * n_candidates / n_parts)..((k + 1) * n_candidates / n_parts);
-                Part::build(setup, candidates, &recording, part_threads)
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let build = |k: usize| {
+            let candidates = (k * n_candidates / n_parts)..((k + 1) * n_candidates / n_parts);
+            Part::build(setup, candidates, &recording, part_threads)
+        };
+        // Several parts are built side by side too (each compiles its own kernels).
+        let parts = if n_parts == 1 {
+            vec![build(0)?]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n_parts)
+                    .map(|k| {
+                        let build = &build;
+                        scope.spawn(move || build(k))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })?
+        };
         Ok(Batch {
             n_candidates,
             parts,
@@ -212,9 +239,47 @@ impl Batch {
 
     /// Runs every candidate: `values[c][p]` is parameter `names[p]` of candidate `c` (SI).
     pub fn run(&self, setup: &ModelSetup, names: &[String], values: &[Vec<f64>]) -> Result<()> {
+        self.run_then(setup, names, values, &|_| ()).map(|_| ())
+    }
+
+    /// Runs every candidate, then calls `score` on each part's recording on the thread
+    /// that simulated it (a fit's metric runs in parallel, on data still in that core's
+    /// cache, with no copy). Returns what `score` returned, part by part in candidate order.
+    pub fn run_then<R: Send>(
+        &self,
+        setup: &ModelSetup,
+        names: &[String],
+        values: &[Vec<f64>],
+        score: &(dyn Fn(PartRecording<'_>) -> R + Sync),
+    ) -> Result<Vec<R>> {
+        let run_part = |part: &Part| -> Result<R> {
+            part.run(setup, names, values)?;
+            let var = match &self.recording {
+                Recording::Variable(var) => Some(var.as_str()),
+                Recording::Spikes => None,
+            };
+            let candidates = part.candidates.clone();
+            let unrecorded = || {
+                score(PartRecording {
+                    candidates: candidates.clone(),
+                    samples: None,
+                })
+            };
+            Ok(match (var, &part.state) {
+                (Some(var), Some(monitor)) => monitor
+                    .with_recorded(var, |samples, n| {
+                        score(PartRecording {
+                            candidates: candidates.clone(),
+                            samples: Some((samples, n)),
+                        })
+                    })
+                    .unwrap_or_else(unrecorded),
+                _ => unrecorded(),
+            })
+        };
         if let [part] = self.parts.as_slice() {
             part.net.set_interrupt(self.interrupt.clone());
-            return part.run(setup, names, values);
+            return Ok(vec![run_part(part)?]);
         }
         // The parts run on their own threads; this thread waits for them and calls the
         // user's poll (Python's must run on the thread that started the fit), raising a flag
@@ -227,26 +292,31 @@ impl Batch {
         }
         let (done, finished) = mpsc::channel();
         std::thread::scope(|scope| {
-            for part in &self.parts {
+            for (k, part) in self.parts.iter().enumerate() {
                 let done = done.clone();
+                let run_part = &run_part;
                 scope.spawn(move || {
                     // The receiver outlives every part: the scope joins them first.
-                    let _ = done.send(part.run(setup, names, values));
+                    let _ = done.send((k, run_part(part)));
                 });
             }
             drop(done);
             let mut outcome = Ok(());
+            let mut scores: Vec<Option<R>> = (0..self.parts.len()).map(|_| None).collect();
             let mut waiting = self.parts.len();
             while waiting > 0 {
                 match finished.recv_timeout(POLL_PERIOD) {
-                    Ok(result) => {
+                    Ok((k, result)) => {
                         waiting -= 1;
-                        if let Err(e) = result {
-                            // An interruption is only the echo of another part's error.
-                            if outcome.is_ok() || is_interruption(&outcome) {
-                                outcome = Err(e);
+                        match result {
+                            Ok(score) => scores[k] = Some(score),
+                            Err(e) => {
+                                // An interruption is only the echo of another part's error.
+                                if outcome.is_ok() || is_interruption(&outcome) {
+                                    outcome = Err(e);
+                                }
+                                stop.store(true, Ordering::Relaxed);
                             }
-                            stop.store(true, Ordering::Relaxed);
                         }
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -257,7 +327,17 @@ impl Batch {
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
             }
-            outcome
+            outcome?;
+            scores
+                .into_iter()
+                .map(|s| {
+                    s.ok_or_else(|| {
+                        crate::error::FitError::Runtime(rheobase_runtime::RuntimeError::Internal(
+                            "a part of the batch ended without a result".into(),
+                        ))
+                    })
+                })
+                .collect()
         })
     }
 
@@ -291,7 +371,7 @@ impl Batch {
 /// How often a waiting fit calls the user's interrupt poll.
 const POLL_PERIOD: Duration = Duration::from_millis(50);
 
-fn is_interruption(outcome: &Result<()>) -> bool {
+fn is_interruption<T>(outcome: &Result<T>) -> bool {
     matches!(outcome, Err(e) if e.code() == "runtime::interrupted")
 }
 

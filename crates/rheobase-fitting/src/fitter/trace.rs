@@ -1,7 +1,7 @@
 //! `TraceFitter`: fits a model variable's traces (usually the membrane potential) under one or
 //! several input protocols.
 
-use super::simulation::Recording;
+use super::simulation::{PartRecording, Recording};
 use super::{
     check_traces, split_parameters, Callback, EvaluatedParameters, FitOutcome, FitterCore,
     FitterOptions, Traces,
@@ -206,16 +206,15 @@ fn errors(
     names: &[String],
     values: &[Vec<f64>],
 ) -> Result<Vec<f64>> {
-    let n_traces = core.setup().n_traces();
     let dt = core.setup().dt;
-    let batch = core.simulate(names, values, Recording::Variable(output_var.to_string()))?;
-    let traces = batch.traces(output_var);
-    Ok((0..values.len())
-        .map(|c| {
-            let sim: Vec<&[f64]> = (0..n_traces)
-                .map(|k| traces[c * n_traces + k].as_slice())
-                .collect();
-            metric.error(&sim, output, dt)
-        })
-        .collect())
+    let recording = Recording::Variable(output_var.to_string());
+    // Each part scores its own candidates from the monitor's time-major samples.
+    let score = |part: PartRecording<'_>| -> Vec<f64> {
+        match part.samples {
+            Some((samples, n_neurons)) => metric.errors_time_major(samples, n_neurons, output, dt),
+            None => vec![f64::NAN; part.candidates.len()],
+        }
+    };
+    let per_part = core.simulate_then(names, values, recording, &score)?;
+    Ok(per_part.into_iter().flatten().collect())
 }

@@ -7,8 +7,12 @@ use crate::error::{Result, RuntimeError};
 use crate::network::{Network, ObjectEntry, ObjectId, Operation, StepContext};
 use crate::neurongroup::NeuronGroup;
 use crate::schedule::When;
+use crate::state::{ArrayData, StoreId};
+use crate::variables::Variable;
 use rheobase_codegen::Elements;
+use rheobase_lang::VarType;
 use std::any::Any;
+use std::ops::Range;
 
 /// Which neurons a `StateMonitor` records.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +58,40 @@ struct StateMonitorOp {
     dynamic: Option<(crate::network::GroupId, Record)>,
     name: String,
     recorder: Recorder,
+    /// Per variable, the store array to copy from directly when the variable is a float
+    /// array of the group's own (not shared, linked or a subexpression): its value is what
+    /// the recording kernel would compute. The kernel runs only for the others.
+    direct: Vec<Option<StoreId>>,
+    /// `indices` as a range, when they are consecutive: then direct variables are copied
+    /// as one slice.
+    contiguous: Option<Range<usize>>,
     data: Samples,
+}
+
+/// `indices` as a range when they are consecutive and increasing.
+fn as_range(indices: &[i32]) -> Option<Range<usize>> {
+    let first = *indices.first()?;
+    let consecutive = indices
+        .iter()
+        .enumerate()
+        .all(|(k, &x)| i64::from(x) == i64::from(first) + k as i64);
+    (consecutive && first >= 0).then(|| first as usize..first as usize + indices.len())
+}
+
+/// The store array of a variable that a monitor may read without its kernel.
+fn direct_source(variables: &crate::variables::Variables, name: &str) -> Option<StoreId> {
+    if variables.link(name).is_some() {
+        return None;
+    }
+    match variables.get(name)? {
+        Variable::Array {
+            id,
+            vtype: VarType::Float,
+            shared: false,
+            ..
+        } => Some(*id),
+        _ => None,
+    }
 }
 
 impl Operation for StateMonitorOp {
@@ -87,20 +124,45 @@ impl Operation for StateMonitorOp {
             ));
         }
         if self.data.t.is_empty() {
+            self.contiguous = as_range(&indices);
             self.indices = indices;
         }
         Ok(())
     }
 
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
-        let rng = cx.rng(0);
-        self.recorder
-            .kernel
-            .call(cx.store, Elements::List(&self.indices), cx.time, rng, None)?;
+        if self.direct.iter().any(Option::is_none) {
+            let rng = cx.rng(0);
+            self.recorder.kernel.call(
+                cx.store,
+                Elements::List(&self.indices),
+                cx.time,
+                rng,
+                None,
+            )?;
+        }
         self.data.t.push(cx.time.t);
-        for (values, &s) in self.data.values.iter_mut().zip(&self.recorder.scratch) {
-            let data = cx.store.get(s);
-            values.extend(self.indices.iter().map(|&k| data.get_f64(k as usize)));
+        let sources = self.direct.iter().zip(&self.recorder.scratch);
+        for (values, (direct, &scratch)) in self.data.values.iter_mut().zip(sources) {
+            let data = cx.store.get(direct.unwrap_or(scratch));
+            let slice = match (data, &self.contiguous) {
+                (ArrayData::F64(a), Some(range)) => a.get(range.clone()),
+                _ => None,
+            };
+            match slice {
+                Some(slice) => values.extend_from_slice(slice),
+                None => {
+                    // The kernel checked the indices against the arrays; read ones it skips
+                    // are checked here (`get_f64` would panic).
+                    if direct.is_some() && self.indices.iter().any(|&k| k as usize >= data.len()) {
+                        return Err(RuntimeError::Internal(format!(
+                            "'{}' records an element beyond its source's arrays",
+                            self.name
+                        )));
+                    }
+                    values.extend(self.indices.iter().map(|&k| data.get_f64(k as usize)));
+                }
+            }
         }
         Ok(())
     }
@@ -115,7 +177,10 @@ impl Operation for StateMonitorOp {
 
     fn restore(&mut self, saved: &(dyn Any + Send)) {
         if let Some(d) = saved.downcast_ref::<Samples>() {
-            self.data = d.clone();
+            // `clone_from` keeps the buffers: a store/restore loop (model fitting) records
+            // each run into the memory of the one before.
+            self.data.t.clone_from(&d.t);
+            self.data.values.clone_from(&d.values);
         }
     }
 
@@ -186,16 +251,23 @@ impl StateMonitor {
             (None, None) => core.group(source.id).clock,
             (c, dt) => core.clock_id(c.as_ref(), dt)?,
         };
-        let indices = relative
+        let indices: Vec<i32> = relative
             .iter()
             .filter(|&&k| k < range.len())
             .map(|&k| (range.start + k) as i32)
             .collect();
+        let group_variables = &core.group(source.id).variables;
+        let direct = variables
+            .iter()
+            .map(|v| direct_source(group_variables, v))
+            .collect();
         let op = StateMonitorOp {
+            contiguous: as_range(&indices),
             indices,
             dynamic,
             name: name.clone(),
             recorder,
+            direct,
             data: Samples {
                 t: Vec::new(),
                 values: vec![Vec::new(); variables.len()],
@@ -255,6 +327,18 @@ impl StateMonitor {
             }
             out
         }))
+    }
+
+    /// Calls `f` with a variable's samples as recorded, without copying them:
+    /// `samples[k * n_recorded + j]` is recorded neuron `j` at `t()[k]` (the layout of
+    /// [`StateSamples`]), and `n_recorded`. The network stays locked while `f` runs.
+    pub fn with_recorded<R>(
+        &self,
+        variable: &str,
+        f: impl FnOnce(&[f64], usize) -> R,
+    ) -> Option<R> {
+        let k = self.variables.iter().position(|v| v == variable)?;
+        Some(self.with(|m| f(&m.data.values[k], m.indices.len())))
     }
 
     /// How many neurons are recorded.
