@@ -27,6 +27,16 @@ impl ArrayArg<'_> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The same array, borrowed for a shorter call.
+    pub fn reborrow(&mut self) -> ArrayArg<'_> {
+        match self {
+            ArrayArg::F64(a) => ArrayArg::F64(a),
+            ArrayArg::F32(a) => ArrayArg::F32(a),
+            ArrayArg::I32(a) => ArrayArg::I32(a),
+            ArrayArg::Bool(a) => ArrayArg::Bool(a),
+        }
+    }
 }
 
 /// Which elements one call covers.
@@ -87,18 +97,67 @@ pub struct CompileError {
 }
 
 /// How to split one call into pieces for [`CompiledKernel::run_split`].
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub enum Split<'a> {
     /// About equal pieces of the call's elements, at most this many: a range, or a list of
     /// strictly increasing indices (anything else runs in one piece).
     Even(usize),
-    /// Instead of the call's elements, run each of `lists` (a list kernel), piece `k` only
-    /// gathering targets in `targets[k]` (the ranges disjoint): a synaptic pathway split by
-    /// target partition. Lists that break this run one after another.
-    Lists {
-        lists: &'a [Vec<i32>],
+    /// Instead of the call's elements (a list kernel), one list per range of `targets`: piece
+    /// `k` runs the list `fill(k, list)` writes (into an empty list) and may only gather
+    /// targets in `targets[k]` (the ranges disjoint): a synaptic pathway split by target
+    /// partition. Each list is written on the thread that runs its piece, so building the
+    /// lists is split too. A piece whose list gathers a target outside its range runs after
+    /// the others, on the calling thread.
+    Fill {
+        fill: &'a ListFill<'a>,
         targets: &'a [Range<usize>],
     },
+}
+
+/// Writes the element list of one piece of a [`Split::Fill`] call.
+pub type ListFill<'a> = dyn Fn(usize, &mut Vec<i32>) + Sync + 'a;
+
+impl std::fmt::Debug for Split<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Split::Even(parts) => f.debug_tuple("Even").field(parts).finish(),
+            Split::Fill { targets, .. } => f
+                .debug_struct("Fill")
+                .field("targets", targets)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl<'a> Split<'a> {
+    /// Runs the pieces of a `Fill` split one after another, on this thread (the same results
+    /// as the parallel run); `Even` runs the call whole.
+    pub fn run_in_sequence(
+        self,
+        call: &mut KernelCall<'a>,
+        run: impl Fn(&mut KernelCall<'_>) -> Result<usize, KernelError>,
+    ) -> Result<usize, KernelError> {
+        match self {
+            Split::Even(_) => run(call),
+            Split::Fill { fill, targets } => {
+                let mut emitted = 0;
+                let mut list = Vec::new();
+                for k in 0..targets.len() {
+                    list.clear();
+                    fill(k, &mut list);
+                    let mut piece = KernelCall {
+                        arrays: call.arrays.iter_mut().map(ArrayArg::reborrow).collect(),
+                        scalars: call.scalars,
+                        elements: Elements::List(&list),
+                        rng: call.rng,
+                        emitted: call.emitted.as_deref_mut(),
+                    };
+                    emitted += run(&mut piece)?;
+                }
+                Ok(emitted)
+            }
+        }
+    }
 }
 
 /// A kernel ready to run.
@@ -121,17 +180,7 @@ pub trait CompiledKernel: Send + Sync {
         split: Split<'a>,
         _pool: &rayon::ThreadPool,
     ) -> Result<usize, KernelError> {
-        match split {
-            Split::Even(_) => self.run(call),
-            Split::Lists { lists, .. } => {
-                let mut emitted = 0;
-                for list in lists {
-                    call.elements = Elements::List(list);
-                    emitted += self.run(call)?;
-                }
-                Ok(emitted)
-            }
-        }
+        split.run_in_sequence(call, |call| self.run(call))
     }
 
     /// Where native code for this kernel goes, for kernels that may move to the native tier

@@ -268,12 +268,7 @@ pub fn check_call(
             call.rng.step
         )));
     }
-    // The shortest array accessed at `_idx` bounds every element.
-    let shortest = facts
-        .elem_arrays
-        .iter()
-        .map(|&id| (id, call.arrays[id.0 as usize].len()))
-        .min_by_key(|&(_, len)| len);
+    let shortest = element_bound(facts, &call.arrays);
     match (&call.elements, kernel.iteration) {
         (Elements::Range(range), Iteration::Range) => {
             if range.start >= range.end {
@@ -299,19 +294,7 @@ pub fn check_call(
             Ok(range.end - range.start)
         }
         (Elements::List(list), Iteration::List) => {
-            for &entry in list.iter() {
-                if entry < 0 {
-                    return match shortest {
-                        Some((id, len)) => Err(out_of_bounds(kernel, id, entry.into(), len)),
-                        None => Err(bad(format!("negative element index {entry}"))),
-                    };
-                }
-                if let Some((id, len)) = shortest {
-                    if entry as usize >= len {
-                        return Err(out_of_bounds(kernel, id, entry.into(), len));
-                    }
-                }
-            }
+            check_list(kernel, list, shortest)?;
             Ok(list.len())
         }
         (Elements::Range(_), Iteration::List) => {
@@ -321,6 +304,36 @@ pub fn check_call(
             Err(bad("a Range kernel was given a List of elements".into()))
         }
     }
+}
+
+/// The shortest array accessed at `_idx` (and its length), which bounds every element of a
+/// call; `None` when the kernel accesses no array at `_idx`.
+pub fn element_bound(facts: &KernelFacts, arrays: &[ArrayArg<'_>]) -> Option<(ArrayId, usize)> {
+    facts
+        .elem_arrays
+        .iter()
+        .map(|&id| (id, arrays[id.0 as usize].len()))
+        .min_by_key(|&(_, len)| len)
+}
+
+/// Checks the entries of an element list against [`element_bound`]: none negative, each
+/// inside every array accessed at `_idx`.
+pub fn check_list(
+    kernel: &Kernel,
+    list: &[i32],
+    bound: Option<(ArrayId, usize)>,
+) -> Result<(), KernelError> {
+    let limit = bound.map_or(usize::MAX, |(_, len)| len);
+    let Some(&entry) = list.iter().find(|&&e| e < 0 || e as usize >= limit) else {
+        return Ok(());
+    };
+    Err(match bound {
+        Some((id, len)) => out_of_bounds(kernel, id, entry.into(), len),
+        None => KernelError::BadCall {
+            kernel: kernel.name.clone(),
+            reason: format!("negative element index {entry}"),
+        },
+    })
 }
 
 pub fn out_of_bounds(kernel: &Kernel, array: ArrayId, index: i64, len: usize) -> KernelError {

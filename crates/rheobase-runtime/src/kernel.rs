@@ -9,7 +9,7 @@ use crate::state::{ArrayStore, StoreId};
 use crate::threads::Threads;
 use rheobase_codegen::{
     ArrayArg, ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel,
-    KernelCall, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
+    KernelCall, ListFill, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -260,13 +260,13 @@ impl RunnableKernel {
         }
     }
 
-    /// Runs a list kernel on each of `lists` at the same time, list `k` gathering only
-    /// targets in `targets[k]` (a pathway split by target partition; see
-    /// [`CompiledKernel::run_split`]).
-    pub fn call_lists(
+    /// Runs a list kernel in pieces at the same time, piece `k` on the list `fill(k, ..)`
+    /// writes, gathering only targets in `targets[k]` (a pathway split by target partition;
+    /// see [`Split::Fill`]).
+    pub fn call_filled(
         &self,
         store: &mut ArrayStore,
-        lists: &[Vec<i32>],
+        fill: &ListFill<'_>,
         targets: &[std::ops::Range<usize>],
         time: TimeInfo,
         rng: RngKey,
@@ -282,7 +282,7 @@ impl RunnableKernel {
         };
         Ok(self
             .compiled
-            .run_split(&mut call, Split::Lists { lists, targets }, pool)?)
+            .run_split(&mut call, Split::Fill { fill, targets }, pool)?)
     }
 
     /// How calls of this kernel may be split.

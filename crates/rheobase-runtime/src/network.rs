@@ -271,6 +271,25 @@ impl NetworkCore {
         idx
     }
 
+    /// Runs steps until the run is over or stopped (`Ok(false)`) or `budget` has passed
+    /// (`Ok(true)`, at least one step run). `t` is the time of the last step run.
+    fn step_batch(&mut self, order: &[usize], budget: std::time::Duration) -> Result<bool> {
+        let start = std::time::Instant::now();
+        loop {
+            let Some((first, current)) = next_clocks(&self.clocks) else {
+                return Ok(false);
+            };
+            if self.stopped || !self.clocks[first].running() {
+                return Ok(false);
+            }
+            self.t = self.clocks[first].t();
+            self.step(order, &current)?;
+            if start.elapsed() >= budget {
+                return Ok(true);
+            }
+        }
+    }
+
     /// Runs every object of the current clocks once.
     fn step(&mut self, order: &[usize], current: &[usize]) -> Result<()> {
         for &k in order {
@@ -282,6 +301,9 @@ impl NetworkCore {
         Ok(())
     }
 }
+
+/// How long a batch of steps runs before the run loop looks at Ctrl-C and progress.
+const STEP_BATCH: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Called with the completed fraction (0 to 1) of a run.
 pub type ProgressHook = Box<dyn FnMut(f64) + Send>;
@@ -685,19 +707,32 @@ impl Network {
         let mut interrupter = self.interrupter(0);
         let result = loop {
             let mut core = self.lock();
-            let Some((first, current)) = next_clocks(&core.clocks) else {
-                break Ok(());
-            };
-            if core.stopped || !core.clocks[first].running() {
-                break Ok(());
-            }
-            core.t = core.clocks[first].t();
-            let t_now = core.t;
+            let t_now;
             if hooks_sorted.is_empty() {
-                if let Err(e) = core.step(&order, &current) {
-                    break Err(e);
+                // Steps run in batches of a few milliseconds on the thread pool (the caller
+                // waits), so that split kernels do not pay the caller's sleep and wake-up at
+                // every call; Ctrl-C and progress are looked at between batches.
+                let threads = core.threads.clone();
+                let core = &mut *core;
+                let mut batch = || core.step_batch(&order, STEP_BATCH);
+                let stepped = match threads.pool() {
+                    Some(pool) => pool.install(batch),
+                    None => batch(),
+                };
+                match stepped {
+                    Ok(true) => t_now = core.t,
+                    Ok(false) => break Ok(()),
+                    Err(e) => break Err(e),
                 }
             } else {
+                let Some((first, current)) = next_clocks(&core.clocks) else {
+                    break Ok(());
+                };
+                if core.stopped || !core.clocks[first].running() {
+                    break Ok(());
+                }
+                core.t = core.clocks[first].t();
+                t_now = core.t;
                 // With hooks, run the step in pieces so that each hook sees the state of its
                 // slot with the network unlocked.
                 drop(core);

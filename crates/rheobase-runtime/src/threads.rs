@@ -70,6 +70,8 @@ impl Threads {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(count)
             .thread_name(|k| format!("rheobase-{k}"))
+            // Whole batches of steps run on the pool: give it the main thread's stack size.
+            .stack_size(8 << 20)
             .build()
             .map_err(|e| {
                 RuntimeError::invalid("network", format!("cannot start {count} threads: {e}"))

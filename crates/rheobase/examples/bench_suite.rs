@@ -4,7 +4,7 @@
 //! `bench/suite_brian2.py`. Prints one JSON line per run. Not a test.
 //!
 //!     cargo run --release -p rheobase --example bench_suite -- --bench cuba [--n 4000]
-//!         [--duration 1] [--threads 1] [--seed 1]
+//!         [--duration 1] [--threads 1] [--seed 1] [--split-work ns]
 
 use rheobase::prelude::*;
 use std::time::Instant;
@@ -31,6 +31,7 @@ struct Args {
     duration: f64,
     threads: usize,
     seed: u64,
+    split_work: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -40,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         duration: 1.0,
         threads: 1,
         seed: 1,
+        split_work: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -51,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
             "--duration" => args.duration = value.parse().map_err(|e| bad(&e))?,
             "--threads" => args.threads = value.parse().map_err(|e| bad(&e))?,
             "--seed" => args.seed = value.parse().map_err(|e| bad(&e))?,
+            "--split-work" => args.split_work = Some(value.parse().map_err(|e| bad(&e))?),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -412,6 +415,9 @@ fn main() -> Res<()> {
     let net = Network::new();
     net.seed(args.seed);
     net.set_threads(args.threads)?;
+    if let Some(work) = args.split_work {
+        net.set_split_work(work);
+    }
     let default_n = match args.bench.as_str() {
         "hh_sweep" => 90_000,
         "stdp" => 1000,
@@ -432,9 +438,15 @@ fn main() -> Res<()> {
         other => return Err(format!("unknown benchmark '{other}'").into()),
     };
     let setup_s = start.elapsed().as_secs_f64();
+    // RHEOBASE_BENCH_PROFILE=1: time per object on stderr (the JSON line is unchanged).
+    let profile = std::env::var_os("RHEOBASE_BENCH_PROFILE").is_some();
+    net.set_profiling(profile);
     let t_loop = Instant::now();
     let cpu = process_cpu_s();
     net.run(args.duration)?;
+    for (name, time) in net.profiling_info().iter().filter(|e| !e.1.is_zero()) {
+        eprintln!("{:>10.4} s  {name}", time.as_secs_f64());
+    }
     let loop_cpu_s = process_cpu_s() - cpu;
     let loop_s = t_loop.elapsed().as_secs_f64();
     let total_s = start.elapsed().as_secs_f64();

@@ -4,7 +4,9 @@
 
 use cranelift_jit::JITModule;
 
-use crate::backend::{ArrayArg, Elements, KernelCall, KernelError};
+use std::ops::Range;
+
+use crate::backend::{ArrayArg, Elements, KernelCall, KernelError, ListFill, Split};
 use crate::ir::{ArrayId, Kernel};
 use crate::random;
 use crate::validate::{self, KernelFacts};
@@ -145,20 +147,7 @@ impl LoadedKernel {
         pieces: &[(Piece, usize)],
         pool: Option<&rayon::ThreadPool>,
     ) -> Result<usize, KernelError> {
-        let arrays: Vec<RawArray> = call
-            .arrays
-            .iter_mut()
-            .map(|a| {
-                let len = a.len() as u64;
-                let data = match a {
-                    ArrayArg::F64(s) => s.as_mut_ptr().cast::<u8>(),
-                    ArrayArg::F32(s) => s.as_mut_ptr().cast::<u8>(),
-                    ArrayArg::I32(s) => s.as_mut_ptr().cast::<u8>(),
-                    ArrayArg::Bool(s) => s.as_mut_ptr().cast::<u8>(),
-                };
-                RawArray { data, len }
-            })
-            .collect();
+        let arrays = raw_arrays(call);
         let too_many = || KernelError::BadCall {
             kernel: kernel.name.clone(),
             reason: "too many elements for the Emit buffer".into(),
@@ -239,24 +228,194 @@ impl LoadedKernel {
         // SAFETY: the first `count` slots of the spare capacity are initialised (above).
         unsafe { out.set_len(old_len + count) };
         for p in &raws {
-            match p.status {
-                STATUS_OK => {}
-                STATUS_OUT_OF_BOUNDS => {
-                    let array = ArrayId(p.raw.err_array as u32);
-                    let len = call.arrays[array.0 as usize].len();
-                    return Err(validate::out_of_bounds(kernel, array, p.raw.err_index, len));
-                }
-                other => {
-                    return Err(KernelError::BadCall {
-                        kernel: kernel.name.clone(),
-                        reason: format!(
-                            "internal error: compiled kernel returned status {other} (this is a bug, please report it)"
-                        ),
-                    })
-                }
-            }
+            status_result(kernel, &arrays, &p.raw, p.status)?;
         }
         Ok(count)
+    }
+
+    /// Runs a [`Split::Fill`] call on `pool`: piece `k` fills its list, checks it (every
+    /// element in bounds, every target gathered through `gather` inside `targets[k]`) and
+    /// runs it, all on the thread that took the piece. The kernel splits by `gather` and
+    /// emits nothing ([`super::parallel::fill_gather`]). A piece whose targets stray from its
+    /// range runs after the others, on this thread, so written locations are never shared.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_filled<'a>(
+        &self,
+        kernel: &Kernel,
+        facts: &KernelFacts,
+        call: &mut KernelCall<'a>,
+        gather: ArrayId,
+        fill: &'a ListFill<'a>,
+        targets: &'a [Range<usize>],
+        pool: &rayon::ThreadPool,
+    ) -> Result<usize, KernelError> {
+        use rayon::prelude::*;
+        let in_sequence = |call: &mut KernelCall<'a>| {
+            Split::Fill { fill, targets }.run_in_sequence(call, |c| self.run(kernel, facts, c))
+        };
+        call.elements = Elements::List(&[]);
+        validate::check_call(kernel, facts, call)?;
+        // The gather array is read at `_idx`, so the bound on elements is at most its length.
+        let gather_len = match &call.arrays[gather.0 as usize] {
+            ArrayArg::I32(g) => g.len(),
+            _ => return in_sequence(call),
+        };
+        let Some(bound) = validate::element_bound(facts, &call.arrays) else {
+            return in_sequence(call);
+        };
+        if bound.1 > gather_len {
+            return in_sequence(call);
+        }
+        let arrays = SharedArrays(raw_arrays(call));
+        let (scalars, rng) = (call.scalars, call.rng);
+        let entry = self.entry;
+        let run_piece = |k: usize| -> PieceOutcome {
+            FILL_LIST.with_borrow_mut(|list| {
+                list.clear();
+                fill(k, list);
+                if let Err(e) = validate::check_list(kernel, list, Some(bound)) {
+                    return PieceOutcome::Refused(e);
+                }
+                let owned = &targets[k];
+                let gathered = arrays.get()[gather.0 as usize].data.cast::<i32>();
+                let strays = list.iter().any(|&e| {
+                    // SAFETY: `gathered` is the I32 gather array of `gather_len >= bound.1`
+                    // entries and every list entry lies in `0..bound.1` (checked above). The
+                    // kernel never writes its gather array (`Splittable::ByGather`), so
+                    // reading it while other pieces run is no data race.
+                    let target = unsafe { *gathered.add(e as usize) };
+                    !owned.contains(&(target as usize))
+                });
+                if strays {
+                    return PieceOutcome::Strayed;
+                }
+                let mut raw = RawArgs {
+                    arrays: arrays.get().as_ptr(),
+                    scalars: scalars.as_ptr(),
+                    range_start: 0,
+                    range_end: 0,
+                    list: list.as_ptr(),
+                    list_len: list.len() as u64,
+                    rng_key: random::stream_key(rng.seed, rng.stream),
+                    rng_step: rng.step,
+                    emit_buf: std::ptr::NonNull::dangling().as_ptr(),
+                    emit_cap: 0,
+                    emit_count: 0,
+                    err_array: 0,
+                    err_index: 0,
+                };
+                // SAFETY: the call was checked by `check_call` (array count and types, shared
+                // arrays non-empty, random limits) and this piece's elements by `check_list`;
+                // the code bounds-checks gathers and computed indices itself and emits
+                // nothing (`emit_cap` 0). The piece writes only its own elements and targets
+                // inside `owned` (just checked), disjoint from every other piece's, so pieces
+                // running at the same time never touch the same written location. All
+                // pointers outlive the call.
+                let status = unsafe { entry(&mut raw) };
+                match status_result(kernel, arrays.get(), &raw, status) {
+                    Ok(()) => PieceOutcome::Ran,
+                    Err(e) => PieceOutcome::Refused(e),
+                }
+            })
+        };
+        let outcomes: Vec<PieceOutcome> = pool.install(|| {
+            (0..targets.len())
+                .into_par_iter()
+                .with_max_len(1)
+                .map(run_piece)
+                .collect()
+        });
+        drop(arrays);
+        let mut strayed = Vec::new();
+        for (k, outcome) in outcomes.into_iter().enumerate() {
+            match outcome {
+                PieceOutcome::Ran => {}
+                PieceOutcome::Refused(e) => return Err(e),
+                PieceOutcome::Strayed => strayed.push(k),
+            }
+        }
+        let mut list = Vec::new();
+        for k in strayed {
+            list.clear();
+            fill(k, &mut list);
+            let mut piece = KernelCall {
+                arrays: call.arrays.iter_mut().map(ArrayArg::reborrow).collect(),
+                scalars: call.scalars,
+                elements: Elements::List(&list),
+                rng: call.rng,
+                emitted: None,
+            };
+            self.run(kernel, facts, &mut piece)?;
+        }
+        Ok(0)
+    }
+}
+
+/// What happened to one piece of [`LoadedKernel::run_filled`].
+enum PieceOutcome {
+    Ran,
+    Refused(KernelError),
+    /// Its list gathers a target outside its range: run it afterwards, alone.
+    Strayed,
+}
+
+thread_local! {
+    /// The list a thread fills for its piece of a [`Split::Fill`] call, reused between calls.
+    static FILL_LIST: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A call's arrays as the code sees them, shared by the threads running pieces.
+struct SharedArrays(Vec<RawArray>);
+
+// SAFETY: the pointers stay valid for the whole parallel section (the call's arrays outlive
+// it), and pieces write disjoint locations through them (see `run_filled`).
+unsafe impl Sync for SharedArrays {}
+
+impl SharedArrays {
+    // A method, so that closures capture the whole (`Sync`) struct, not its field.
+    fn get(&self) -> &[RawArray] {
+        &self.0
+    }
+}
+
+/// The call's arrays as raw pointers and lengths, in declaration order.
+fn raw_arrays(call: &mut KernelCall<'_>) -> Vec<RawArray> {
+    call.arrays
+        .iter_mut()
+        .map(|a| {
+            let len = a.len() as u64;
+            let data = match a {
+                ArrayArg::F64(s) => s.as_mut_ptr().cast::<u8>(),
+                ArrayArg::F32(s) => s.as_mut_ptr().cast::<u8>(),
+                ArrayArg::I32(s) => s.as_mut_ptr().cast::<u8>(),
+                ArrayArg::Bool(s) => s.as_mut_ptr().cast::<u8>(),
+            };
+            RawArray { data, len }
+        })
+        .collect()
+}
+
+/// The outcome of one run of the code: `status` and, on an index out of bounds, the array
+/// and index the code wrote into `raw`.
+fn status_result(
+    kernel: &Kernel,
+    arrays: &[RawArray],
+    raw: &RawArgs,
+    status: i32,
+) -> Result<(), KernelError> {
+    match status {
+        STATUS_OK => Ok(()),
+        STATUS_OUT_OF_BOUNDS => {
+            let array = ArrayId(raw.err_array as u32);
+            let len = arrays.get(array.0 as usize).map_or(0, |a| a.len as usize);
+            Err(validate::out_of_bounds(kernel, array, raw.err_index, len))
+        }
+        other => Err(KernelError::BadCall {
+            kernel: kernel.name.clone(),
+            reason: format!(
+                "internal error: compiled kernel returned status {other} (this is a bug, please report it)"
+            ),
+        }),
     }
 }
 

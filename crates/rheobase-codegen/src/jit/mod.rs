@@ -17,9 +17,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, Linkage, Module};
 
-use crate::backend::{
-    Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, Split,
-};
+use crate::backend::{Backend, CompileError, CompiledKernel, KernelCall, KernelError, Split};
 use crate::ir::Kernel;
 use crate::opt;
 use crate::split::{self, Splittable};
@@ -235,22 +233,25 @@ impl CompiledKernel for JitKernel {
         how: Split<'a>,
         pool: &rayon::ThreadPool,
     ) -> Result<usize, KernelError> {
+        if let Split::Fill { fill, targets } = how {
+            if let Some(gather) = parallel::fill_gather(&self.facts, self.split, targets) {
+                return self.loaded.run_filled(
+                    &self.kernel,
+                    &self.facts,
+                    call,
+                    gather,
+                    fill,
+                    targets,
+                    pool,
+                );
+            }
+        }
         match parallel::pieces(&self.kernel, &self.facts, self.split, call, how)? {
             Some(pieces) => {
                 self.loaded
                     .run_pieces(&self.kernel, &self.facts, call, &pieces, Some(pool))
             }
-            None => match how {
-                Split::Even(_) => self.run(call),
-                Split::Lists { lists, .. } => {
-                    let mut emitted = 0;
-                    for list in lists {
-                        call.elements = Elements::List(list);
-                        emitted += self.run(call)?;
-                    }
-                    Ok(emitted)
-                }
-            },
+            None => how.run_in_sequence(call, |call| self.run(call)),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Cutting one kernel call into pieces that may run at the same time (see [`crate::split`]
 //! for when a kernel allows it): even chunks of a range or of a strictly increasing list for
-//! element-wise kernels, or caller-given lists whose gathered targets are checked to lie in
-//! disjoint ranges (a synaptic pathway split by target partition).
+//! element-wise kernels, or caller-filled lists whose gathered targets lie in disjoint ranges
+//! (a synaptic pathway split by target partition; checked piece by piece as they run, in
+//! `LoadedKernel::run_filled`).
 
 use super::entry::Piece;
-use crate::backend::{ArrayArg, Elements, KernelCall, KernelError, Split};
-use crate::ir::Kernel;
+use crate::backend::{Elements, KernelCall, KernelError, Split};
+use crate::ir::{ArrayId, Kernel};
 use crate::split::Splittable;
 use crate::validate::{self, KernelFacts};
 
@@ -54,35 +55,24 @@ pub fn pieces<'a>(
                 }
             }
         }
-        Split::Lists { lists, targets } => {
-            let Splittable::ByGather(gather) = split else {
-                return Ok(None);
-            };
-            let disjoint = targets.windows(2).all(|w| w[0].end <= w[1].start);
-            if lists.len() != targets.len() || lists.len() < 2 || !disjoint {
-                return Ok(None);
-            }
-            let mut pieces = Vec::with_capacity(lists.len());
-            for (list, owned) in lists.iter().zip(targets) {
-                call.elements = Elements::List(list);
-                let Ok(n) = validate::check_call(kernel, facts, call) else {
-                    return Ok(None);
-                };
-                let ArrayArg::I32(index) = &call.arrays[gather.0 as usize] else {
-                    return Ok(None);
-                };
-                // `check_call` bounded every element by the gather array's length.
-                let inside = list
-                    .iter()
-                    .all(|&e| owned.contains(&(index[e as usize] as usize)));
-                if !inside {
-                    return Ok(None);
-                }
-                pieces.push((Piece::List(list.as_ptr(), list.len()), n));
-            }
-            Ok(Some(pieces))
-        }
+        // Fill calls run through `fill_gather` and `LoadedKernel::run_filled`.
+        Split::Fill { .. } => Ok(None),
     }
+}
+
+/// The gather array of a [`Split::Fill`] call that may run in parallel pieces: the kernel
+/// splits by that gather, emits nothing (pieces write no shared output) and the target
+/// ranges are at least two and disjoint; `None` runs the pieces in sequence.
+pub fn fill_gather(
+    facts: &KernelFacts,
+    split: Splittable,
+    targets: &[std::ops::Range<usize>],
+) -> Option<ArrayId> {
+    let Splittable::ByGather(gather) = split else {
+        return None;
+    };
+    let disjoint = targets.windows(2).all(|w| w[0].end <= w[1].start);
+    (facts.max_emits_per_element == 0 && targets.len() >= 2 && disjoint).then_some(gather)
 }
 
 #[cfg(test)]
@@ -166,9 +156,8 @@ mod tests {
     }
 
     /// `target[post[_idx]] += w[_idx]` over lists of synapses.
-    #[test]
-    fn lists_outside_their_target_ranges_run_one_after_another() {
-        let kernel = Kernel {
+    fn gather_add() -> Kernel {
+        Kernel {
             name: "pre".into(),
             arrays: vec![
                 decl("target", ElemType::F64, true),
@@ -188,7 +177,12 @@ mod tests {
                 ),
             }],
             n_temps: 0,
-        };
+        }
+    }
+
+    #[test]
+    fn filled_lists_run_in_parallel_and_strays_one_after_another() {
+        let kernel = gather_add();
         let compiled = Jit::new().compile(&kernel).unwrap();
         assert_eq!(
             compiled.splittable(),
@@ -200,8 +194,18 @@ mod tests {
             .unwrap();
         let mut post = vec![0, 1, 2, 3, 0, 3];
         let mut w = vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
-        let lists = vec![vec![0, 1, 4], vec![2, 3, 5]];
-        for (targets, expect_split) in [(vec![0..2, 2..4], true), (vec![0..1, 1..4], false)] {
+        let lists = [vec![0, 1, 4], vec![2, 3, 5]];
+        let fill = |k: usize, list: &mut Vec<i32>| list.extend_from_slice(&lists[k]);
+        let facts = crate::validate::check_kernel(&kernel).unwrap();
+        // Disjoint ranges that hold each list's targets; then ranges that do not (piece 0
+        // gathers target 1, outside 0..1), which must give the same sums.
+        for (targets, in_range) in [(vec![0..2, 2..4], true), (vec![0..1, 1..4], false)] {
+            let gather = super::fill_gather(&facts, compiled.splittable(), &targets);
+            assert_eq!(gather, Some(ArrayId(1)));
+            let strays = lists[0]
+                .iter()
+                .any(|&e| !targets[0].contains(&(post[e as usize] as usize)));
+            assert_eq!(strays, !in_range);
             let mut target = vec![0.0; 4];
             let mut call = KernelCall {
                 arrays: vec![
@@ -214,25 +218,54 @@ mod tests {
                 rng: RngKey::default(),
                 emitted: None,
             };
-            let pieces = super::pieces(
-                &kernel,
-                &crate::validate::check_kernel(&kernel).unwrap(),
-                compiled.splittable(),
-                &mut call,
-                Split::Lists {
-                    lists: &lists,
-                    targets: &targets,
-                },
-            )
-            .unwrap();
-            assert_eq!(pieces.is_some(), expect_split);
-            let how = Split::Lists {
-                lists: &lists,
+            let how = Split::Fill {
+                fill: &fill,
                 targets: &targets,
             };
             compiled.run_split(&mut call, how, &pool).unwrap();
             drop(call);
             assert_eq!(target, vec![17.0, 2.0, 4.0, 40.0]);
+        }
+        // Overlapping ranges: no parallel run at all.
+        assert_eq!(
+            super::fill_gather(&facts, compiled.splittable(), &[0..3, 2..4]),
+            None
+        );
+    }
+
+    #[test]
+    fn filled_lists_out_of_bounds_are_errors_not_reads() {
+        let kernel = gather_add();
+        let compiled = Jit::new().compile(&kernel).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let mut post = vec![0, 1, 2, 3];
+        let mut w = vec![1.0; 4];
+        let mut target = vec![0.0; 4];
+        for bad in [4, -1] {
+            let fill = |k: usize, list: &mut Vec<i32>| list.extend([k as i32, bad]);
+            let mut call = KernelCall {
+                arrays: vec![
+                    ArrayArg::F64(&mut target),
+                    ArrayArg::I32(&mut post),
+                    ArrayArg::F64(&mut w),
+                ],
+                scalars: &[],
+                elements: Elements::List(&[]),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            let how = Split::Fill {
+                fill: &fill,
+                targets: &[0..2, 2..4],
+            };
+            let err = compiled.run_split(&mut call, how, &pool).unwrap_err();
+            assert!(
+                matches!(err, crate::backend::KernelError::IndexOutOfBounds { index, .. } if index == bad.into()),
+                "{err:?}"
+            );
         }
     }
 }

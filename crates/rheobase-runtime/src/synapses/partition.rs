@@ -1,10 +1,10 @@
 //! Synapses partitioned by target range, so that threads never write the same target element.
 //!
 //! Partition `p` owns the targets `bounds[p]..bounds[p + 1]`; the cuts balance the number of
-//! incoming synapses. Each partition keeps its own CSR over sources (the slots of each source
-//! whose target it owns, in slot order), so delivering a spike list is a loop over one source
-//! range per partition, and the heterogeneous-delay events of a step are split keeping their
-//! order. A target therefore sees its events in the same order whatever the number of
+//! incoming synapses. Each partition keeps its own CSR over sources (a label for each slot of
+//! each source whose target it owns, in slot order: the slot itself, or the synapse index a
+//! pathway's kernel takes), so delivering a spike list is one copy of one source range per
+//! partition, and the heterogeneous-delay events of a step are split keeping their order. A target therefore sees its events in the same order whatever the number of
 //! partitions, and sums of floating-point numbers come out bit for bit the same.
 //!
 //! Optional: with one thread the runtime uses the store and the queue directly. The structure
@@ -14,12 +14,12 @@ use super::queue::Delivery;
 use super::store::SynapseStore;
 use rayon::prelude::*;
 
-/// One partition's CSR over sources: the slots of source `s` that target this partition are
-/// `slots[offsets[s]..offsets[s + 1]]`.
+/// One partition's CSR over sources: the labels of the slots of source `s` that target this
+/// partition are `labels[offsets[s]..offsets[s + 1]]`, in slot order.
 #[derive(Clone, Debug)]
 struct PartCsr {
     offsets: Vec<u32>,
-    slots: Vec<u32>,
+    labels: Vec<i32>,
 }
 
 /// Synapses split by target range.
@@ -34,18 +34,21 @@ pub struct TargetPartition {
 
 impl TargetPartition {
     /// Split into at most `parts` target ranges (at least one, at most `n_post`, at most
-    /// 65,535) with about equal numbers of incoming synapses.
+    /// 65,535) with about equal numbers of incoming synapses; each slot labelled by itself.
     pub fn new(store: &SynapseStore, parts: usize) -> TargetPartition {
-        TargetPartition::with_targets(store, store.targets(), store.n_post(), parts)
+        TargetPartition::with_targets(store, store.targets(), store.n_post(), parts, |slot| {
+            slot as i32
+        })
     }
 
     /// The same, with each slot's target given (`0..n_post`) rather than read from the store
-    /// (whose targets a pathway does not keep).
+    /// (whose targets a pathway does not keep), and each slot labelled by `label(slot)`.
     pub fn with_targets(
         store: &SynapseStore,
         targets: &[i32],
         n_post: usize,
         parts: usize,
+        label: impl Fn(usize) -> i32,
     ) -> TargetPartition {
         debug_assert_eq!(targets.len(), store.len());
         let parts = parts.clamp(1, n_post.clamp(1, u16::MAX as usize));
@@ -74,7 +77,7 @@ impl TargetPartition {
         for p in 0..parts {
             part_of_target[bounds[p]..bounds[p + 1]].fill(p as u16);
         }
-        let parts_csr = build_parts(store, targets, &part_of_target, parts);
+        let parts_csr = build_parts(store, targets, &part_of_target, parts, label);
         TargetPartition {
             bounds,
             part_of_target,
@@ -99,10 +102,11 @@ impl TargetPartition {
         self.part_of_target[target] as usize
     }
 
-    /// The slots of `source` whose targets partition `part` owns, in slot order.
-    pub fn slots_of(&self, part: usize, source: usize) -> &[u32] {
+    /// The labels of the slots of `source` whose targets partition `part` owns, in slot
+    /// order.
+    pub fn slots_of(&self, part: usize, source: usize) -> &[i32] {
         let csr = &self.parts[part];
-        &csr.slots[csr.offsets[source] as usize..csr.offsets[source + 1] as usize]
+        &csr.labels[csr.offsets[source] as usize..csr.offsets[source + 1] as usize]
     }
 
     /// Split a per-target array into the disjoint pieces each partition may write.
@@ -116,30 +120,35 @@ impl TargetPartition {
         pieces
     }
 
-    /// The slots receiving an event now, per partition, each list in delivery order. `out`
-    /// is reused between steps.
-    pub fn gather(&self, store: &SynapseStore, delivery: &Delivery, out: &mut Vec<Vec<u32>>) {
-        self.gather_with(store, store.targets(), delivery, out);
+    /// The partition of each slot (`targets` as given to [`Self::with_targets`]).
+    pub fn part_of_slots(&self, targets: &[i32]) -> Vec<u16> {
+        targets
+            .iter()
+            .map(|&t| self.part_of_target[t as usize])
+            .collect()
     }
 
-    /// [`Self::gather`] with each slot's target given (see [`Self::with_targets`]).
-    pub fn gather_with(
+    /// Appends to `out` the labels of partition `part`'s slots receiving an event now, in
+    /// delivery order (`part_of_slot` from [`Self::part_of_slots`], needed only when the
+    /// delivery has single events; `label` as given to [`Self::with_targets`]). Each
+    /// partition's list may be filled on its own thread.
+    pub fn fill_part(
         &self,
-        _store: &SynapseStore,
-        targets: &[i32],
+        part: usize,
         delivery: &Delivery,
-        out: &mut Vec<Vec<u32>>,
+        part_of_slot: &[u16],
+        label: impl Fn(usize) -> i32,
+        out: &mut Vec<i32>,
     ) {
-        out.resize_with(self.len(), Vec::new);
-        out.iter_mut().for_each(Vec::clear);
-        for &slot in delivery.synapses {
-            let part = self.part_of_target(targets[slot as usize] as usize);
-            out[part].push(slot);
-        }
-        for (part, list) in out.iter_mut().enumerate() {
-            for &source in delivery.sources {
-                list.extend_from_slice(self.slots_of(part, source as usize));
-            }
+        out.extend(
+            delivery
+                .synapses
+                .iter()
+                .filter(|&&slot| part_of_slot[slot as usize] as usize == part)
+                .map(|&slot| label(slot as usize)),
+        );
+        for &source in delivery.sources {
+            out.extend_from_slice(self.slots_of(part, source as usize));
         }
     }
 }
@@ -149,25 +158,26 @@ fn build_parts(
     targets: &[i32],
     part_of_target: &[u16],
     parts: usize,
+    label: impl Fn(usize) -> i32,
 ) -> Vec<PartCsr> {
     let n_pre = store.n_pre();
     let mut csr: Vec<PartCsr> = (0..parts)
         .map(|_| PartCsr {
             offsets: Vec::with_capacity(n_pre + 1),
-            slots: Vec::new(),
+            labels: Vec::new(),
         })
         .collect();
     for source in 0..n_pre {
         for part in csr.iter_mut() {
-            part.offsets.push(part.slots.len() as u32);
+            part.offsets.push(part.labels.len() as u32);
         }
         for slot in store.slots_of(source) {
             let part = part_of_target[targets[slot] as usize] as usize;
-            csr[part].slots.push(slot as u32);
+            csr[part].labels.push(label(slot));
         }
     }
     for part in csr.iter_mut() {
-        part.offsets.push(part.slots.len() as u32);
+        part.offsets.push(part.labels.len() as u32);
     }
     csr
 }
@@ -308,11 +318,24 @@ mod tests {
                     if let Some(partition) = &partition {
                         // The gathered lists hold the delivered events, each once, each in
                         // the partition owning its target.
-                        let mut gathered = Vec::new();
-                        partition.gather(&store, &delivery, &mut gathered);
+                        let part_of_slot = partition.part_of_slots(store.targets());
+                        let gathered: Vec<Vec<i32>> = (0..partition.len())
+                            .map(|part| {
+                                let mut list = Vec::new();
+                                let label = |slot| slot as i32;
+                                partition.fill_part(
+                                    part,
+                                    &delivery,
+                                    &part_of_slot,
+                                    label,
+                                    &mut list,
+                                );
+                                list
+                            })
+                            .collect();
                         let mut expected = Vec::new();
-                        delivery.for_each_slot(&store, |s| expected.push(s as u32));
-                        let mut all: Vec<u32> = gathered.concat();
+                        delivery.for_each_slot(&store, |s| expected.push(s as i32));
+                        let mut all: Vec<i32> = gathered.concat();
                         all.sort_unstable();
                         expected.sort_unstable();
                         assert_eq!(all, expected);

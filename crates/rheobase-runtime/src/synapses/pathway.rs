@@ -13,10 +13,6 @@ use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
 
-/// Least estimated cost per event (see [`crate::threads::kernel_cost`]) of a delivery kernel
-/// for its calls to be split over threads (BENCHMARKS.md, "Threads (issue 5)").
-const MIN_SPLIT_DELIVERY_COST: usize = 8;
-
 /// Whether a pathway is triggered by the source (`on_pre`) or the target (`on_post`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -55,15 +51,16 @@ pub struct PathwayOp {
     split: Option<Option<SplitDelivery>>,
 }
 
-/// A pathway's synapses partitioned by target range ([`TargetPartition`]), with the
-/// absolute target range of each part and reusable per-part event lists.
+/// A pathway's synapses partitioned by target range ([`TargetPartition`], each slot labelled
+/// by its synapse index), with the absolute target range of each part. Kept across runs
+/// while the synapses and the thread count stay the same.
 struct SplitDelivery {
+    /// The thread count it was made for.
+    threads: usize,
     partition: TargetPartition,
-    /// Each slot's target, relative to the lowest (`targets[0].start`).
-    target_of_slot: Vec<i32>,
+    /// The part of each slot, for single events (empty with one delay for all synapses).
+    part_of_slot: Vec<u16>,
     targets: Vec<Range<usize>>,
-    slots: Vec<Vec<u32>>,
-    lists: Vec<Vec<i32>>,
 }
 
 impl PathwayOp {
@@ -122,10 +119,7 @@ impl PathwayOp {
 
     /// The synapse index of a CSR slot.
     fn index_of(&self, slot: usize) -> i32 {
-        match &self.index_by_slot {
-            None => slot as i32,
-            Some(map) => map[slot],
-        }
+        index_of(&self.index_by_slot, slot)
     }
 
     /// Appends the synapse indices of a run of slots.
@@ -224,12 +218,19 @@ impl Operation for PathwayOp {
             }
         }
         self.dt = Some(dt);
-        self.split = None;
         if !self.delay_shared {
             // Per-synapse delays with few distinct values take 1 or 2 bytes per synapse.
             cx.store.tabulate(self.delay, MAX_TABLE_VALUES);
         }
         self.read_delays(cx.store, dt)?;
+        // The split stays while the synapses do (connecting drops it), unless single events
+        // now need each slot's part and it was made without.
+        let per_synapse = matches!(self.delays, PathwayDelays::PerSynapse { .. });
+        if let Some(Some(split)) = &self.split {
+            if per_synapse && split.part_of_slot.len() != self.csr.len() {
+                self.split = None;
+            }
+        }
         self.queue.prepare(&self.delays, &self.csr);
         Ok(())
     }
@@ -257,38 +258,26 @@ impl Operation for PathwayOp {
                         .map(|&s| self.csr.slots_of(s as usize).len())
                         .sum::<usize>();
                 let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
-                // A split first sorts every event by its target's part on this thread: for
-                // a delivery as cheap as `v_post += w` that serial pass costs about what the
-                // parallel part saves (two threads were slower than one at 10^8 synapses).
-                let worth_splitting = kernel.cost() >= MIN_SPLIT_DELIVERY_COST;
-                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
-                    let parts = cx.threads.count();
-                    if self.split.is_none() {
-                        self.split = Some(split_delivery(kernel, self, cx, parts));
+                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1) {
+                    let threads = cx.threads.count();
+                    let stale = match &self.split {
+                        None => true,
+                        Some(split) => split.as_ref().is_some_and(|s| s.threads != threads),
+                    };
+                    if stale {
+                        self.split = Some(split_delivery(kernel, self, cx, threads));
                     }
-                    if let Some(Some(split)) = &mut self.split {
-                        split.partition.gather_with(
-                            &self.csr,
-                            &split.target_of_slot,
-                            &current,
-                            &mut split.slots,
-                        );
+                    if let Some(Some(split)) = &self.split {
+                        // Each thread lists the events of its own target range and runs them.
                         let index_by_slot = &self.index_by_slot;
-                        for (list, slots) in split.lists.iter_mut().zip(&split.slots) {
-                            list.clear();
-                            match index_by_slot {
-                                None => list.extend(slots.iter().map(|&s| s as i32)),
-                                Some(map) => list.extend(slots.iter().map(|&s| map[s as usize])),
-                            }
-                        }
-                        kernel.call_lists(
-                            cx.store,
-                            &split.lists,
-                            &split.targets,
-                            cx.time,
-                            rng,
-                            pool,
-                        )?;
+                        let fill = |part: usize, list: &mut Vec<i32>| {
+                            let label = |slot: usize| index_of(index_by_slot, slot);
+                            let part_of_slot = &split.part_of_slot;
+                            split
+                                .partition
+                                .fill_part(part, &current, part_of_slot, label, list);
+                        };
+                        kernel.call_filled(cx.store, &fill, &split.targets, cx.time, rng, pool)?;
                         self.queue.advance();
                         return Ok(());
                     }
@@ -366,6 +355,14 @@ impl Operation for PathwayOp {
     }
 }
 
+/// The synapse index of a CSR slot ([`PathwayOp::index_by_slot`]).
+fn index_of(index_by_slot: &Option<Vec<i32>>, slot: usize) -> i32 {
+    match index_by_slot {
+        None => slot as i32,
+        Some(map) => map[slot],
+    }
+}
+
 /// Partitions a pathway's synapses by target for threaded delivery, if its kernel writes
 /// only its synapses' own elements and targets gathered through one index array: each part
 /// owns a range of that array's values; `None` if the kernel does not allow it.
@@ -381,18 +378,26 @@ fn split_delivery(
     let ArrayData::I32(by_index) = cx.store.get(kernel.store_of(gather)?) else {
         return None;
     };
-    let gathered: Vec<i32> = (0..op.csr.len())
+    let mut target_of_slot: Vec<i32> = (0..op.csr.len())
         .map(|slot| by_index.get(op.index_of(slot) as usize).copied())
         .collect::<Option<_>>()?;
-    let lo = *gathered.iter().min()?;
-    let hi = *gathered.iter().max()?;
-    if lo < 0 {
+    let (lo, hi) = target_of_slot
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+    if lo < 0 || lo > hi {
         return None;
     }
-    let target_of_slot: Vec<i32> = gathered.iter().map(|&t| t - lo).collect();
-    drop(gathered);
+    target_of_slot.iter_mut().for_each(|t| *t -= lo);
     let n_targets = (hi - lo) as usize + 1;
-    let partition = TargetPartition::with_targets(&op.csr, &target_of_slot, n_targets, parts);
+    let label = |slot| op.index_of(slot);
+    let partition =
+        TargetPartition::with_targets(&op.csr, &target_of_slot, n_targets, parts, label);
+    // Spike lists need only the partition; single events (per-synapse delays) also the part
+    // of each slot.
+    let part_of_slot = match op.delays {
+        PathwayDelays::Homogeneous(_) => Vec::new(),
+        PathwayDelays::PerSynapse { .. } => partition.part_of_slots(&target_of_slot),
+    };
     let shift = lo as usize;
     let ranges = (0..partition.len())
         .map(|p| {
@@ -401,10 +406,9 @@ fn split_delivery(
         })
         .collect();
     Some(SplitDelivery {
-        slots: Vec::new(),
-        lists: vec![Vec::new(); partition.len()],
+        threads: parts,
         partition,
-        target_of_slot,
+        part_of_slot,
         targets: ranges,
     })
 }

@@ -12,11 +12,12 @@ struct Outcome {
     v: Vec<u64>,
     w: Vec<u64>,
     apost: Vec<u64>,
+    h_v: Vec<u64>,
 }
 
 /// A noisy LIF population (random input keyed by element index), recurrent synapses with
 /// per-synapse delays and STDP-like updates on both pathways, and a second group receiving
-/// through a subgroup.
+/// whole spike lists from a subgroup.
 fn simulate(threads: usize) -> Outcome {
     let net = Network::new();
     net.seed(5);
@@ -56,8 +57,30 @@ fn simulate(threads: usize) -> Outcome {
     .unwrap();
     s.set_expr("w", "rand()*0.5").unwrap();
     s.set_expr("delay", "(1 + 3*rand())*ms").unwrap();
+    // Whole spike lists (one shared delay) from a subgroup, onto a group that integrates them.
+    let h = NeuronGroup::new(
+        &net,
+        300,
+        "dv/dt = -v/(10*ms) : 1",
+        NeuronGroupOptions::default(),
+    )
+    .unwrap();
+    let to_h = Synapses::new(
+        &g.subgroup(100..600).unwrap(),
+        &h,
+        "w : 1",
+        SynapsesOptions {
+            on_pre: PathwayCode::from("v_post += w"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    to_h.connect(Connect::p(0.2)).unwrap();
+    to_h.set_expr("w", "rand()*1e-3").unwrap();
     let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
-    net.run(0.03).unwrap();
+    // Two runs: the second reuses the pathways' partitions.
+    net.run(0.015).unwrap();
+    net.run(0.015).unwrap();
     let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect();
     Outcome {
         spikes: monitor
@@ -68,6 +91,7 @@ fn simulate(threads: usize) -> Outcome {
         v: bits(g.get("v").unwrap()),
         w: bits(s.get("w").unwrap()),
         apost: bits(s.get("apost").unwrap()),
+        h_v: bits(h.get("v").unwrap()),
     }
 }
 
@@ -75,6 +99,7 @@ fn simulate(threads: usize) -> Outcome {
 fn one_two_and_three_threads_give_the_same_bits() {
     let reference = simulate(1);
     assert!(reference.spikes.len() > 100, "{}", reference.spikes.len());
+    assert!(reference.h_v.iter().any(|&v| f64::from_bits(v) > 0.0));
     for threads in [2, 3] {
         let other = simulate(threads);
         assert_eq!(reference.spikes, other.spikes, "{threads} threads: spikes");
@@ -83,6 +108,10 @@ fn one_two_and_three_threads_give_the_same_bits() {
         assert!(
             reference.apost == other.apost,
             "{threads} threads: apost differs"
+        );
+        assert!(
+            reference.h_v == other.h_v,
+            "{threads} threads: h's v differs"
         );
     }
 }
