@@ -314,18 +314,24 @@ impl RunnableKernel {
             .unwrap_or(0)
     }
 
-    fn scalar_values(&self, time: TimeInfo) -> Vec<f64> {
-        self.scalars
-            .iter()
-            .map(|s| match s {
-                ScalarSource::Time => time.t,
-                ScalarSource::Dt => time.dt,
-                ScalarSource::Step => time.step as f64,
-                ScalarSource::Value(x) => *x,
-                ScalarSource::TableUpsampling(table_dt) => table_upsampling(time.dt, *table_dt),
-                ScalarSource::External(c) => c.get(),
-            })
-            .collect()
+    fn scalar_values(&self, time: TimeInfo) -> Scalars {
+        let value = |s: &ScalarSource| match s {
+            ScalarSource::Time => time.t,
+            ScalarSource::Dt => time.dt,
+            ScalarSource::Step => time.step as f64,
+            ScalarSource::Value(x) => *x,
+            ScalarSource::TableUpsampling(table_dt) => table_upsampling(time.dt, *table_dt),
+            ScalarSource::External(c) => c.get(),
+        };
+        if self.scalars.len() <= INLINE_SCALARS {
+            let mut values = [0.0; INLINE_SCALARS];
+            for (v, s) in values.iter_mut().zip(&self.scalars) {
+                *v = value(s);
+            }
+            Scalars::Inline(values, self.scalars.len())
+        } else {
+            Scalars::Heap(self.scalars.iter().map(value).collect())
+        }
     }
 
     fn array_args<'s>(&self, store: &'s mut ArrayStore) -> Result<Vec<ArrayArg<'s>>> {
@@ -335,6 +341,25 @@ impl RunnableKernel {
                 self.kernel().name
             ))
         })
+    }
+}
+
+/// Scalars a call keeps without allocating (kernels take a few: `t`, `dt`, constants).
+const INLINE_SCALARS: usize = 16;
+
+/// The scalar values of one call, inline for the usual few (a call runs every step).
+enum Scalars {
+    Inline([f64; INLINE_SCALARS], usize),
+    Heap(Vec<f64>),
+}
+
+impl std::ops::Deref for Scalars {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            Scalars::Inline(values, n) => &values[..*n],
+            Scalars::Heap(values) => values,
+        }
     }
 }
 

@@ -624,17 +624,34 @@ impl ArrayStore {
     /// `None` if an id repeats or is out of range. (`slice::get_disjoint_mut` needs a length
     /// known at compile time; kernels bind a variable number of arrays.)
     pub fn borrow_many_mut(&mut self, ids: &[StoreId]) -> Option<Vec<&mut ArrayData>> {
-        for id in ids {
-            let k = self.resolve(*id) as usize;
-            if let Some(slot) = self.data.get_mut(k) {
-                slot.plain_mut();
-            }
+        self.borrow_each_mut(ids, |a| a)
+    }
+
+    /// Kernel arguments for the given arrays (see [`ArrayStore::borrow_many_mut`]).
+    pub fn kernel_args(&mut self, ids: &[StoreId]) -> Option<Vec<ArrayArg<'_>>> {
+        self.borrow_each_mut(ids, |a| a.as_arg())
+    }
+
+    /// `borrow_many_mut` with each borrow mapped by `map`. It runs before every kernel call,
+    /// so the only allocation is the result: the ids are sorted on the stack (kernels bind a
+    /// few arrays), the arrays split off in storage order, then put in the order asked for.
+    fn borrow_each_mut<'a, T>(
+        &'a mut self,
+        ids: &[StoreId],
+        map: impl Fn(&'a mut ArrayData) -> T,
+    ) -> Option<Vec<T>> {
+        const ON_STACK: usize = 32;
+        let mut stack = [(0usize, 0usize); ON_STACK];
+        let mut heap = Vec::new();
+        let order: &mut [(usize, usize)] = if ids.len() <= ON_STACK {
+            &mut stack[..ids.len()]
+        } else {
+            heap.resize(ids.len(), (0, 0));
+            &mut heap
+        };
+        for (pos, (slot, id)) in order.iter_mut().zip(ids).enumerate() {
+            *slot = (self.resolve(*id) as usize, pos);
         }
-        let mut order: Vec<(usize, usize)> = ids
-            .iter()
-            .enumerate()
-            .map(|(pos, id)| (self.resolve(*id) as usize, pos))
-            .collect();
         order.sort_unstable();
         if order.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
@@ -642,30 +659,58 @@ impl ArrayStore {
         if order.last().is_some_and(|&(id, _)| id >= self.data.len()) {
             return None;
         }
-        let mut slots: Vec<Option<&mut ArrayData>> = (0..ids.len()).map(|_| None).collect();
         // Walk the sorted ids, splitting off one array at a time: O(ids), not O(arrays).
+        let mut borrowed = Vec::with_capacity(ids.len());
         let mut rest: &mut [Slot] = &mut self.data;
         let mut offset = 0;
-        for (id, pos) in order {
+        for &(id, _) in order.iter() {
             let tail = std::mem::take(&mut rest);
             let (array, after) = tail[id - offset..].split_first_mut()?;
-            slots[pos] = Some(array.plain_mut());
+            borrowed.push(map(array.plain_mut()));
             rest = after;
             offset = id + 1;
         }
-        slots.into_iter().collect()
-    }
-
-    /// Kernel arguments for the given arrays (see [`ArrayStore::borrow_many_mut`]).
-    pub fn kernel_args(&mut self, ids: &[StoreId]) -> Option<Vec<ArrayArg<'_>>> {
-        self.borrow_many_mut(ids)
-            .map(|arrays| arrays.into_iter().map(|a| a.as_arg()).collect())
+        // `borrowed[k]` belongs at `order[k].1`: follow each cycle of that permutation.
+        for k in 0..borrowed.len() {
+            while order[k].1 != k {
+                let target = order[k].1;
+                borrowed.swap(k, target);
+                order.swap(k, target);
+            }
+        }
+        Some(borrowed)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn borrows_many_arrays_in_any_order() {
+        let mut s = ArrayStore::new();
+        // Array k has k + 1 elements, so a borrow shows which array it is.
+        let ids: Vec<StoreId> = (0..40)
+            .map(|k| s.add(format!("a{k}"), ElemType::F64, k + 1))
+            .collect();
+        for pick in [
+            vec![3, 1, 2, 0],
+            vec![7, 2, 9, 4, 0, 5],
+            (0..40).rev().collect::<Vec<usize>>(),
+            vec![],
+        ] {
+            let wanted: Vec<StoreId> = pick.iter().map(|&k| ids[k]).collect();
+            let lens: Vec<usize> = s
+                .borrow_many_mut(&wanted)
+                .unwrap()
+                .iter()
+                .map(|a| a.len())
+                .collect();
+            assert_eq!(lens, pick.iter().map(|k| k + 1).collect::<Vec<_>>());
+        }
+        assert!(s.borrow_many_mut(&[ids[2], ids[5], ids[2]]).is_none());
+        assert!(s.borrow_many_mut(&[StoreId(99)]).is_none());
+    }
 
     #[test]
     fn borrows_distinct_arrays_in_requested_order() {

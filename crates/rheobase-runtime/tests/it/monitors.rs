@@ -50,6 +50,63 @@ fn state_monitor_first_sample_is_the_initial_state() {
     assert_eq!(m.values("I").unwrap()[1][0], 6.0);
 }
 
+/// Plain float variables are copied from their arrays (no kernel), others computed by the
+/// monitor's kernel; a subgroup's consecutive neurons and scattered indices, an integer
+/// variable and a subexpression all record what the model holds. Runs from a restored
+/// state record the same samples again (the buffers are reused).
+#[test]
+fn state_monitor_direct_copies_match_the_model_across_restores() {
+    let net = interpreted();
+    let g = NeuronGroup::new(
+        &net,
+        6,
+        "dv/dt = -v/(10*ms) : 1\nw = 2*v : 1\nk : integer\nc : 1 (shared)",
+        Default::default(),
+    )
+    .unwrap();
+    g.set_values("v", &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+    g.set_values("k", &[7.0, 8.0, 9.0, 10.0, 11.0, 12.0])
+        .unwrap();
+    g.set("c", 0.5).unwrap();
+    let sub = g.subgroup(2..5).unwrap();
+    let vars = ["v", "w", "k", "c"];
+    let middle = StateMonitor::new(&sub, &vars, Record::All, Default::default()).unwrap();
+    let scattered = StateMonitor::new(
+        &g,
+        &vars,
+        Record::Indices(vec![5, 0, 3]),
+        Default::default(),
+    )
+    .unwrap();
+    net.store("start");
+    net.run(4.0 * DT).unwrap();
+    let first = (middle.values("v").unwrap(), scattered.values("v").unwrap());
+    for (m, neurons) in [(&middle, vec![2, 3, 4]), (&scattered, vec![5, 0, 3])] {
+        let (v, w) = (m.values("v").unwrap(), m.values("w").unwrap());
+        let (k, c) = (m.values("k").unwrap(), m.values("c").unwrap());
+        for (j, &neuron) in neurons.iter().enumerate() {
+            assert_eq!(v[j][0], (neuron + 1) as f64);
+            assert!(v[j][3] < v[j][0]);
+            for t in 0..4 {
+                assert_eq!(w[j][t], 2.0 * v[j][t]);
+                assert_eq!(k[j][t], (neuron + 7) as f64);
+                assert_eq!(c[j][t], 0.5);
+            }
+        }
+    }
+    for _ in 0..2 {
+        net.restore("start").unwrap();
+        net.run(4.0 * DT).unwrap();
+        assert_eq!(middle.values("v").unwrap(), first.0);
+        assert_eq!(scattered.values("v").unwrap(), first.1);
+    }
+    let row_major = middle.with_recorded("v", |samples, n| (samples.to_vec(), n));
+    let (samples, n) = row_major.unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(samples[n + 1], first.0[1][1]);
+    assert!(middle.with_recorded("nothing", |_, _| ()).is_none());
+}
+
 /// `values` turns the samples (one row per time) into one trace per recorded neuron, in
 /// tiles of eight columns: 19 neurons leave a partial tile.
 #[test]
