@@ -167,28 +167,28 @@ impl TraceMetric for MseMetric {
             }
         };
         let mut sums = vec![0.0; n_neurons];
-        let mut data_now = vec![0.0; n_traces];
+        // The recorded value each neuron is compared with at this sample (neuron `j` runs
+        // protocol `j % n_traces`), so that the sum runs as one flat, vectorised loop.
+        let mut data_row = vec![0.0; n_neurons];
         for t in first..n {
-            for (d, trace) in data_now.iter_mut().zip(target) {
-                *d = trace[t];
+            for (k, trace) in target.iter().enumerate() {
+                let d = trace[t];
+                for x in data_row[k..].iter_mut().step_by(n_traces) {
+                    *x = d;
+                }
             }
             let row = &samples[t * n_neurons..(t + 1) * n_neurons];
-            let rows = row
-                .chunks_exact(n_traces)
-                .zip(sums.chunks_exact_mut(n_traces));
+            let terms = sums.iter_mut().zip(row).zip(&data_row);
             match &factors {
                 Some(f) => {
-                    for (sim, sum) in rows {
-                        for ((s, &x), &d) in sum.iter_mut().zip(sim).zip(&data_now) {
-                            *s += f[t] * ((x - d) * scale).powi(2);
-                        }
+                    let f = f[t];
+                    for ((s, &x), &d) in terms {
+                        *s += f * ((x - d) * scale).powi(2);
                     }
                 }
                 None => {
-                    for (sim, sum) in rows {
-                        for ((s, &x), &d) in sum.iter_mut().zip(sim).zip(&data_now) {
-                            *s += ((x - d) * scale).powi(2);
-                        }
+                    for ((s, &x), &d) in terms {
+                        *s += ((x - d) * scale).powi(2);
                     }
                 }
             }
