@@ -19,6 +19,8 @@ pub struct KernelFacts {
     pub elem_arrays: Vec<ArrayId>,
     /// Arrays accessed at index 0 (`Index::Shared`), sorted.
     pub shared_arrays: Vec<ArrayId>,
+    /// Arrays accessed through a gather (`array[by[_idx]]`), with the gather array, sorted.
+    pub gathered_arrays: Vec<(ArrayId, ArrayId)>,
     pub uses_rand: bool,
     /// Most `Emit`s one run of the body can execute (sizes the JIT's output buffer).
     pub max_emits_per_element: u64,
@@ -51,6 +53,8 @@ pub fn check_kernel(kernel: &Kernel) -> Result<KernelFacts, CompileError> {
     facts.elem_arrays.dedup();
     facts.shared_arrays.sort();
     facts.shared_arrays.dedup();
+    facts.gathered_arrays.sort();
+    facts.gathered_arrays.dedup();
     Ok(facts)
 }
 
@@ -180,6 +184,7 @@ impl Checker<'_> {
                     return Err(format!("gather through non-I32 array '{}'", decl.name));
                 }
                 self.facts.elem_arrays.push(*by);
+                self.facts.gathered_arrays.push((array, *by));
                 Ok(())
             }
             Index::At(at) => self.expr(at, depth + 1),

@@ -29,13 +29,17 @@ fn connect_time() -> Result<(f64, f64, usize), RuntimeError> {
     Ok((seconds, wall, s.len()))
 }
 
-fn propagation() -> Result<(f64, u64, f64), RuntimeError> {
+/// CUBA-style propagation over `n` neurons, each firing every 10 steps (phases spread) onto
+/// about 80 targets, on `threads` threads: (ns per event, events, CPU seconds of the run).
+/// With one thread the pathway's share of wall time is scaled to CPU time; with more, the
+/// pathway's wall time is what counts.
+fn propagation(n: usize, threads: usize) -> Result<(f64, u64, f64), RuntimeError> {
     let net = Network::new();
     net.seed(2);
-    // Every neuron fires every 10 steps (phases spread), so 400 spikes per step.
+    net.set_threads(threads)?;
     let g = NeuronGroup::new(
         &net,
-        4000,
+        n,
         "dx/dt = 1/ms : 1\nv : 1",
         NeuronGroupOptions {
             threshold: Some("x >= 1".into()),
@@ -54,13 +58,14 @@ fn propagation() -> Result<(f64, u64, f64), RuntimeError> {
             ..Default::default()
         },
     )?;
-    s.connect(Connect::p(0.02))?;
+    s.connect(Connect::p(80.0 / n as f64))?;
     s.set("w", 0.001)?;
     let spikes = SpikeMonitor::spikes(&g, Default::default())?;
-    net.run(0.01)?; // warm-up: compile and fill caches
+    net.run(0.01)?; // warm-up: compile, partition and fill caches
     let before = spikes.num_events();
     net.set_profiling(true);
-    let (result, cpu) = timed(|| net.run(0.1));
+    let duration = (0.1 * 4000.0 / n as f64).max(0.01);
+    let (result, cpu) = timed(|| net.run(duration));
     result?;
     let info = net.profiling_info();
     let wall = |pred: &dyn Fn(&str) -> bool| -> f64 {
@@ -69,10 +74,13 @@ fn propagation() -> Result<(f64, u64, f64), RuntimeError> {
             .map(|(_, d)| d.as_secs_f64())
             .sum()
     };
-    // Profiling measures wall time per object; scale the pathway's share to CPU time.
-    let in_pathway = cpu * wall(&|n| n.ends_with("_pre")) / wall(&|_| true).max(1e-12);
+    let in_pathway = if threads == 1 {
+        cpu * wall(&|n| n.ends_with("_pre")) / wall(&|_| true).max(1e-12)
+    } else {
+        wall(&|n| n.ends_with("_pre"))
+    };
     let n_spikes = spikes.num_events() - before;
-    let events = n_spikes as f64 * s.len() as f64 / 4000.0;
+    let events = n_spikes as f64 * s.len() as f64 / n as f64;
     Ok((in_pathway * 1e9 / events, events as u64, cpu))
 }
 
@@ -193,6 +201,9 @@ fn main() -> Result<(), RuntimeError> {
         }
     }
     let args: Vec<String> = std::env::args().collect();
+    if let Some(spec) = args.iter().find_map(|a| a.strip_prefix("--propagation=")) {
+        return propagation_only(spec);
+    }
     if args.iter().any(|a| a == "--big") {
         let neurons = args
             .iter()
@@ -231,7 +242,20 @@ fn main() -> Result<(), RuntimeError> {
         best_wall * 1e3,
         best_cpu * 1e3
     );
-    let (ns, events, wall) = propagation()?;
-    println!("propagation: {ns:.2} ns per synaptic event ({events} events in 0.1 s simulated, run {wall:.3} s CPU)");
+    let (ns, events, cpu) = propagation(4000, 1)?;
+    println!("propagation: {ns:.2} ns per synaptic event ({events} events in 0.1 s simulated, run {cpu:.3} s CPU)");
+    Ok(())
+}
+
+/// `--propagation=N[,T...]`: propagation alone over N neurons on each thread count T.
+fn propagation_only(spec: &str) -> Result<(), RuntimeError> {
+    let mut parts = spec
+        .split(',')
+        .map(|p| p.parse::<usize>().expect("numbers"));
+    let n = parts.next().expect("--propagation=N[,T...]");
+    for threads in parts.chain(std::iter::once(1)).take(8) {
+        let (ns, events, cpu) = propagation(n, threads)?;
+        println!("propagation, {n} neurons, {threads} threads: {ns:.2} ns per event wall ({events} events, run {cpu:.3} s CPU)");
+    }
     Ok(())
 }

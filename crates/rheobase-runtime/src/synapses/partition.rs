@@ -15,11 +15,78 @@ use super::store::SynapseStore;
 use rayon::prelude::*;
 
 /// One partition's CSR over sources: the labels of the slots of source `s` that target this
-/// partition are `labels[offsets[s]..offsets[s + 1]]`, in slot order.
+/// partition, in slot order, are entries `offsets[s]..offsets[s + 1]` of `labels`.
 #[derive(Clone, Debug)]
 struct PartCsr {
     offsets: Vec<u32>,
-    labels: Vec<i32>,
+    labels: Labels,
+}
+
+/// A partition's labels: one by one, or as runs of consecutive labels (`start`, length) when
+/// that takes at most half the room. Runs are the usual case (a source's synapses made in
+/// target order, labelled by slot), and reading no label per event keeps the delivery's
+/// memory traffic that of a single thread.
+#[derive(Clone, Debug)]
+enum Labels {
+    Each(Vec<i32>),
+    Runs(Vec<(i32, u32)>),
+}
+
+impl PartCsr {
+    /// Calls `f` with each label of `source`, in order.
+    #[inline]
+    fn for_each_label(&self, source: usize, mut f: impl FnMut(i32)) {
+        let range = self.offsets[source] as usize..self.offsets[source + 1] as usize;
+        match &self.labels {
+            Labels::Each(labels) => labels[range].iter().for_each(|&l| f(l)),
+            Labels::Runs(runs) => {
+                for &(start, len) in &runs[range] {
+                    (start..start + len as i32).for_each(&mut f);
+                }
+            }
+        }
+    }
+
+    /// Appends the labels of `source` to `out`.
+    fn extend_labels(&self, source: usize, out: &mut Vec<i32>) {
+        let range = self.offsets[source] as usize..self.offsets[source + 1] as usize;
+        match &self.labels {
+            Labels::Each(labels) => out.extend_from_slice(&labels[range]),
+            Labels::Runs(runs) => {
+                for &(start, len) in &runs[range] {
+                    out.extend(start..start + len as i32);
+                }
+            }
+        }
+    }
+
+    /// Stores the labels as runs if that takes at most half the room.
+    fn compress(self) -> PartCsr {
+        let Labels::Each(labels) = &self.labels else {
+            return self;
+        };
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut runs: Vec<(i32, u32)> = Vec::new();
+        for w in self.offsets.windows(2) {
+            offsets.push(runs.len() as u32);
+            let mut open = false;
+            for &l in &labels[w[0] as usize..w[1] as usize] {
+                match runs.last_mut() {
+                    Some((start, len)) if open && *start + *len as i32 == l => *len += 1,
+                    _ => runs.push((l, 1)),
+                }
+                open = true;
+                if runs.len() * 2 > labels.len() {
+                    return self;
+                }
+            }
+        }
+        offsets.push(runs.len() as u32);
+        PartCsr {
+            offsets,
+            labels: Labels::Runs(runs),
+        }
+    }
 }
 
 /// Synapses split by target range.
@@ -102,11 +169,11 @@ impl TargetPartition {
         self.part_of_target[target] as usize
     }
 
-    /// The labels of the slots of `source` whose targets partition `part` owns, in slot
-    /// order.
-    pub fn slots_of(&self, part: usize, source: usize) -> &[i32] {
-        let csr = &self.parts[part];
-        &csr.labels[csr.offsets[source] as usize..csr.offsets[source + 1] as usize]
+    /// Calls `f` with the label of each slot of `source` whose target partition `part` owns,
+    /// in slot order.
+    #[inline]
+    pub fn for_each_label(&self, part: usize, source: usize, f: impl FnMut(i32)) {
+        self.parts[part].for_each_label(source, f);
     }
 
     /// Split a per-target array into the disjoint pieces each partition may write.
@@ -147,8 +214,9 @@ impl TargetPartition {
                 .filter(|&&slot| part_of_slot[slot as usize] as usize == part)
                 .map(|&slot| label(slot as usize)),
         );
+        let csr = &self.parts[part];
         for &source in delivery.sources {
-            out.extend_from_slice(self.slots_of(part, source as usize));
+            csr.extend_labels(source as usize, out);
         }
     }
 }
@@ -161,25 +229,29 @@ fn build_parts(
     label: impl Fn(usize) -> i32,
 ) -> Vec<PartCsr> {
     let n_pre = store.n_pre();
-    let mut csr: Vec<PartCsr> = (0..parts)
-        .map(|_| PartCsr {
-            offsets: Vec::with_capacity(n_pre + 1),
-            labels: Vec::new(),
-        })
-        .collect();
+    let mut offsets: Vec<Vec<u32>> = vec![Vec::with_capacity(n_pre + 1); parts];
+    let mut labels: Vec<Vec<i32>> = vec![Vec::new(); parts];
     for source in 0..n_pre {
-        for part in csr.iter_mut() {
-            part.offsets.push(part.labels.len() as u32);
+        for (o, l) in offsets.iter_mut().zip(&labels) {
+            o.push(l.len() as u32);
         }
         for slot in store.slots_of(source) {
             let part = part_of_target[targets[slot] as usize] as usize;
-            csr[part].labels.push(label(slot));
+            labels[part].push(label(slot));
         }
     }
-    for part in csr.iter_mut() {
-        part.offsets.push(part.labels.len() as u32);
-    }
-    csr
+    offsets
+        .into_iter()
+        .zip(labels)
+        .map(|(mut offsets, labels)| {
+            offsets.push(labels.len() as u32);
+            PartCsr {
+                offsets,
+                labels: Labels::Each(labels),
+            }
+            .compress()
+        })
+        .collect()
 }
 
 /// CUBA-style propagation without partitions: `target[j] += weight` for every delivered
@@ -222,9 +294,9 @@ pub fn propagate_add_partitioned(
                 }
             }
             for &source in delivery.sources {
-                for &slot in partition.slots_of(part, source as usize) {
+                partition.for_each_label(part, source as usize, |slot| {
                     piece[targets[slot as usize] as usize - owned.start] += weights[slot as usize];
-                }
+                });
             }
         });
 }
@@ -266,7 +338,9 @@ mod tests {
             let mut count = 0;
             for p in 0..partition.len() {
                 for s in 0..300 {
-                    for &slot in partition.slots_of(p, s) {
+                    let mut slots = Vec::new();
+                    partition.for_each_label(p, s, |slot| slots.push(slot));
+                    for slot in slots {
                         assert_eq!(store.source_of_slot(slot as usize), s as i32);
                         assert!(partition
                             .targets_of(p)
@@ -279,7 +353,11 @@ mod tests {
         }
         let partition = TargetPartition::new(&store, 4);
         let sizes: Vec<usize> = (0..4)
-            .map(|p| (0..300).map(|s| partition.slots_of(p, s).len()).sum())
+            .map(|p| {
+                let mut n = 0;
+                (0..300).for_each(|s| partition.for_each_label(p, s, |_| n += 1));
+                n
+            })
             .collect();
         let share = store.len() / 4;
         assert!(
@@ -369,6 +447,30 @@ mod tests {
                     .zip(&result)
                     .all(|(a, b)| a.to_bits() == b.to_bits());
                 assert!(same, "{parts} partitions, {delays:?} differ");
+            }
+        }
+    }
+
+    #[test]
+    fn labels_are_runs_only_when_that_halves_their_room() {
+        // Source 0: 3, 4, 5, 9; source 1: nothing; source 2: 10, 11.
+        let offsets = vec![0, 4, 4, 6];
+        let consecutive = vec![3, 4, 5, 9, 10, 11];
+        let scattered = vec![8, 2, 7, 1, 5, 3];
+        for (labels, runs) in [(consecutive, true), (scattered, false)] {
+            let csr = PartCsr {
+                offsets: offsets.clone(),
+                labels: Labels::Each(labels.clone()),
+            }
+            .compress();
+            assert_eq!(matches!(csr.labels, Labels::Runs(_)), runs, "{labels:?}");
+            for (source, range) in [(0, 0..4), (1, 4..4), (2, 4..6)] {
+                let mut each = Vec::new();
+                csr.for_each_label(source, |l| each.push(l));
+                let mut extended = vec![-1];
+                csr.extend_labels(source, &mut extended);
+                assert_eq!(each, labels[range.clone()]);
+                assert_eq!(extended[1..], labels[range]);
             }
         }
     }
