@@ -409,7 +409,7 @@ impl Network {
 
     /// Sets the least estimated work (about nanoseconds) a piece of a split kernel call must
     /// get ([`crate::threads::MIN_WORK_PER_PIECE`] by default; `1` splits every call that
-    /// can be split: for tests and measurements).
+    /// can be split, synaptic deliveries however cheap included: for tests and measurements).
     pub fn set_split_work(&self, work: usize) {
         let mut core = self.lock();
         core.threads = core.threads.clone().with_min_work(work);

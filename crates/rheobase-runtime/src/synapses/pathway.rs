@@ -13,6 +13,10 @@ use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
 
+/// Least estimated cost per event (see [`crate::threads::kernel_cost`]) of a delivery kernel
+/// for its calls to be split over threads (BENCHMARKS.md, "Threads (issue 5)").
+const MIN_SPLIT_DELIVERY_COST: usize = 8;
+
 /// Whether a pathway is triggered by the source (`on_pre`) or the target (`on_post`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -258,7 +262,13 @@ impl Operation for PathwayOp {
                         .map(|&s| self.csr.slots_of(s as usize).len())
                         .sum::<usize>();
                 let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
-                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1) {
+                // Cheap deliveries (`v_post += w`) are bound by memory latency, and on the
+                // measured machine two threads delivering them took longer than one
+                // (BENCHMARKS.md, stop 16): split only those with work per event (or all,
+                // when every call is to be split: `Network::set_split_work(1)`).
+                let worth_splitting =
+                    kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.min_work() <= 1;
+                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
                     let threads = cx.threads.count();
                     let stale = match &self.split {
                         None => true,
