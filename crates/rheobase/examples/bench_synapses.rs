@@ -10,6 +10,9 @@
 //! and prints the memory per synapse (resident set growth, so everything: the synapses'
 //! arrays and the pathway's index). `--neurons=N` builds a smaller network (N^2/100 synapses);
 //! `--float32` stores `w` (and the neurons' `v`) in single precision.
+//!
+//! `--propagation=N,T1,T2...` measures propagation alone over N neurons (about 80 synapses
+//! each) on each thread count, then once more on one thread.
 
 use rheobase::prelude::*;
 #[path = "common/cpu_time.rs"]

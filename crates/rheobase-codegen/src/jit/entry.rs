@@ -267,10 +267,6 @@ impl LoadedKernel {
         if bound.1 > gather_len {
             return in_sequence(call);
         }
-        let arrays = SharedArrays(raw_arrays(call));
-        let (scalars, rng) = (call.scalars, call.rng);
-        let entry = self.entry;
-        let limit = bound.1;
         // What the kernel will read for each element: the arrays at `_idx` (streams through
         // the synapses) and those at the gathered target (random), as (array, element size).
         let elem_size = |a: ArrayId| match &call.arrays[a.0 as usize] {
@@ -290,6 +286,14 @@ impl LoadedKernel {
             .filter(|&&(_, by)| by == gather)
             .map(|&(a, _)| (a, elem_size(a)))
             .collect();
+        let arrays = SharedArrays(raw_arrays(call));
+        let scalars = call.scalars;
+        let (rng_key, rng_step) = (
+            random::stream_key(call.rng.seed, call.rng.stream),
+            call.rng.step,
+        );
+        let entry = self.entry;
+        let limit = bound.1;
         let run_piece = |k: usize| -> PieceOutcome {
             FILL_LIST.with_borrow_mut(|list| {
                 list.clear();
@@ -335,8 +339,8 @@ impl LoadedKernel {
                         range_end: 0,
                         list: chunk.as_ptr(),
                         list_len: chunk.len() as u64,
-                        rng_key: random::stream_key(rng.seed, rng.stream),
-                        rng_step: rng.step,
+                        rng_key,
+                        rng_step,
                         emit_buf: std::ptr::NonNull::dangling().as_ptr(),
                         emit_cap: 0,
                         emit_count: 0,

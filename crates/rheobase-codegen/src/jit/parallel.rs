@@ -180,6 +180,25 @@ mod tests {
         }
     }
 
+    /// Runs [`gather_add`] split by `fill` over `targets`: `[target, w]` and `post`.
+    fn run_filled(
+        compiled: &dyn crate::backend::CompiledKernel,
+        [target, w]: [&mut Vec<f64>; 2],
+        post: &mut [i32],
+        fill: &crate::backend::ListFill<'_>,
+        targets: &[std::ops::Range<usize>],
+        pool: &rayon::ThreadPool,
+    ) -> Result<usize, crate::backend::KernelError> {
+        let mut call = KernelCall {
+            arrays: vec![ArrayArg::F64(target), ArrayArg::I32(post), ArrayArg::F64(w)],
+            scalars: &[],
+            elements: Elements::List(&[]),
+            rng: RngKey::default(),
+            emitted: None,
+        };
+        compiled.run_split(&mut call, Split::Fill { fill, targets }, pool)
+    }
+
     #[test]
     fn filled_lists_run_in_parallel_and_strays_one_after_another() {
         let kernel = gather_add();
@@ -207,23 +226,15 @@ mod tests {
                 .any(|&e| !targets[0].contains(&(post[e as usize] as usize)));
             assert_eq!(strays, !in_range);
             let mut target = vec![0.0; 4];
-            let mut call = KernelCall {
-                arrays: vec![
-                    ArrayArg::F64(&mut target),
-                    ArrayArg::I32(&mut post),
-                    ArrayArg::F64(&mut w),
-                ],
-                scalars: &[],
-                elements: Elements::List(&[]),
-                rng: RngKey::default(),
-                emitted: None,
-            };
-            let how = Split::Fill {
-                fill: &fill,
-                targets: &targets,
-            };
-            compiled.run_split(&mut call, how, &pool).unwrap();
-            drop(call);
+            run_filled(
+                &*compiled,
+                [&mut target, &mut w],
+                &mut post,
+                &fill,
+                &targets,
+                &pool,
+            )
+            .unwrap();
             assert_eq!(target, vec![17.0, 2.0, 4.0, 40.0]);
         }
         // Overlapping ranges: no parallel run at all.
@@ -246,22 +257,16 @@ mod tests {
         let mut target = vec![0.0; 4];
         for bad in [4, -1] {
             let fill = |k: usize, list: &mut Vec<i32>| list.extend([k as i32, bad]);
-            let mut call = KernelCall {
-                arrays: vec![
-                    ArrayArg::F64(&mut target),
-                    ArrayArg::I32(&mut post),
-                    ArrayArg::F64(&mut w),
-                ],
-                scalars: &[],
-                elements: Elements::List(&[]),
-                rng: RngKey::default(),
-                emitted: None,
-            };
-            let how = Split::Fill {
-                fill: &fill,
-                targets: &[0..2, 2..4],
-            };
-            let err = compiled.run_split(&mut call, how, &pool).unwrap_err();
+            let targets = [0..2, 2..4];
+            let err = run_filled(
+                &*compiled,
+                [&mut target, &mut w],
+                &mut post,
+                &fill,
+                &targets,
+                &pool,
+            )
+            .unwrap_err();
             assert!(
                 matches!(err, crate::backend::KernelError::IndexOutOfBounds { index, .. } if index == bad.into()),
                 "{err:?}"
