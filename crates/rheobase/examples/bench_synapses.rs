@@ -12,7 +12,8 @@
 //! `--float32` stores `w` (and the neurons' `v`) in single precision.
 //!
 //! `--propagation=N,T1,T2...` measures propagation alone over N neurons (about 80 synapses
-//! each) on each thread count, then once more on one thread.
+//! each) on each thread count, then once more on one thread. `RHEOBASE_SPLIT_WORK=1` splits
+//! the delivery across threads even though it is cheap (`Network::set_split_work`).
 
 use rheobase::prelude::*;
 #[path = "common/cpu_time.rs"]
@@ -40,6 +41,12 @@ fn propagation(n: usize, threads: usize) -> Result<(f64, u64, f64), RuntimeError
     let net = Network::new();
     net.seed(2);
     net.set_threads(threads)?;
+    if let Some(work) = std::env::var("RHEOBASE_SPLIT_WORK")
+        .ok()
+        .and_then(|w| w.parse().ok())
+    {
+        net.set_split_work(work);
+    }
     let g = NeuronGroup::new(
         &net,
         n,

@@ -13,6 +13,9 @@
 //! operations, `exp`/`expm1`/`log`/`exprel` inline from [`crate::vmath`], other library
 //! functions called once per lane.
 //!
+//! Constants of the two-lane loop are read from a per-kernel table next to each use (see
+//! [`ConstPool`]) rather than splatted and hoisted out of the loop.
+//!
 //! A range kernel with block draws ([`crate::block_draws`]) runs in blocks of up to
 //! [`BLOCK`] elements: each block first calls the `rb_fill_*` functions into stack buffers,
 //! then runs the element loops, which read their draws from the buffers.
@@ -29,7 +32,7 @@ use cranelift_jit::JITModule;
 use cranelift_module::{Linkage, Module};
 
 use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
-use super::lanes::ClifLanes;
+use super::lanes::{ClifLanes, ConstPool, PAIR};
 use super::symbols;
 use crate::block_draws::{BlockDraws, Param, BLOCK};
 use crate::ir::{
@@ -104,6 +107,8 @@ struct Translator<'k, 'f, 'm> {
     block_start: Variable,
     /// Whether the body (rather than the prologue) is being emitted.
     in_body: bool,
+    /// The constants of the two-lane loop while it is emitted.
+    pool: Option<ConstPool>,
 }
 
 /// What the function reads from [`RawArgs`] before its loops.
@@ -220,6 +225,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             draw_slots: Vec::new(),
             block_start,
             in_body: false,
+            pool: None,
         }
     }
 
@@ -374,6 +380,19 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     /// Runs the body on elements `i, i + 1` while both are below `end`; leaves `i` at the
     /// first element not done.
     fn vector_loop(&mut self, i: Variable, end: Value) -> Gen<()> {
+        let table = self
+            .module
+            .declare_anonymous_data(false, false)
+            .map_err(|e| e.to_string())?;
+        let global = self.module.declare_data_in_func(table, self.b.func);
+        let table_start = self.b.ins().symbol_value(types::I64, global);
+        let zero = self.b.ins().load(types::I64, flags(), table_start, 0);
+        let base = self.b.declare_var(types::I64);
+        self.b.def_var(base, table_start);
+        self.pool = Some(ConstPool {
+            base,
+            slots: vec![0],
+        });
         // `start > end` (an empty range) fails this test too.
         let (header, exit, cur) = self.open_loop(i, |b, cur| {
             let pair_end = b.ins().iadd_imm_u(cur, 2);
@@ -385,9 +404,24 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let stmts = &self.kernel.body;
         self.stmts(stmts)?;
         self.vector = false;
+        let pool = self
+            .pool
+            .take()
+            .ok_or("the two-lane constant table went missing")?;
+        // The table's address plus a zero read from memory: the same address, but not one
+        // Cranelift can prove loop-invariant, so the constant loads stay next to their uses.
+        let moved = self.b.use_var(base);
+        let moved = self.b.ins().iadd(moved, zero);
+        self.b.def_var(base, moved);
         self.b.def_var(i, pair_end);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
+        let mut data = cranelift_module::DataDescription::new();
+        data.define(pool.bytes().into_boxed_slice());
+        data.set_align(16);
+        self.module
+            .define_data(table, &data)
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 
@@ -780,6 +814,12 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     /// A constant in the current lane mode.
     fn constant(&mut self, c: f64) -> Value {
+        if self.vector {
+            let bits = u128::from(c.to_bits()) * PAIR;
+            if let Some(v) = self.lanes(true).pooled(types::F64X2, bits) {
+                return v;
+            }
+        }
         let x = self.b.ins().f64const(c);
         self.widen(x)
     }
@@ -816,6 +856,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         ClifLanes {
             b: &mut self.b,
             vector,
+            pool: self.pool.as_mut(),
         }
     }
 

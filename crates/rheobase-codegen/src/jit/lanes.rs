@@ -3,7 +3,7 @@
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{types, Endianness, InstBuilder, MemFlagsData, Type, Value};
-use cranelift_frontend::FunctionBuilder;
+use cranelift_frontend::{FunctionBuilder, Variable};
 
 use crate::vmath::Lanes;
 
@@ -11,7 +11,34 @@ pub struct ClifLanes<'a, 'f> {
     pub b: &'a mut FunctionBuilder<'f>,
     /// Two lanes (`F64X2`) rather than one `F64`.
     pub vector: bool,
+    /// Where two-lane constants come from inside the two-lane loop.
+    pub pool: Option<&'a mut ConstPool>,
 }
+
+/// Two-lane constants of the two-lane loop, read from a table, one 16-byte slot per use.
+///
+/// A `splat` of a constant is loop-invariant, so Cranelift hoists it out of the loop; the HH
+/// body uses some forty distinct constants, more than the 16 vector registers, and the
+/// register allocator then keeps them in stack slots and reloads each one into a register
+/// before every use (a third of the loop's instructions). A load from the table instead is
+/// placed next to its use (its base pointer is a loop variable that Cranelift cannot prove
+/// constant) and folded into the instruction that uses it as a memory operand.
+pub struct ConstPool {
+    /// The table's address, redefined (as itself plus a loaded zero) every iteration.
+    pub base: Variable,
+    /// The table's slots; slot 0 is the zero added to `base`.
+    pub slots: Vec<u128>,
+}
+
+impl ConstPool {
+    /// The slot table as little-endian bytes.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.slots.iter().flat_map(|s| s.to_le_bytes()).collect()
+    }
+}
+
+/// A 64-bit value times this is the value in both halves of a `u128`.
+pub const PAIR: u128 = (1 << 64) | 1;
 
 /// Flags for lane-preserving bitcasts between vector types.
 fn lane_order() -> MemFlagsData {
@@ -35,6 +62,16 @@ impl ClifLanes<'_, '_> {
         }
     }
 
+    /// Both lanes of `bits` read from the pool (two-lane code with a pool only).
+    pub fn pooled(&mut self, ty: Type, bits: u128) -> Option<Value> {
+        let pool = self.pool.as_deref_mut().filter(|_| self.vector)?;
+        let offset = (pool.slots.len() * 16) as i32;
+        pool.slots.push(bits);
+        let base = self.b.use_var(pool.base);
+        let flags = MemFlagsData::trusted().with_readonly().with_can_move();
+        Some(self.b.ins().load(ty, flags, base, offset))
+    }
+
     fn bitcast(&mut self, to: Type, x: Value) -> Value {
         let flags = if self.vector {
             lane_order()
@@ -51,6 +88,9 @@ impl Lanes for ClifLanes<'_, '_> {
     type M = Value;
 
     fn splat(&mut self, c: f64) -> Value {
+        if let Some(v) = self.pooled(types::F64X2, u128::from(c.to_bits()) * PAIR) {
+            return v;
+        }
         let s = self.b.ins().f64const(c);
         if self.vector {
             self.b.ins().splat(types::F64X2, s)
@@ -59,6 +99,9 @@ impl Lanes for ClifLanes<'_, '_> {
         }
     }
     fn splat_int(&mut self, c: i64) -> Value {
+        if let Some(v) = self.pooled(types::I64X2, u128::from(c as u64) * PAIR) {
+            return v;
+        }
         let s = self.b.ins().iconst(types::I64, c);
         if self.vector {
             self.b.ins().splat(types::I64X2, s)
