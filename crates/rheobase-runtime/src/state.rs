@@ -605,13 +605,28 @@ impl ArrayStore {
         if !fits {
             return false;
         }
-        // `values` is sorted: the values below `run` are found by binary search.
-        let mut added = 0usize;
-        for (run, offset) in offsets[..runs].iter_mut().enumerate() {
-            *offset += added;
-            added += values[added..].partition_point(|&v| v as usize <= run);
+        // Run `r` now starts after the values below `r`. `values` is sorted: runs up to the
+        // first value keep their start, the runs after the last move by all of them, and
+        // only the runs in between need counting (connect appends a batch of sources at a
+        // time, so a pass over every run per batch would cost sources x batches).
+        if let (Some(&first), Some(&last)) = (values.first(), values.last()) {
+            let (first, last) = (first as usize, last as usize);
+            let mut below = 0usize;
+            for (run, offset) in offsets
+                .iter_mut()
+                .enumerate()
+                .take(last + 1)
+                .skip(first + 1)
+            {
+                while (values[below] as usize) < run {
+                    below += 1;
+                }
+                *offset += below;
+            }
+            for offset in &mut offsets[last + 1..] {
+                *offset += values.len();
+            }
         }
-        offsets[runs] += added;
         expanded.take();
         true
     }
@@ -794,6 +809,21 @@ mod tests {
         // Once plain, runs are not appended to any more.
         s.get_mut(pre);
         assert!(!s.append_runs(pre, &[3]));
+    }
+
+    #[test]
+    fn appended_batches_skip_and_fill_runs_like_a_plain_array() {
+        let mut s = ArrayStore::new();
+        let pre = s.add("pre", ElemType::I32, 0);
+        s.set_compact(pre, Compact::empty_runs(0, 12));
+        let batches: [&[i32]; 4] = [&[], &[2, 2, 5, 7, 7, 7], &[7, 9], &[11]];
+        let mut plain = Vec::new();
+        for batch in batches {
+            assert!(s.append_runs(pre, batch));
+            plain.extend_from_slice(batch);
+            assert_eq!(s.len_of(pre), plain.len());
+        }
+        assert_eq!(s.get(pre), &ArrayData::I32(plain));
     }
 
     #[test]
