@@ -353,8 +353,8 @@ impl Emitter<'_> {
         self.line("for (uint64_t i = block; i < block_end; i++) {");
         self.indent += 1;
         self.line("idx = i;");
-        let c = self.expr(cond);
-        self.line(&format!("hit[i - block] = {c} != 0.0;"));
+        let c = self.truth(cond);
+        self.line(&format!("hit[i - block] = {c};"));
         self.indent -= 1;
         self.line("}");
         self.line("memset(hit + block_len, 0, 8);");
@@ -505,6 +505,42 @@ impl Emitter<'_> {
         }
     }
 
+    /// `cond != 0.0` as a C int (0 or 1), from comparisons and flag bytes directly where it
+    /// can be, so that gcc's vectorised flag loop compares and packs lane masks instead of
+    /// widening flag bytes to doubles and testing them again. The same truth as the double
+    /// expression: a comparison with NaN is false in both, `and`/`or` are those of truths.
+    fn truth(&mut self, cond: &Expr) -> String {
+        match cond {
+            Expr::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
+                let a = self.truth(a);
+                let b = self.truth(b);
+                let sym = if *op == BinaryOp::And { "&" } else { "|" };
+                format!("({a} {sym} {b})")
+            }
+            Expr::Binary(op, a, b) if comparison(*op).is_some() => {
+                let sym = comparison(*op).unwrap_or("!=");
+                let a = self.expr(a);
+                let b = self.expr(b);
+                format!("({a} {sym} {b})")
+            }
+            Expr::Unary(UnaryOp::Not, a) => {
+                let a = self.truth(a);
+                format!("({a} ^ 1)")
+            }
+            Expr::Load(array, index)
+                if self.kernel.arrays[array.0 as usize].ty == ElemType::Bool
+                    && !self.staged.contains_key(array) =>
+            {
+                let at = self.resolve(*array, index);
+                format!("(a{}[{at}] != 0)", array.0)
+            }
+            _ => {
+                let c = self.expr(cond);
+                format!("({c} != 0.0)")
+            }
+        }
+    }
+
     /// Emits the locals computing `expr` and returns the name of the last.
     fn expr(&mut self, expr: &Expr) -> String {
         match expr {
@@ -581,6 +617,19 @@ fn c_param(p: Option<Param>) -> String {
         Some(Param::Const(c)) => double_literal(c),
         Some(Param::Scalar(s)) => format!("s{}", s.0),
     }
+}
+
+/// The C operator of a comparison.
+fn comparison(op: BinaryOp) -> Option<&'static str> {
+    Some(match op {
+        BinaryOp::Lt => "<",
+        BinaryOp::Le => "<=",
+        BinaryOp::Gt => ">",
+        BinaryOp::Ge => ">=",
+        BinaryOp::Eq => "==",
+        BinaryOp::Ne => "!=",
+        _ => return None,
+    })
 }
 
 fn binary(op: BinaryOp, a: &str, b: &str) -> String {
