@@ -605,28 +605,7 @@ impl ArrayStore {
         if !fits {
             return false;
         }
-        // Run `r` now starts after the values below `r`. `values` is sorted: runs up to the
-        // first value keep their start, the runs after the last move by all of them, and
-        // only the runs in between need counting (connect appends a batch of sources at a
-        // time, so a pass over every run per batch would cost sources x batches).
-        if let (Some(&first), Some(&last)) = (values.first(), values.last()) {
-            let (first, last) = (first as usize, last as usize);
-            let mut below = 0usize;
-            for (run, offset) in offsets
-                .iter_mut()
-                .enumerate()
-                .take(last + 1)
-                .skip(first + 1)
-            {
-                while (values[below] as usize) < run {
-                    below += 1;
-                }
-                *offset += below;
-            }
-            for offset in &mut offsets[last + 1..] {
-                *offset += values.len();
-            }
-        }
+        append_to_runs(offsets, values);
         expanded.take();
         true
     }
@@ -694,6 +673,29 @@ impl ArrayStore {
             }
         }
         Some(borrowed)
+    }
+}
+
+/// Moves the starts of runs (`starts[r]..starts[r + 1]` holds run `r`, `starts` one longer
+/// than the runs) for `sorted` values appended at the end, each to the run it names: run
+/// `r` now starts after the values below `r`. Runs up to the first value keep their start,
+/// the runs after the last move by all of them, and only the runs in between need counting
+/// (connect appends a batch of sources at a time: a pass over every run per batch would
+/// cost sources x batches).
+pub(crate) fn append_to_runs(starts: &mut [usize], sorted: &[i32]) {
+    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
+        return;
+    };
+    let (first, last) = (first as usize, last as usize);
+    let mut below = 0usize;
+    for (run, start) in starts.iter_mut().enumerate().take(last + 1).skip(first + 1) {
+        while (sorted[below] as usize) < run {
+            below += 1;
+        }
+        *start += below;
+    }
+    for start in &mut starts[last + 1..] {
+        *start += sorted.len();
     }
 }
 

@@ -380,14 +380,7 @@ impl SynapseStore {
         if self.keep_targets {
             self.targets.extend_from_slice(post);
         }
-        let mut counts = vec![0usize; self.n_pre];
-        pre.iter().for_each(|&s| counts[s as usize] += 1);
-        let mut added = 0;
-        for (s, count) in counts.iter().enumerate() {
-            self.offsets[s] += added;
-            added += count;
-        }
-        self.offsets[self.n_pre] += added;
+        crate::state::append_to_runs(&mut self.offsets, pre);
         Renumbering {
             old_to_new: None,
             new_slots: (old_len as u32..(old_len + pre.len()) as u32).collect(),
