@@ -444,6 +444,73 @@ fn out_of_bounds_gathers_and_emits_are_reported_as_by_the_jit() {
     assert_eq!(out, vec![0, 1, 0, 2]);
 }
 
+/// List loops prefetch the targets they will gather a few entries later: long lists, with
+/// targets out of range (negative, too big) ahead of the failing entry, give the JIT's
+/// values and error.
+#[test]
+fn gathers_prefetched_ahead_give_the_jit_values_and_errors() {
+    let Some(compiler) = compiler_or_skip("prefetch") else {
+        return;
+    };
+    let kernel = Kernel {
+        name: "deliver".into(),
+        arrays: vec![
+            decl("v", ElemType::F64, true),
+            decl("post", ElemType::I32, false),
+            decl("w", ElemType::F64, false),
+        ],
+        scalars: vec![],
+        iteration: Iteration::List,
+        prologue: vec![],
+        body: vec![Stmt::Store {
+            array: ArrayId(0),
+            index: Index::Gather(ArrayId(1)),
+            value: Expr::bin(
+                BinaryOp::Add,
+                Expr::Load(ArrayId(0), Index::Gather(ArrayId(1))),
+                Expr::Load(ArrayId(2), Index::Elem),
+            ),
+        }],
+        n_temps: 0,
+    };
+    let source = NativeCompiler::source(&[&kernel]).unwrap();
+    assert!(
+        source.contains("__builtin_prefetch"),
+        "prefetches its gathers"
+    );
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let run = |compiled: &dyn CompiledKernel, bad: Option<(usize, i32)>| {
+        let mut v = vec![0.0; 50];
+        let mut post: Vec<i32> = (0..400).map(|k| (k * 7 % 50) as i32).collect();
+        if let Some((at, target)) = bad {
+            post[at] = target;
+        }
+        let mut w: Vec<f64> = (0..400).map(|k| 0.25 + k as f64).collect();
+        let list: Vec<i32> = (0..400).rev().step_by(3).collect();
+        let result = {
+            let mut call = KernelCall {
+                arrays: vec![
+                    ArrayArg::F64(&mut v),
+                    ArrayArg::I32(&mut post),
+                    ArrayArg::F64(&mut w),
+                ],
+                scalars: &[],
+                elements: Elements::List(&list),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            compiled.run(&mut call)
+        };
+        (result, bits(&v))
+    };
+    for bad in [None, Some((9, -3)), Some((99, 1 << 30)), Some((396, 50))] {
+        let native_result = run(&*native, bad);
+        assert_eq!(native_result, run(&*jit, bad), "{bad:?}");
+        assert_eq!(native_result.0.is_err(), bad.is_some(), "{bad:?}");
+    }
+}
+
 #[test]
 fn the_second_compile_comes_from_the_cache() {
     let Some(compiler) = compiler_or_skip("cache") else {
