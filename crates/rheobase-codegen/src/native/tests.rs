@@ -482,7 +482,7 @@ fn gathers_prefetched_ahead_give_the_jit_values_and_errors() {
     let jit = Jit::new().compile(&kernel).unwrap();
     let run = |compiled: &dyn CompiledKernel, bad: Option<(usize, i32)>| {
         let mut v = vec![0.0; 50];
-        let mut post: Vec<i32> = (0..400).map(|k| (k * 7 % 50) as i32).collect();
+        let mut post: Vec<i32> = (0..400).map(|k| k * 7 % 50).collect();
         if let Some((at, target)) = bad {
             post[at] = target;
         }
