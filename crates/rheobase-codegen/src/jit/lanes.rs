@@ -22,7 +22,7 @@ pub struct ClifLanes<'a, 'f> {
 /// register allocator then keeps them in stack slots and reloads each one into a register
 /// before every use (a third of the loop's instructions). A load from the table instead is
 /// placed next to its use (its base pointer is a loop variable that Cranelift cannot prove
-/// constant) and folded into the instruction that uses it as a memory operand.
+/// constant), often folded into the instruction that uses it as a memory operand.
 pub struct ConstPool {
     /// The table's address, redefined (as itself plus a loaded zero) every iteration.
     pub base: Variable,
