@@ -4,7 +4,7 @@
 mod codegen;
 pub(crate) mod entry;
 mod lanes;
-mod parallel;
+pub(crate) mod parallel;
 pub mod symbols;
 pub mod vector;
 

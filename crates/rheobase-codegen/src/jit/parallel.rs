@@ -76,7 +76,7 @@ pub fn fill_gather(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::backend::{ArrayArg, Backend, Elements, KernelCall, RngKey, Split};
     use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, Stmt};
     use crate::jit::Jit;
@@ -155,8 +155,8 @@ mod tests {
         }
     }
 
-    /// `target[post[_idx]] += w[_idx]` over lists of synapses.
-    fn gather_add() -> Kernel {
+    /// `target[post[_idx]] += w[_idx]` over lists of synapses (a CUBA-style delivery).
+    pub(crate) fn gather_add() -> Kernel {
         Kernel {
             name: "pre".into(),
             arrays: vec![

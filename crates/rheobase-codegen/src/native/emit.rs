@@ -551,12 +551,14 @@ impl Emitter<'_> {
                 let sym = if *op == BinaryOp::And { "&" } else { "|" };
                 format!("({a} {sym} {b})")
             }
-            Expr::Binary(op, a, b) if comparison(*op).is_some() => {
-                let sym = comparison(*op).unwrap_or("!=");
-                let a = self.expr(a);
-                let b = self.expr(b);
-                format!("({a} {sym} {b})")
-            }
+            Expr::Binary(op, a, b) => match comparison(*op) {
+                Some(sym) => {
+                    let a = self.expr(a);
+                    let b = self.expr(b);
+                    format!("({a} {sym} {b})")
+                }
+                None => self.double_truth(cond),
+            },
             Expr::Unary(UnaryOp::Not, a) => {
                 let a = self.truth(a);
                 format!("({a} ^ 1)")
@@ -568,11 +570,14 @@ impl Emitter<'_> {
                 let at = self.resolve(*array, index);
                 format!("(a{}[{at}] != 0)", array.0)
             }
-            _ => {
-                let c = self.expr(cond);
-                format!("({c} != 0.0)")
-            }
+            _ => self.double_truth(cond),
         }
+    }
+
+    /// `cond != 0.0` computed as a double, for tests [`Self::truth`] cannot write directly.
+    fn double_truth(&mut self, cond: &Expr) -> String {
+        let c = self.expr(cond);
+        format!("({c} != 0.0)")
     }
 
     /// Emits the locals computing `expr` and returns the name of the last.

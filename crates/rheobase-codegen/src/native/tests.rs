@@ -452,27 +452,8 @@ fn gathers_prefetched_ahead_give_the_jit_values_and_errors() {
     let Some(compiler) = compiler_or_skip("prefetch") else {
         return;
     };
-    let kernel = Kernel {
-        name: "deliver".into(),
-        arrays: vec![
-            decl("v", ElemType::F64, true),
-            decl("post", ElemType::I32, false),
-            decl("w", ElemType::F64, false),
-        ],
-        scalars: vec![],
-        iteration: Iteration::List,
-        prologue: vec![],
-        body: vec![Stmt::Store {
-            array: ArrayId(0),
-            index: Index::Gather(ArrayId(1)),
-            value: Expr::bin(
-                BinaryOp::Add,
-                Expr::Load(ArrayId(0), Index::Gather(ArrayId(1))),
-                Expr::Load(ArrayId(2), Index::Elem),
-            ),
-        }],
-        n_temps: 0,
-    };
+    // `target[post[_idx]] += w[_idx]`
+    let kernel = crate::jit::parallel::tests::gather_add();
     let source = NativeCompiler::source(&[&kernel]).unwrap();
     assert!(
         source.contains("__builtin_prefetch"),
