@@ -11,6 +11,7 @@ pub mod mathfn;
 pub mod native;
 pub mod opt;
 pub mod philox;
+pub mod prefetch;
 pub mod random;
 pub mod random_fill;
 pub mod split;

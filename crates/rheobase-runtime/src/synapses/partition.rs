@@ -13,6 +13,7 @@
 use super::queue::Delivery;
 use super::store::SynapseStore;
 use rayon::prelude::*;
+use rheobase_codegen::prefetch::prefetch;
 
 /// One partition's CSR over sources: the labels of the slots of source `s` that target this
 /// partition, in slot order, are entries `offsets[s]..offsets[s + 1]` of `labels`.
@@ -47,6 +48,16 @@ impl PartCsr {
         }
     }
 
+    /// Asks for the cache line of the first label (or run) of `source`.
+    #[inline]
+    fn ask_labels(&self, source: usize) {
+        let first = self.offsets[source] as usize;
+        match &self.labels {
+            Labels::Each(labels) => prefetch(labels, first),
+            Labels::Runs(runs) => prefetch(runs, first),
+        }
+    }
+
     /// Appends the labels of `source` to `out`.
     fn extend_labels(&self, source: usize, out: &mut Vec<i32>) {
         let range = self.offsets[source] as usize..self.offsets[source + 1] as usize;
@@ -57,6 +68,29 @@ impl PartCsr {
                     out.extend(start..start + len as i32);
                 }
             }
+        }
+    }
+
+    /// The number of runs, if the labels are kept as runs.
+    fn run_count(&self) -> usize {
+        match &self.labels {
+            Labels::Each(_) => 0,
+            Labels::Runs(runs) => runs.len(),
+        }
+    }
+
+    /// The same labels, kept one by one.
+    fn expand(self) -> PartCsr {
+        let mut labels = Vec::new();
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        for source in 0..self.offsets.len() - 1 {
+            offsets.push(labels.len() as u32);
+            self.extend_labels(source, &mut labels);
+        }
+        offsets.push(labels.len() as u32);
+        PartCsr {
+            offsets,
+            labels: Labels::Each(labels),
         }
     }
 
@@ -89,6 +123,11 @@ impl PartCsr {
     }
 }
 
+/// Synapses counted for the cuts of a partition at most (about: of more, every k-th block
+/// of [`COUNTED_BLOCK`], a cache line of 4-byte targets).
+const MAX_COUNTED: usize = 1 << 20;
+const COUNTED_BLOCK: usize = 16;
+
 /// Synapses split by target range.
 #[derive(Clone, Debug)]
 pub struct TargetPartition {
@@ -103,25 +142,33 @@ impl TargetPartition {
     /// Split into at most `parts` target ranges (at least one, at most `n_post`, at most
     /// 65,535) with about equal numbers of incoming synapses; each slot labelled by itself.
     pub fn new(store: &SynapseStore, parts: usize) -> TargetPartition {
-        TargetPartition::with_targets(store, store.targets(), store.n_post(), parts, |slot| {
-            slot as i32
-        })
+        let targets = store.targets();
+        let target = |slot: usize| targets[slot];
+        TargetPartition::with_targets(store, target, store.n_post(), parts, |slot| slot as i32)
     }
 
-    /// The same, with each slot's target given (`0..n_post`) rather than read from the store
-    /// (whose targets a pathway does not keep), and each slot labelled by `label(slot)`.
+    /// The same, with each slot's target given by `target(slot)` (in `0..n_post`) rather than
+    /// read from the store (whose targets a pathway does not keep), and each slot labelled by
+    /// `label(slot)`.
     pub fn with_targets(
         store: &SynapseStore,
-        targets: &[i32],
+        target: impl Fn(usize) -> i32,
         n_post: usize,
         parts: usize,
         label: impl Fn(usize) -> i32,
     ) -> TargetPartition {
-        debug_assert_eq!(targets.len(), store.len());
         let parts = parts.clamp(1, n_post.clamp(1, u16::MAX as usize));
+        // The cuts balance incoming synapses. Large stores count every k-th block of
+        // synapses only: where the cuts fall changes the balance between threads, never a
+        // result.
+        let stride = (store.len() / MAX_COUNTED).max(1) * COUNTED_BLOCK;
         let mut incoming = vec![0u32; n_post];
-        targets.iter().for_each(|&t| incoming[t as usize] += 1);
-        let total = store.len().max(1);
+        for block in (0..store.len()).step_by(stride) {
+            for slot in block..(block + COUNTED_BLOCK).min(store.len()) {
+                incoming[target(slot) as usize] += 1;
+            }
+        }
+        let total = incoming.iter().map(|&c| c as usize).sum::<usize>().max(1);
         let mut bounds = vec![0usize];
         let mut seen = 0usize;
         for (t, &count) in incoming.iter().enumerate() {
@@ -144,7 +191,8 @@ impl TargetPartition {
         for p in 0..parts {
             part_of_target[bounds[p]..bounds[p + 1]].fill(p as u16);
         }
-        let parts_csr = build_parts(store, targets, &part_of_target, parts, label);
+        let parts_csr = build_runs(store, &target, &bounds, &part_of_target, &label)
+            .unwrap_or_else(|| build_parts(store, &target, &part_of_target, parts, label));
         TargetPartition {
             bounds,
             part_of_target,
@@ -187,11 +235,11 @@ impl TargetPartition {
         pieces
     }
 
-    /// The partition of each slot (`targets` as given to [`Self::with_targets`]).
-    pub fn part_of_slots(&self, targets: &[i32]) -> Vec<u16> {
-        targets
-            .iter()
-            .map(|&t| self.part_of_target[t as usize])
+    /// The partition of each of `n_slots` slots (`target` as given to
+    /// [`Self::with_targets`]).
+    pub fn part_of_slots(&self, n_slots: usize, target: impl Fn(usize) -> i32) -> Vec<u16> {
+        (0..n_slots)
+            .map(|slot| self.part_of_target[target(slot) as usize])
             .collect()
     }
 
@@ -215,15 +263,120 @@ impl TargetPartition {
                 .map(|&slot| label(slot as usize)),
         );
         let csr = &self.parts[part];
+        // Each source's labels are found through its offset: ask for all the offsets, then
+        // all the label rows, before reading any, so that the misses overlap instead of
+        // coming two per spiking source one after another.
+        for &source in delivery.sources {
+            prefetch(&csr.offsets, source as usize);
+        }
+        for &source in delivery.sources {
+            csr.ask_labels(source as usize);
+        }
         for &source in delivery.sources {
             csr.extend_labels(source as usize, out);
         }
     }
 }
 
+/// Each partition's labels as runs, in one pass and without room for each label, or `None`
+/// once some partition's runs take more than half the room its labels would (then
+/// [`build_parts`] keeps each label). A source whose slots are in target order (the usual
+/// case) has each partition's slots as one stretch of its row, found by binary search;
+/// other rows look up each slot's partition. A partition whose runs end up taking more than
+/// half its labels' room keeps each label, as [`PartCsr::compress`] decides.
+fn build_runs(
+    store: &SynapseStore,
+    target: impl Fn(usize) -> i32,
+    bounds: &[usize],
+    part_of_target: &[u16],
+    label: impl Fn(usize) -> i32,
+) -> Option<Vec<PartCsr>> {
+    let n_pre = store.n_pre();
+    let parts = bounds.len() - 1;
+    let mut offsets: Vec<Vec<u32>> = vec![Vec::with_capacity(n_pre + 1); parts];
+    let mut runs: Vec<Vec<(i32, u32)>> = vec![Vec::new(); parts];
+    let mut sizes = vec![0usize; parts];
+    // Runs are worth it while they take at most half the room (a little slack at the start).
+    let worth = |runs: usize, labels: usize| runs <= 64 || runs * 2 <= labels;
+    for source in 0..n_pre {
+        for (o, r) in offsets.iter_mut().zip(&runs) {
+            o.push(r.len() as u32);
+        }
+        let slots = store.slots_of(source);
+        let sorted = slots.clone().skip(1).all(|s| target(s - 1) <= target(s));
+        if sorted {
+            // Each partition gets one stretch of this row, so its runs start afresh.
+            let mut from = slots.start;
+            for part in 0..parts {
+                let end = bounds[part + 1];
+                let (mut lo, mut hi) = (from, slots.end);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if (target(mid) as usize) < end {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                let mut slot = from;
+                while slot < lo {
+                    let start = label(slot);
+                    let mut len = 1;
+                    while slot + len < lo && label(slot + len) == start.wrapping_add(len as i32) {
+                        len += 1;
+                    }
+                    runs[part].push((start, len as u32));
+                    slot += len;
+                }
+                sizes[part] += lo - from;
+                if !worth(runs[part].len(), sizes[part]) {
+                    return None;
+                }
+                from = lo;
+            }
+        } else {
+            for slot in slots {
+                let part = part_of_target[target(slot) as usize] as usize;
+                let l = label(slot);
+                let part_runs = &mut runs[part];
+                let open = part_runs.len() > offsets[part][source] as usize;
+                sizes[part] += 1;
+                match part_runs.last_mut() {
+                    Some((start, len)) if open && start.wrapping_add(*len as i32) == l => *len += 1,
+                    _ => {
+                        part_runs.push((l, 1));
+                        if !worth(part_runs.len(), sizes[part]) {
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Some(
+        offsets
+            .into_iter()
+            .zip(runs)
+            .zip(sizes)
+            .map(|((mut offsets, runs), size)| {
+                offsets.push(runs.len() as u32);
+                let csr = PartCsr {
+                    offsets,
+                    labels: Labels::Runs(runs),
+                };
+                if csr.run_count() * 2 > size {
+                    csr.expand()
+                } else {
+                    csr
+                }
+            })
+            .collect(),
+    )
+}
+
 fn build_parts(
     store: &SynapseStore,
-    targets: &[i32],
+    target: impl Fn(usize) -> i32,
     part_of_target: &[u16],
     parts: usize,
     label: impl Fn(usize) -> i32,
@@ -236,7 +389,7 @@ fn build_parts(
             o.push(l.len() as u32);
         }
         for slot in store.slots_of(source) {
-            let part = part_of_target[targets[slot] as usize] as usize;
+            let part = part_of_target[target(slot) as usize] as usize;
             labels[part].push(label(slot));
         }
     }
@@ -396,7 +549,8 @@ mod tests {
                     if let Some(partition) = &partition {
                         // The gathered lists hold the delivered events, each once, each in
                         // the partition owning its target.
-                        let part_of_slot = partition.part_of_slots(store.targets());
+                        let part_of_slot =
+                            partition.part_of_slots(store.len(), |s| store.targets()[s]);
                         let gathered: Vec<Vec<i32>> = (0..partition.len())
                             .map(|part| {
                                 let mut list = Vec::new();
@@ -473,6 +627,45 @@ mod tests {
                 assert_eq!(extended[1..], labels[range]);
             }
         }
+    }
+
+    #[test]
+    fn partitions_list_each_sources_labels_of_their_targets_in_slot_order() {
+        // Rows in target order (most), plus pairs added out of order, so both ways of
+        // building runs are taken.
+        let store = random_store(200, 150, 0.2, 3);
+        let targets = store.targets();
+        let target = |slot: usize| targets[slot];
+        let by_slot = |slot: usize| slot as i32;
+        let gappy = |slot: usize| (slot + slot / 7) as i32;
+        let scattered = |slot: usize| ((slot * 7919) % store.len()) as i32;
+        let labels: [(&dyn Fn(usize) -> i32, bool); 3] =
+            [(&by_slot, true), (&gappy, true), (&scattered, false)];
+        for (label, as_runs) in labels {
+            for parts in [1, 3, 7] {
+                let partition = TargetPartition::with_targets(&store, target, 150, parts, label);
+                for part in 0..parts {
+                    let owned = partition.targets_of(part);
+                    let kept_as_runs = matches!(partition.parts[part].labels, Labels::Runs(_));
+                    assert_eq!(kept_as_runs, as_runs, "{parts} parts");
+                    for source in 0..200 {
+                        let expected: Vec<i32> = store
+                            .slots_of(source)
+                            .filter(|&slot| owned.contains(&(targets[slot] as usize)))
+                            .map(label)
+                            .collect();
+                        let mut listed = Vec::new();
+                        partition.for_each_label(part, source, |l| listed.push(l));
+                        assert_eq!(listed, expected, "{parts} parts, part {part}");
+                    }
+                }
+            }
+        }
+        let unsorted = (0..200).any(|s| {
+            let row = &targets[store.slots_of(s)];
+            row.windows(2).any(|w| w[0] > w[1])
+        });
+        assert!(unsorted, "the store should have a row out of target order");
     }
 
     #[test]
