@@ -18,6 +18,7 @@ use crate::kernel::stream_hash;
 use crate::network::{GroupId, NetworkCore};
 use crate::resources::{check_memory, product};
 use crate::state::{ArrayData, ArrayStore};
+use rheobase_codegen::prefetch::prefetch;
 use crate::variables::{builtin_constant, Variable};
 use rheobase_codegen::philox::philox4x32_10_many;
 use rheobase_codegen::random::stream_key;
@@ -942,6 +943,9 @@ impl GeneratorCallbacks for GeneratorEval<'_, '_> {
 
 /// Appends synapses (indices relative to the source and target (sub)groups): grows every
 /// per-synapse array, fills the indices and counts, and adds them to every pathway.
+/// How many synapses ahead the count of incoming synapses asks for its counter.
+const COUNT_AHEAD: usize = 32;
+
 pub(crate) fn add_synapses(
     core: &mut NetworkCore,
     gid: GroupId,
@@ -1008,8 +1012,13 @@ pub(crate) fn add_synapses(
         }
     }
     if let ArrayData::I32(v) = core.store.get_mut(links.n_incoming) {
-        for &k in &post {
-            v[(k + ts) as usize] += 1;
+        // Targets are scattered: ask for the counter a few synapses ahead, so that the
+        // misses of a large target group overlap.
+        for (k, &target) in post.iter().enumerate() {
+            if let Some(&ahead) = post.get(k + COUNT_AHEAD) {
+                prefetch(v, (ahead + ts) as usize);
+            }
+            v[(target + ts) as usize] += 1;
         }
     }
     let fill = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
