@@ -25,6 +25,7 @@ pub mod clock;
 pub mod error;
 mod frontend;
 pub mod group;
+pub mod huge_pages;
 pub mod inputs;
 pub mod interrupt;
 pub mod kernel;

@@ -11,6 +11,7 @@
 //! the compact form. Code that only needs single values reads them without expanding
 //! ([`ArrayStore::value_f64`], [`ArrayStore::compact`]).
 
+use crate::huge_pages::advise_huge_pages;
 use rheobase_codegen::{ArrayArg, ElemType};
 use std::sync::OnceLock;
 
@@ -30,11 +31,16 @@ pub enum ArrayData {
 
 impl ArrayData {
     pub fn new(ty: ElemType, len: usize) -> ArrayData {
+        // Zeroed allocations are not touched yet, so the advice comes in time.
+        fn advised<T>(values: Vec<T>) -> Vec<T> {
+            advise_huge_pages(&values);
+            values
+        }
         match ty {
-            ElemType::F64 => ArrayData::F64(vec![0.0; len]),
-            ElemType::F32 => ArrayData::F32(vec![0.0; len]),
-            ElemType::I32 => ArrayData::I32(vec![0; len]),
-            ElemType::Bool => ArrayData::Bool(vec![false; len]),
+            ElemType::F64 => ArrayData::F64(advised(vec![0.0; len])),
+            ElemType::F32 => ArrayData::F32(advised(vec![0.0; len])),
+            ElemType::I32 => ArrayData::I32(advised(vec![0; len])),
+            ElemType::Bool => ArrayData::Bool(advised(vec![false; len])),
         }
     }
 
@@ -83,11 +89,19 @@ impl ArrayData {
 
     /// Grows or shrinks the array to `len` elements; new elements are zero (false).
     pub fn resize(&mut self, len: usize) {
+        // Room first, advised before the new elements are written.
+        fn grown<T: Clone>(values: &mut Vec<T>, len: usize, zero: T) {
+            if len > values.capacity() {
+                values.reserve(len - values.len());
+                advise_huge_pages(values);
+            }
+            values.resize(len, zero);
+        }
         match self {
-            ArrayData::F64(a) => a.resize(len, 0.0),
-            ArrayData::F32(a) => a.resize(len, 0.0),
-            ArrayData::I32(a) => a.resize(len, 0),
-            ArrayData::Bool(a) => a.resize(len, false),
+            ArrayData::F64(a) => grown(a, len, 0.0),
+            ArrayData::F32(a) => grown(a, len, 0.0),
+            ArrayData::I32(a) => grown(a, len, 0),
+            ArrayData::Bool(a) => grown(a, len, false),
         }
     }
 

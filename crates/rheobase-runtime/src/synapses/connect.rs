@@ -16,6 +16,7 @@
 //! `k for k in sample(N_post, p=p) if cond`). The generator syntax, built on the sampling
 //! functions here, is in [`super::generator`].
 
+use crate::huge_pages::advise_huge_pages;
 use thiserror::Error;
 
 /// A stream of uniform numbers in `[0, 1)`.
@@ -93,6 +94,8 @@ impl SynapseSink for NewSynapses {
     fn reserve(&mut self, additional: usize) {
         self.pre.reserve(additional);
         self.post.reserve(additional);
+        advise_huge_pages(&self.pre);
+        advise_huge_pages(&self.post);
     }
 }
 
