@@ -77,6 +77,29 @@ fn simulate(threads: usize) -> Outcome {
     .unwrap();
     to_h.connect(Connect::p(0.2)).unwrap();
     to_h.set_expr("w", "rand()*1e-3").unwrap();
+    // Synapses made out of source order (two calls, the later sources first) and out of
+    // target order within each source, so that partitions are built slot by slot.
+    let scrambled = Synapses::new(
+        &g,
+        &h,
+        "w : 1",
+        SynapsesOptions {
+            on_pre: PathwayCode::from("v_post += w"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for sources in [300..600i64, 0..300] {
+        let (mut i, mut j) = (Vec::new(), Vec::new());
+        for source in sources {
+            for k in 0..12 {
+                i.push(source);
+                j.push((source * 7 + 299 - k * 23).rem_euclid(300));
+            }
+        }
+        scrambled.connect(Connect::arrays(i, j)).unwrap();
+    }
+    scrambled.set_expr("w", "rand()*1e-4").unwrap();
     let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
     // Two runs: the second reuses the pathways' partitions.
     net.run(0.015).unwrap();
