@@ -401,27 +401,22 @@ fn split_delivery(
     // Spike lists need only the partition; single events (per-synapse delays) also the part
     // of each slot.
     let per_synapse = matches!(op.delays, PathwayDelays::PerSynapse { .. });
+    // The slot-to-index map is matched once, not per slot.
     let (partition, part_of_slot) = match &op.index_by_slot {
-        None => {
-            let target = |slot: usize| by_index[slot] - lo;
-            let label = |slot: usize| slot as i32;
-            let partition = TargetPartition::with_targets(&op.csr, target, n_targets, parts, label);
-            let part_of_slot = match per_synapse {
-                true => partition.part_of_slots(op.csr.len(), target),
-                false => Vec::new(),
-            };
-            (partition, part_of_slot)
-        }
-        Some(map) => {
-            let target = |slot: usize| by_index[map[slot] as usize] - lo;
-            let label = |slot: usize| map[slot];
-            let partition = TargetPartition::with_targets(&op.csr, target, n_targets, parts, label);
-            let part_of_slot = match per_synapse {
-                true => partition.part_of_slots(op.csr.len(), target),
-                false => Vec::new(),
-            };
-            (partition, part_of_slot)
-        }
+        None => partition_slots(
+            &op.csr,
+            |slot| by_index[slot] - lo,
+            |slot| slot as i32,
+            (n_targets, parts),
+            per_synapse,
+        ),
+        Some(map) => partition_slots(
+            &op.csr,
+            |slot| by_index[map[slot] as usize] - lo,
+            |slot| map[slot],
+            (n_targets, parts),
+            per_synapse,
+        ),
     };
     let shift = lo as usize;
     let ranges = (0..partition.len())
@@ -436,6 +431,23 @@ fn split_delivery(
         part_of_slot,
         targets: ranges,
     })
+}
+
+/// [`TargetPartition::with_targets`] over `(n_targets, parts)`, and the part of each slot
+/// when single events need it (`per_synapse`; empty otherwise).
+fn partition_slots(
+    csr: &SynapseStore,
+    target: impl Fn(usize) -> i32 + Copy,
+    label: impl Fn(usize) -> i32,
+    (n_targets, parts): (usize, usize),
+    per_synapse: bool,
+) -> (TargetPartition, Vec<u16>) {
+    let partition = TargetPartition::with_targets(csr, target, n_targets, parts, label);
+    let part_of_slot = match per_synapse {
+        true => partition.part_of_slots(csr.len(), target),
+        false => Vec::new(),
+    };
+    (partition, part_of_slot)
 }
 
 /// Runs a kernel over all synapses of a `Synapses` group (their number is read each step).
