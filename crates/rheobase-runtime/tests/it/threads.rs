@@ -3,9 +3,18 @@
 //! and the same states, bit for bit.
 
 use rheobase_runtime::{
-    Connect, Delay, Network, NeuronGroup, NeuronGroupOptions, NumberOrExpr, PathwayCode,
+    AsGroup, Connect, Delay, Network, NeuronGroup, NeuronGroupOptions, NumberOrExpr, PathwayCode,
     Refractory, SpikeMonitor, Synapses, SynapsesOptions,
 };
+
+/// Synapses `w : 1` from `source` to `target` that add `w` to the target's `v`.
+fn adding_to_v(source: &impl AsGroup, target: &NeuronGroup) -> Synapses {
+    let options = SynapsesOptions {
+        on_pre: PathwayCode::from("v_post += w"),
+        ..Default::default()
+    };
+    Synapses::new(source, target, "w : 1", options).unwrap()
+}
 
 struct Outcome {
     spikes: Vec<(usize, u64)>,
@@ -65,30 +74,12 @@ fn simulate(threads: usize) -> Outcome {
         NeuronGroupOptions::default(),
     )
     .unwrap();
-    let to_h = Synapses::new(
-        &g.subgroup(100..600).unwrap(),
-        &h,
-        "w : 1",
-        SynapsesOptions {
-            on_pre: PathwayCode::from("v_post += w"),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let to_h = adding_to_v(&g.subgroup(100..600).unwrap(), &h);
     to_h.connect(Connect::p(0.2)).unwrap();
     to_h.set_expr("w", "rand()*1e-3").unwrap();
     // Synapses made out of source order (two calls, the later sources first) and out of
     // target order within each source, so that partitions are built slot by slot.
-    let scrambled = Synapses::new(
-        &g,
-        &h,
-        "w : 1",
-        SynapsesOptions {
-            on_pre: PathwayCode::from("v_post += w"),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let scrambled = adding_to_v(&g, &h);
     for sources in [300..600i64, 0..300] {
         let (mut i, mut j) = (Vec::new(), Vec::new());
         for source in sources {
