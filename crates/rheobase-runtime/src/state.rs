@@ -12,6 +12,7 @@
 //! ([`ArrayStore::value_f64`], [`ArrayStore::compact`]).
 
 use crate::huge_pages::advise_huge_pages;
+use crate::synapses::sources::Sources;
 use rheobase_codegen::{ArrayArg, ElemType};
 use std::sync::OnceLock;
 
@@ -599,7 +600,7 @@ impl ArrayStore {
     /// Appends `values + offset` to an array kept as [`Compact::Runs`] over `0..runs`, if
     /// the runs can hold them (`values` non-decreasing, from the last non-empty run on, all
     /// below `runs`). Returns false, changing nothing, otherwise.
-    pub fn append_runs(&mut self, id: StoreId, values: &[i32]) -> bool {
+    pub fn append_runs(&mut self, id: StoreId, values: &Sources) -> bool {
         let k = self.resolve(id) as usize;
         let Slot::Compact {
             form: Compact::Runs { offsets, .. },
@@ -611,15 +612,15 @@ impl ArrayStore {
         let runs = offsets.len() - 1;
         let total = offsets[runs];
         let last_used = offsets.partition_point(|&o| o < total).saturating_sub(1);
-        let fits = values.windows(2).all(|w| w[0] <= w[1])
-            && values.first().is_none_or(|&v| {
+        let fits = values.is_sorted()
+            && values.first().is_none_or(|v| {
                 v >= 0 && (total == 0 || v as usize >= last_used) && (v as usize) < runs
             })
-            && values.last().is_none_or(|&v| v >= 0 && (v as usize) < runs);
+            && values.last().is_none_or(|v| v >= 0 && (v as usize) < runs);
         if !fits {
             return false;
         }
-        append_to_runs(offsets, values);
+        append_to_runs(offsets, values.runs());
         expanded.take();
         true
     }
@@ -691,25 +692,30 @@ impl ArrayStore {
 }
 
 /// Moves the starts of runs (`starts[r]..starts[r + 1]` holds run `r`, `starts` one longer
-/// than the runs) for `sorted` values appended at the end, each to the run it names: run
-/// `r` now starts after the values below `r`. Runs up to the first value keep their start,
-/// the runs after the last move by all of them, and only the runs in between need counting
-/// (connect appends a batch of sources at a time: a pass over every run per batch would
-/// cost sources x batches).
-pub(crate) fn append_to_runs(starts: &mut [usize], sorted: &[i32]) {
-    let (Some(&first), Some(&last)) = (sorted.first(), sorted.last()) else {
-        return;
-    };
-    let (first, last) = (first as usize, last as usize);
-    let mut below = 0usize;
-    for (run, start) in starts.iter_mut().enumerate().take(last + 1).skip(first + 1) {
-        while (sorted[below] as usize) < run {
-            below += 1;
+/// than the runs) for values appended at the end, each to the run it names, given as
+/// (value, count) pairs in non-decreasing order of value: run `r` now starts after the
+/// values below `r`. Runs up to the first value keep their start, the runs after the last
+/// move by all of them, and only the runs in between need counting (connect appends a batch
+/// of sources at a time: a pass over every run per batch would cost sources x batches).
+pub(crate) fn append_to_runs(
+    starts: &mut [usize],
+    sorted_runs: impl IntoIterator<Item = (i32, usize)>,
+) {
+    // Values appended so far, all below the runs not yet moved; the first such run.
+    let (mut below, mut unmoved) = (0usize, None);
+    for (value, count) in sorted_runs {
+        let value = value as usize;
+        let from = unmoved.unwrap_or(value + 1);
+        for start in &mut starts[from..value + 1] {
+            *start += below;
         }
-        *start += below;
+        below += count;
+        unmoved = Some(value + 1);
     }
-    for start in &mut starts[last + 1..] {
-        *start += sorted.len();
+    if let Some(from) = unmoved {
+        for start in &mut starts[from..] {
+            *start += below;
+        }
     }
 }
 
@@ -807,16 +813,17 @@ mod tests {
         let mut s = ArrayStore::new();
         let pre = s.add("pre", ElemType::I32, 0);
         s.set_compact(pre, Compact::empty_runs(10, 4));
-        assert!(s.append_runs(pre, &[0, 0, 2]));
-        assert!(s.append_runs(pre, &[2, 3]));
+        let append = |s: &mut ArrayStore, values: &[i32]| s.append_runs(pre, &values.into());
+        assert!(append(&mut s, &[0, 0, 2]));
+        assert!(append(&mut s, &[2, 3]));
         assert_eq!(s.len_of(pre), 5);
         assert_eq!(s.value_f64(pre, 3), 12.0);
         assert_eq!(s.value_f64(pre, 4), 13.0);
         let snapshot = s.clone();
         // Out of order, or out of range: refused, nothing changed.
-        assert!(!s.append_runs(pre, &[1]));
-        assert!(!s.append_runs(pre, &[4]));
-        assert!(!s.append_runs(pre, &[3, 2]));
+        assert!(!append(&mut s, &[1]));
+        assert!(!append(&mut s, &[4]));
+        assert!(!append(&mut s, &[3, 2]));
         assert_eq!(s, snapshot);
         assert_eq!(s.get(pre), &ArrayData::I32(vec![10, 10, 12, 12, 13]));
         // Shrinking (a restore of fewer synapses) keeps the runs.
@@ -824,7 +831,7 @@ mod tests {
         assert_eq!(s.get(pre), &ArrayData::I32(vec![10, 10, 12]));
         // Once plain, runs are not appended to any more.
         s.get_mut(pre);
-        assert!(!s.append_runs(pre, &[3]));
+        assert!(!append(&mut s, &[3]));
     }
 
     #[test]
@@ -835,7 +842,7 @@ mod tests {
         let batches: [&[i32]; 4] = [&[], &[2, 2, 5, 7, 7, 7], &[7, 9], &[11]];
         let mut plain = Vec::new();
         for batch in batches {
-            assert!(s.append_runs(pre, batch));
+            assert!(s.append_runs(pre, &batch.into()));
             plain.extend_from_slice(batch);
             assert_eq!(s.len_of(pre), plain.len());
         }

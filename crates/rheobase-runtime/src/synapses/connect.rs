@@ -3,7 +3,7 @@
 //! How conditions, probabilities and generator expressions are evaluated is not decided here:
 //! the caller passes closures (or a [`GeneratorCallbacks`](super::generator::GeneratorCallbacks)) that the runtime will back with
 //! compiled kernels. New synapses are pushed in creation order into a [`SynapseSink`]
-//! (normally [`NewSynapses`], two `Vec<i32>`).
+//! (normally [`NewSynapses`]: sources as runs, targets as a `Vec<i32>`).
 //!
 //! Randomness comes from a [`UniformSource`]. The runtime is meant to plug in its Philox stream
 //! keyed by (seed, object); [`SplitMix64`] is a small seeded generator for tests and for use
@@ -16,6 +16,7 @@
 //! `k for k in sample(N_post, p=p) if cond`). The generator syntax, built on the sampling
 //! functions here, is in [`super::generator`].
 
+use super::sources::Sources;
 use crate::huge_pages::advise_huge_pages;
 use thiserror::Error;
 
@@ -68,10 +69,10 @@ pub trait SynapseSink {
     }
 }
 
-/// New synapses as two parallel index arrays, in creation order.
+/// New synapses in creation order: the source and the target of each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NewSynapses {
-    pub pre: Vec<i32>,
+    pub pre: Sources,
     pub post: Vec<i32>,
 }
 
@@ -94,7 +95,6 @@ impl SynapseSink for NewSynapses {
     fn reserve(&mut self, additional: usize) {
         self.pre.reserve(additional);
         self.post.reserve(additional);
-        advise_huge_pages(&self.pre);
         advise_huge_pages(&self.post);
     }
 }
@@ -440,11 +440,11 @@ mod tests {
     fn all_pairs_with_condition() {
         let out = all_pairs(16, 16, |i, j| i != j);
         assert_eq!(out.len(), 240);
-        assert!(out.pre.iter().zip(&out.post).all(|(i, j)| i != j));
-        assert!(out.pre.windows(2).all(|w| w[0] <= w[1]));
+        assert!(out.pre.to_vec().iter().zip(&out.post).all(|(i, j)| i != j));
+        assert!(out.pre.to_vec().windows(2).all(|w| w[0] <= w[1]));
         let mut twice = NewSynapses::default();
         connect_all_pairs(3, 2, 2, |_, _| Ok(true), &mut twice).unwrap();
-        assert_eq!(twice.pre, [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+        assert_eq!(twice.pre.to_vec(), [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
         assert_eq!(twice.post, [0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]);
     }
 
@@ -488,6 +488,7 @@ mod tests {
         // Sorted by (i, j), no duplicate pair.
         assert!(out
             .pre
+            .to_vec()
             .iter()
             .zip(&out.post)
             .collect::<Vec<_>>()
@@ -495,7 +496,10 @@ mod tests {
             .all(|w| w[0] < w[1]));
         // Every row gets about N p targets: the per-row counts are binomial too.
         let mut per_row = vec![0usize; n];
-        out.pre.iter().for_each(|&i| per_row[i as usize] += 1);
+        out.pre
+            .to_vec()
+            .iter()
+            .for_each(|&i| per_row[i as usize] += 1);
         let mean = per_row.iter().sum::<usize>() as f64 / n as f64;
         assert!((mean - 80.0).abs() < 1.0, "{mean}");
         // The same seed gives the same synapses.
@@ -545,7 +549,7 @@ mod tests {
             "'i != j', p=0.1",
         )
         .unwrap();
-        assert!(out.pre.iter().zip(&out.post).all(|(i, j)| i != j));
+        assert!(out.pre.to_vec().iter().zip(&out.post).all(|(i, j)| i != j));
         assert_binomial(out.len(), 400.0 * 399.0, 0.1);
         // Only the sampled pairs were tested, not all 160,000.
         assert_binomial(evaluated, 160_000.0, 0.1);
@@ -557,12 +561,12 @@ mod tests {
         let mut out = NewSynapses::default();
         connect_arrays(&[1, 2], &[2, 1], &[1], 1.0, 3, 3, &mut rng, &mut out, "").unwrap();
         assert_eq!(
-            (out.pre.clone(), out.post.clone()),
+            (out.pre.to_vec().clone(), out.post.clone()),
             (vec![1, 2], vec![2, 1])
         );
         let mut out = NewSynapses::default();
         connect_arrays(&[0], &[0, 1, 2], &[2], 1.0, 3, 3, &mut rng, &mut out, "").unwrap();
-        assert_eq!(out.pre, [0; 6]);
+        assert_eq!(out.pre.to_vec(), [0; 6]);
         assert_eq!(out.post, [0, 0, 1, 1, 2, 2]);
         let err = connect_arrays(
             &[0, 5],

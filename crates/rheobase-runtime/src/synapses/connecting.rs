@@ -11,7 +11,8 @@ use super::generator::{
     GeneratorPlan, IteratorBounds,
 };
 use super::object::Synapses;
-use super::pathway::{PathwayOp, Role};
+use super::pathway::PathwayOp;
+use super::sources::Sources;
 use crate::error::{Result, RuntimeError};
 use crate::interrupt::Interrupter;
 use crate::kernel::stream_hash;
@@ -698,7 +699,7 @@ impl Synapses {
                 }
                 if let Some(n) = &n_expr {
                     let mut expanded = NewSynapses::default();
-                    for (&i, &j) in new.pre.iter().zip(&new.post) {
+                    for (i, &j) in new.pre.iter().zip(&new.post) {
                         interrupted(&interrupt, &text).map_err(err)?;
                         let count = eval.eval(n, i as i64, j as i64, 0).map_err(err)?;
                         if count < 0.0 {
@@ -710,8 +711,7 @@ impl Synapses {
                             }));
                         }
                         for _ in 0..count as i64 {
-                            expanded.pre.push(i);
-                            expanded.post.push(j);
+                            expanded.push(i, j);
                         }
                     }
                     new = expanded;
@@ -949,7 +949,7 @@ const COUNT_AHEAD: usize = 32;
 pub(crate) fn add_synapses(
     core: &mut NetworkCore,
     gid: GroupId,
-    pre: &[i32],
+    pre: &Sources,
     post: Vec<i32>,
 ) -> Result<()> {
     if pre.is_empty() {
@@ -971,10 +971,7 @@ pub(crate) fn add_synapses(
             .as_any_mut()
             .downcast_mut::<PathwayOp>()
             .ok_or_else(|| RuntimeError::Internal("a pathway is not a PathwayOp".into()))?;
-        match op.role {
-            Role::Pre => op.add_synapses(pre, &post)?,
-            Role::Post => op.add_synapses(&post, pre)?,
-        }
+        op.add_synapses(pre, &post)?;
     }
     // Source indices stay runs over the sources while synapses come in source order.
     let mut resized = std::collections::HashSet::new();
@@ -1002,13 +999,8 @@ pub(crate) fn add_synapses(
     );
     core.store.get_mut(links.n_var).set_f64(0, n_new as f64);
     if let ArrayData::I32(v) = core.store.get_mut(links.n_outgoing) {
-        // Sources come in runs (in source order, all of a source's synapses in one).
-        let mut k = 0;
-        while k < pre.len() {
-            let source = pre[k];
-            let run = pre[k..].iter().take_while(|&&s| s == source).count();
-            v[(source + ps) as usize] += run as i32;
-            k += run;
+        for (source, count) in pre.runs() {
+            v[(source + ps) as usize] += count as i32;
         }
     }
     if let ArrayData::I32(v) = core.store.get_mut(links.n_incoming) {
@@ -1021,10 +1013,10 @@ pub(crate) fn add_synapses(
             v[(target + ts) as usize] += 1;
         }
     }
-    let fill = |store: &mut ArrayStore, id, values: &[i32], offset: i32| {
+    let fill = |store: &mut ArrayStore, id, values: &Sources, offset: i32| {
         if let ArrayData::I32(v) = store.get_mut(id) {
-            for (k, &x) in values.iter().enumerate() {
-                v[n_old + k] = x + offset;
+            for (slot, x) in v[n_old..].iter_mut().zip(values.iter()) {
+                *slot = x + offset;
             }
         }
     };

@@ -468,6 +468,7 @@ mod tests {
 
     fn pairs(out: &NewSynapses) -> Vec<(i32, i32)> {
         out.pre
+            .to_vec()
             .iter()
             .copied()
             .zip(out.post.iter().copied())
@@ -701,10 +702,14 @@ mod evaluation_tests {
         };
         let out = run(plain, false, true).unwrap();
         let mut per_row = [0; 10];
-        out.pre.iter().for_each(|&i| per_row[i as usize] += 1);
+        out.pre
+            .to_vec()
+            .iter()
+            .for_each(|&i| per_row[i as usize] += 1);
         assert_eq!(per_row, [4, 5, 6, 7, 7, 7, 7, 6, 5, 4]);
         assert!(out
             .pre
+            .to_vec()
             .iter()
             .zip(&out.post)
             .all(|(&i, &j)| (i - j).abs() <= 3));
@@ -765,7 +770,7 @@ mod evaluation_tests {
         for j in 0..6 {
             let sources: Vec<i32> = (0..out.len())
                 .filter(|&s| out.post[s] == j)
-                .map(|s| out.pre[s])
+                .map(|s| out.pre.to_vec()[s])
                 .collect();
             let expected = if j % 2 == 0 { 6 } else { 3 };
             assert_eq!(sources.len(), expected, "target {j}");

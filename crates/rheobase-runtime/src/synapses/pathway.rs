@@ -4,6 +4,7 @@
 
 use super::partition::TargetPartition;
 use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
+use super::sources::Sources;
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
@@ -100,16 +101,17 @@ impl PathwayOp {
         }
     }
 
-    /// Adds synapses (indices relative to the triggering and the other group, in creation
+    /// Adds synapses (indices relative to the source and the target group, in creation
     /// order); pending events keep reaching only the synapses that existed when they were
     /// emitted.
-    pub fn add_synapses(&mut self, trigger: &[i32], other: &[i32]) -> Result<()> {
+    pub fn add_synapses(&mut self, pre: &Sources, post: &[i32]) -> Result<()> {
         self.split = None;
         self.queue.materialize(&self.csr);
-        let renumbering = self
-            .csr
-            .add_pairs(trigger, other)
-            .map_err(|e| RuntimeError::invalid(&self.name, e.to_string()))?;
+        let added = match self.role {
+            Role::Pre => self.csr.add_sources(pre, post),
+            Role::Post => self.csr.add_pairs(post, &pre.to_vec()),
+        };
+        let renumbering = added.map_err(|e| RuntimeError::invalid(&self.name, e.to_string()))?;
         self.queue.remap(&renumbering);
         self.index_by_slot = (!self.csr.index_is_slot()).then(|| {
             self.csr
@@ -547,8 +549,8 @@ mod tests {
             0,
         );
         // synapses 0..3 from sources 2, 0, 2; then 3 from source 0
-        op.add_synapses(&[2, 0, 2], &[0, 1, 1]).unwrap();
-        op.add_synapses(&[0], &[0]).unwrap();
+        op.add_synapses(&vec![2, 0, 2].into(), &[0, 1, 1]).unwrap();
+        op.add_synapses(&vec![0].into(), &[0]).unwrap();
         assert_eq!(op.index_by_slot, Some(vec![1, 3, 0, 2]));
         op.delays = PathwayDelays::Homogeneous(1);
         op.queue.push(&[2, 0], &op.csr, &op.delays);
@@ -570,10 +572,10 @@ mod tests {
             None,
             0,
         );
-        op.add_synapses(&[1], &[0]).unwrap();
+        op.add_synapses(&vec![1].into(), &[0]).unwrap();
         op.delays = PathwayDelays::Homogeneous(2);
         op.queue.push(&[1], &op.csr, &op.delays);
-        op.add_synapses(&[0, 1], &[1, 1]).unwrap();
+        op.add_synapses(&vec![0, 1].into(), &[1, 1]).unwrap();
         op.queue.advance();
         op.queue.advance();
         assert_eq!(op.delivered(), vec![0]);

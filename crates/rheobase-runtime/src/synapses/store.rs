@@ -10,6 +10,7 @@
 //! mapping (4 more bytes per synapse), so user-visible indices stay Brian2's.
 
 use super::connect::NewSynapses;
+use super::sources::Sources;
 use thiserror::Error;
 
 #[derive(Clone, Debug, Error, PartialEq)]
@@ -306,23 +307,17 @@ impl SynapseStore {
     /// synapses may move to other slots: the returned [`Renumbering`] says where (columns of
     /// this store are moved already; new synapses get zeros).
     pub fn add(&mut self, new: &NewSynapses) -> Result<Renumbering, StoreError> {
-        self.add_pairs(&new.pre, &new.post)
+        self.add_sources(&new.pre, &new.post)
     }
 
     /// [`Self::add`], taking the arrays: into an empty store, synapses already in source order
     /// keep the `post` array as the targets (no copy, which matters at 10^8 synapses).
     pub fn add_owned(&mut self, new: NewSynapses) -> Result<Renumbering, StoreError> {
-        let sorted = new.pre.windows(2).all(|w| w[0] <= w[1]);
-        if !(self.is_empty() && self.columns.is_empty() && sorted) {
-            return self.add_pairs(&new.pre, &new.post);
+        if !(self.is_empty() && self.columns.is_empty() && new.pre.is_sorted()) {
+            return self.add_sources(&new.pre, &new.post);
         }
-        self.check_pairs(&new.pre, &new.post)?;
-        let mut counts = vec![0usize; self.n_pre];
-        new.pre.iter().for_each(|&s| counts[s as usize] += 1);
-        drop(new.pre);
-        for (s, count) in counts.iter().enumerate() {
-            self.offsets[s + 1] = self.offsets[s] + count;
-        }
+        self.check(new.pre.len(), new.pre.runs(), &new.post)?;
+        crate::state::append_to_runs(&mut self.offsets, new.pre.runs());
         if self.keep_targets {
             self.targets = new.post;
         }
@@ -333,42 +328,77 @@ impl SynapseStore {
         })
     }
 
-    fn check_pairs(&self, pre: &[i32], post: &[i32]) -> Result<(), StoreError> {
-        if pre.len() != post.len() {
+    /// Checks `n_pre` sources, given as (source, count) runs, against `post`.
+    fn check(
+        &self,
+        n_pre: usize,
+        mut pre_runs: impl Iterator<Item = (i32, usize)>,
+        post: &[i32],
+    ) -> Result<(), StoreError> {
+        if n_pre != post.len() {
             return Err(StoreError::LengthMismatch {
-                pre: pre.len(),
+                pre: n_pre,
                 post: post.len(),
             });
         }
-        for (values, which, size) in [(pre, "pre", self.n_pre), (post, "post", self.n_post)] {
-            if let Some(&bad) = values.iter().find(|&&x| x < 0 || x as usize >= size) {
-                return Err(StoreError::IndexOutOfRange {
-                    which,
-                    index: bad as i64,
-                    size,
-                });
-            }
+        let outside = |x: i32, size: usize| x < 0 || x as usize >= size;
+        if let Some((bad, _)) = pre_runs.find(|&(x, _)| outside(x, self.n_pre)) {
+            return Err(StoreError::IndexOutOfRange {
+                which: "pre",
+                index: bad as i64,
+                size: self.n_pre,
+            });
         }
-        let total = self.len() + pre.len();
+        if let Some(&bad) = post.iter().find(|&&x| outside(x, self.n_post)) {
+            return Err(StoreError::IndexOutOfRange {
+                which: "post",
+                index: bad as i64,
+                size: self.n_post,
+            });
+        }
+        let total = self.len() + n_pre;
         if total > i32::MAX as usize {
             return Err(StoreError::TooManySynapses { total });
         }
         Ok(())
     }
 
-    pub fn add_pairs(&mut self, pre: &[i32], post: &[i32]) -> Result<Renumbering, StoreError> {
-        self.check_pairs(pre, post)?;
-        let old_len = self.len();
+    /// Whether sources that never decrease, the first being `first`, go after every
+    /// existing synapse.
+    fn appends_after(&self, first: Option<i32>) -> bool {
         let last_used_source = self.last_source_with_synapses();
-        let appends_in_order = pre.windows(2).all(|w| w[0] <= w[1])
-            && pre
-                .first()
-                .is_none_or(|&first| last_used_source.is_none_or(|last| first >= last));
-        let renumbering = if appends_in_order {
-            self.append_sorted(pre, post)
+        first.is_none_or(|first| last_used_source.is_none_or(|last| first >= last))
+    }
+
+    /// [`Self::add`] with the sources as runs: synapses that come after the existing ones in
+    /// source order are appended from the runs, without listing the source of each.
+    pub fn add_sources(&mut self, pre: &Sources, post: &[i32]) -> Result<Renumbering, StoreError> {
+        if !(pre.is_sorted() && self.appends_after(pre.first())) {
+            return self.add_pairs(&pre.to_vec(), post);
+        }
+        self.check(pre.len(), pre.runs(), post)?;
+        let old_len = self.len();
+        let renumbering = self.append_sorted(pre.runs(), post);
+        self.finish_add(old_len, renumbering)
+    }
+
+    pub fn add_pairs(&mut self, pre: &[i32], post: &[i32]) -> Result<Renumbering, StoreError> {
+        self.check(pre.len(), runs_of(pre), post)?;
+        let old_len = self.len();
+        let renumbering = if pre.is_sorted() && self.appends_after(pre.first().copied()) {
+            self.append_sorted(runs_of(pre), post)
         } else {
             self.merge_unsorted(pre, post)
         };
+        self.finish_add(old_len, renumbering)
+    }
+
+    /// Moves the columns and the index map along a renumbering.
+    fn finish_add(
+        &mut self,
+        old_len: usize,
+        renumbering: Renumbering,
+    ) -> Result<Renumbering, StoreError> {
         for (_, column) in &mut self.columns {
             column.permute(&renumbering);
         }
@@ -384,11 +414,15 @@ impl SynapseStore {
     }
 
     /// New synapses all at or after the last used source, in source order: they go at the end.
-    fn append_sorted(&mut self, pre: &[i32], post: &[i32]) -> Renumbering {
+    fn append_sorted(
+        &mut self,
+        pre_runs: impl IntoIterator<Item = (i32, usize)>,
+        post: &[i32],
+    ) -> Renumbering {
         if self.keep_targets {
             self.targets.extend_from_slice(post);
         }
-        crate::state::append_to_runs(&mut self.offsets, pre);
+        crate::state::append_to_runs(&mut self.offsets, pre_runs);
         Renumbering {
             old_to_new: None,
             new_slots: NewSlots::Appended,
@@ -627,6 +661,13 @@ impl SynapseStore {
     }
 }
 
+/// Equal consecutive values as (value, count).
+fn runs_of(values: &[i32]) -> impl Iterator<Item = (i32, usize)> + '_ {
+    values
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,7 +734,7 @@ mod tests {
     fn owned_sorted_input_moves_the_targets() {
         let mut store = SynapseStore::new(3, 3);
         let new = NewSynapses {
-            pre: vec![0, 2, 2],
+            pre: vec![0, 2, 2].into(),
             post: vec![1, 0, 2],
         };
         store.add_owned(new).unwrap();
@@ -702,13 +743,13 @@ mod tests {
         // Unsorted or into a non-empty store: the general path.
         store
             .add_owned(NewSynapses {
-                pre: vec![1, 0],
+                pre: vec![1, 0].into(),
                 post: vec![1, 1],
             })
             .unwrap();
         assert_eq!(store.pre_by_index(), [0, 2, 2, 1, 0]);
         let bad = NewSynapses {
-            pre: vec![0],
+            pre: vec![0].into(),
             post: vec![7],
         };
         assert!(SynapseStore::new(3, 3).add_owned(bad).is_err());
