@@ -172,15 +172,15 @@ impl Iterator for Runs<'_> {
     }
 }
 
+type CountedEach<'a> = std::iter::FlatMap<
+    std::slice::Iter<'a, (i32, u32)>,
+    std::iter::RepeatN<i32>,
+    fn(&(i32, u32)) -> std::iter::RepeatN<i32>,
+>;
+
 /// [`Sources::iter`].
 pub enum Iter<'a> {
-    Counted(
-        std::iter::FlatMap<
-            std::slice::Iter<'a, (i32, u32)>,
-            std::iter::RepeatN<i32>,
-            fn(&(i32, u32)) -> std::iter::RepeatN<i32>,
-        >,
-    ),
+    Counted(CountedEach<'a>),
     Each(std::iter::Copied<std::slice::Iter<'a, i32>>),
 }
 
