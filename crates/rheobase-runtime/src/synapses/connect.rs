@@ -27,6 +27,13 @@ use thiserror::Error;
 pub trait UniformSource {
     /// The next number, uniform in `[0, 1)`.
     fn uniform(&mut self) -> f64;
+
+    /// `ln(1 - u)` of the next uniform `u` (the logarithm of a number in `(0, 1]`), as
+    /// [`rheobase_codegen::vmath::log_f64`] computes it. Geometric skips take one per synapse
+    /// made: a source that draws in batches can take the logarithms in batches too.
+    fn log_of_complement(&mut self) -> f64 {
+        rheobase_codegen::vmath::log_f64(1.0 - self.uniform())
+    }
 }
 
 /// Steele, Lea and Flood's SplitMix64: a small, fast, seeded generator (not Philox; see
@@ -195,9 +202,8 @@ pub fn bernoulli_positions<E>(
     let inv_log_q = 1.0 / (-p).ln_1p();
     let mut position = 0u64;
     loop {
-        let v = 1.0 - rng.uniform();
         // Non-negative, so truncation is the floor (and avoids a libm call per hit).
-        let gap = v.ln() * inv_log_q;
+        let gap = rng.log_of_complement() * inv_log_q;
         if gap >= (count - position) as f64 {
             return Ok(());
         }

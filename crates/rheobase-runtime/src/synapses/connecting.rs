@@ -23,6 +23,7 @@ use crate::variables::{builtin_constant, Variable};
 use rheobase_codegen::philox::philox4x32_10_many;
 use rheobase_codegen::prefetch::prefetch;
 use rheobase_codegen::random::stream_key;
+use rheobase_codegen::vmath::log_in_place;
 use rheobase_lang::check::check_condition;
 use rheobase_lang::symbolic::eval::binary;
 use rheobase_lang::symbolic::functions;
@@ -161,6 +162,9 @@ struct PhiloxUniform {
     /// The next block to make.
     block: u64,
     buffer: [f64; 2 * PHILOX_BATCH],
+    /// `ln(1 - u)` of each number of `buffer`, once asked for (see `logs_ready`).
+    logs: [f64; 2 * PHILOX_BATCH],
+    logs_ready: bool,
     /// The next number of `buffer` to hand out (`buffer.len()`: none left).
     next: usize,
 }
@@ -178,6 +182,8 @@ impl PhiloxUniform {
             key,
             block: 0,
             buffer: [0.0; 2 * PHILOX_BATCH],
+            logs: [0.0; 2 * PHILOX_BATCH],
+            logs_ready: false,
             next: 2 * PHILOX_BATCH,
         }
     }
@@ -204,6 +210,7 @@ impl PhiloxUniform {
         }
         self.block += PHILOX_BATCH as u64;
         self.next = 0;
+        self.logs_ready = false;
     }
 }
 
@@ -214,6 +221,24 @@ impl UniformSource for PhiloxUniform {
             self.refill();
         }
         let x = self.buffer[self.next];
+        self.next += 1;
+        x
+    }
+
+    /// The logarithms of the whole buffer at once: several lanes at a time.
+    #[inline]
+    fn log_of_complement(&mut self) -> f64 {
+        if self.next == self.buffer.len() {
+            self.refill();
+        }
+        if !self.logs_ready {
+            for (log, &u) in self.logs.iter_mut().zip(&self.buffer) {
+                *log = 1.0 - u;
+            }
+            log_in_place(&mut self.logs);
+            self.logs_ready = true;
+        }
+        let x = self.logs[self.next];
         self.next += 1;
         x
     }

@@ -58,7 +58,18 @@ impl Sources {
     }
 
     /// One more synapse from `source`.
+    #[inline]
     pub fn push(&mut self, source: i32) {
+        // The common case first: another synapse of the current run.
+        if let Form::Runs { runs, len } = &mut self.form {
+            if let Some((last, n)) = runs.last_mut() {
+                if *last == source && *n < u32::MAX {
+                    *n += 1;
+                    *len += 1;
+                    return;
+                }
+            }
+        }
         self.push_many(source, 1);
     }
 
