@@ -14,6 +14,7 @@ use super::object::Synapses;
 use super::pathway::PathwayOp;
 use super::sources::Sources;
 use crate::error::{Result, RuntimeError};
+use crate::huge_pages::{prefault_spare, Prefault};
 use crate::interrupt::Interrupter;
 use crate::kernel::stream_hash;
 use crate::network::{GroupId, NetworkCore};
@@ -451,6 +452,8 @@ fn parse(core: &mut NetworkCore, gid: GroupId, what: &str, code: &str) -> Result
 struct InterruptibleSink<'a> {
     new: &'a mut NewSynapses,
     interrupt: &'a RefCell<Interrupter>,
+    /// Faults in the target array's reserved pages ahead of the pushes.
+    prefault: Option<Prefault>,
 }
 
 impl SynapseSink for InterruptibleSink<'_> {
@@ -459,7 +462,9 @@ impl SynapseSink for InterruptibleSink<'_> {
     }
 
     fn reserve(&mut self, additional: usize) {
+        self.prefault = None;
         self.new.reserve(additional);
+        self.prefault = prefault_spare(&self.new.post);
     }
 
     fn interrupted(&mut self) -> bool {
@@ -695,6 +700,7 @@ impl Synapses {
                             let mut sink = InterruptibleSink {
                                 new: &mut new,
                                 interrupt: &interrupt,
+                                prefault: None,
                             };
                             connect_probability(
                                 n_pre,

@@ -756,6 +756,33 @@ mod tests {
     }
 
     #[test]
+    fn sources_as_runs_give_what_the_same_pairs_give() {
+        let batches: [(&[i32], &[i32]); 4] = [
+            (&[0, 0, 0, 2], &[1, 2, 0, 1]),
+            (&[2, 3, 3], &[2, 0, 1]),
+            // Before the last used source: the general path.
+            (&[1, 1], &[0, 2]),
+            (&[], &[]),
+        ];
+        let (mut by_runs, mut by_pairs) = (SynapseStore::new(4, 3), SynapseStore::new(4, 3));
+        for (pre, post) in batches {
+            let mut runs = Sources::default();
+            pre.iter().for_each(|&s| runs.push(s));
+            let a = by_runs.add_sources(&runs, post).unwrap();
+            let b = by_pairs.add_pairs(pre, post).unwrap();
+            assert_eq!((a.old_to_new, a.new_len), (b.old_to_new, b.new_len));
+            assert_eq!(by_runs.offsets(), by_pairs.offsets());
+            assert_eq!(by_runs.targets(), by_pairs.targets());
+            assert_eq!(by_runs.pre_by_index(), by_pairs.pre_by_index());
+        }
+        let mut bad = Sources::default();
+        bad.push_many(4, 2);
+        let err = by_runs.add_sources(&bad, &[0, 0]).unwrap_err();
+        assert!(err.to_string().contains('4'), "{err}");
+        assert!(by_runs.add_sources(&bad, &[0]).is_err());
+    }
+
+    #[test]
     fn appending_after_a_reordering_extends_the_index_map() {
         // Synapse 0 (source 1) is stored after synapse 1 (source 0): an index map.
         let mut store = store_with(3, 2, &[1, 0], &[0, 1]);
