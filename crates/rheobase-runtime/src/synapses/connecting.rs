@@ -21,7 +21,7 @@ use crate::network::{GroupId, NetworkCore};
 use crate::resources::{check_memory, product};
 use crate::state::{ArrayData, ArrayStore};
 use crate::variables::{builtin_constant, Variable};
-use rheobase_codegen::philox::philox4x32_10_many;
+use rheobase_codegen::philox::philox4x32_10_words_wide;
 use rheobase_codegen::prefetch::prefetch;
 use rheobase_codegen::random::stream_key;
 use rheobase_codegen::vmath::log_in_place;
@@ -200,14 +200,19 @@ impl PhiloxUniform {
         let key = [self.key as u32, (self.key >> 32) as u32];
         let scale = 1.0 / (1u64 << 53) as f64;
         let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
-        let counters: [[u32; 4]; PHILOX_BATCH] = std::array::from_fn(|k| {
+        // Counter k: (block + k as two words, 0, CONNECT_DOMAIN), held word by word so that
+        // the rounds of all blocks run in vector lanes.
+        let mut words = [[0u64; PHILOX_BATCH]; 4];
+        for k in 0..PHILOX_BATCH {
             let b = self.block + k as u64;
-            [b as u32, (b >> 32) as u32, 0, CONNECT_DOMAIN]
-        });
-        let blocks = philox4x32_10_many(&counters, key);
-        for (pair, words) in self.buffer.chunks_exact_mut(2).zip(&blocks) {
-            pair[0] = hi(words[0], words[1]);
-            pair[1] = hi(words[2], words[3]);
+            words[0][k] = b & 0xffff_ffff;
+            words[1][k] = b >> 32 & 0xffff_ffff;
+            words[3][k] = u64::from(CONNECT_DOMAIN);
+        }
+        philox4x32_10_words_wide(&mut words, key);
+        for (k, pair) in self.buffer.chunks_exact_mut(2).enumerate() {
+            pair[0] = hi(words[0][k] as u32, words[1][k] as u32);
+            pair[1] = hi(words[2][k] as u32, words[3][k] as u32);
         }
         self.block += PHILOX_BATCH as u64;
         self.next = 0;
@@ -1115,6 +1120,17 @@ mod tests {
             let w = philox4x32_10([b, 0, 0, CONNECT_DOMAIN], [7, 0]);
             assert_eq!(a[2 * b as usize], hi(w[0], w[1]));
             assert_eq!(a[2 * b as usize + 1], hi(w[2], w[3]));
+        }
+        // Logarithms (taken a buffer at a time) mixed with plain draws: those of the same
+        // numbers, in the same order.
+        let mut u = PhiloxUniform::new(7);
+        for (k, &x) in a.iter().enumerate().take(200) {
+            if k % 3 == 0 {
+                assert_eq!(u.uniform(), x);
+            } else {
+                let want = rheobase_codegen::vmath::log_f64(1.0 - x);
+                assert_eq!(u.log_of_complement().to_bits(), want.to_bits());
+            }
         }
         assert_ne!(a[..4], draw(8)[..4]);
         assert!(a.iter().all(|x| (0.0..1.0).contains(x)));
