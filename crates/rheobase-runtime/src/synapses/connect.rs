@@ -201,13 +201,16 @@ pub fn bernoulli_positions<E>(
     // A multiplication by the inverse is cheaper than a division per hit.
     let inv_log_q = 1.0 / (-p).ln_1p();
     let mut position = 0u64;
+    // Counts of pairs are products of two group sizes, far below 2^63: signed conversions
+    // (one instruction each way, unlike unsigned ones on x86-64) are exact here.
+    debug_assert!(count < 1 << 62);
     loop {
         // Non-negative, so truncation is the floor (and avoids a libm call per hit).
         let gap = rng.log_of_complement() * inv_log_q;
-        if gap >= (count - position) as f64 {
+        if gap >= (count - position) as i64 as f64 {
             return Ok(());
         }
-        position += gap as u64;
+        position += gap as i64 as u64;
         visit(position)?;
         position += 1;
         if position >= count {

@@ -456,7 +456,8 @@ fn parse(core: &mut NetworkCore, gid: GroupId, what: &str, code: &str) -> Result
 /// `p` and no condition tests nothing else per synapse).
 struct InterruptibleSink<'a> {
     new: &'a mut NewSynapses,
-    interrupt: &'a RefCell<Interrupter>,
+    /// Held for the whole call: nothing else polls meanwhile.
+    interrupt: std::cell::RefMut<'a, Interrupter>,
     /// Faults in the target array's reserved pages ahead of the pushes.
     prefault: Option<Prefault>,
 }
@@ -473,7 +474,7 @@ impl SynapseSink for InterruptibleSink<'_> {
     }
 
     fn interrupted(&mut self) -> bool {
-        self.interrupt.borrow_mut().tick()
+        self.interrupt.tick()
     }
 }
 
@@ -704,7 +705,7 @@ impl Synapses {
                         if cond.is_none() {
                             let mut sink = InterruptibleSink {
                                 new: &mut new,
-                                interrupt: &interrupt,
+                                interrupt: interrupt.borrow_mut(),
                                 prefault: None,
                             };
                             connect_probability(
