@@ -14,11 +14,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::clanes::double_literal;
+use super::fission::{self, Piece};
 use super::prelude::unary_slot;
 use super::sparse::sparse_if;
 use crate::block_draws::{BlockDraws, DrawKind, Param, BLOCK};
 use crate::ir::{
-    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, UnaryOp,
+    ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
+    UnaryOp,
 };
 use crate::jit::entry::{STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
 use crate::jit::vector::can_vectorize;
@@ -217,8 +219,9 @@ impl Emitter<'_> {
         let narrow = narrow_elem_arrays(self.kernel);
         self.draws = BlockDraws::of(self.kernel);
         self.in_body = true;
-        if !narrow.is_empty() {
-            self.staged_range_loop(&narrow);
+        let pieces = fission::pieces(self.kernel);
+        if !narrow.is_empty() || pieces.is_some() {
+            self.staged_range_loop(&narrow, pieces);
             return;
         }
         if let Some((cond, then)) = sparse_if(self.kernel) {
@@ -226,7 +229,7 @@ impl Emitter<'_> {
             return;
         }
         if !self.draws.draws.is_empty() {
-            self.staged_range_loop(&narrow);
+            self.staged_range_loop(&narrow, None);
             return;
         }
         match self.kernel.iteration {
@@ -293,8 +296,18 @@ impl Emitter<'_> {
     /// order of the conversions does not show. Within an element the array's value is a
     /// double local, stored to as the array would convert it (`Bool`: 1.0 or 0.0; `I32`:
     /// truncated and saturated, NaN as 0, -0 as +0), so loads see what they would read.
-    fn staged_range_loop(&mut self, narrow: &BTreeSet<ArrayId>) {
-        let written = Writes::of(&self.kernel.body).arrays;
+    ///
+    /// With `pieces` ([`fission`]), the body runs as several loops over the block, one per
+    /// piece, the temporaries handed from piece to piece through `c<t>` buffers.
+    fn staged_range_loop(&mut self, narrow: &BTreeSet<ArrayId>, pieces: Option<Vec<Piece>>) {
+        let body = &self.kernel.body;
+        let pieces = pieces.unwrap_or_else(|| {
+            vec![Piece {
+                stmts: 0..body.len(),
+                load: Vec::new(),
+                save: Vec::new(),
+            }]
+        });
         self.open_block_loop();
         for a in narrow {
             let k = a.0;
@@ -304,23 +317,38 @@ impl Emitter<'_> {
             ));
         }
         self.fill_draws();
-        self.line("for (uint64_t i = block; i < block_end; i++) {");
-        self.indent += 1;
-        self.line("idx = i;");
-        for a in narrow {
-            let k = a.0;
-            self.line(&format!("double e{k} = buf{k}[i - block];"));
-            self.staged.insert(*a, format!("e{k}"));
+        let carried: BTreeSet<TempId> = pieces.iter().flat_map(|p| p.save.clone()).collect();
+        for t in &carried {
+            self.line(&format!("double c{}[{BLOCK}];", t.0));
         }
-        let body = &self.kernel.body;
-        self.stmts(body);
-        for a in narrow.iter().filter(|a| written.contains(a)) {
-            let k = a.0;
-            self.line(&format!("buf{k}[i - block] = e{k};"));
+        let mut written = BTreeSet::new();
+        for piece in &pieces {
+            let stmts = &body[piece.stmts.clone()];
+            let written_here = Writes::of(stmts).arrays;
+            self.line("for (uint64_t i = block; i < block_end; i++) {");
+            self.indent += 1;
+            self.line("idx = i;");
+            for a in narrow {
+                let k = a.0;
+                self.line(&format!("double e{k} = buf{k}[i - block];"));
+                self.staged.insert(*a, format!("e{k}"));
+            }
+            for t in &piece.load {
+                self.line(&format!("t{0} = c{0}[i - block];", t.0));
+            }
+            self.stmts(stmts);
+            for t in &piece.save {
+                self.line(&format!("c{0}[i - block] = t{0};", t.0));
+            }
+            for a in narrow.iter().filter(|a| written_here.contains(a)) {
+                let k = a.0;
+                self.line(&format!("buf{k}[i - block] = e{k};"));
+            }
+            self.staged.clear();
+            self.indent -= 1;
+            self.line("}");
+            written.extend(written_here);
         }
-        self.staged.clear();
-        self.indent -= 1;
-        self.line("}");
         for a in narrow.iter().filter(|a| written.contains(a)) {
             let k = a.0;
             let back = match self.kernel.arrays[k as usize].ty {

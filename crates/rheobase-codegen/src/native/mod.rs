@@ -12,6 +12,7 @@
 mod clanes;
 pub mod compile;
 mod emit;
+mod fission;
 mod library;
 mod prelude;
 mod sparse;

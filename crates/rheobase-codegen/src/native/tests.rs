@@ -319,6 +319,89 @@ fn an_hh_like_kernel_gives_the_jit_bits_over_many_steps() {
     assert!(a.count.iter().any(|&c| c > 0), "some elements crossed");
 }
 
+/// [`hh_like_kernel`] with more `exp`-family calls in front, one of whose results a branch
+/// changes: long enough to be cut into pieces ([`super::fission`]).
+fn long_hh_like_kernel() -> Kernel {
+    let mut kernel = hh_like_kernel();
+    let v = load(0);
+    let c = Expr::c;
+    let bin = Expr::bin;
+    let (t3, t4) = (TempId(3), TempId(4));
+    let mut front = vec![
+        Stmt::Let(
+            t3,
+            Expr::call(MathFn::Exp, vec![bin(BinaryOp::Div, v.clone(), c(30.0))]),
+        ),
+        Stmt::Let(
+            t4,
+            Expr::call(MathFn::Exprel, vec![bin(BinaryOp::Div, v.clone(), c(20.0))]),
+        ),
+        Stmt::If {
+            cond: bin(BinaryOp::Gt, v.clone(), c(0.0)),
+            then: vec![Stmt::Let(t3, bin(BinaryOp::Mul, Expr::Temp(t3), c(2.0)))],
+            otherwise: vec![],
+        },
+        Stmt::Let(
+            t4,
+            bin(
+                BinaryOp::Add,
+                Expr::Temp(t4),
+                Expr::call(MathFn::Expm1, vec![bin(BinaryOp::Div, v, c(50.0))]),
+            ),
+        ),
+    ];
+    front.append(&mut kernel.body);
+    kernel.body = front;
+    // The last statement before the threshold's branch reads both carried temporaries.
+    let k = kernel.body.len() - 1;
+    kernel.body.insert(
+        k,
+        store(
+            1,
+            bin(
+                BinaryOp::Add,
+                load(1),
+                bin(
+                    BinaryOp::Mul,
+                    c(1e-6),
+                    bin(BinaryOp::Mul, Expr::Temp(t3), Expr::Temp(t4)),
+                ),
+            ),
+        ),
+    );
+    kernel.n_temps = 5;
+    kernel
+}
+
+#[test]
+fn a_kernel_cut_into_pieces_gives_the_jit_bits() {
+    let kernel = long_hh_like_kernel();
+    let pieces = super::fission::pieces(&kernel).expect("cut");
+    assert!(pieces.len() >= 2, "{pieces:?}");
+    let carried: Vec<TempId> = pieces.iter().flat_map(|p| p.save.clone()).collect();
+    assert!(
+        carried.contains(&TempId(3)) && carried.contains(&TempId(4)),
+        "{pieces:?}"
+    );
+    let Some(compiler) = compiler_or_skip("fission") else {
+        return;
+    };
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let n = 1003;
+    let (mut a, mut b) = (HhState::new(n), HhState::new(n));
+    for step in 0..50 {
+        let range = if step % 3 == 0 { 5..n - 2 } else { 0..n };
+        a.step(&*native, range.clone());
+        b.step(&*jit, range);
+    }
+    assert_eq!(bits(&a.v), bits(&b.v));
+    assert_eq!(bits(&a.m), bits(&b.m));
+    assert_eq!(a.spiking, b.spiking);
+    assert_eq!(a.count, b.count);
+    assert!(a.count.iter().any(|&c| c > 0), "some elements crossed");
+}
+
 /// Library functions and random draws are called through the table: the same bits.
 #[test]
 fn table_functions_and_random_draws_give_the_interpreter_bits() {

@@ -1,0 +1,253 @@
+//! Loop fission for long element loops. A body with many `exp`-family calls (the HH model:
+//! ten per neuron) needs more live vector values than AVX2 has registers, and gcc spills a
+//! third of the loop's instructions to the stack. Cut into pieces of a few calls each, run one
+//! after another over a block of elements, each piece keeps its values in registers; the
+//! temporaries one piece hands to a later one go through a block buffer per temporary.
+//!
+//! Only kernels the vector check accepts ([`can_vectorize`]) are cut: they write arrays only
+//! at `_idx`, read written arrays only there, never fail and draw only from block buffers, so
+//! element `i`'s pieces see exactly what they would see run back to back: no piece of another
+//! element reads or writes what they touch. The same operations run in the same order per
+//! element, so the results are the same bits.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::ir::{Expr, Index, Kernel, MathFn, Stmt, TempId};
+use crate::jit::vector::can_vectorize;
+use crate::opt::walk::Writes;
+
+/// At most this many `exp`-family calls per piece (measured on the HH sweep: fewer makes
+/// more buffer traffic, more brings the spills back).
+const CALLS_PER_PIECE: usize = 3;
+
+/// One piece of a cut loop body.
+#[derive(Debug, PartialEq)]
+pub struct Piece {
+    /// The body's top-level statements it runs.
+    pub stmts: Range<usize>,
+    /// Temporaries it reads or sets that an earlier piece set: loaded from their buffers
+    /// first (one set only under a condition keeps the earlier value otherwise).
+    pub load: Vec<TempId>,
+    /// Temporaries it sets that a later piece reads or sets: saved to their buffers last.
+    pub save: Vec<TempId>,
+}
+
+/// The pieces of `kernel`'s element loop, or `None` when it stays one loop.
+pub fn pieces(kernel: &Kernel) -> Option<Vec<Piece>> {
+    let body = &kernel.body;
+    let calls: Vec<usize> = body.iter().map(heavy_calls).collect();
+    let per_piece = CALLS_PER_PIECE;
+    if calls.iter().sum::<usize>() <= per_piece || !can_vectorize(kernel) {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let (mut start, mut in_piece) = (0, 0);
+    for (k, &c) in calls.iter().enumerate() {
+        if in_piece > 0 && in_piece + c > per_piece {
+            ranges.push(start..k);
+            (start, in_piece) = (k, 0);
+        }
+        in_piece += c;
+    }
+    ranges.push(start..body.len());
+    if ranges.len() < 2 {
+        return None;
+    }
+    let reads: Vec<BTreeSet<TempId>> = ranges
+        .iter()
+        .map(|r| temps_read(&body[r.clone()]))
+        .collect();
+    let sets: Vec<BTreeSet<TempId>> = ranges
+        .iter()
+        .map(|r| Writes::of(&body[r.clone()]).temps)
+        .collect();
+    // A temporary set only under a condition keeps its earlier value otherwise: count it
+    // as read too.
+    let touched: Vec<BTreeSet<TempId>> = reads.iter().zip(&sets).map(|(r, s)| r | s).collect();
+    let pieces = ranges
+        .iter()
+        .enumerate()
+        .map(|(p, range)| {
+            let set_before: BTreeSet<TempId> = sets[..p].iter().flatten().copied().collect();
+            let touched_after: BTreeSet<TempId> =
+                touched[p + 1..].iter().flatten().copied().collect();
+            Piece {
+                stmts: range.clone(),
+                load: touched[p].intersection(&set_before).copied().collect(),
+                save: sets[p].intersection(&touched_after).copied().collect(),
+            }
+        })
+        .collect();
+    Some(pieces)
+}
+
+/// The `exp`-family calls of a statement (including nested ones).
+fn heavy_calls(stmt: &Stmt) -> usize {
+    fn expr(e: &Expr) -> usize {
+        let own = matches!(
+            e,
+            Expr::Call(
+                MathFn::Exp | MathFn::Expm1 | MathFn::Exprel | MathFn::Log,
+                _
+            )
+        );
+        usize::from(own) + children(e).map(expr).sum::<usize>()
+    }
+    match stmt {
+        Stmt::Let(_, value) => expr(value),
+        Stmt::Store { value, .. } => expr(value),
+        Stmt::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            expr(cond)
+                + then.iter().map(heavy_calls).sum::<usize>()
+                + otherwise.iter().map(heavy_calls).sum::<usize>()
+        }
+        Stmt::Emit => 0,
+    }
+}
+
+/// The temporaries `stmts` read (including nested branches and indices).
+fn temps_read(stmts: &[Stmt]) -> BTreeSet<TempId> {
+    fn expr(e: &Expr, out: &mut BTreeSet<TempId>) {
+        if let Expr::Temp(t) = e {
+            out.insert(*t);
+        }
+        if let Expr::Load(_, index) = e {
+            if let Some(at) = index_expr(index) {
+                expr(at, out);
+            }
+        }
+        children(e).for_each(|c| expr(c, out));
+    }
+    fn stmt(s: &Stmt, out: &mut BTreeSet<TempId>) {
+        match s {
+            Stmt::Let(_, value) => expr(value, out),
+            Stmt::Store { index, value, .. } => {
+                if let Some(at) = index_expr(index) {
+                    expr(at, out);
+                }
+                expr(value, out);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                expr(cond, out);
+                then.iter().chain(otherwise).for_each(|s| stmt(s, out));
+            }
+            Stmt::Emit => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    stmts.iter().for_each(|s| stmt(s, &mut out));
+    out
+}
+
+/// A computed index's expression.
+fn index_expr(index: &Index) -> Option<&Expr> {
+    match index {
+        Index::At(at) | Index::Clamped(at) => Some(at),
+        _ => None,
+    }
+}
+
+/// The direct subexpressions of `e` (not a load's index).
+fn children(e: &Expr) -> Box<dyn Iterator<Item = &Expr> + '_> {
+    match e {
+        Expr::Unary(_, a) => Box::new(std::iter::once(&**a)),
+        Expr::Binary(_, a, b) => Box::new([&**a, &**b].into_iter()),
+        Expr::Call(_, args) => Box::new(args.iter()),
+        Expr::Select(c, a, b) => Box::new([&**c, &**a, &**b].into_iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Iteration};
+
+    fn exp_of(e: Expr) -> Expr {
+        Expr::call(MathFn::Exp, vec![e])
+    }
+
+    fn kernel(body: Vec<Stmt>) -> Kernel {
+        Kernel {
+            name: "k".into(),
+            arrays: vec![ArrayDecl {
+                name: "x".into(),
+                ty: ElemType::F64,
+                writable: true,
+            }],
+            scalars: vec![],
+            iteration: Iteration::Range,
+            prologue: vec![],
+            body,
+            n_temps: 4,
+        }
+    }
+
+    #[test]
+    fn pieces_hold_a_few_calls_and_hand_on_what_later_ones_use() {
+        let x = || Expr::Load(ArrayId(0), Index::Elem);
+        let t = |k| Expr::Temp(TempId(k));
+        let body = vec![
+            Stmt::Let(TempId(0), exp_of(x())),
+            Stmt::Let(TempId(1), exp_of(exp_of(t(0)))),
+            // Piece 2 starts here: three calls would be four.
+            Stmt::Let(TempId(2), exp_of(t(1))),
+            Stmt::If {
+                cond: Expr::bin(BinaryOp::Gt, x(), Expr::c(0.0)),
+                then: vec![Stmt::Let(TempId(0), exp_of(x()))],
+                otherwise: vec![],
+            },
+            Stmt::Let(TempId(3), exp_of(t(2))),
+            // Piece 3: reads temporaries from pieces 1 and 2.
+            Stmt::Store {
+                array: ArrayId(0),
+                index: Index::Elem,
+                value: Expr::bin(BinaryOp::Add, exp_of(t(0)), t(3)),
+            },
+        ];
+        let pieces = pieces(&kernel(body.clone())).expect("cut");
+        let ids = |ts: &[u32]| ts.iter().map(|&k| TempId(k)).collect::<Vec<_>>();
+        assert_eq!(
+            pieces,
+            [
+                Piece {
+                    stmts: 0..2,
+                    load: vec![],
+                    save: ids(&[0, 1])
+                },
+                // Sets t0 only under a condition: loads it first.
+                Piece {
+                    stmts: 2..5,
+                    load: ids(&[0, 1]),
+                    save: ids(&[0, 3])
+                },
+                Piece {
+                    stmts: 5..6,
+                    load: ids(&[0, 3]),
+                    save: vec![]
+                },
+            ]
+        );
+        // Few calls, or a body the vector loop refuses (a gathered load): one loop.
+        assert!(pieces_of(&body[..2]).is_none());
+        let mut gathered = body;
+        gathered.push(Stmt::Let(
+            TempId(0),
+            Expr::Load(ArrayId(0), Index::At(Box::new(Expr::c(0.0)))),
+        ));
+        assert!(pieces_of(&gathered).is_none());
+    }
+
+    fn pieces_of(body: &[Stmt]) -> Option<Vec<Piece>> {
+        pieces(&kernel(body.to_vec()))
+    }
+}
