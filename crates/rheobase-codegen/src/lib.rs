@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod block_draws;
+pub mod fission;
 pub mod interp;
 pub mod ir;
 pub mod jit;

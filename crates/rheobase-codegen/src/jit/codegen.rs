@@ -35,6 +35,7 @@ use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OU
 use super::lanes::{ClifLanes, ConstPool, PAIR};
 use super::symbols;
 use crate::block_draws::{BlockDraws, Param, BLOCK};
+use crate::fission::{self, Piece};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
     UnaryOp,
@@ -71,6 +72,7 @@ pub fn translate(
     if vector {
         t.vector_plan = true;
         t.declare_vector_temps();
+        t.plan_pieces();
     }
     t.translate()?;
     t.b.seal_all_blocks();
@@ -105,6 +107,10 @@ struct Translator<'k, 'f, 'm> {
     draw_slots: Vec<StackSlot>,
     /// The first element of the current block.
     block_start: Variable,
+    /// A long body cut into pieces ([`fission`]), each run over the block in turn.
+    pieces: Option<Vec<Piece>>,
+    /// The block buffer of each temporary a piece hands on to a later one.
+    carry_slots: HashMap<TempId, StackSlot>,
     /// Whether the body (rather than the prologue) is being emitted.
     in_body: bool,
     /// The constants of the two-lane loop while it is emitted.
@@ -224,6 +230,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             draws: BlockDraws::default(),
             draw_slots: Vec::new(),
             block_start,
+            pieces: None,
+            carry_slots: HashMap::new(),
             in_body: false,
             pool: None,
         }
@@ -238,6 +246,19 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.create_sized_stack_slot(data)
             })
             .collect();
+    }
+
+    /// Cuts a long two-lane body into pieces, with a block buffer per carried temporary.
+    fn plan_pieces(&mut self) {
+        self.pieces = fission::pieces(self.kernel);
+        let bytes = (BLOCK * size_of::<f64>()) as u32;
+        for piece in self.pieces.iter().flatten() {
+            for &t in &piece.save {
+                let data = StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4);
+                let slot = self.b.create_sized_stack_slot(data);
+                self.carry_slots.entry(t).or_insert(slot);
+            }
+        }
     }
 
     fn translate(&mut self) -> Gen<()> {
@@ -275,10 +296,16 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
-        if self.draws.draws.is_empty() {
-            return self.element_loops(i, end);
+        let whole = Piece {
+            stmts: 0..self.kernel.body.len(),
+            load: Vec::new(),
+            save: Vec::new(),
+        };
+        if self.draws.draws.is_empty() && self.pieces.is_none() {
+            return self.element_loops(i, end, &whole);
         }
-        // Blocks of up to BLOCK elements, each starting with its draws.
+        // Blocks of up to BLOCK elements, each starting with its draws; a cut body runs
+        // piece after piece over the block.
         let (header, exit, cur) =
             self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         let remaining = self.b.ins().isub(end, cur);
@@ -292,7 +319,11 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         // block's element loops use fresh loads instead.
         let fresh = load_args(&mut self.b, self.args, self.kernel);
         let entry_values = self.swap_args(fresh);
-        self.element_loops(i, block_end)?;
+        let pieces = self.pieces.clone().unwrap_or_else(|| vec![whole]);
+        for piece in &pieces {
+            self.b.def_var(i, cur);
+            self.element_loops(i, block_end, piece)?;
+        }
         self.swap_args(entry_values);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
@@ -334,16 +365,16 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         }
     }
 
-    /// The two-lane loop (if planned) and the scalar loop over elements `i..end`.
-    fn element_loops(&mut self, i: Variable, end: Value) -> Gen<()> {
+    /// The two-lane loop (if planned) and the scalar loop over elements `i..end`, running
+    /// `piece` of the body.
+    fn element_loops(&mut self, i: Variable, end: Value, piece: &Piece) -> Gen<()> {
         if self.vector_plan {
-            self.vector_loop(i, end)?;
+            self.vector_loop(i, end, piece)?;
         }
         let (header, exit, cur) =
             self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         self.b.def_var(self.idx, cur);
-        let stmts = &self.kernel.body;
-        self.stmts(stmts)?;
+        self.piece(piece)?;
         let next = self.b.ins().iadd_imm_u(cur, 1);
         self.b.def_var(i, next);
         self.b.ins().jump(header, &[]);
@@ -377,9 +408,49 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         (header, exit, cur)
     }
 
-    /// Runs the body on elements `i, i + 1` while both are below `end`; leaves `i` at the
-    /// first element not done.
-    fn vector_loop(&mut self, i: Variable, end: Value) -> Gen<()> {
+    /// The statements of `piece` for the current element (or pair), the temporaries it
+    /// takes from earlier pieces loaded first and the ones it hands on stored last.
+    fn piece(&mut self, piece: &Piece) -> Gen<()> {
+        for &t in &piece.load {
+            let addr = self.carry_addr(t)?;
+            let (ty, flags) = if self.vector {
+                (types::F64X2, vector_flags())
+            } else {
+                (types::F64, flags())
+            };
+            let value = self.b.ins().load(ty, flags, addr, 0);
+            let var = self.temp_var(t);
+            self.b.def_var(var, value);
+        }
+        let stmts = &self.kernel.body[piece.stmts.clone()];
+        self.stmts(stmts)?;
+        for &t in &piece.save {
+            let addr = self.carry_addr(t)?;
+            let var = self.temp_var(t);
+            let value = self.b.use_var(var);
+            let flags = if self.vector { vector_flags() } else { flags() };
+            self.b.ins().store(flags, value, addr, 0);
+        }
+        Ok(())
+    }
+
+    /// The address of the current element's entry in `t`'s block buffer.
+    fn carry_addr(&mut self, t: TempId) -> Gen<Value> {
+        let slot = *self
+            .carry_slots
+            .get(&t)
+            .ok_or("a carried temporary has no block buffer")?;
+        let idx = self.b.use_var(self.idx);
+        let start = self.b.use_var(self.block_start);
+        let offset = self.b.ins().isub(idx, start);
+        let bytes = self.b.ins().ishl_imm_u(offset, 3);
+        let base = self.b.ins().stack_addr(types::I64, slot, 0);
+        Ok(self.b.ins().iadd(base, bytes))
+    }
+
+    /// Runs `piece` of the body on elements `i, i + 1` while both are below `end`; leaves
+    /// `i` at the first element not done.
+    fn vector_loop(&mut self, i: Variable, end: Value, piece: &Piece) -> Gen<()> {
         let table = self
             .module
             .declare_anonymous_data(false, false)
@@ -401,8 +472,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let pair_end = self.b.ins().iadd_imm_u(cur, 2);
         self.b.def_var(self.idx, cur);
         self.vector = true;
-        let stmts = &self.kernel.body;
-        self.stmts(stmts)?;
+        self.piece(piece)?;
         self.vector = false;
         let pool = self
             .pool

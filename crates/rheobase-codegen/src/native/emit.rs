@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::clanes::double_literal;
-use super::fission::{self, Piece};
 use super::prelude::unary_slot;
 use super::sparse::sparse_if;
 use crate::block_draws::{BlockDraws, DrawKind, Param, BLOCK};
+use crate::fission::{self, Piece};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
     UnaryOp,

@@ -12,7 +12,6 @@
 mod clanes;
 pub mod compile;
 mod emit;
-mod fission;
 mod library;
 mod prelude;
 mod sparse;

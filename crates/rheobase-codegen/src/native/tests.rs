@@ -320,7 +320,7 @@ fn an_hh_like_kernel_gives_the_jit_bits_over_many_steps() {
 }
 
 /// [`hh_like_kernel`] with more `exp`-family calls in front, one of whose results a branch
-/// changes: long enough to be cut into pieces ([`super::fission`]).
+/// changes: long enough to be cut into pieces ([`crate::fission`]).
 fn long_hh_like_kernel() -> Kernel {
     let mut kernel = hh_like_kernel();
     let v = load(0);
@@ -374,32 +374,44 @@ fn long_hh_like_kernel() -> Kernel {
 }
 
 #[test]
-fn a_kernel_cut_into_pieces_gives_the_jit_bits() {
+fn a_kernel_cut_into_pieces_gives_the_interpreter_bits() {
     let kernel = long_hh_like_kernel();
-    let pieces = super::fission::pieces(&kernel).expect("cut");
+    let pieces = crate::fission::pieces(&kernel).expect("cut");
     assert!(pieces.len() >= 2, "{pieces:?}");
     let carried: Vec<TempId> = pieces.iter().flat_map(|p| p.save.clone()).collect();
     assert!(
         carried.contains(&TempId(3)) && carried.contains(&TempId(4)),
         "{pieces:?}"
     );
+    // The JIT cuts its two-lane loop too; the interpreter runs the body whole.
+    let jit = Jit::new().compile(&kernel).unwrap();
+    let oracle = interpreter().compile(&kernel).unwrap();
+    let n = 1003;
+    let run = |compiled: &dyn CompiledKernel| {
+        let mut state = HhState::new(n);
+        for step in 0..50 {
+            let range = if step % 3 == 0 { 5..n - 2 } else { 0..n };
+            state.step(compiled, range);
+        }
+        state
+    };
+    let same = |a: &HhState, b: &HhState| {
+        assert_eq!(bits(&a.v), bits(&b.v));
+        assert_eq!(bits(&a.m), bits(&b.m));
+        assert_eq!(a.spiking, b.spiking);
+        assert_eq!(a.count, b.count);
+    };
+    let expected = run(&*oracle);
+    assert!(
+        expected.count.iter().any(|&c| c > 0),
+        "some elements crossed"
+    );
+    same(&run(&*jit), &expected);
     let Some(compiler) = compiler_or_skip("fission") else {
         return;
     };
     let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
-    let jit = Jit::new().compile(&kernel).unwrap();
-    let n = 1003;
-    let (mut a, mut b) = (HhState::new(n), HhState::new(n));
-    for step in 0..50 {
-        let range = if step % 3 == 0 { 5..n - 2 } else { 0..n };
-        a.step(&*native, range.clone());
-        b.step(&*jit, range);
-    }
-    assert_eq!(bits(&a.v), bits(&b.v));
-    assert_eq!(bits(&a.m), bits(&b.m));
-    assert_eq!(a.spiking, b.spiking);
-    assert_eq!(a.count, b.count);
-    assert!(a.count.iter().any(|&c| c > 0), "some elements crossed");
+    same(&run(&*native), &expected);
 }
 
 /// Library functions and random draws are called through the table: the same bits.

@@ -1,8 +1,10 @@
 //! Loop fission for long element loops. A body with many `exp`-family calls (the HH model:
-//! ten per neuron) needs more live vector values than AVX2 has registers, and gcc spills a
-//! third of the loop's instructions to the stack. Cut into pieces of a few calls each, run one
-//! after another over a block of elements, each piece keeps its values in registers; the
-//! temporaries one piece hands to a later one go through a block buffer per temporary.
+//! ten per neuron) needs more live vector values than the CPU has registers: gcc spilled a
+//! third of the native tier's AVX2 loop to the stack, and Cranelift spills too. Cut into
+//! pieces of a few calls each, run one after another over a block of elements, each piece
+//! keeps its values in registers; the temporaries one piece hands to a later one go through
+//! a block buffer per temporary. Both the native tier (`native::emit`) and the JIT's
+//! two-lane loops (`jit::codegen`) cut the same way.
 //!
 //! Only kernels the vector check accepts ([`can_vectorize`]) are cut: they write arrays only
 //! at `_idx`, read written arrays only there, never fail and draw only from block buffers, so
@@ -22,7 +24,7 @@ use crate::opt::walk::Writes;
 const CALLS_PER_PIECE: usize = 3;
 
 /// One piece of a cut loop body.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Piece {
     /// The body's top-level statements it runs.
     pub stmts: Range<usize>,
