@@ -202,13 +202,13 @@ impl PhiloxUniform {
         let hi = |a: u32, b: u32| ((u64::from(a) << 32 | u64::from(b)) >> 11) as f64 * scale;
         // Counter k: (block + k as two words, 0, CONNECT_DOMAIN), held word by word so that
         // the rounds of all blocks run in vector lanes.
-        let mut words = [[0u64; PHILOX_BATCH]; 4];
-        for k in 0..PHILOX_BATCH {
-            let b = self.block + k as u64;
-            words[0][k] = b & 0xffff_ffff;
-            words[1][k] = b >> 32 & 0xffff_ffff;
-            words[3][k] = u64::from(CONNECT_DOMAIN);
-        }
+        let block = |k: usize| self.block + k as u64;
+        let mut words = [
+            std::array::from_fn(|k| block(k) & 0xffff_ffff),
+            std::array::from_fn(|k| block(k) >> 32 & 0xffff_ffff),
+            [0; PHILOX_BATCH],
+            [u64::from(CONNECT_DOMAIN); PHILOX_BATCH],
+        ];
         philox4x32_10_words_wide(&mut words, key);
         for (k, pair) in self.buffer.chunks_exact_mut(2).enumerate() {
             pair[0] = hi(words[0][k] as u32, words[1][k] as u32);
