@@ -172,26 +172,14 @@ fn children(e: &Expr) -> Box<dyn Iterator<Item = &Expr> + '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Iteration};
+    use crate::ir::{ArrayId, BinaryOp};
 
     fn exp_of(e: Expr) -> Expr {
         Expr::call(MathFn::Exp, vec![e])
     }
 
     fn kernel(body: Vec<Stmt>) -> Kernel {
-        Kernel {
-            name: "k".into(),
-            arrays: vec![ArrayDecl {
-                name: "x".into(),
-                ty: ElemType::F64,
-                writable: true,
-            }],
-            scalars: vec![],
-            iteration: Iteration::Range,
-            prologue: vec![],
-            body,
-            n_temps: 4,
-        }
+        Kernel::over_v(body, 4)
     }
 
     #[test]

@@ -234,6 +234,27 @@ pub struct Kernel {
     pub n_temps: u32,
 }
 
+#[cfg(test)]
+impl Kernel {
+    /// A range kernel over one writable `f64` array `v` (`ArrayId(0)`), no scalars and no
+    /// prologue: the shape most unit tests of the passes and backends need.
+    pub(crate) fn over_v(body: Vec<Stmt>, n_temps: u32) -> Kernel {
+        Kernel {
+            name: "k".into(),
+            arrays: vec![ArrayDecl {
+                name: "v".into(),
+                ty: ElemType::F64,
+                writable: true,
+            }],
+            scalars: vec![],
+            iteration: Iteration::Range,
+            prologue: vec![],
+            body,
+            n_temps,
+        }
+    }
+}
+
 impl BinaryOp {
     /// Every binary operator (for generated tests and fuzzing).
     pub const ALL: [BinaryOp; 17] = [

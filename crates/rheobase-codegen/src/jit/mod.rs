@@ -260,22 +260,10 @@ impl CompiledKernel for JitKernel {
 mod tests {
     use super::*;
     use crate::backend::{ArrayArg, Elements, RngKey};
-    use crate::ir::{ArrayDecl, ArrayId, ElemType, Expr, Index, Iteration, Stmt};
+    use crate::ir::{ArrayId, Expr, Index, Stmt};
 
     fn kernel(body: Vec<Stmt>) -> Kernel {
-        Kernel {
-            name: "k".into(),
-            arrays: vec![ArrayDecl {
-                name: "v".into(),
-                ty: ElemType::F64,
-                writable: true,
-            }],
-            scalars: vec![],
-            iteration: Iteration::Range,
-            prologue: vec![],
-            body,
-            n_temps: 0,
-        }
+        Kernel::over_v(body, 0)
     }
 
     #[test]

@@ -93,22 +93,10 @@ impl Check<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType};
+    use crate::ir::{ArrayId, BinaryOp};
 
     fn kernel(body: Vec<Stmt>) -> Kernel {
-        Kernel {
-            name: "k".into(),
-            arrays: vec![ArrayDecl {
-                name: "v".into(),
-                ty: ElemType::F64,
-                writable: true,
-            }],
-            scalars: vec![],
-            iteration: Iteration::Range,
-            prologue: vec![],
-            body,
-            n_temps: 1,
-        }
+        Kernel::over_v(body, 1)
     }
 
     fn v() -> Expr {

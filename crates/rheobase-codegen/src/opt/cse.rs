@@ -242,22 +242,10 @@ impl Numbering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ArrayDecl, BinaryOp, ElemType, Iteration, MathFn, RandKind};
+    use crate::ir::{BinaryOp, MathFn, RandKind};
 
     fn kernel(body: Vec<Stmt>) -> Kernel {
-        Kernel {
-            name: "k".into(),
-            arrays: vec![ArrayDecl {
-                name: "v".into(),
-                ty: ElemType::F64,
-                writable: true,
-            }],
-            scalars: vec![],
-            iteration: Iteration::Range,
-            prologue: vec![],
-            body,
-            n_temps: 2,
-        }
+        Kernel::over_v(body, 2)
     }
 
     fn v() -> Expr {
