@@ -15,9 +15,9 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::ir::{Expr, Index, Kernel, MathFn, Stmt, TempId};
+use crate::ir::{Expr, Kernel, MathFn, Stmt, TempId};
 use crate::jit::vector::can_vectorize;
-use crate::opt::walk::Writes;
+use crate::opt::walk::{each_expr, Writes};
 
 /// At most this many `exp`-family calls per piece (measured on the HH sweep: fewer makes
 /// more buffer traffic, more brings the spills back).
@@ -86,93 +86,30 @@ pub fn pieces(kernel: &Kernel) -> Option<Vec<Piece>> {
 
 /// The `exp`-family calls of a statement (including nested ones).
 fn heavy_calls(stmt: &Stmt) -> usize {
-    fn expr(e: &Expr) -> usize {
-        let own = matches!(
-            e,
-            Expr::Call(
-                MathFn::Exp | MathFn::Expm1 | MathFn::Exprel | MathFn::Log,
-                _
-            )
-        );
-        usize::from(own) + children(e).map(expr).sum::<usize>()
-    }
-    match stmt {
-        Stmt::Let(_, value) => expr(value),
-        Stmt::Store { value, .. } => expr(value),
-        Stmt::If {
-            cond,
-            then,
-            otherwise,
-        } => {
-            expr(cond)
-                + then.iter().map(heavy_calls).sum::<usize>()
-                + otherwise.iter().map(heavy_calls).sum::<usize>()
+    let mut calls = 0;
+    each_expr(std::slice::from_ref(stmt), &mut |e| {
+        if let Expr::Call(MathFn::Exp | MathFn::Expm1 | MathFn::Exprel | MathFn::Log, _) = e {
+            calls += 1;
         }
-        Stmt::Emit => 0,
-    }
+    });
+    calls
 }
 
 /// The temporaries `stmts` read (including nested branches and indices).
 fn temps_read(stmts: &[Stmt]) -> BTreeSet<TempId> {
-    fn expr(e: &Expr, out: &mut BTreeSet<TempId>) {
+    let mut read = BTreeSet::new();
+    each_expr(stmts, &mut |e| {
         if let Expr::Temp(t) = e {
-            out.insert(*t);
+            read.insert(*t);
         }
-        if let Expr::Load(_, index) = e {
-            if let Some(at) = index_expr(index) {
-                expr(at, out);
-            }
-        }
-        children(e).for_each(|c| expr(c, out));
-    }
-    fn stmt(s: &Stmt, out: &mut BTreeSet<TempId>) {
-        match s {
-            Stmt::Let(_, value) => expr(value, out),
-            Stmt::Store { index, value, .. } => {
-                if let Some(at) = index_expr(index) {
-                    expr(at, out);
-                }
-                expr(value, out);
-            }
-            Stmt::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                expr(cond, out);
-                then.iter().chain(otherwise).for_each(|s| stmt(s, out));
-            }
-            Stmt::Emit => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    stmts.iter().for_each(|s| stmt(s, &mut out));
-    out
-}
-
-/// A computed index's expression.
-fn index_expr(index: &Index) -> Option<&Expr> {
-    match index {
-        Index::At(at) | Index::Clamped(at) => Some(at),
-        _ => None,
-    }
-}
-
-/// The direct subexpressions of `e` (not a load's index).
-fn children(e: &Expr) -> Box<dyn Iterator<Item = &Expr> + '_> {
-    match e {
-        Expr::Unary(_, a) => Box::new(std::iter::once(&**a)),
-        Expr::Binary(_, a, b) => Box::new([&**a, &**b].into_iter()),
-        Expr::Call(_, args) => Box::new(args.iter()),
-        Expr::Select(c, a, b) => Box::new([&**c, &**a, &**b].into_iter()),
-        _ => Box::new(std::iter::empty()),
-    }
+    });
+    read
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ArrayId, BinaryOp};
+    use crate::ir::{ArrayId, BinaryOp, Index};
 
     fn exp_of(e: Expr) -> Expr {
         Expr::call(MathFn::Exp, vec![e])

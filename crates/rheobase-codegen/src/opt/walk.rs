@@ -113,6 +113,68 @@ pub fn children_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
     }
 }
 
+/// [`children_mut`] for reading: calls `f` on the direct children of `expr`, in evaluation
+/// order (a load's computed index and a draw's parameters included).
+pub fn children(expr: &Expr, f: &mut impl FnMut(&Expr)) {
+    match expr {
+        Expr::Const(_) | Expr::Scalar(_) | Expr::Temp(_) | Expr::ElemIndex => {}
+        Expr::Load(_, index) => {
+            if let Index::At(at) | Index::Clamped(at) = index {
+                f(at);
+            }
+        }
+        Expr::Unary(_, a) => f(a),
+        Expr::Binary(_, a, b) => {
+            f(a);
+            f(b);
+        }
+        Expr::Call(_, args) => args.iter().for_each(f),
+        Expr::Select(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        Expr::Rand { kind, .. } => match kind {
+            RandKind::Uniform | RandKind::Normal => {}
+            RandKind::Poisson(lambda) => f(lambda),
+            RandKind::Binomial(n, p) => {
+                f(n);
+                f(p);
+            }
+        },
+    }
+}
+
+/// Calls `f` on every expression of `stmts` and all their subexpressions: nested branches,
+/// computed indices and draw parameters included.
+pub fn each_expr(stmts: &[Stmt], f: &mut impl FnMut(&Expr)) {
+    fn visit(e: &Expr, f: &mut impl FnMut(&Expr)) {
+        f(e);
+        children(e, &mut |c| visit(c, f));
+    }
+    for stmt in stmts {
+        match stmt {
+            Stmt::Let(_, value) => visit(value, f),
+            Stmt::Store { index, value, .. } => {
+                if let Index::At(at) | Index::Clamped(at) = index {
+                    visit(at, f);
+                }
+                visit(value, f);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                visit(cond, f);
+                each_expr(then, f);
+                each_expr(otherwise, f);
+            }
+            Stmt::Emit => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
