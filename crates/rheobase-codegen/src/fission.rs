@@ -33,6 +33,31 @@ pub struct Piece {
     pub load: Vec<TempId>,
     /// Temporaries it sets that a later piece reads or sets: saved to their buffers last.
     pub save: Vec<TempId>,
+    /// Empty for a piece of element loops. Otherwise the piece is these calls, one per
+    /// statement of `stmts` (each `out = f(arg)`), applied to whole block buffers at once
+    /// ([`crate::math_blocks`]).
+    pub calls: Vec<BlockCall>,
+}
+
+impl Piece {
+    /// The whole body of `len` statements as one piece.
+    pub fn whole(len: usize) -> Piece {
+        Piece {
+            stmts: 0..len,
+            load: Vec::new(),
+            save: Vec::new(),
+            calls: Vec::new(),
+        }
+    }
+}
+
+/// `out = f(arg)` over a whole block: `f` of the `exp` family, `arg` and `out` temporaries
+/// held in block buffers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BlockCall {
+    pub f: MathFn,
+    pub arg: TempId,
+    pub out: TempId,
 }
 
 /// The pieces of `kernel`'s element loop, or `None` when it stays one loop.
@@ -56,39 +81,56 @@ pub fn pieces(kernel: &Kernel) -> Option<Vec<Piece>> {
     if ranges.len() < 2 {
         return None;
     }
+    Some(cut(
+        body,
+        ranges.into_iter().map(|r| (r, Vec::new())).collect(),
+    ))
+}
+
+/// The pieces of `body` for the given ranges of statements (in order, covering it), with
+/// the temporaries each loads from and saves to block buffers.
+pub(crate) fn cut(body: &[Stmt], ranges: Vec<(Range<usize>, Vec<BlockCall>)>) -> Vec<Piece> {
     let reads: Vec<BTreeSet<TempId>> = ranges
         .iter()
-        .map(|r| temps_read(&body[r.clone()]))
+        .map(|(r, _)| temps_read(&body[r.clone()]))
         .collect();
     let sets: Vec<BTreeSet<TempId>> = ranges
         .iter()
-        .map(|r| Writes::of(&body[r.clone()]).temps)
+        .map(|(r, _)| Writes::of(&body[r.clone()]).temps)
         .collect();
     // A temporary set only under a condition keeps its earlier value otherwise: count it
     // as read too.
     let touched: Vec<BTreeSet<TempId>> = reads.iter().zip(&sets).map(|(r, s)| r | s).collect();
-    let pieces = ranges
-        .iter()
+    ranges
+        .into_iter()
         .enumerate()
-        .map(|(p, range)| {
+        .map(|(p, (range, calls))| {
             let set_before: BTreeSet<TempId> = sets[..p].iter().flatten().copied().collect();
             let touched_after: BTreeSet<TempId> =
                 touched[p + 1..].iter().flatten().copied().collect();
             Piece {
-                stmts: range.clone(),
+                stmts: range,
                 load: touched[p].intersection(&set_before).copied().collect(),
                 save: sets[p].intersection(&touched_after).copied().collect(),
+                calls,
             }
         })
-        .collect();
-    Some(pieces)
+        .collect()
+}
+
+/// Whether `f` is one of the `exp` family (what makes a loop body long).
+pub(crate) fn is_heavy(f: MathFn) -> bool {
+    matches!(
+        f,
+        MathFn::Exp | MathFn::Expm1 | MathFn::Exprel | MathFn::Log
+    )
 }
 
 /// The `exp`-family calls of a statement (including nested ones).
 fn heavy_calls(stmt: &Stmt) -> usize {
     let mut calls = 0;
     each_expr(std::slice::from_ref(stmt), &mut |e| {
-        if let Expr::Call(MathFn::Exp | MathFn::Expm1 | MathFn::Exprel | MathFn::Log, _) = e {
+        if matches!(e, Expr::Call(f, _) if is_heavy(*f)) {
             calls += 1;
         }
     });
@@ -149,18 +191,21 @@ mod tests {
                 Piece {
                     stmts: 0..2,
                     load: vec![],
-                    save: ids(&[0, 1])
+                    save: ids(&[0, 1]),
+                    calls: vec![],
                 },
                 // Sets t0 only under a condition: loads it first.
                 Piece {
                     stmts: 2..5,
                     load: ids(&[0, 1]),
-                    save: ids(&[0, 3])
+                    save: ids(&[0, 3]),
+                    calls: vec![],
                 },
                 Piece {
                     stmts: 5..6,
                     load: ids(&[0, 3]),
-                    save: vec![]
+                    save: vec![],
+                    calls: vec![],
                 },
             ]
         );

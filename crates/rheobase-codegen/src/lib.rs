@@ -8,6 +8,7 @@ pub mod fission;
 pub mod interp;
 pub mod ir;
 pub mod jit;
+pub mod math_blocks;
 pub mod mathfn;
 pub mod native;
 pub mod opt;

@@ -154,6 +154,38 @@ pub extern "C" fn rb_rand_binomial(
     random::binomial(&draw_point(key, step, idx, site), n, p)
 }
 
+/// The C signature of `rb_math_block`: `out[i] = f(x[i])` for `i < n`, `f` given by
+/// [`math_block_code`].
+pub type MathBlockFn = unsafe extern "C" fn(f: u32, x: *const f64, out: *mut f64, n: u64);
+
+/// The code `rb_math_block` takes for `f`, or `None` for functions it does not apply.
+pub fn math_block_code(f: MathFn) -> Option<u32> {
+    Some(match f {
+        MathFn::Exp => 0,
+        MathFn::Expm1 => 1,
+        MathFn::Exprel => 2,
+        MathFn::Log => 3,
+        _ => return None,
+    })
+}
+
+/// `rb_math_block`: see [`MathBlockFn`]; an unknown code leaves `out` as it is.
+///
+/// # Safety
+/// `x` must be readable and `out` writable for `n` doubles; they are the same buffer or do
+/// not overlap.
+pub unsafe extern "C" fn rb_math_block(f: u32, x: *const f64, out: *mut f64, n: u64) {
+    let f = match f {
+        0 => vmath::MathOf::Exp,
+        1 => vmath::MathOf::Expm1,
+        2 => vmath::MathOf::Exprel,
+        3 => vmath::MathOf::Log,
+        _ => return,
+    };
+    // SAFETY: the caller (JIT code) passes two block buffers of at least `n` doubles.
+    unsafe { vmath::map_values(f, x, out, n as usize) }
+}
+
 /// The C signature of the `rb_fill_*` functions: the draws at `site` of elements
 /// `first..first + count` into `out[0..count]` (see [`crate::random_fill`]), with the
 /// distribution's parameters in `a` and `b` (unused ones ignored).

@@ -35,13 +35,13 @@ use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OU
 use super::lanes::{ClifLanes, ConstPool, PAIR};
 use super::symbols;
 use crate::block_draws::{BlockDraws, Param, BLOCK};
-use crate::fission::{self, Piece};
+use crate::fission::{self, BlockCall, Piece};
 use crate::ir::{
     ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, MathFn, RandKind, Stmt, TempId,
     UnaryOp,
 };
 use crate::opt::walk::Writes;
-use crate::vmath;
+use crate::{math_blocks, mathfn, vmath};
 
 type Gen<T> = Result<T, String>;
 
@@ -67,12 +67,24 @@ pub fn translate(
     module: &mut JITModule,
     vector: bool,
 ) -> Gen<()> {
+    // The two-lane loop takes its `exp`-family calls out to whole blocks
+    // (`math_blocks`) where it can, else cuts a long body into pieces (`fission`).
+    let blocks = if vector {
+        math_blocks::plan(kernel)
+    } else {
+        None
+    };
+    let (kernel, pieces) = match &blocks {
+        Some(plan) => (&plan.kernel, Some(plan.pieces.clone())),
+        None if vector => (kernel, fission::pieces(kernel)),
+        None => (kernel, None),
+    };
     let mut t = Translator::new(kernel, builder, module);
     t.plan_block_draws();
     if vector {
         t.vector_plan = true;
         t.declare_vector_temps();
-        t.plan_pieces();
+        t.plan_pieces(pieces);
     }
     t.translate()?;
     t.b.seal_all_blocks();
@@ -248,15 +260,19 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             .collect();
     }
 
-    /// Cuts a long two-lane body into pieces, with a block buffer per carried temporary.
-    fn plan_pieces(&mut self) {
-        self.pieces = fission::pieces(self.kernel);
+    /// Runs the two-lane body as `pieces`, with a block buffer per carried temporary and per
+    /// argument and result of a block call.
+    fn plan_pieces(&mut self, pieces: Option<Vec<Piece>>) {
+        self.pieces = pieces;
         let bytes = (BLOCK * size_of::<f64>()) as u32;
         for piece in self.pieces.iter().flatten() {
-            for &t in &piece.save {
-                let data = StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4);
-                let slot = self.b.create_sized_stack_slot(data);
-                self.carry_slots.entry(t).or_insert(slot);
+            let calls = piece.calls.iter().flat_map(|c| [c.arg, c.out]);
+            for t in piece.save.iter().copied().chain(calls) {
+                if !self.carry_slots.contains_key(&t) {
+                    let data = StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4);
+                    let slot = self.b.create_sized_stack_slot(data);
+                    self.carry_slots.insert(t, slot);
+                }
             }
         }
     }
@@ -296,11 +312,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
-        let whole = Piece {
-            stmts: 0..self.kernel.body.len(),
-            load: Vec::new(),
-            save: Vec::new(),
-        };
+        let whole = Piece::whole(self.kernel.body.len());
         if self.draws.draws.is_empty() && self.pieces.is_none() {
             return self.element_loops(i, end, &whole);
         }
@@ -321,12 +333,35 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let entry_values = self.swap_args(fresh);
         let pieces = self.pieces.clone().unwrap_or_else(|| vec![whole]);
         for piece in &pieces {
-            self.b.def_var(i, cur);
-            self.element_loops(i, block_end, piece)?;
+            if piece.calls.is_empty() {
+                self.b.def_var(i, cur);
+                self.element_loops(i, block_end, piece)?;
+            } else {
+                self.block_calls(&piece.calls, count)?;
+            }
         }
         self.swap_args(entry_values);
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// Applies each call to the whole block: `f` over the first `count` entries of the
+    /// argument's buffer into the result's.
+    fn block_calls(&mut self, calls: &[BlockCall], count: Value) -> Gen<()> {
+        let f = self.import(symbols::MATH_BLOCK)?;
+        for call in calls {
+            let code = mathfn::math_block_code(call.f)
+                .ok_or_else(|| format!("no block form of {:?}", call.f))?;
+            let code = self.b.ins().iconst(types::I32, i64::from(code));
+            let [arg, out] = [call.arg, call.out].map(|t| self.carry_slots.get(&t).copied());
+            let (Some(arg), Some(out)) = (arg, out) else {
+                return Err("a block call has no buffer".into());
+            };
+            let arg = self.b.ins().stack_addr(types::I64, arg, 0);
+            let out = self.b.ins().stack_addr(types::I64, out, 0);
+            self.b.ins().call(f, &[code, arg, out, count]);
+        }
         Ok(())
     }
 

@@ -25,6 +25,8 @@ pub enum SymbolFn {
     Rand2(extern "C" fn(u64, u64, u64, u32, f64, f64) -> f64),
     /// `f(key, step, first, count, site, a, b, out)`, no result ([`m::FillFn`]).
     Fill(m::FillFn),
+    /// `f(code, x, out, n)`, no result ([`m::MathBlockFn`]).
+    MathBlock(m::MathBlockFn),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -93,7 +95,14 @@ pub static SYMBOLS: &[Symbol] = &[
         name: "rb_fill_binomial",
         func: SymbolFn::Fill(m::rb_fill_binomial),
     },
+    Symbol {
+        name: MATH_BLOCK,
+        func: SymbolFn::MathBlock(m::rb_math_block),
+    },
 ];
+
+/// The symbol that applies an `exp`-family function to a block buffer.
+pub const MATH_BLOCK: &str = "rb_math_block";
 
 /// The symbol for `**`.
 pub const POW: &str = "rb_pow";
@@ -159,6 +168,7 @@ impl SymbolFn {
             SymbolFn::Rand1(f) => f as *const u8,
             SymbolFn::Rand2(f) => f as *const u8,
             SymbolFn::Fill(f) => f as *const u8,
+            SymbolFn::MathBlock(f) => f as *const u8,
         }
     }
 
@@ -174,13 +184,19 @@ impl SymbolFn {
             sig.params.push(AbiParam::new(types::I64));
             return sig;
         }
+        if let SymbolFn::MathBlock(_) = self {
+            for ty in [types::I32, types::I64, types::I64, types::I64] {
+                sig.params.push(AbiParam::new(ty));
+            }
+            return sig;
+        }
         let f64s = match self {
             SymbolFn::Unary(_) => 1,
             SymbolFn::Binary(_) => 2,
             SymbolFn::Rand(_) => 0,
             SymbolFn::Rand1(_) => 1,
             SymbolFn::Rand2(_) => 2,
-            SymbolFn::Fill(_) => unreachable!("handled above"),
+            SymbolFn::Fill(_) | SymbolFn::MathBlock(_) => unreachable!("handled above"),
         };
         if matches!(
             self,

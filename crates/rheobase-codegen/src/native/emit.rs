@@ -301,13 +301,7 @@ impl Emitter<'_> {
     /// piece, the temporaries handed from piece to piece through `c<t>` buffers.
     fn staged_range_loop(&mut self, narrow: &BTreeSet<ArrayId>, pieces: Option<Vec<Piece>>) {
         let body = &self.kernel.body;
-        let pieces = pieces.unwrap_or_else(|| {
-            vec![Piece {
-                stmts: 0..body.len(),
-                load: Vec::new(),
-                save: Vec::new(),
-            }]
-        });
+        let pieces = pieces.unwrap_or_else(|| vec![Piece::whole(body.len())]);
         self.open_block_loop();
         for a in narrow {
             let k = a.0;

@@ -51,6 +51,7 @@ const LG: [f64; 7] = [
 ];
 
 /// `c[0] + z*(c[1] + z*(c[2] + ...))`.
+#[inline(always)]
 fn horner<L: Lanes>(l: &mut L, z: L::F, c: &[f64]) -> L::F {
     let (last, rest) = c.split_last().expect("coefficients");
     let mut acc = l.splat(*last);
@@ -66,30 +67,43 @@ fn horner<L: Lanes>(l: &mut L, z: L::F, c: &[f64]) -> L::F {
 /// pairs of those with `z^2`, then `z^4`, ... A chain of about `2 log2(n)` operations instead of
 /// Horner's `n`, so that the element loop is not bound by one long dependency chain. `z2` is
 /// `z*z`.
+#[inline(always)]
 fn estrin<L: Lanes>(l: &mut L, z: L::F, z2: L::F, c: &[f64]) -> L::F {
-    let mut terms: Vec<L::F> = c
-        .chunks(2)
-        .map(|pair| match *pair {
-            [a, b] => {
-                let a = l.splat(a);
-                let b = l.splat(b);
-                l.fma(b, z, a)
-            }
-            [a] => l.splat(a),
-            _ => unreachable!("chunks of two"),
-        })
-        .collect();
+    // Fixed-size arrays and loops with constant trip counts (the lengths are constants after
+    // inlining): no allocation and no bounds checks, so that the Rust loops over
+    // `ScalarLanes` (`map_values`) unroll fully and run four lanes at a time.
+    const TERMS: usize = 8;
+    const LEVELS: usize = 3;
+    assert!(
+        !c.is_empty() && c.len() <= 2 * TERMS,
+        "Estrin's scheme takes 1 to 16 coefficients"
+    );
+    let first = l.splat(c[0]);
+    let mut terms = [first; TERMS];
+    for (k, term) in terms.iter_mut().enumerate() {
+        if 2 * k + 1 < c.len() {
+            let a = l.splat(c[2 * k]);
+            let b = l.splat(c[2 * k + 1]);
+            *term = l.fma(b, z, a);
+        } else if 2 * k < c.len() {
+            *term = l.splat(c[2 * k]);
+        }
+    }
+    let mut len = c.len().div_ceil(2);
     let mut power = z2;
-    while terms.len() > 1 {
-        terms = terms
-            .chunks(2)
-            .map(|pair| match *pair {
-                [low, high] => l.fma(high, power, low),
-                [only] => only,
-                _ => unreachable!("chunks of two"),
-            })
-            .collect();
-        if terms.len() > 1 {
+    for _ in 0..LEVELS {
+        if len <= 1 {
+            break;
+        }
+        for k in 0..TERMS / 2 {
+            if 2 * k + 1 < len {
+                terms[k] = l.fma(terms[2 * k + 1], power, terms[2 * k]);
+            } else if 2 * k < len {
+                terms[k] = terms[2 * k];
+            }
+        }
+        len = len.div_ceil(2);
+        if len > 1 {
             power = l.mul(power, power);
         }
     }
@@ -97,6 +111,7 @@ fn estrin<L: Lanes>(l: &mut L, z: L::F, z2: L::F, c: &[f64]) -> L::F {
 }
 
 /// The integer in the low bits of `t = k + SHIFT`, as i64 lanes.
+#[inline(always)]
 fn int_of_shifted<L: Lanes>(l: &mut L, t: L::F) -> L::I {
     let bits = l.to_bits(t);
     let base = l.splat_int(SHIFT.to_bits() as i64);
@@ -104,6 +119,7 @@ fn int_of_shifted<L: Lanes>(l: &mut L, t: L::F) -> L::I {
 }
 
 /// `2^k` for an integer `k` in the normal exponent range (-1022..=1023).
+#[inline(always)]
 fn pow2<L: Lanes>(l: &mut L, k: L::I) -> L::F {
     let bias = l.splat_int(1023);
     let e = l.iadd(k, bias);
@@ -114,6 +130,7 @@ fn pow2<L: Lanes>(l: &mut L, k: L::I) -> L::F {
 /// Two powers of two whose product is `2^kf` (`kf` integral, |kf| <= 2046), each normal, so
 /// that `y * s1 * s2` is `y * 2^kf` with one rounding even when the result overflows or is
 /// subnormal.
+#[inline(always)]
 fn pow2_halves<L: Lanes>(l: &mut L, kf: L::F) -> (L::F, L::F) {
     let half = l.splat(0.5);
     let shift = l.splat(SHIFT);
@@ -129,6 +146,7 @@ fn pow2_halves<L: Lanes>(l: &mut L, kf: L::F) -> (L::F, L::F) {
 
 /// `2^(k + offset)` for an integral `kf` held as a float, where `k + offset` is in the normal
 /// exponent range (-1022..=1023); other `k` give garbage that callers select away.
+#[inline(always)]
 fn pow2_of_integral<L: Lanes, const N: usize>(l: &mut L, kf: L::F, offsets: [i64; N]) -> [L::F; N] {
     let shift = l.splat(SHIFT);
     let t = l.add(kf, shift);
@@ -143,6 +161,7 @@ fn pow2_of_integral<L: Lanes, const N: usize>(l: &mut L, kf: L::F, offsets: [i64
 /// Splits `x = kf ln2 + r + c` for an integral `kf` near `x / ln2`: `r` is `hi - lo` rounded,
 /// `c` the rounding error of that subtraction (`hi = x - kf ln2_hi` is exact: `ln2_hi` has 32
 /// significant bits).
+#[inline(always)]
 fn reduce<L: Lanes>(l: &mut L, x: L::F, kf: L::F) -> (L::F, L::F) {
     let minus_ln2_hi = l.splat(-LN2_HI);
     let ln2_lo = l.splat(LN2_LO);
@@ -156,6 +175,7 @@ fn reduce<L: Lanes>(l: &mut L, x: L::F, kf: L::F) -> (L::F, L::F) {
 
 /// `e^(r + c) - 1` for small `c`, as `r + (r^2 q(r) + c)` with `q` the Taylor series of
 /// `(e^r - 1 - r) / r^2` whose coefficients are `coefficients` (`1/2!, 1/3!, ...`).
+#[inline(always)]
 fn expm1_kernel<L: Lanes>(l: &mut L, r: L::F, c: L::F, coefficients: &[f64]) -> L::F {
     let r2 = l.mul(r, r);
     let q = estrin(l, r, r2, coefficients);
@@ -166,6 +186,7 @@ fn expm1_kernel<L: Lanes>(l: &mut L, r: L::F, c: L::F, coefficients: &[f64]) -> 
 /// `e^x`: `k = round(x / ln2)`, so `|r| <= ln2 / 2` and the series through `r^13 / 13!` is
 /// within 0.05 ulp; `(1 + (e^r - 1)) 2^k` with `2^k` applied as two exact halves so that
 /// results overflow and become subnormal in one rounding.
+#[inline(always)]
 pub fn exp<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let inv_ln2 = l.splat(INV_LN2);
     let shift = l.splat(SHIFT);
@@ -192,6 +213,7 @@ pub fn exp<L: Lanes>(l: &mut L, x: L::F) -> L::F {
 /// and `2^k (1 + p) - 1 = (2^k - 1) + 2^k p` never cancels; `|r| < ln2` needs the series
 /// through `r^16 / 16!` (within 0.1 ulp). Returns `(kf, p = e^r - 1)`. With `max_k`, `k` is
 /// clamped there (`x / ln2` just below 1024 can round up to it).
+#[inline(always)]
 fn expm1_reduced<L: Lanes>(l: &mut L, x: L::F, max_k: Option<f64>) -> (L::F, L::F) {
     let inv_ln2 = l.splat(INV_LN2);
     let scaled = l.mul(x, inv_ln2);
@@ -207,6 +229,7 @@ fn expm1_reduced<L: Lanes>(l: &mut L, x: L::F, max_k: Option<f64>) -> (L::F, L::
 }
 
 /// `e^x - 1`, accurate near 0: `fma(2^k, p, 2^k - 1)`, one rounding after the kernel.
+#[inline(always)]
 pub fn expm1<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let (kf, p) = expm1_reduced(l, x, Some(1023.0));
     let [t] = pow2_of_integral(l, kf, [0]);
@@ -237,6 +260,7 @@ pub fn expm1<L: Lanes>(l: &mut L, x: L::F) -> L::F {
 /// if-conversion would otherwise push the division into both arms and divide twice. The
 /// selects that remain choose constants (`x < -40`, where `expm1` is -1, clamps the argument;
 /// above 709 the exponent is lowered by 64).
+#[inline(always)]
 pub fn exprel<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let low_limit = l.splat(EXPM1_MINUS_ONE);
     let low = l.lt(x, low_limit);
@@ -266,6 +290,7 @@ pub fn exprel<L: Lanes>(l: &mut L, x: L::F) -> L::F {
 }
 
 /// Natural logarithm.
+#[inline(always)]
 pub fn log<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     // Subnormals are scaled by 2^54 first.
     let min_normal = l.splat(f64::MIN_POSITIVE);
