@@ -121,8 +121,10 @@ struct Translator<'k, 'f, 'm> {
     block_start: Variable,
     /// A long body cut into pieces ([`fission`]), each run over the block in turn.
     pieces: Option<Vec<Piece>>,
-    /// The block buffer of each temporary a piece hands on to a later one.
-    carry_slots: HashMap<TempId, StackSlot>,
+    /// One stack area of block buffers, and the offset in it of the buffer of each
+    /// temporary a piece hands on to a later one (or a block call reads or sets).
+    carry_area: Option<StackSlot>,
+    carry_offsets: HashMap<TempId, u32>,
     /// Whether the body (rather than the prologue) is being emitted.
     in_body: bool,
     /// The constants of the two-lane loop while it is emitted.
@@ -243,7 +245,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             draw_slots: Vec::new(),
             block_start,
             pieces: None,
-            carry_slots: HashMap::new(),
+            carry_area: None,
+            carry_offsets: HashMap::new(),
             in_body: false,
             pool: None,
         }
@@ -262,18 +265,23 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     /// Runs the two-lane body as `pieces`, with a block buffer per carried temporary and per
     /// argument and result of a block call.
+    ///
+    /// The buffers are one stack area, so that an element's entries share one address and
+    /// differ by constant offsets folded into the loads and stores.
     fn plan_pieces(&mut self, pieces: Option<Vec<Piece>>) {
         self.pieces = pieces;
         let bytes = (BLOCK * size_of::<f64>()) as u32;
         for piece in self.pieces.iter().flatten() {
             let calls = piece.calls.iter().flat_map(|c| [c.arg, c.out]);
             for t in piece.save.iter().copied().chain(calls) {
-                if !self.carry_slots.contains_key(&t) {
-                    let data = StackSlotData::new(StackSlotKind::ExplicitSlot, bytes, 4);
-                    let slot = self.b.create_sized_stack_slot(data);
-                    self.carry_slots.insert(t, slot);
-                }
+                let next = self.carry_offsets.len() as u32 * bytes;
+                self.carry_offsets.entry(t).or_insert(next);
             }
+        }
+        if !self.carry_offsets.is_empty() {
+            let size = self.carry_offsets.len() as u32 * bytes;
+            let data = StackSlotData::new(StackSlotKind::ExplicitSlot, size, 4);
+            self.carry_area = Some(self.b.create_sized_stack_slot(data));
         }
     }
 
@@ -332,13 +340,18 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let fresh = load_args(&mut self.b, self.args, self.kernel);
         let entry_values = self.swap_args(fresh);
         let pieces = self.pieces.clone().unwrap_or_else(|| vec![whole]);
-        for piece in &pieces {
-            if piece.calls.is_empty() {
-                self.b.def_var(i, cur);
-                self.element_loops(i, block_end, piece)?;
-            } else {
+        for (k, piece) in pieces.iter().enumerate() {
+            if !piece.calls.is_empty() {
                 self.block_calls(&piece.calls, count)?;
+                continue;
             }
+            if k > 0 && !pieces[k - 1].calls.is_empty() {
+                // Fresh loads after the calls too, for the same reason.
+                let fresh = load_args(&mut self.b, self.args, self.kernel);
+                self.swap_args(fresh);
+            }
+            self.b.def_var(i, cur);
+            self.element_loops(i, block_end, piece)?;
         }
         self.swap_args(entry_values);
         self.b.ins().jump(header, &[]);
@@ -354,12 +367,8 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             let code = mathfn::math_block_code(call.f)
                 .ok_or_else(|| format!("no block form of {:?}", call.f))?;
             let code = self.b.ins().iconst(types::I32, i64::from(code));
-            let [arg, out] = [call.arg, call.out].map(|t| self.carry_slots.get(&t).copied());
-            let (Some(arg), Some(out)) = (arg, out) else {
-                return Err("a block call has no buffer".into());
-            };
-            let arg = self.b.ins().stack_addr(types::I64, arg, 0);
-            let out = self.b.ins().stack_addr(types::I64, out, 0);
+            let arg = self.buffer_start(call.arg)?;
+            let out = self.buffer_start(call.out)?;
             self.b.ins().call(f, &[code, arg, out, count]);
         }
         Ok(())
@@ -446,41 +455,50 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     /// The statements of `piece` for the current element (or pair), the temporaries it
     /// takes from earlier pieces loaded first and the ones it hands on stored last.
     fn piece(&mut self, piece: &Piece) -> Gen<()> {
+        let (ty, flags) = if self.vector {
+            (types::F64X2, vector_flags())
+        } else {
+            (types::F64, flags())
+        };
         for &t in &piece.load {
-            let addr = self.carry_addr(t)?;
-            let (ty, flags) = if self.vector {
-                (types::F64X2, vector_flags())
-            } else {
-                (types::F64, flags())
-            };
-            let value = self.b.ins().load(ty, flags, addr, 0);
+            let (addr, offset) = self.carry_addr(t)?;
+            let value = self.b.ins().load(ty, flags, addr, offset);
             let var = self.temp_var(t);
             self.b.def_var(var, value);
         }
         let stmts = &self.kernel.body[piece.stmts.clone()];
         self.stmts(stmts)?;
         for &t in &piece.save {
-            let addr = self.carry_addr(t)?;
+            let (addr, offset) = self.carry_addr(t)?;
             let var = self.temp_var(t);
             let value = self.b.use_var(var);
-            let flags = if self.vector { vector_flags() } else { flags() };
-            self.b.ins().store(flags, value, addr, 0);
+            self.b.ins().store(flags, value, addr, offset);
         }
         Ok(())
     }
 
-    /// The address of the current element's entry in `t`'s block buffer.
-    fn carry_addr(&mut self, t: TempId) -> Gen<Value> {
-        let slot = *self
-            .carry_slots
-            .get(&t)
-            .ok_or("a carried temporary has no block buffer")?;
+    /// The current element's entry in `t`'s block buffer: the element's address in the
+    /// carry area and the buffer's offset.
+    fn carry_addr(&mut self, t: TempId) -> Gen<(Value, i32)> {
+        let (Some(area), Some(&offset)) = (self.carry_area, self.carry_offsets.get(&t)) else {
+            return Err("a carried temporary has no block buffer".into());
+        };
         let idx = self.b.use_var(self.idx);
         let start = self.b.use_var(self.block_start);
-        let offset = self.b.ins().isub(idx, start);
-        let bytes = self.b.ins().ishl_imm_u(offset, 3);
-        let base = self.b.ins().stack_addr(types::I64, slot, 0);
-        Ok(self.b.ins().iadd(base, bytes))
+        let element = self.b.ins().isub(idx, start);
+        let bytes = self.b.ins().ishl_imm_u(element, 3);
+        let base = self.b.ins().stack_addr(types::I64, area, 0);
+        let offset = i32::try_from(offset).map_err(|_| "too many block buffers")?;
+        Ok((self.b.ins().iadd(base, bytes), offset))
+    }
+
+    /// The start of `t`'s block buffer.
+    fn buffer_start(&mut self, t: TempId) -> Gen<Value> {
+        let (Some(area), Some(&offset)) = (self.carry_area, self.carry_offsets.get(&t)) else {
+            return Err("a block call has no buffer".into());
+        };
+        let offset = i32::try_from(offset).map_err(|_| "too many block buffers")?;
+        Ok(self.b.ins().stack_addr(types::I64, area, offset))
     }
 
     /// Runs `piece` of the body on elements `i, i + 1` while both are below `end`; leaves
