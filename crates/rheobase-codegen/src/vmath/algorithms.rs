@@ -110,38 +110,29 @@ fn estrin<L: Lanes>(l: &mut L, z: L::F, z2: L::F, c: &[f64]) -> L::F {
     terms[0]
 }
 
-/// The integer in the low bits of `t = k + SHIFT`, as i64 lanes.
+/// Two powers of two whose product is `2^k` (|k| <= 2046), each normal, so that
+/// `y * s1 * s2` is `y * 2^k` with one rounding even when the result overflows or is
+/// subnormal. `t` is `k + SHIFT` (its low bits hold `k`), `kf` is `k` as a float. The
+/// halves are `k1 = round(k / 2)` and `k - k1`, their biased exponents worked out on the
+/// bits directly.
 #[inline(always)]
-fn int_of_shifted<L: Lanes>(l: &mut L, t: L::F) -> L::I {
-    let bits = l.to_bits(t);
-    let base = l.splat_int(SHIFT.to_bits() as i64);
-    l.isub(bits, base)
-}
-
-/// `2^k` for an integer `k` in the normal exponent range (-1022..=1023).
-#[inline(always)]
-fn pow2<L: Lanes>(l: &mut L, k: L::I) -> L::F {
-    let bias = l.splat_int(1023);
-    let e = l.iadd(k, bias);
-    let bits = l.shl(e, 52);
-    l.bits_to_float(bits)
-}
-
-/// Two powers of two whose product is `2^kf` (`kf` integral, |kf| <= 2046), each normal, so
-/// that `y * s1 * s2` is `y * 2^kf` with one rounding even when the result overflows or is
-/// subnormal.
-#[inline(always)]
-fn pow2_halves<L: Lanes>(l: &mut L, kf: L::F) -> (L::F, L::F) {
+fn pow2_halves<L: Lanes>(l: &mut L, t: L::F, kf: L::F) -> (L::F, L::F) {
     let half = l.splat(0.5);
     let shift = l.splat(SHIFT);
     let h = l.mul(kf, half);
     let t1 = l.add(h, shift);
-    let k1 = int_of_shifted(l, t1);
-    let k1f = l.sub(t1, shift);
-    let k2f = l.sub(kf, k1f);
-    let t2 = l.add(k2f, shift);
-    let k2 = int_of_shifted(l, t2);
-    (pow2(l, k1), pow2(l, k2))
+    let t_bits = l.to_bits(t);
+    let t1_bits = l.to_bits(t1);
+    // k1 + 1023 = bits(t1) - bits(SHIFT) + 1023.
+    let unbias = l.splat_int(SHIFT.to_bits() as i64 - 1023);
+    let e1 = l.isub(t1_bits, unbias);
+    // (k - k1) + 1023 = bits(t) - bits(t1) + 1023.
+    let bias = l.splat_int(1023);
+    let k2 = l.isub(t_bits, t1_bits);
+    let e2 = l.iadd(k2, bias);
+    let s1 = l.shl(e1, 52);
+    let s2 = l.shl(e2, 52);
+    (l.bits_to_float(s1), l.bits_to_float(s2))
 }
 
 /// `2^(k + offset)` for an integral `kf` held as a float, where `k + offset` is in the normal
@@ -150,11 +141,13 @@ fn pow2_halves<L: Lanes>(l: &mut L, kf: L::F) -> (L::F, L::F) {
 fn pow2_of_integral<L: Lanes, const N: usize>(l: &mut L, kf: L::F, offsets: [i64; N]) -> [L::F; N] {
     let shift = l.splat(SHIFT);
     let t = l.add(kf, shift);
-    let k = int_of_shifted(l, t);
+    let bits = l.to_bits(t);
     offsets.map(|offset| {
-        let off = l.splat_int(offset);
-        let shifted = l.iadd(k, off);
-        pow2(l, shifted)
+        // k + offset + 1023 = bits(t) - bits(SHIFT) + offset + 1023, in one subtraction.
+        let unbias = l.splat_int(SHIFT.to_bits() as i64 - 1023 - offset);
+        let e = l.isub(bits, unbias);
+        let shifted = l.shl(e, 52);
+        l.bits_to_float(shifted)
     })
 }
 
@@ -185,18 +178,26 @@ fn expm1_kernel<L: Lanes>(l: &mut L, r: L::F, c: L::F, coefficients: &[f64]) -> 
 
 /// `e^x`: `k = round(x / ln2)`, so `|r| <= ln2 / 2` and the series through `r^13 / 13!` is
 /// within 0.05 ulp; `(1 + (e^r - 1)) 2^k` with `2^k` applied as two exact halves so that
-/// results overflow and become subnormal in one rounding.
+/// results overflow and become subnormal in one rounding. `r = (x - k ln2_hi) - k ln2_lo`
+/// with two fused multiply-adds (the first exact) and no correction term: the one rounding
+/// of `r` adds at most a quarter ulp (0.98 ulp at worst against 200-bit `mpmath` over
+/// 200,000 arguments, 1 ulp against glibc over 2 * 10^7).
 #[inline(always)]
 pub fn exp<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let inv_ln2 = l.splat(INV_LN2);
     let shift = l.splat(SHIFT);
     let t = l.fma(x, inv_ln2, shift);
     let kf = l.sub(t, shift);
-    let (r, c) = reduce(l, x, kf);
-    let p = expm1_kernel(l, r, c, &INV_FACTORIAL[2..=13]);
+    let minus_ln2_hi = l.splat(-LN2_HI);
+    let minus_ln2_lo = l.splat(-LN2_LO);
+    let hi = l.fma(kf, minus_ln2_hi, x);
+    let r = l.fma(kf, minus_ln2_lo, hi);
+    let r2 = l.mul(r, r);
+    let q = estrin(l, r, r2, &INV_FACTORIAL[2..=13]);
+    let p = l.fma(r2, q, r);
     let one = l.splat(1.0);
     let y = l.add(one, p);
-    let (s1, s2) = pow2_halves(l, kf);
+    let (s1, s2) = pow2_halves(l, t, kf);
     let ys1 = l.mul(y, s1);
     let v = l.mul(ys1, s2);
     let over_limit = l.splat(EXP_OVERFLOW);

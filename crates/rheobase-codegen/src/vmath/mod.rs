@@ -6,8 +6,8 @@
 //! where the algorithm says so, and those are correctly rounded everywhere: a hardware
 //! instruction or libm's `fma`), so they agree bit for bit.
 //!
-//! `exp`, `expm1` and `exprel` reduce by `ln 2` with a two-part constant (carrying the
-//! rounding error of the reduced argument), then sum the Taylor series of `e^r - 1` by
+//! `exp`, `expm1` and `exprel` reduce by `ln 2` with a two-part constant (`expm1` and
+//! `exprel` carry the rounding error of the reduced argument too), then sum the Taylor series of `e^r - 1` by
 //! Estrin's scheme with fused multiply-adds: short dependency chains and no division, so that
 //! a long element loop (the HH model calls them ten times per neuron) runs at the vector
 //! units' throughput. `expm1`/`exprel` reduce with `k = trunc(x / ln 2)` so that
