@@ -16,6 +16,7 @@ pub mod philox;
 pub mod prefetch;
 pub mod random;
 pub mod random_fill;
+pub mod sparse;
 pub mod split;
 pub mod validate;
 pub mod vmath;

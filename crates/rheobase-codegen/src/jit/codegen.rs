@@ -34,6 +34,7 @@ use cranelift_module::{Linkage, Module};
 use super::entry::{RawArgs, RawArray, STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
 use super::lanes::{ClifLanes, ConstPool, PAIR};
 use super::symbols;
+use super::vector::can_vectorize;
 use crate::block_draws::{BlockDraws, Param, BLOCK};
 use crate::fission::{self, BlockCall, Piece};
 use crate::ir::{
@@ -41,6 +42,7 @@ use crate::ir::{
     UnaryOp,
 };
 use crate::opt::walk::Writes;
+use crate::sparse::sparse_if;
 use crate::{math_blocks, mathfn, vmath};
 
 type Gen<T> = Result<T, String>;
@@ -59,8 +61,9 @@ enum FailIndex {
     Float { value: Value, truncated: Value },
 }
 
-/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`,
-/// and `vector::can_vectorize` when `vector` is set).
+/// Emits the body of `builder`'s function for `kernel` (which passed `validate::check_kernel`).
+/// With `vector`, loops run two lanes at a time where they can: the whole body of a kernel
+/// `vector::can_vectorize` accepts, the test of a [`sparse_if`] kernel.
 pub fn translate(
     kernel: &Kernel,
     builder: FunctionBuilder<'_>,
@@ -69,6 +72,8 @@ pub fn translate(
 ) -> Gen<()> {
     // The two-lane loop takes its `exp`-family calls out to whole blocks
     // (`math_blocks`) where it can, else cuts a long body into pieces (`fission`).
+    let two_pass = vector && sparse_if(kernel).is_some();
+    let vector = vector && can_vectorize(kernel);
     let blocks = if vector {
         math_blocks::plan(kernel)
     } else {
@@ -85,6 +90,10 @@ pub fn translate(
         t.vector_plan = true;
         t.declare_vector_temps();
         t.plan_pieces(pieces);
+    } else if two_pass {
+        // The test runs two lanes at a time, the branch one element at a time.
+        t.vector_plan = true;
+        t.two_pass = true;
     }
     t.translate()?;
     t.b.seal_all_blocks();
@@ -106,6 +115,8 @@ struct Translator<'k, 'f, 'm> {
     vector_temps: HashMap<TempId, Variable>,
     /// Whether the range loop gets a two-lane part.
     vector_plan: bool,
+    /// Whether a [`sparse_if`] kernel runs in two passes (its test two lanes at a time).
+    two_pass: bool,
     /// Whether the code being emitted runs two lanes (`F64X2` values).
     vector: bool,
     idx: Variable,
@@ -129,6 +140,15 @@ struct Translator<'k, 'f, 'm> {
     in_body: bool,
     /// The constants of the two-lane loop while it is emitted.
     pool: Option<ConstPool>,
+}
+
+/// What an element loop runs for each element (or pair).
+enum Work<'p> {
+    /// A piece of the body.
+    Piece(&'p Piece),
+    /// The test of a two-pass kernel ([`sparse_if`]): its truth into the element's flag
+    /// byte in `flags` (nonzero where it holds).
+    Test { cond: &'p Expr, flags: StackSlot },
 }
 
 /// What the function reads from [`RawArgs`] before its loops.
@@ -234,6 +254,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             temps,
             vector_temps: HashMap::new(),
             vector_plan: false,
+            two_pass: false,
             vector: false,
             idx,
             emit_count,
@@ -290,7 +311,10 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.stmts(prologue)?;
         self.in_body = true;
         match self.kernel.iteration {
-            Iteration::Range => self.range_loop()?,
+            Iteration::Range => match sparse_if(self.kernel) {
+                Some((cond, then)) if self.two_pass => self.two_pass_range_loop(cond, then)?,
+                _ => self.range_loop()?,
+            },
             Iteration::List => self.list_loop()?,
         }
         self.store_emit_count();
@@ -322,7 +346,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.b.def_var(i, start);
         let whole = Piece::whole(self.kernel.body.len());
         if self.draws.draws.is_empty() && self.pieces.is_none() {
-            return self.element_loops(i, end, &whole);
+            return self.element_loops(i, end, &Work::Piece(&whole));
         }
         // Blocks of up to BLOCK elements, each starting with its draws; a cut body runs
         // piece after piece over the block.
@@ -351,7 +375,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.swap_args(fresh);
             }
             self.b.def_var(i, cur);
-            self.element_loops(i, block_end, piece)?;
+            self.element_loops(i, block_end, &Work::Piece(piece))?;
         }
         self.swap_args(entry_values);
         self.b.ins().jump(header, &[]);
@@ -410,15 +434,15 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     }
 
     /// The two-lane loop (if planned) and the scalar loop over elements `i..end`, running
-    /// `piece` of the body.
-    fn element_loops(&mut self, i: Variable, end: Value, piece: &Piece) -> Gen<()> {
+    /// `work` for each.
+    fn element_loops(&mut self, i: Variable, end: Value, work: &Work<'_>) -> Gen<()> {
         if self.vector_plan {
-            self.vector_loop(i, end, piece)?;
+            self.vector_loop(i, end, work)?;
         }
         let (header, exit, cur) =
             self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         self.b.def_var(self.idx, cur);
-        self.piece(piece)?;
+        self.work(work)?;
         let next = self.b.ins().iadd_imm_u(cur, 1);
         self.b.def_var(i, next);
         self.b.ins().jump(header, &[]);
@@ -450,6 +474,155 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.b.ins().brif(go_on, body, &[], exit, &[]);
         self.b.switch_to_block(body);
         (header, exit, cur)
+    }
+
+    fn work(&mut self, work: &Work<'_>) -> Gen<()> {
+        match *work {
+            Work::Piece(piece) => self.piece(piece),
+            Work::Test { cond, flags: slot } => self.test_into_flags(cond, slot),
+        }
+    }
+
+    /// Evaluates `cond` for the current element (or pair) into its flag byte(s).
+    fn test_into_flags(&mut self, cond: &Expr, slot: StackSlot) -> Gen<()> {
+        let idx = self.b.use_var(self.idx);
+        let start = self.b.use_var(self.block_start);
+        let offset = self.b.ins().isub(idx, start);
+        let base = self.b.ins().stack_addr(types::I64, slot, 0);
+        let at = self.b.ins().iadd(base, offset);
+        if self.vector {
+            let mask = self.lane_mask(cond)?;
+            for lane in 0..2u8 {
+                let bits = self.b.ins().extractlane(mask, lane);
+                let byte = self.b.ins().ireduce(types::I8, bits);
+                self.b.ins().store(flags(), byte, at, i32::from(lane));
+            }
+        } else {
+            let hit = self.branch_condition(cond)?;
+            self.b.ins().store(flags(), hit, at, 0);
+        }
+        Ok(())
+    }
+
+    /// The truth of `cond` for both lanes as a lane mask (all ones where true), built from
+    /// comparisons, `and`/`or`/`not` and flag bytes directly rather than through 1.0/0.0
+    /// doubles; anything else through its value (nonzero is true), as [`Self::truth`].
+    fn lane_mask(&mut self, cond: &Expr) -> Gen<Value> {
+        let cc = |op| match op {
+            BinaryOp::Lt => Some(FloatCC::LessThan),
+            BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
+            BinaryOp::Gt => Some(FloatCC::GreaterThan),
+            BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
+            BinaryOp::Eq => Some(FloatCC::Equal),
+            BinaryOp::Ne => Some(FloatCC::NotEqual),
+            _ => None,
+        };
+        Ok(match cond {
+            Expr::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
+                let (a, b) = (self.lane_mask(a)?, self.lane_mask(b)?);
+                match op {
+                    BinaryOp::And => self.b.ins().band(a, b),
+                    _ => self.b.ins().bor(a, b),
+                }
+            }
+            Expr::Binary(op, a, b) if cc(*op).is_some() => {
+                let cc = cc(*op).expect("a comparison");
+                let (a, b) = (self.expr(a)?, self.expr(b)?);
+                self.b.ins().fcmp(cc, a, b)
+            }
+            Expr::Unary(UnaryOp::Not, a) => {
+                let a = self.lane_mask(a)?;
+                self.b.ins().bnot(a)
+            }
+            Expr::Load(array, Index::Elem)
+                if self.arrays[array.0 as usize].ty == ElemType::Bool =>
+            {
+                let at = self.b.use_var(self.idx);
+                let addr = self.element_address(*array, at);
+                let first = self.b.ins().uload8(types::I64, flags(), addr, 0);
+                let second = self.b.ins().uload8(types::I64, flags(), addr, 1);
+                let both = self.b.ins().splat(types::I64X2, first);
+                let both = self.b.ins().insertlane(both, second, 1);
+                let zero = self.b.ins().iconst(types::I64, 0);
+                let zero = self.b.ins().splat(types::I64X2, zero);
+                self.b.ins().icmp(IntCC::NotEqual, both, zero)
+            }
+            _ => {
+                let c = self.expr(cond)?;
+                self.truth(c)
+            }
+        })
+    }
+
+    /// The range loop of a [`sparse_if`] kernel: per block, its draws, the test of every
+    /// element into flag bytes (two lanes at a time), then the branch for the flagged
+    /// elements in order.
+    fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) -> Gen<()> {
+        let start = self.field(offset_of!(RawArgs, range_start));
+        let end = self.field(offset_of!(RawArgs, range_end));
+        let i = self.b.declare_var(types::I64);
+        self.b.def_var(i, start);
+        let data = StackSlotData::new(StackSlotKind::ExplicitSlot, BLOCK as u32 + 8, 4);
+        let slot = self.b.create_sized_stack_slot(data);
+        let (header, exit, cur) =
+            self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
+        let remaining = self.b.ins().isub(end, cur);
+        let block = self.b.ins().iconst(types::I64, BLOCK as i64);
+        let count = self.b.ins().umin(remaining, block);
+        let block_end = self.b.ins().iadd(cur, count);
+        self.b.def_var(self.block_start, cur);
+        self.fill_draws(cur, count)?;
+        let fresh = load_args(&mut self.b, self.args, self.kernel);
+        let entry_values = self.swap_args(fresh);
+        self.b.def_var(i, cur);
+        self.element_loops(i, block_end, &Work::Test { cond, flags: slot })?;
+        // The branch for the flagged elements in order, skipping eight clear flags at once
+        // (the eight bytes after the block's flags are cleared first).
+        let base = self.b.ins().stack_addr(types::I64, slot, 0);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let past = self.b.ins().iadd(base, count);
+        self.b.ins().store(flags(), zero, past, 0);
+        let w = self.b.declare_var(types::I64);
+        self.b.def_var(w, zero);
+        let (words, done, word_at) =
+            self.open_loop(w, |b, at| b.ins().icmp(IntCC::UnsignedLessThan, at, count));
+        let word_addr = self.b.ins().iadd(base, word_at);
+        let word = self.b.ins().load(types::I64, flags(), word_addr, 0);
+        let (dense, skip) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(word, dense, &[], skip, &[]);
+        self.b.switch_to_block(dense);
+        let k = self.b.declare_var(types::I64);
+        self.b.def_var(k, word_at);
+        let word_end = self.b.ins().iadd_imm_u(word_at, 8);
+        let word_end = self.b.ins().umin(word_end, count);
+        let (scan, scanned, at) = self.open_loop(k, |b, at| {
+            b.ins().icmp(IntCC::UnsignedLessThan, at, word_end)
+        });
+        let addr = self.b.ins().iadd(base, at);
+        let flag = self.b.ins().load(types::I8, flags(), addr, 0);
+        let (hit, next) = (self.b.create_block(), self.b.create_block());
+        self.b.ins().brif(flag, hit, &[], next, &[]);
+        self.b.switch_to_block(hit);
+        let elem = self.b.ins().iadd(cur, at);
+        self.b.def_var(self.idx, elem);
+        self.stmts(then)?;
+        self.b.ins().jump(next, &[]);
+        self.b.switch_to_block(next);
+        let at_next = self.b.ins().iadd_imm_u(at, 1);
+        self.b.def_var(k, at_next);
+        self.b.ins().jump(scan, &[]);
+        self.b.switch_to_block(scanned);
+        self.b.ins().jump(skip, &[]);
+        self.b.switch_to_block(skip);
+        let word_next = self.b.ins().iadd_imm_u(word_at, 8);
+        self.b.def_var(w, word_next);
+        self.b.ins().jump(words, &[]);
+        self.b.switch_to_block(done);
+        self.swap_args(entry_values);
+        self.b.def_var(i, block_end);
+        self.b.ins().jump(header, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
     }
 
     /// The statements of `piece` for the current element (or pair), the temporaries it
@@ -503,7 +676,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     /// Runs `piece` of the body on elements `i, i + 1` while both are below `end`; leaves
     /// `i` at the first element not done.
-    fn vector_loop(&mut self, i: Variable, end: Value, piece: &Piece) -> Gen<()> {
+    fn vector_loop(&mut self, i: Variable, end: Value, work: &Work<'_>) -> Gen<()> {
         let table = self
             .module
             .declare_anonymous_data(false, false)
@@ -525,7 +698,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let pair_end = self.b.ins().iadd_imm_u(cur, 2);
         self.b.def_var(self.idx, cur);
         self.vector = true;
-        self.piece(piece)?;
+        self.work(work)?;
         self.vector = false;
         let pool = self
             .pool

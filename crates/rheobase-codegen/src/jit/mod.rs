@@ -174,7 +174,9 @@ impl Backend for Jit {
         } else {
             kernel
         };
-        let vector = self.options.vectorize && vector::can_vectorize(code);
+        // Two lanes for the whole body, or for the test of a two-pass threshold.
+        let vector = self.options.vectorize
+            && (vector::can_vectorize(code) || crate::sparse::sparse_if(code).is_some());
         let loaded = match self.compile_function(code, vector) {
             Ok(loaded) => loaded,
             // A two-lane instruction the host ISA lacks: the scalar loop always works.

@@ -277,7 +277,7 @@ fn native_draws_give_the_interpreter_bits() {
     compare(&buffered, &[("native", &*native_buffered)]);
     compare(&mixed, &[("native", &*native_mixed)]);
     compare(&threshold, &[("native", &*native_threshold)]);
-    assert!(super::sparse::sparse_if(&threshold).is_some());
+    assert!(crate::sparse::sparse_if(&threshold).is_some());
     let source = super::NativeCompiler::source(&[&buffered]).unwrap();
     assert!(
         source.contains("rb_uniforms(rng_key, rng_step, block, block_end - block, 0u, r0)"),

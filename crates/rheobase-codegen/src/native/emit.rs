@@ -15,7 +15,6 @@ use std::fmt::Write;
 
 use super::clanes::double_literal;
 use super::prelude::unary_slot;
-use super::sparse::sparse_if;
 use crate::block_draws::{BlockDraws, DrawKind, Param, BLOCK};
 use crate::fission::{self, Piece};
 use crate::ir::{
@@ -25,6 +24,7 @@ use crate::ir::{
 use crate::jit::entry::{STATUS_EMIT_OVERFLOW, STATUS_OK, STATUS_OUT_OF_BOUNDS};
 use crate::jit::vector::can_vectorize;
 use crate::opt::walk::Writes;
+use crate::sparse::sparse_if;
 
 /// Appends the C function `name` for `kernel` (validated, possibly optimised) to `out`.
 pub fn emit_kernel(kernel: &Kernel, name: &str, out: &mut String) {

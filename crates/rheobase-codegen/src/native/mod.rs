@@ -14,7 +14,6 @@ pub mod compile;
 mod emit;
 mod library;
 mod prelude;
-mod sparse;
 pub mod tiered;
 
 use std::path::PathBuf;
