@@ -377,7 +377,8 @@ mod tests {
         inputs.extend(random_inputs(12, -2.0, 2.0, 1001));
         inputs.extend(random_inputs(13, 0.0, 1e300, 1001));
         type Algorithm = fn(&mut ScalarLanes, f64) -> f64;
-        let cases: [(MathOf, Algorithm, fn(f64) -> f64); 4] = [
+        type Case = (MathOf, Algorithm, fn(f64) -> f64);
+        let cases: [Case; 4] = [
             (MathOf::Exp, exp, exp_f64),
             (MathOf::Expm1, expm1, expm1_f64),
             (MathOf::Exprel, exprel, exprel_f64),
