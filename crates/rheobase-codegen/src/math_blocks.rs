@@ -6,7 +6,7 @@
 //! - each call in a top-level `Let` or `Store` becomes `arg = <argument>` followed by
 //!   `out = f(arg)`, and the call is replaced by `out` (innermost calls first; the calls of
 //!   one statement whose arguments hold no other call are taken together);
-//! - the body is then cut ([`fission::cut`]): runs of such calls become one piece of block
+//! - the body is then cut (`fission::cut`): runs of such calls become one piece of block
 //!   calls (`f` over the block's `arg` buffer into its `out` buffer), everything between
 //!   them element loops that hand their temporaries on through block buffers.
 //!

@@ -18,7 +18,12 @@
 //!
 //! A range kernel with block draws ([`crate::block_draws`]) runs in blocks of up to
 //! [`BLOCK`] elements: each block first calls the `rb_fill_*` functions into stack buffers,
-//! then runs the element loops, which read their draws from the buffers.
+//! then runs the element loops, which read their draws from the buffers. Blocks also run a
+//! body whose `exp`-family calls go to whole block buffers ([`math_blocks`]: element loops
+//! and `rb_math_block` calls in turn, temporaries handed on through one stack area of
+//! buffers) or that is cut into pieces ([`fission`]), and the two passes of a threshold
+//! ([`sparse_if`]: the test two lanes at a time into flag bytes, then the branch for the
+//! flagged elements).
 
 use std::collections::HashMap;
 use std::mem::offset_of;
