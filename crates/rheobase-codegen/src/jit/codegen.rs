@@ -143,6 +143,8 @@ struct Translator<'k, 'f, 'm> {
     carry_offsets: HashMap<TempId, u32>,
     /// Whether the body (rather than the prologue) is being emitted.
     in_body: bool,
+    /// The prologue's results the body reads, each in a stack slot in both lanes.
+    parked: HashMap<TempId, StackSlot>,
     /// The constants of the two-lane loop while it is emitted.
     pool: Option<ConstPool>,
 }
@@ -274,6 +276,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             carry_area: None,
             carry_offsets: HashMap::new(),
             in_body: false,
+            parked: HashMap::new(),
             pool: None,
         }
     }
@@ -314,6 +317,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     fn translate(&mut self) -> Gen<()> {
         let prologue = &self.kernel.prologue;
         self.stmts(prologue)?;
+        self.park_prologue_temps();
         self.in_body = true;
         match self.kernel.iteration {
             Iteration::Range => match sparse_if(self.kernel) {
@@ -326,6 +330,34 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let ok = self.b.ins().iconst(types::I32, i64::from(STATUS_OK));
         self.b.ins().return_(&[ok]);
         Ok(())
+    }
+
+    /// Stores the prologue's results that the body reads (and does not assign) in a stack
+    /// slot each, already in both lanes, for the body to load at each use. As plain values,
+    /// Cranelift's optimiser recomputed them inside the element loop (a division per
+    /// element for a refractory test's `timestep(refractory, dt)`) or spilled and reloaded
+    /// them anyway.
+    fn park_prologue_temps(&mut self) {
+        let assigned = Writes::of(&self.kernel.prologue).temps;
+        let body_sets = Writes::of(&self.kernel.body).temps;
+        let mut read = std::collections::BTreeSet::new();
+        crate::opt::walk::each_expr(&self.kernel.body, &mut |e| {
+            if let Expr::Temp(t) = e {
+                read.insert(*t);
+            }
+        });
+        for t in assigned.intersection(&read) {
+            if body_sets.contains(t) {
+                continue;
+            }
+            let data = StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 4);
+            let slot = self.b.create_sized_stack_slot(data);
+            let x = self.b.use_var(self.temps[t.0 as usize]);
+            let both = self.b.ins().splat(types::F64X2, x);
+            let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+            self.b.ins().store(vector_flags(), both, addr, 0);
+            self.parked.insert(*t, slot);
+        }
     }
 
     fn field(&mut self, offset: usize) -> Value {
@@ -1209,6 +1241,16 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             Expr::Scalar(id) => {
                 let x = self.scalars[id.0 as usize];
                 self.widen(x)
+            }
+            Expr::Temp(t) if self.in_body && self.parked.contains_key(t) => {
+                let slot = self.parked[t];
+                let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+                let (ty, flags) = if self.vector {
+                    (types::F64X2, vector_flags())
+                } else {
+                    (types::F64, flags())
+                };
+                self.b.ins().load(ty, flags, addr, 0)
             }
             Expr::Temp(t) => {
                 let var = self.temp_var(*t);
