@@ -51,6 +51,17 @@ impl Piece {
     }
 }
 
+/// How many block buffers `pieces` need: one per temporary a piece hands on, or a block call
+/// reads or sets. Each is a [`crate::block_draws::BLOCK`] doubles on the stack.
+pub fn buffers_needed(pieces: &[Piece]) -> usize {
+    let mut temps = BTreeSet::new();
+    for piece in pieces {
+        temps.extend(piece.save.iter().copied());
+        temps.extend(piece.calls.iter().flat_map(|c| [c.arg, c.out]));
+    }
+    temps.len()
+}
+
 /// `out = f(arg)` over a whole block: `f` of the `exp` family, `arg` and `out` temporaries
 /// held in block buffers.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -54,6 +54,10 @@ mod two_pass;
 
 type Gen<T> = Result<T, String>;
 
+/// Most block buffers (2 KiB each, on the stack) a kernel's pieces may use: 512 KiB, well
+/// inside the stacks kernels run on (the main thread's and the pool's 8 MiB).
+const MAX_BLOCK_BUFFERS: usize = 256;
+
 struct ArrayView {
     data: Value,
     len: Value,
@@ -86,10 +90,12 @@ pub fn translate(
     } else {
         None
     };
+    // The buffers live on the stack: a body that would need too many runs as one loop.
+    let fits = |pieces: &[Piece]| fission::buffers_needed(pieces) <= MAX_BLOCK_BUFFERS;
     let (kernel, pieces) = match &blocks {
-        Some(plan) => (&plan.kernel, Some(plan.pieces.clone())),
-        None if vector => (kernel, fission::pieces(kernel)),
-        None => (kernel, None),
+        Some(plan) if fits(&plan.pieces) => (&plan.kernel, Some(plan.pieces.clone())),
+        _ if vector => (kernel, fission::pieces(kernel).filter(|p| fits(p))),
+        _ => (kernel, None),
     };
     let mut t = Translator::new(kernel, builder, module);
     t.plan_block_draws();

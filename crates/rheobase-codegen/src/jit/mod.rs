@@ -286,6 +286,50 @@ mod tests {
         assert!(err.to_string().contains("this is a bug"), "{err}");
     }
 
+    /// A body whose block calls would need more stack buffers than allowed runs as one
+    /// loop, with the interpreter's bits.
+    #[test]
+    fn bodies_too_long_for_block_buffers_run_whole() {
+        use crate::ir::{BinaryOp, MathFn, TempId};
+        let v = || Expr::Load(ArrayId(0), Index::Elem);
+        let calls = 300;
+        let mut body: Vec<Stmt> = (0..calls)
+            .map(|k| {
+                let scaled = Expr::bin(BinaryOp::Mul, v(), Expr::c(1.0 + k as f64 / 1000.0));
+                Stmt::Let(TempId(k), Expr::call(MathFn::Exp, vec![scaled]))
+            })
+            .collect();
+        let acc = TempId(calls);
+        body.push(Stmt::Let(acc, Expr::c(0.0)));
+        for k in 0..calls {
+            let sum = Expr::bin(BinaryOp::Add, Expr::Temp(acc), Expr::Temp(TempId(k)));
+            body.push(Stmt::Let(acc, sum));
+        }
+        body.push(Stmt::Store {
+            array: ArrayId(0),
+            index: Index::Elem,
+            value: Expr::Temp(acc),
+        });
+        let kernel = Kernel::over_v(body, calls + 1);
+        let plan = crate::math_blocks::plan(&kernel).expect("planned");
+        assert!(crate::fission::buffers_needed(&plan.pieces) > 256);
+        let run = |backend: &dyn crate::backend::CompiledKernel| {
+            let mut v: Vec<f64> = (0..515).map(|i| -1.0 + i as f64 / 300.0).collect();
+            let mut call = KernelCall {
+                arrays: vec![ArrayArg::F64(&mut v)],
+                scalars: &[],
+                elements: Elements::Range(3..515),
+                rng: RngKey::default(),
+                emitted: None,
+            };
+            assert_eq!(backend.run(&mut call), Ok(0));
+            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        };
+        let jit = Jit::new().compile(&kernel).unwrap();
+        let oracle = crate::interpreter().compile(&kernel).unwrap();
+        assert_eq!(run(&*jit), run(&*oracle));
+    }
+
     #[test]
     fn empty_ranges_run_nothing() {
         let compiled = Jit::new()
