@@ -15,8 +15,6 @@ const EXP_OVERFLOW: f64 = f64::from_bits(0x40862e42fefa39ef);
 const EXP_UNDERFLOW: f64 = f64::from_bits(0xc0874910d52d3051);
 /// Below this `expm1(x)` rounds to -1 (`exp(x) < 2^-54`).
 const EXPM1_MINUS_ONE: f64 = -40.0;
-/// Above this `exprel` is computed from `e^x` scaled down, since `expm1` would overflow first.
-const EXPREL_FROM_EXP: f64 = 709.0;
 /// `exprel` is infinite above this (it overflows from about 716.4).
 const EXPREL_OVERFLOW: f64 = 720.0;
 
@@ -35,8 +33,11 @@ const fn inv_factorials() -> [f64; 17] {
     out
 }
 
-/// `2^64`, to bring `exprel`'s large results back after scaling by `2^(k - 64)`.
-const TWO_POW_64: f64 = 18446744073709551616.0;
+/// `exprel` works with `2^(k - 16)`, `2^-16` and `x 2^-16` in place of `2^k`, 1 and `x`.
+const EXPREL_LOWERING: i64 = 16;
+const TWO_POW_MINUS_LOWERING: f64 = 1.0 / 65536.0;
+/// `(2^-60)^2`: below `|x| = 2^-60`, `exprel(x)` rounds to 1.
+const TINY_SQUARE: f64 = 1.0 / 1329227995784915872903807060280344576.0;
 
 // fdlibm's constants (public domain, as in musl), given by their bits.
 // ... for log's kernel.
@@ -253,41 +254,43 @@ pub fn expm1<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     l.select(keep_x, x, v)
 }
 
-/// `(e^x - 1) / x`, 1 at 0: `expm1(x) / x`, and above 709 (where `expm1` overflows while the
-/// quotient is finite up to about 716.4) `((2^(k - 64) (1 + p) - 1) / x) 2^64`, where the
-/// `- 1` vanishes in rounding.
+/// `(e^x - 1) / x`, 1 at 0: `expm1(x) / x` computed as
+/// `(2^(k - 16) (1 + p) - 2^-16) / (x 2^-16)`. Numerator and denominator are scaled by the
+/// same power of two, exactly (neither is near the subnormal range where it matters), so
+/// the quotient has the bits of `(2^k (1 + p) - 1) / x` wherever that is finite; and above
+/// 709, where `2^k` would overflow while the quotient is finite up to about 716.4, the
+/// scaled form still holds (the `- 2^-16` vanishes in rounding there).
 ///
 /// One division, and no select between two computed values comes before it: gcc's
 /// if-conversion would otherwise push the division into both arms and divide twice. The
-/// selects that remain choose constants (`x < -40`, where `expm1` is -1, clamps the argument;
-/// above 709 the exponent is lowered by 64).
+/// selects that remain choose constants (`x < -40`, where `expm1` is -1, clamps the
+/// argument; past 720 the result is infinite; below `|x| = 2^-60` it is 1).
 #[inline(always)]
 pub fn exprel<L: Lanes>(l: &mut L, x: L::F) -> L::F {
     let low_limit = l.splat(EXPM1_MINUS_ONE);
     let low = l.lt(x, low_limit);
     let x_clamped = l.select(low, low_limit, x);
     let (kf, p) = expm1_reduced(l, x_clamped, None);
-    let limit = l.splat(EXPREL_FROM_EXP);
-    let is_big = l.gt(x, limit);
-    let lowering = l.splat(64.0);
-    let zero = l.splat(0.0);
-    let k_offset = l.select(is_big, lowering, zero);
-    let k_scaled = l.sub(kf, k_offset);
-    let [t] = pow2_of_integral(l, k_scaled, [0]);
-    let one = l.splat(1.0);
-    let t_minus_one = l.sub(t, one);
-    let numerator = l.fma(t, p, t_minus_one);
-    let q = l.div(numerator, x);
-    let two64 = l.splat(TWO_POW_64);
-    let unscale = l.select(is_big, two64, one);
-    let v = l.mul(q, unscale);
+    // Everything scaled by 2^-16 (exactly: no result here is near the subnormal range), so
+    // that 2^k stays finite up to the overflow of the quotient (k <= 1033).
+    let [t] = pow2_of_integral(l, kf, [-EXPREL_LOWERING]);
+    let unit = l.splat(TWO_POW_MINUS_LOWERING);
+    let t_minus_unit = l.sub(t, unit);
+    let numerator = l.fma(t, p, t_minus_unit);
+    let x_scaled = l.mul(x, unit);
+    let v = l.div(numerator, x_scaled);
     // Past 716.4 the quotient overflows; past this its parts are no longer valid.
     let overflow_limit = l.splat(EXPREL_OVERFLOW);
     let overflows = l.gt(x, overflow_limit);
     let inf = l.splat(f64::INFINITY);
     let v = l.select(overflows, inf, v);
-    let is_zero = l.eq(x, zero);
-    l.select(is_zero, one, v)
+    // |x| < 2^-60 (x^2 < 2^-120; NaN and infinities fail the test): the quotient rounds to
+    // 1, and below 2^-1006 the scaled numerator and `x` would lose bits as subnormals.
+    let square = l.mul(x, x);
+    let tiny_square = l.splat(TINY_SQUARE);
+    let tiny = l.lt(square, tiny_square);
+    let one = l.splat(1.0);
+    l.select(tiny, one, v)
 }
 
 /// Natural logarithm.
