@@ -166,6 +166,18 @@ enum Work<'p> {
     Test { cond: &'p Expr, flags: StackSlot },
 }
 
+/// One iteration of a loop over blocks of elements, while its body is emitted.
+struct BlockLoop {
+    header: cranelift_codegen::ir::Block,
+    exit: cranelift_codegen::ir::Block,
+    /// The argument values in use before the block's fresh loads.
+    entry_values: ArgValues,
+    /// The block's first element, element count and end.
+    start: Value,
+    count: Value,
+    end: Value,
+}
+
 /// What the function reads from [`RawArgs`] before its loops.
 struct ArgValues {
     arrays: Vec<ArrayView>,
@@ -384,17 +396,20 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         }
     }
 
-    fn range_loop(&mut self) -> Gen<()> {
+    /// The kernel's element range as a loop variable (at the range's start) and its end.
+    fn element_range(&mut self) -> (Variable, Value) {
         let start = self.field(offset_of!(RawArgs, range_start));
         let end = self.field(offset_of!(RawArgs, range_end));
         let i = self.b.declare_var(types::I64);
         self.b.def_var(i, start);
-        let whole = Piece::whole(self.kernel.body.len());
-        if self.draws.draws.is_empty() && self.pieces.is_none() {
-            return self.element_loops(i, end, &Work::Piece(&whole));
-        }
-        // Blocks of up to BLOCK elements, each starting with its draws; a cut body runs
-        // piece after piece over the block.
+        (i, end)
+    }
+
+    /// Opens the loop over blocks of up to [`BLOCK`] elements from `i` to `end`: the block's
+    /// draws filled, the arguments loaded afresh (values loaded before the loop would live
+    /// across the calls, and Cranelift's register allocator then moves them through stack
+    /// slots on every element).
+    fn open_block_loop(&mut self, i: Variable, end: Value) -> Gen<BlockLoop> {
         let (header, exit, cur) =
             self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
         let remaining = self.b.ins().isub(end, cur);
@@ -403,11 +418,36 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let block_end = self.b.ins().iadd(cur, count);
         self.b.def_var(self.block_start, cur);
         self.fill_draws(cur, count)?;
-        // Values loaded before the loop would live across the calls, and Cranelift's
-        // register allocator then moves them through stack slots on every element: the
-        // block's element loops use fresh loads instead.
         let fresh = load_args(&mut self.b, self.args, self.kernel);
         let entry_values = self.swap_args(fresh);
+        Ok(BlockLoop {
+            header,
+            exit,
+            entry_values,
+            start: cur,
+            count,
+            end: block_end,
+        })
+    }
+
+    /// Closes a loop [`Self::open_block_loop`] opened, going on at the block's end.
+    fn close_block_loop(&mut self, i: Variable, block: BlockLoop) {
+        self.swap_args(block.entry_values);
+        self.b.def_var(i, block.end);
+        self.b.ins().jump(block.header, &[]);
+        self.b.switch_to_block(block.exit);
+    }
+
+    fn range_loop(&mut self) -> Gen<()> {
+        let (i, end) = self.element_range();
+        let whole = Piece::whole(self.kernel.body.len());
+        if self.draws.draws.is_empty() && self.pieces.is_none() {
+            return self.element_loops(i, end, &Work::Piece(&whole));
+        }
+        // Blocks of up to BLOCK elements, each starting with its draws; a cut body runs
+        // piece after piece over the block.
+        let block = self.open_block_loop(i, end)?;
+        let (cur, count, block_end) = (block.start, block.count, block.end);
         let pieces = self.pieces.clone().unwrap_or_else(|| vec![whole]);
         for (k, piece) in pieces.iter().enumerate() {
             if !piece.calls.is_empty() {
@@ -422,9 +462,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             self.b.def_var(i, cur);
             self.element_loops(i, block_end, &Work::Piece(piece))?;
         }
-        self.swap_args(entry_values);
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
+        self.close_block_loop(i, block);
         Ok(())
     }
 
@@ -1240,12 +1278,15 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.ins().fsub(a, m)
             }
             BinaryOp::Pow => return self.call_lanes(symbols::POW, &[a, b]),
-            BinaryOp::Lt => self.compare(FloatCC::LessThan, a, b),
-            BinaryOp::Le => self.compare(FloatCC::LessThanOrEqual, a, b),
-            BinaryOp::Gt => self.compare(FloatCC::GreaterThan, a, b),
-            BinaryOp::Ge => self.compare(FloatCC::GreaterThanOrEqual, a, b),
-            BinaryOp::Eq => self.compare(FloatCC::Equal, a, b),
-            BinaryOp::Ne => self.compare(FloatCC::NotEqual, a, b),
+            BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::Eq
+            | BinaryOp::Ne => {
+                let cc = comparison(op).ok_or("a comparison without a condition code")?;
+                self.compare(cc, a, b)
+            }
             BinaryOp::And | BinaryOp::Or => {
                 let ta = self.truth(a);
                 let tb = self.truth(b);
@@ -1266,15 +1307,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     /// conversion to a float and back is skipped (thresholds branch on one per element).
     fn branch_condition(&mut self, cond: &Expr) -> Gen<Value> {
         let cc = match cond {
-            Expr::Binary(op, ..) => match op {
-                BinaryOp::Lt => Some(FloatCC::LessThan),
-                BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
-                BinaryOp::Gt => Some(FloatCC::GreaterThan),
-                BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
-                BinaryOp::Eq => Some(FloatCC::Equal),
-                BinaryOp::Ne => Some(FloatCC::NotEqual),
-                _ => None,
-            },
+            Expr::Binary(op, ..) => comparison(*op),
             _ => None,
         };
         match (cc, cond) {
@@ -1340,6 +1373,20 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             other => return Err(format!("no lowering for {other:?}")),
         })
     }
+}
+
+/// The condition code of a comparison operator (ordered, except `!=`, which NaN satisfies,
+/// as in the interpreter), or `None` for other operators.
+fn comparison(op: BinaryOp) -> Option<FloatCC> {
+    Some(match op {
+        BinaryOp::Lt => FloatCC::LessThan,
+        BinaryOp::Le => FloatCC::LessThanOrEqual,
+        BinaryOp::Gt => FloatCC::GreaterThan,
+        BinaryOp::Ge => FloatCC::GreaterThanOrEqual,
+        BinaryOp::Eq => FloatCC::Equal,
+        BinaryOp::Ne => FloatCC::NotEqual,
+        _ => return None,
+    })
 }
 
 fn elem_shift(ty: ElemType) -> i64 {

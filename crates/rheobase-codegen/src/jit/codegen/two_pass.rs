@@ -2,15 +2,12 @@
 //! every element into a flag byte, two lanes at a time as lane masks, then the branch for the
 //! flagged elements in order, eight clear flags skipped at once.
 
-use std::mem::offset_of;
-
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{types, InstBuilder, StackSlot, StackSlotData, StackSlotKind, Value};
 
-use super::{flags, load_args, Gen, Translator, Work};
+use super::{comparison, flags, Gen, Translator, Work};
 use crate::block_draws::BLOCK;
 use crate::ir::{BinaryOp, ElemType, Expr, Index, Stmt, UnaryOp};
-use crate::jit::entry::RawArgs;
 #[cfg(doc)]
 use crate::sparse::sparse_if;
 
@@ -40,15 +37,6 @@ impl Translator<'_, '_, '_> {
     /// comparisons, `and`/`or`/`not` and flag bytes directly rather than through 1.0/0.0
     /// doubles; anything else through its value (nonzero is true), as [`Self::truth`].
     fn lane_mask(&mut self, cond: &Expr) -> Gen<Value> {
-        let cc = |op| match op {
-            BinaryOp::Lt => Some(FloatCC::LessThan),
-            BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
-            BinaryOp::Gt => Some(FloatCC::GreaterThan),
-            BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
-            BinaryOp::Eq => Some(FloatCC::Equal),
-            BinaryOp::Ne => Some(FloatCC::NotEqual),
-            _ => None,
-        };
         Ok(match cond {
             Expr::Binary(op @ (BinaryOp::And | BinaryOp::Or), a, b) => {
                 let (a, b) = (self.lane_mask(a)?, self.lane_mask(b)?);
@@ -57,8 +45,8 @@ impl Translator<'_, '_, '_> {
                     _ => self.b.ins().bor(a, b),
                 }
             }
-            Expr::Binary(op, a, b) if cc(*op).is_some() => {
-                let cc = cc(*op).expect("a comparison");
+            Expr::Binary(op, a, b) if comparison(*op).is_some() => {
+                let cc = comparison(*op).ok_or("a comparison without a condition code")?;
                 let (a, b) = (self.expr(a)?, self.expr(b)?);
                 self.b.ins().fcmp(cc, a, b)
             }
@@ -90,22 +78,11 @@ impl Translator<'_, '_, '_> {
     /// element into flag bytes (two lanes at a time), then the branch for the flagged
     /// elements in order.
     pub(super) fn two_pass_range_loop(&mut self, cond: &Expr, then: &[Stmt]) -> Gen<()> {
-        let start = self.field(offset_of!(RawArgs, range_start));
-        let end = self.field(offset_of!(RawArgs, range_end));
-        let i = self.b.declare_var(types::I64);
-        self.b.def_var(i, start);
+        let (i, end) = self.element_range();
         let data = StackSlotData::new(StackSlotKind::ExplicitSlot, BLOCK as u32 + 8, 4);
         let slot = self.b.create_sized_stack_slot(data);
-        let (header, exit, cur) =
-            self.open_loop(i, |b, cur| b.ins().icmp(IntCC::UnsignedLessThan, cur, end));
-        let remaining = self.b.ins().isub(end, cur);
-        let block = self.b.ins().iconst(types::I64, BLOCK as i64);
-        let count = self.b.ins().umin(remaining, block);
-        let block_end = self.b.ins().iadd(cur, count);
-        self.b.def_var(self.block_start, cur);
-        self.fill_draws(cur, count)?;
-        let fresh = load_args(&mut self.b, self.args, self.kernel);
-        let entry_values = self.swap_args(fresh);
+        let block = self.open_block_loop(i, end)?;
+        let (cur, count, block_end) = (block.start, block.count, block.end);
         self.b.def_var(i, cur);
         self.element_loops(i, block_end, &Work::Test { cond, flags: slot })?;
         // The branch for the flagged elements in order, skipping eight clear flags at once
@@ -150,10 +127,7 @@ impl Translator<'_, '_, '_> {
         self.b.def_var(w, word_next);
         self.b.ins().jump(words, &[]);
         self.b.switch_to_block(done);
-        self.swap_args(entry_values);
-        self.b.def_var(i, block_end);
-        self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
+        self.close_block_loop(i, block);
         Ok(())
     }
 }
