@@ -155,6 +155,9 @@ struct Translator<'k, 'f, 'm> {
     parked: HashMap<TempId, StackSlot>,
     /// The constants of the two-lane loop while it is emitted.
     pool: Option<ConstPool>,
+    /// The mask each 1.0 / 0.0 value was made from ([`Self::bool_to_f64`]), so that its
+    /// truth is that mask again rather than a comparison with zero.
+    masks: HashMap<Value, Value>,
 }
 
 /// What an element loop runs for each element (or pair).
@@ -298,6 +301,7 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
             in_body: false,
             parked: HashMap::new(),
             pool: None,
+            masks: HashMap::new(),
         }
     }
 
@@ -985,7 +989,17 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 let floats = self.b.ins().bitcast(types::F32X4, little_endian(), wide);
                 return self.b.ins().fvpromote_low(floats);
             }
-            _ => {}
+            ElemType::Bool => {
+                // The lane mask of both flags, anded with the bits of 1.0.
+                let addr = self.element_address(array, at);
+                let mask = self.flag_pair_mask(addr);
+                let bits = self.b.ins().bitcast(types::F64X2, little_endian(), mask);
+                let one = self.constant(1.0);
+                let value = self.b.ins().band(bits, one);
+                self.masks.insert(value, mask);
+                return value;
+            }
+            ElemType::I32 => {}
         }
         let first = self.load(array, at);
         let next = self.b.ins().iadd_imm_u(at, 1);
@@ -1032,7 +1046,13 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
                 self.b.ins().store(vector_flags(), both, addr, 0);
                 return;
             }
-            _ => {}
+            ElemType::Bool => {
+                let addr = self.element_address(array, at);
+                let mask = self.truth(v);
+                self.store_flag_pair(mask, addr);
+                return;
+            }
+            ElemType::I32 => {}
         }
         self.vector = false;
         let first = self.b.ins().extractlane(v, 0);
@@ -1041,6 +1061,30 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let next = self.b.ins().iadd_imm_u(at, 1);
         self.store(array, next, second);
         self.vector = true;
+    }
+
+    /// The lane mask (all ones where set) of the two flag bytes at `addr`: one 16-bit load,
+    /// each byte widened to an i64 lane (0 or 1, pmovzx) and negated.
+    fn flag_pair_mask(&mut self, addr: Value) -> Value {
+        let both = self.b.ins().uload16(types::I32, vector_flags(), addr, 0);
+        let wide = self.b.ins().scalar_to_vector(types::I32X4, both);
+        let bytes = self.b.ins().bitcast(types::I8X16, little_endian(), wide);
+        let halves = self.b.ins().uwiden_low(bytes);
+        let words = self.b.ins().uwiden_low(halves);
+        let flags = self.b.ins().uwiden_low(words);
+        self.b.ins().ineg(flags)
+    }
+
+    /// Stores the lane mask `mask` as two flag bytes (0 or 1) at `addr`: its two sign bits
+    /// (movmskpd), moved to bit 0 of each byte of one 16-bit store.
+    fn store_flag_pair(&mut self, mask: Value, addr: Value) {
+        let bits = self.b.ins().vhigh_bits(types::I32, mask);
+        let first = self.b.ins().band_imm_u(bits, 1);
+        let second = self.b.ins().band_imm_u(bits, 2);
+        let second = self.b.ins().ishl_imm_u(second, 7);
+        let both = self.b.ins().bor(first, second);
+        let both = self.b.ins().ireduce(types::I16, both);
+        self.b.ins().store(vector_flags(), both, addr, 0);
     }
 
     /// The `F64X2` of two f64 values.
@@ -1072,6 +1116,9 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
 
     /// `x != 0.0` as a mask (NaN is true): `i8` in scalar code, `I64X2` lanes in two-lane code.
     fn truth(&mut self, x: Value) -> Value {
+        if let Some(&mask) = self.masks.get(&x) {
+            return mask;
+        }
         let zero = self.constant(0.0);
         self.b.ins().fcmp(FloatCC::NotEqual, x, zero)
     }
@@ -1080,7 +1127,9 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     fn bool_to_f64(&mut self, c: Value) -> Value {
         let one = self.constant(1.0);
         let zero = self.constant(0.0);
-        self.select(c, one, zero)
+        let value = self.select(c, one, zero);
+        self.masks.insert(value, c);
+        value
     }
 
     /// `c ? a : b` for a mask `c`.

@@ -21,11 +21,7 @@ impl Translator<'_, '_, '_> {
         let at = self.b.ins().iadd(base, offset);
         if self.vector {
             let mask = self.lane_mask(cond)?;
-            for lane in 0..2u8 {
-                let bits = self.b.ins().extractlane(mask, lane);
-                let byte = self.b.ins().ireduce(types::I8, bits);
-                self.b.ins().store(flags(), byte, at, i32::from(lane));
-            }
+            self.store_flag_pair(mask, at);
         } else {
             let hit = self.branch_condition(cond)?;
             self.b.ins().store(flags(), hit, at, 0);
@@ -59,13 +55,7 @@ impl Translator<'_, '_, '_> {
             {
                 let at = self.b.use_var(self.idx);
                 let addr = self.element_address(*array, at);
-                let first = self.b.ins().uload8(types::I64, flags(), addr, 0);
-                let second = self.b.ins().uload8(types::I64, flags(), addr, 1);
-                let both = self.b.ins().splat(types::I64X2, first);
-                let both = self.b.ins().insertlane(both, second, 1);
-                let zero = self.b.ins().iconst(types::I64, 0);
-                let zero = self.b.ins().splat(types::I64X2, zero);
-                self.b.ins().icmp(IntCC::NotEqual, both, zero)
+                self.flag_pair_mask(addr)
             }
             _ => {
                 let c = self.expr(cond)?;
