@@ -6,6 +6,8 @@
 //! `RHEOBASE_CACHE_DIR`, else `$XDG_CACHE_HOME/rheobase`, else `~/.cache/rheobase`. Files are
 //! written under a temporary name and renamed into place, so concurrent processes never see a
 //! half-written library; each library `rb_<key>.so` has its C source `rb_<key>.c` beside it.
+//! The rename is done by the shell that runs the compiler, so a compile still running when
+//! this process exits lands in the cache for the next run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -173,20 +175,77 @@ fn library_for(
     std::fs::create_dir_all(dir)
         .map_err(|e| CompileFailure::Io(format!("creating {}: {e}", dir.display())))?;
     let unique = temp_suffix();
-    let c_file = dir.join(format!("rb_{key}.{unique}.c"));
-    let tmp_library = dir.join(format!("rb_{key}.{unique}.so.tmp"));
-    let result = compile_to(compiler, source, &c_file, &tmp_library).and_then(|()| {
-        std::fs::rename(&tmp_library, &library)
-            .map_err(|e| CompileFailure::Io(format!("renaming into {}: {e}", library.display())))
-    });
-    if result.is_ok() {
+    let files = UnitFiles {
+        c_file: dir.join(format!("rb_{key}.{unique}.c")),
+        tmp_library: dir.join(format!("rb_{key}.{unique}.so.tmp")),
+        errors: dir.join(format!("rb_{key}.{unique}.err")),
+        library: library.clone(),
         // The source stays beside its library, for reading and profiling.
-        let _ = std::fs::rename(&c_file, dir.join(format!("rb_{key}.c")));
-    } else {
-        let _ = std::fs::remove_file(&c_file);
-        let _ = std::fs::remove_file(&tmp_library);
+        kept_source: dir.join(format!("rb_{key}.c")),
+    };
+    let result = compile_into_cache(compiler, source, &files);
+    let _ = std::fs::remove_file(&files.errors);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&files.c_file);
+        let _ = std::fs::remove_file(&files.tmp_library);
     }
     result.map(|()| (library, false))
+}
+
+/// The files of one compile into the cache.
+struct UnitFiles {
+    c_file: PathBuf,
+    tmp_library: PathBuf,
+    errors: PathBuf,
+    library: PathBuf,
+    kept_source: PathBuf,
+}
+
+/// Moves the finished library (and its source) into place: run by the shell that runs the
+/// compiler, so that a compile outlives this process. A short run often ends before its
+/// background compile does; the next run then finds the library in the cache instead of
+/// compiling it again (and again) in a process that exits too soon. The compiler's messages
+/// go to a file rather than a pipe, which would break when this process is gone.
+const FINISH: &str = r#"src="$1"; tmp="$2"; err="$3"; lib="$4"; kept="$5"; shift 5
+"$@" -o "$tmp" "$src" 2>"$err" && mv -f "$tmp" "$lib" && mv -f "$src" "$kept" && rm -f "$err""#;
+
+fn compile_into_cache(
+    compiler: &Compiler,
+    source: &str,
+    files: &UnitFiles,
+) -> Result<(), CompileFailure> {
+    std::fs::write(&files.c_file, source)
+        .map_err(|e| CompileFailure::Io(format!("writing {}: {e}", files.c_file.display())))?;
+    let status = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(FINISH)
+        .arg("sh")
+        .args([
+            &files.c_file,
+            &files.tmp_library,
+            &files.errors,
+            &files.library,
+            &files.kept_source,
+        ])
+        .arg(&compiler.program)
+        .args(FLAGS)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| {
+            CompileFailure::NoCompiler(format!("'/bin/sh' for '{}': {e}", compiler.program))
+        })?;
+    if status.success() && files.library.is_file() {
+        return Ok(());
+    }
+    let stderr = std::fs::read_to_string(&files.errors).unwrap_or_default();
+    let first: Vec<&str> = stderr.lines().take(6).collect();
+    Err(CompileFailure::Failed(if first.is_empty() {
+        format!("'{}' exited with {status}", compiler.program)
+    } else {
+        first.join("\n")
+    }))
 }
 
 fn temp_suffix() -> String {
@@ -201,30 +260,6 @@ fn temp_suffix() -> String {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-fn compile_to(
-    compiler: &Compiler,
-    source: &str,
-    c_file: &Path,
-    library: &Path,
-) -> Result<(), CompileFailure> {
-    std::fs::write(c_file, source)
-        .map_err(|e| CompileFailure::Io(format!("writing {}: {e}", c_file.display())))?;
-    let output = Command::new(&compiler.program)
-        .args(FLAGS)
-        .arg("-o")
-        .arg(library)
-        .arg(c_file)
-        .output()
-        .map_err(|e| CompileFailure::NoCompiler(format!("'{}': {e}", compiler.program)))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first: Vec<&str> = stderr.lines().take(6).collect();
-        Err(CompileFailure::Failed(first.join("\n")))
-    }
 }
 
 #[cfg(test)]
@@ -245,5 +280,76 @@ mod tests {
         assert_ne!(cache_key(&a, "x"), cache_key(&a, "y"));
         assert_ne!(cache_key(&a, "x"), cache_key(&b, "x"));
         assert_eq!(cache_key(&a, "x").len(), 32);
+    }
+
+    /// A fake compiler: a shell script that answers `--version` and then runs `body` with
+    /// the compile's arguments (`-o <output> <source>` last).
+    #[cfg(unix)]
+    fn fake_compiler(dir: &Path, body: &str) -> Compiler {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(dir).unwrap();
+        let path = dir.join("fake-cc");
+        let script =
+            format!("#!/bin/sh\nif [ \"$1\" = --version ]; then echo fake 1; exit 0; fi\n{body}\n");
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        find_compiler(path.to_str().unwrap()).unwrap()
+    }
+
+    fn scratch(test: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "rheobase-compile-test-{}-{test}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_compile_moves_its_library_and_source_into_place_and_then_hits() {
+        let dir = scratch("finish");
+        // Writes the source's text as the "library" (the output follows `-o`).
+        let compiler = fake_compiler(
+            &dir.join("bin"),
+            r#"while [ "$1" != -o ]; do shift; done; cp "$3" "$2""#,
+        );
+        let cache = dir.join("cache");
+        let (library, from_cache) = library_for(&compiler, &cache, "int x;").unwrap();
+        assert!(!from_cache);
+        assert_eq!(std::fs::read_to_string(&library).unwrap(), "int x;");
+        let key = cache_key(&compiler, "int x;");
+        assert!(cache.join(format!("rb_{key}.c")).is_file());
+        // Nothing temporary is left beside them.
+        let mut names: Vec<String> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [format!("rb_{key}.c"), format!("rb_{key}.so")]);
+        assert_eq!(
+            library_for(&compiler, &cache, "int x;").unwrap(),
+            (library, true)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failing_compile_reports_the_compiler_messages_and_leaves_nothing() {
+        let dir = scratch("fail");
+        let compiler = fake_compiler(
+            &dir.join("bin"),
+            "echo 'kernel.c:3: error: expected something' >&2; exit 1",
+        );
+        let cache = dir.join("cache");
+        match library_for(&compiler, &cache, "int x;") {
+            Err(CompileFailure::Failed(text)) => {
+                assert!(text.contains("error: expected something"), "{text}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -845,30 +845,37 @@ fn float32_arrays_give_the_jit_bits() {
 /// same emitted list, in order, and the same arrays as the JIT, across block and word edges.
 #[test]
 fn thresholds_in_two_passes_give_the_jit_list_and_bits() {
-    two_pass_threshold_matches_jit(Expr::bin(
-        BinaryOp::And,
-        Expr::bin(BinaryOp::Gt, load(0), Expr::Scalar(ScalarId(0))),
-        load(1),
-    ));
+    two_pass_threshold_matches_jit(
+        "threshold",
+        Expr::bin(
+            BinaryOp::And,
+            Expr::bin(BinaryOp::Gt, load(0), Expr::Scalar(ScalarId(0))),
+            load(1),
+        ),
+    );
 }
 
 /// The flag pass writes conditions as C truths (comparisons, flag bytes, `and`, `or`,
 /// `not`): NaN, `!=` and negated flags decide as the JIT's doubles do.
 #[test]
 fn threshold_truths_of_or_not_and_ne_give_the_jit_list() {
-    two_pass_threshold_matches_jit(Expr::bin(
-        BinaryOp::Or,
-        Expr::bin(BinaryOp::Ne, load(0), load(0)),
+    two_pass_threshold_matches_jit(
+        "threshold_truths",
         Expr::bin(
-            BinaryOp::And,
-            Expr::bin(BinaryOp::Ge, load(0), Expr::Scalar(ScalarId(0))),
-            Expr::Unary(UnaryOp::Not, Box::new(load(1))),
+            BinaryOp::Or,
+            Expr::bin(BinaryOp::Ne, load(0), load(0)),
+            Expr::bin(
+                BinaryOp::And,
+                Expr::bin(BinaryOp::Ge, load(0), Expr::Scalar(ScalarId(0))),
+                Expr::Unary(UnaryOp::Not, Box::new(load(1))),
+            ),
         ),
-    ));
+    );
 }
 
-fn two_pass_threshold_matches_jit(cond: Expr) {
-    let Some(compiler) = compiler_or_skip("threshold") else {
+/// `test` names the cache directory: tests run in parallel, and each clears its own.
+fn two_pass_threshold_matches_jit(test: &str, cond: Expr) {
+    let Some(compiler) = compiler_or_skip(test) else {
         return;
     };
     let kernel = Kernel {
