@@ -101,6 +101,12 @@ impl Operation for PoissonInputRunner {
 
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         let rng = cx.rng(self.stream);
+        // One thread, on purpose: each neuron's draw is keyed by its index, so a split would
+        // give the same bits, but measured on the Brunel network (12,500 targets, about
+        // 130 us per call on one thread) splitting made the loop 1.8 s -> 2.5 s on two
+        // threads: the other worker sleeps between steps, and waking it each step costs
+        // more than half the call saves. The cost model counts a draw as 30 units and
+        // would split it (BENCHMARKS.md, stop 21).
         self.kernel.call(
             cx.store,
             Elements::Range(self.range.clone()),

@@ -4,7 +4,7 @@
 
 use rheobase_runtime::{
     AsGroup, Connect, Delay, Network, NeuronGroup, NeuronGroupOptions, NumberOrExpr, PathwayCode,
-    Refractory, SpikeMonitor, Synapses, SynapsesOptions,
+    PoissonInput, Refractory, SpikeMonitor, Synapses, SynapsesOptions,
 };
 
 /// Synapses `w : 1` from `source` to `target` that add `w` to the target's `v`.
@@ -26,7 +26,7 @@ struct Outcome {
 
 /// A noisy LIF population (random input keyed by element index), recurrent synapses with
 /// per-synapse delays and STDP-like updates on both pathways, and a second group receiving
-/// whole spike lists from a subgroup.
+/// whole spike lists from a subgroup, and Poisson input into that second group.
 fn simulate(threads: usize) -> Outcome {
     let net = Network::new();
     net.seed(5);
@@ -91,6 +91,8 @@ fn simulate(threads: usize) -> Outcome {
         scrambled.connect(Connect::arrays(i, j)).unwrap();
     }
     scrambled.set_expr("w", "rand()*1e-4").unwrap();
+    // A binomial draw per neuron and step (keyed by index).
+    PoissonInput::new(&h, "v", 50, 200.0, "1e-3*(1 + i/300)", Default::default()).unwrap();
     let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
     // Two runs: the second reuses the pathways' partitions.
     net.run(0.015).unwrap();
