@@ -302,8 +302,11 @@ impl NetworkCore {
     }
 }
 
-/// How long a batch of steps runs before the run loop looks at Ctrl-C and progress.
-const STEP_BATCH: std::time::Duration = std::time::Duration::from_millis(5);
+/// How long a batch of steps runs before the run loop looks at Ctrl-C and progress. Each
+/// batch on a thread pool costs a hand-over (the caller sleeps, a worker wakes, and back):
+/// at 5 ms per batch that was about 3 % of a small network's loop on two threads on a
+/// 2-vCPU VM (BENCHMARKS.md, stop 21); 25 ms still answers Ctrl-C at once to a person.
+const STEP_BATCH: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// Called with the completed fraction (0 to 1) of a run.
 pub type ProgressHook = Box<dyn FnMut(f64) + Send>;
