@@ -148,6 +148,9 @@ pub(crate) struct NetworkCore {
     pub tables: HashMap<u64, crate::state::StoreId>,
     /// Threads for kernels and synaptic propagation ([`Network::set_threads`]).
     pub threads: Threads,
+    /// The threads the steps of the current run use: [`Self::threads`] as
+    /// [`Threads::for_run`] adapts it to the network's size.
+    run_threads: Threads,
     /// Whether the numerical watchdog is on ([`Network::set_watchdog`]).
     pub watchdog: bool,
     /// What the watchdog scans, set up at the start of each run while it is on.
@@ -376,6 +379,7 @@ impl Network {
             differential: HashSet::new(),
             tables: HashMap::new(),
             threads: Threads::from_env(),
+            run_threads: Threads::default(),
             watchdog: false,
             watch: None,
             memory_limit: None,
@@ -698,6 +702,7 @@ impl Network {
             core.check_recording_memory(duration)?;
             core.before_run(&order)?;
             crate::native_tier::request_for_run(&core, &order, duration);
+            core.run_threads = core.threads.for_run(core.largest_range_kernel(&order));
             core.watch = core.watchdog.then(|| {
                 crate::watchdog::Watch::new(core.objects.iter().map(|o| &*o.op), &core.store)
             });
@@ -715,7 +720,7 @@ impl Network {
                 // Steps run in batches of a few milliseconds on the thread pool (the caller
                 // waits), so that split kernels do not pay the caller's sleep and wake-up at
                 // every call; Ctrl-C and progress are looked at between batches.
-                let threads = core.threads.clone();
+                let threads = core.run_threads.clone();
                 let core = &mut *core;
                 let mut batch = || core.step_batch(&order, STEP_BATCH);
                 let stepped = match threads.pool() {
@@ -972,6 +977,19 @@ impl NetworkCore {
 
     /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
     /// order, at its clock's time.
+    /// The most elements any range kernel of the run's active objects binds (the size of
+    /// the largest group, usually).
+    fn largest_range_kernel(&self, order: &[usize]) -> usize {
+        order
+            .iter()
+            .filter(|&&k| self.objects[k].active)
+            .flat_map(|&k| self.objects[k].op.runnable_kernels())
+            .filter(|kernel| kernel.kernel().iteration == rheobase_codegen::Iteration::Range)
+            .map(|kernel| kernel.max_elements(&self.store))
+            .max()
+            .unwrap_or(0)
+    }
+
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
         self.check_links()?;
         for &k in order {
@@ -1013,7 +1031,7 @@ impl NetworkCore {
                 step: c.timestep,
             },
             seed: self.seed,
-            threads: &self.threads,
+            threads: &self.run_threads,
             memory_limit: self.memory_limit,
         };
         let t = cx.time.t;

@@ -24,12 +24,30 @@ pub const MAX_THREADS: usize = 1024;
 /// wake-up of sleeping workers eat the gain.
 pub const MIN_WORK_PER_PIECE: usize = 100_000;
 
+/// A network has this many elements in one range kernel (neurons of a group, say) or more:
+/// then its big kernels split every step, and every other call is split too (down to
+/// [`LARGE_NETWORK_MIN_WORK`] per piece, cheap synaptic deliveries included), so that the
+/// other workers stay busy through the step instead of falling asleep during the serial
+/// parts. Waking a sleeping worker costs tens of microseconds on a VM, and the split state
+/// update then waits for it every step (BENCHMARKS.md, stop 21: at 300,000 neurons two
+/// threads ran 1.14x one thread without this, 1.5x with it). Smaller networks keep the
+/// usual rule: there the extra fork-joins cost more than they save (Brunel's 12,500
+/// neurons ran 1.8x slower splitting every call).
+pub const LARGE_NETWORK_ELEMENTS: usize = 50_000;
+
+/// The least work per piece in a large network (see [`LARGE_NETWORK_ELEMENTS`]).
+pub const LARGE_NETWORK_MIN_WORK: usize = 2_000;
+
 /// A network's thread setting and pool.
 #[derive(Clone)]
 pub struct Threads {
     count: usize,
     pool: Option<Arc<rayon::ThreadPool>>,
     min_work: usize,
+    /// Whether [`Threads::with_min_work`] chose `min_work` (then runs keep it).
+    min_work_chosen: bool,
+    /// Whether synaptic deliveries are split however cheap their events.
+    split_cheap_deliveries: bool,
 }
 
 impl std::fmt::Debug for Threads {
@@ -46,6 +64,8 @@ impl Default for Threads {
             count: 1,
             pool: None,
             min_work: MIN_WORK_PER_PIECE,
+            min_work_chosen: false,
+            split_cheap_deliveries: false,
         }
     }
 }
@@ -79,7 +99,7 @@ impl Threads {
         Ok(Threads {
             count,
             pool: Some(Arc::new(pool)),
-            min_work: MIN_WORK_PER_PIECE,
+            ..Threads::default()
         })
     }
 
@@ -104,11 +124,30 @@ impl Threads {
     /// splits every call, for tests and measurements).
     pub fn with_min_work(mut self, min_work: usize) -> Threads {
         self.min_work = min_work.max(1);
+        self.min_work_chosen = true;
+        self.split_cheap_deliveries = self.min_work <= 1;
         self
     }
 
     pub fn min_work(&self) -> usize {
         self.min_work
+    }
+
+    /// Whether synaptic deliveries are split whatever their cost per event.
+    pub fn split_cheap_deliveries(&self) -> bool {
+        self.split_cheap_deliveries
+    }
+
+    /// The threads for a run whose largest range kernel has `largest` elements: in a large
+    /// network (see [`LARGE_NETWORK_ELEMENTS`]) every call with work to share is split,
+    /// unless the least work per piece was chosen ([`Threads::with_min_work`]).
+    pub fn for_run(&self, largest: usize) -> Threads {
+        let mut threads = self.clone();
+        if self.pool.is_some() && !self.min_work_chosen && largest >= LARGE_NETWORK_ELEMENTS {
+            threads.min_work = LARGE_NETWORK_MIN_WORK;
+            threads.split_cheap_deliveries = true;
+        }
+        threads
     }
 
     /// How many pieces a call with `work` units of estimated work should be split into: one
@@ -179,6 +218,28 @@ mod tests {
         assert_eq!(t.pieces_for(100 * MIN_WORK_PER_PIECE), 2);
         assert!(Threads::new(MAX_THREADS + 1).is_err());
         assert!(Threads::new(0).unwrap().count() >= 1);
-        assert_eq!(t.with_min_work(1).pieces_for(2), 2);
+        assert_eq!(t.clone().with_min_work(1).pieces_for(2), 2);
+    }
+
+    #[test]
+    fn large_networks_split_every_call_with_work_to_share() {
+        let t = Threads::new(2).unwrap();
+        let small = t.for_run(LARGE_NETWORK_ELEMENTS - 1);
+        assert_eq!(small.min_work(), MIN_WORK_PER_PIECE);
+        assert!(!small.split_cheap_deliveries());
+        let large = t.for_run(LARGE_NETWORK_ELEMENTS);
+        assert_eq!(large.pieces_for(2 * LARGE_NETWORK_MIN_WORK), 2);
+        assert!(large.split_cheap_deliveries());
+        // A chosen least work stays; one thread never splits.
+        let chosen = t.with_min_work(5_000).for_run(usize::MAX);
+        assert_eq!(chosen.min_work(), 5_000);
+        assert!(!chosen.split_cheap_deliveries());
+        assert_eq!(
+            Threads::new(1)
+                .unwrap()
+                .for_run(usize::MAX)
+                .pieces_for(usize::MAX),
+            1
+        );
     }
 }

@@ -266,10 +266,11 @@ impl Operation for PathwayOp {
                 let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
                 // Cheap deliveries (`v_post += w`) are bound by memory latency, and on the
                 // measured machine two threads delivering them took longer than one
-                // (BENCHMARKS.md, stop 16): split only those with work per event (or all,
-                // when every call is to be split: `Network::set_split_work(1)`).
+                // (BENCHMARKS.md, stop 16): split only those with work per event, unless
+                // every call is to be split (large networks, where it keeps the other
+                // workers awake for the next split call, and `Network::set_split_work(1)`).
                 let worth_splitting =
-                    kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.min_work() <= 1;
+                    kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.split_cheap_deliveries();
                 if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
                     let threads = cx.threads.count();
                     let stale = match &self.split {

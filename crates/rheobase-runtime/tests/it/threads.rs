@@ -140,3 +140,40 @@ fn thread_counts_are_checked() {
     net.set_threads(0).unwrap();
     assert!(net.threads() >= 1);
 }
+
+/// A network large enough that every call with work to share is split (cheap deliveries
+/// included, `Threads::for_run`), without `set_split_work`: the same spikes and states on
+/// one thread and on two.
+#[test]
+fn large_networks_split_by_default_and_give_the_same_bits() {
+    let simulate = |threads: usize| {
+        let net = Network::new();
+        net.seed(9);
+        net.set_threads(threads).unwrap();
+        let g = NeuronGroup::new(
+            &net,
+            rheobase_runtime::threads::LARGE_NETWORK_ELEMENTS + 1000,
+            "dv/dt = (1.1 - v)/(10*ms) : 1 (unless refractory)",
+            NeuronGroupOptions {
+                threshold: Some("v > 1".into()),
+                reset: Some("v = 0".into()),
+                refractory: Refractory::Duration(1e-3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        g.set_expr("v", "rand()").unwrap();
+        let s = adding_to_v(&g, &g);
+        s.connect(Connect::p(0.0001)).unwrap();
+        s.set_expr("w", "0.05*rand()").unwrap();
+        let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
+        net.run(0.005).unwrap();
+        let v: Vec<u64> = g.get("v").unwrap().into_iter().map(f64::to_bits).collect();
+        (monitor.i(), v)
+    };
+    let one = simulate(1);
+    assert!(one.0.len() > 1000, "{}", one.0.len());
+    let two = simulate(2);
+    assert_eq!(one.0, two.0, "spikes");
+    assert!(one.1 == two.1, "v differs");
+}
