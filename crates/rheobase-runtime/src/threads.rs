@@ -46,8 +46,9 @@ pub struct Threads {
     min_work: usize,
     /// Whether [`Threads::with_min_work`] chose `min_work` (then runs keep it).
     min_work_chosen: bool,
-    /// Whether synaptic deliveries are split however cheap their events.
-    split_cheap_deliveries: bool,
+    /// Whether every call with work to share is split: synaptic deliveries however cheap
+    /// their events, and calls kept on one thread otherwise (PoissonInput).
+    split_all: bool,
 }
 
 impl std::fmt::Debug for Threads {
@@ -65,7 +66,7 @@ impl Default for Threads {
             pool: None,
             min_work: MIN_WORK_PER_PIECE,
             min_work_chosen: false,
-            split_cheap_deliveries: false,
+            split_all: false,
         }
     }
 }
@@ -125,7 +126,7 @@ impl Threads {
     pub fn with_min_work(mut self, min_work: usize) -> Threads {
         self.min_work = min_work.max(1);
         self.min_work_chosen = true;
-        self.split_cheap_deliveries = self.min_work <= 1;
+        self.split_all = self.min_work <= 1;
         self
     }
 
@@ -133,9 +134,10 @@ impl Threads {
         self.min_work
     }
 
-    /// Whether synaptic deliveries are split whatever their cost per event.
-    pub fn split_cheap_deliveries(&self) -> bool {
-        self.split_cheap_deliveries
+    /// Whether every call with work to share is split (a large network, or a least work
+    /// per piece of 1): synaptic deliveries whatever their cost per event, PoissonInput.
+    pub fn split_all(&self) -> bool {
+        self.split_all
     }
 
     /// The threads for a run whose largest range kernel has `largest` elements: in a large
@@ -145,7 +147,7 @@ impl Threads {
         let mut threads = self.clone();
         if self.pool.is_some() && !self.min_work_chosen && largest >= LARGE_NETWORK_ELEMENTS {
             threads.min_work = LARGE_NETWORK_MIN_WORK;
-            threads.split_cheap_deliveries = true;
+            threads.split_all = true;
         }
         threads
     }
@@ -226,14 +228,14 @@ mod tests {
         let t = Threads::new(2).unwrap();
         let small = t.for_run(LARGE_NETWORK_ELEMENTS - 1);
         assert_eq!(small.min_work(), MIN_WORK_PER_PIECE);
-        assert!(!small.split_cheap_deliveries());
+        assert!(!small.split_all());
         let large = t.for_run(LARGE_NETWORK_ELEMENTS);
         assert_eq!(large.pieces_for(2 * LARGE_NETWORK_MIN_WORK), 2);
-        assert!(large.split_cheap_deliveries());
+        assert!(large.split_all());
         // A chosen least work stays; one thread never splits.
         let chosen = t.with_min_work(5_000).for_run(usize::MAX);
         assert_eq!(chosen.min_work(), 5_000);
-        assert!(!chosen.split_cheap_deliveries());
+        assert!(!chosen.split_all());
         assert_eq!(
             Threads::new(1)
                 .unwrap()

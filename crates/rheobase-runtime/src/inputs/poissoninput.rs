@@ -101,19 +101,20 @@ impl Operation for PoissonInputRunner {
 
     fn run(&mut self, cx: &mut StepContext<'_>) -> Result<()> {
         let rng = cx.rng(self.stream);
-        // One thread, on purpose: each neuron's draw is keyed by its index, so a split would
-        // give the same bits, but measured on the Brunel network (12,500 targets, about
-        // 130 us per call on one thread) splitting made the loop 1.8 s -> 2.5 s on two
-        // threads: the other worker sleeps between steps, and waking it each step costs
-        // more than half the call saves. The cost model counts a draw as 30 units and
-        // would split it (BENCHMARKS.md, stop 21).
-        self.kernel.call(
-            cx.store,
-            Elements::Range(self.range.clone()),
-            cx.time,
-            rng,
-            None,
-        )?;
+        // Each neuron's draw is keyed by its index, so a split gives the same bits. But it
+        // is split only where every call is (large networks): measured on the Brunel
+        // network (12,500 targets, about 130 us per call on one thread) splitting made the
+        // loop 1.8 s -> 2.5 s on two threads, since the other worker sleeps between steps
+        // and waking it each step costs more than half the call saves, and the cost model
+        // (30 units a draw) would split it there (BENCHMARKS.md, stop 21).
+        let elements = Elements::Range(self.range.clone());
+        if cx.threads.split_all() {
+            let threads = cx.threads;
+            self.kernel
+                .call_threaded(cx.store, elements, cx.time, rng, None, threads)?;
+        } else {
+            self.kernel.call(cx.store, elements, cx.time, rng, None)?;
+        }
         Ok(())
     }
 

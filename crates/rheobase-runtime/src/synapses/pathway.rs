@@ -270,7 +270,7 @@ impl Operation for PathwayOp {
                 // every call is to be split (large networks, where it keeps the other
                 // workers awake for the next split call, and `Network::set_split_work(1)`).
                 let worth_splitting =
-                    kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.split_cheap_deliveries();
+                    kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.split_all();
                 if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
                     let threads = cx.threads.count();
                     let stale = match &self.split {

@@ -142,8 +142,8 @@ fn thread_counts_are_checked() {
 }
 
 /// A network large enough that every call with work to share is split (cheap deliveries
-/// included, `Threads::for_run`), without `set_split_work`: the same spikes and states on
-/// one thread and on two.
+/// and PoissonInput included, `Threads::for_run`), without `set_split_work`: the same
+/// spikes and states on one thread and on two.
 #[test]
 fn large_networks_split_by_default_and_give_the_same_bits() {
     let simulate = |threads: usize| {
@@ -166,6 +166,7 @@ fn large_networks_split_by_default_and_give_the_same_bits() {
         let s = adding_to_v(&g, &g);
         s.connect(Connect::p(0.0001)).unwrap();
         s.set_expr("w", "0.05*rand()").unwrap();
+        PoissonInput::new(&g, "v", 20, 100.0, "0.01", Default::default()).unwrap();
         let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
         net.run(0.005).unwrap();
         let v: Vec<u64> = g.get("v").unwrap().into_iter().map(f64::to_bits).collect();
