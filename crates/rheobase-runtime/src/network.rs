@@ -717,7 +717,7 @@ impl Network {
             let mut core = self.lock();
             let t_now;
             if hooks_sorted.is_empty() {
-                // Steps run in batches of a few milliseconds on the thread pool (the caller
+                // Steps run in batches of 25 ms on the thread pool (the caller
                 // waits), so that split kernels do not pay the caller's sleep and wake-up at
                 // every call; Ctrl-C and progress are looked at between batches.
                 let threads = core.run_threads.clone();
@@ -975,8 +975,6 @@ impl NetworkCore {
         )
     }
 
-    /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
-    /// order, at its clock's time.
     /// The most elements any range kernel of the run's active objects binds (the size of
     /// the largest group, usually).
     fn largest_range_kernel(&self, order: &[usize]) -> usize {
@@ -990,6 +988,8 @@ impl NetworkCore {
             .unwrap_or(0)
     }
 
+    /// Runs every active object's `before_run` (see [`Operation::before_run`]), in schedule
+    /// order, at its clock's time.
     fn before_run(&mut self, order: &[usize]) -> Result<()> {
         self.check_links()?;
         for &k in order {

@@ -30,7 +30,7 @@ pub const MIN_WORK_PER_PIECE: usize = 100_000;
 /// other workers stay busy through the step instead of falling asleep during the serial
 /// parts. Waking a sleeping worker costs tens of microseconds on a VM, and the split state
 /// update then waits for it every step (BENCHMARKS.md, stop 21: at 300,000 neurons two
-/// threads ran 1.14x one thread without this, 1.5x with it). Smaller networks keep the
+/// threads ran 1.14x one thread without this, 1.35x with it). Smaller networks keep the
 /// usual rule: there the extra fork-joins cost more than they save (Brunel's 12,500
 /// neurons ran 1.8x slower splitting every call).
 pub const LARGE_NETWORK_ELEMENTS: usize = 50_000;
