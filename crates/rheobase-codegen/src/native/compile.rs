@@ -265,6 +265,7 @@ fn temp_suffix() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::native::tests::scratch_dir;
 
     #[test]
     fn keys_change_with_source_and_compiler() {
@@ -296,19 +297,10 @@ mod tests {
         find_compiler(path.to_str().unwrap()).unwrap()
     }
 
-    fn scratch(test: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "rheobase-compile-test-{}-{test}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
-    }
-
     #[cfg(unix)]
     #[test]
     fn the_compile_moves_its_library_and_source_into_place_and_then_hits() {
-        let dir = scratch("finish");
+        let dir = scratch_dir("compile-finish");
         // Writes the source's text as the "library" (the output follows `-o`).
         let compiler = fake_compiler(
             &dir.join("bin"),
@@ -337,7 +329,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_failing_compile_reports_the_compiler_messages_and_leaves_nothing() {
-        let dir = scratch("fail");
+        let dir = scratch_dir("compile-fail");
         let compiler = fake_compiler(
             &dir.join("bin"),
             "echo 'kernel.c:3: error: expected something' >&2; exit 1",

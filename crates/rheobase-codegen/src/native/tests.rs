@@ -22,7 +22,8 @@ pub(crate) fn compiler_or_skip(test: &str) -> Option<NativeCompiler> {
     }
 }
 
-fn scratch_dir(test: &str) -> PathBuf {
+/// An empty directory for `test` under the system's temporary directory (cleared first).
+pub(crate) fn scratch_dir(test: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "rheobase-native-test-{}-{test}",
         std::process::id()
