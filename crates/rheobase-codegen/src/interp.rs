@@ -308,14 +308,6 @@ mod tests {
     use crate::backend::RngKey;
     use crate::ir::{ArrayDecl, ElemType, Iteration, TempId};
 
-    fn decl(name: &str, ty: ElemType) -> ArrayDecl {
-        ArrayDecl {
-            name: name.into(),
-            ty,
-            writable: true,
-        }
-    }
-
     #[test]
     fn python_floor_division_and_modulo() {
         assert_eq!(binary(BinaryOp::FloorDiv, 7.0, 2.0), 3.0);
@@ -342,9 +334,9 @@ mod tests {
         let kernel = Kernel {
             name: "convert".into(),
             arrays: vec![
-                decl("x", ElemType::F64),
-                decl("n", ElemType::I32),
-                decl("b", ElemType::Bool),
+                ArrayDecl::new("x", ElemType::F64, true),
+                ArrayDecl::new("n", ElemType::I32, true),
+                ArrayDecl::new("b", ElemType::Bool, true),
             ],
             scalars: vec![],
             iteration: Iteration::Range,
@@ -387,7 +379,10 @@ mod tests {
     fn emits_and_reports_gather_out_of_bounds() {
         let kernel = Kernel {
             name: "gather".into(),
-            arrays: vec![decl("v", ElemType::F64), decl("post", ElemType::I32)],
+            arrays: vec![
+                ArrayDecl::new("v", ElemType::F64, true),
+                ArrayDecl::new("post", ElemType::I32, true),
+            ],
             scalars: vec![],
             iteration: Iteration::List,
             prologue: vec![],

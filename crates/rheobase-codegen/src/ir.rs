@@ -45,6 +45,16 @@ pub struct ArrayDecl {
     pub writable: bool,
 }
 
+impl ArrayDecl {
+    pub fn new(name: impl Into<String>, ty: ElemType, writable: bool) -> ArrayDecl {
+        ArrayDecl {
+            name: name.into(),
+            ty,
+            writable,
+        }
+    }
+}
+
 /// Which elements the body runs for. `_idx` is the current element in either case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Iteration {

@@ -100,16 +100,8 @@ mod tests {
         Kernel {
             name: "threshold".into(),
             arrays: vec![
-                ArrayDecl {
-                    name: "v".into(),
-                    ty: ElemType::F64,
-                    writable: true,
-                },
-                ArrayDecl {
-                    name: "not_refractory".into(),
-                    ty: ElemType::Bool,
-                    writable: true,
-                },
+                ArrayDecl::new("v", ElemType::F64, true),
+                ArrayDecl::new("not_refractory", ElemType::Bool, true),
             ],
             scalars: vec!["vt".into()],
             iteration: Iteration::Range,

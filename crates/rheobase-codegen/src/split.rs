@@ -220,11 +220,7 @@ mod tests {
     use crate::ir::{ArrayDecl, BinaryOp, ElemType, Iteration};
 
     fn kernel(prologue: Vec<Stmt>, body: Vec<Stmt>) -> Kernel {
-        let decl = |name: &str, ty| ArrayDecl {
-            name: name.into(),
-            ty,
-            writable: true,
-        };
+        let decl = |name: &str, ty| ArrayDecl::new(name, ty, true);
         Kernel {
             name: "k".into(),
             arrays: vec![

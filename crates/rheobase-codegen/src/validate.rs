@@ -381,16 +381,8 @@ mod tests {
         Kernel {
             name: "k".into(),
             arrays: vec![
-                ArrayDecl {
-                    name: "v".into(),
-                    ty: ElemType::F64,
-                    writable: true,
-                },
-                ArrayDecl {
-                    name: "i".into(),
-                    ty: ElemType::I32,
-                    writable: false,
-                },
+                ArrayDecl::new("v", ElemType::F64, true),
+                ArrayDecl::new("i", ElemType::I32, false),
             ],
             scalars: vec!["dt".into()],
             iteration,

@@ -81,20 +81,12 @@ pub(crate) mod tests {
     use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Expr, Index, Iteration, Kernel, Stmt};
     use crate::jit::Jit;
 
-    fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
-        ArrayDecl {
-            name: name.into(),
-            ty,
-            writable,
-        }
-    }
-
     /// `v[i] += rand(); if v[i] > 0.5: emit`
     fn noisy_threshold() -> Kernel {
         let v = || Expr::Load(ArrayId(0), Index::Elem);
         Kernel {
             name: "k".into(),
-            arrays: vec![decl("v", ElemType::F64, true)],
+            arrays: vec![ArrayDecl::new("v", ElemType::F64, true)],
             scalars: vec![],
             iteration: Iteration::Range,
             prologue: vec![],
@@ -160,9 +152,9 @@ pub(crate) mod tests {
         Kernel {
             name: "pre".into(),
             arrays: vec![
-                decl("target", ElemType::F64, true),
-                decl("post", ElemType::I32, false),
-                decl("w", ElemType::F64, false),
+                ArrayDecl::new("target", ElemType::F64, true),
+                ArrayDecl::new("post", ElemType::I32, false),
+                ArrayDecl::new("w", ElemType::F64, false),
             ],
             scalars: vec![],
             iteration: Iteration::List,

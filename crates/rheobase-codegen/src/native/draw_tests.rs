@@ -17,14 +17,6 @@ use crate::{interpreter, Jit};
 const N: usize = 600;
 const OUTPUTS: usize = 6;
 
-fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
-    ArrayDecl {
-        name: name.into(),
-        ty,
-        writable,
-    }
-}
-
 fn x() -> Expr {
     Expr::Load(ArrayId(0), Index::Elem)
 }
@@ -47,11 +39,11 @@ fn boxed(e: Expr) -> Box<Expr> {
 
 /// Arrays `x` (input), `y1..y5` (outputs) and `hit` (bool); scalars `lambda`, `n`, `p`.
 fn kernel(name: &str, prologue: Vec<Stmt>, body: Vec<Stmt>) -> Kernel {
-    let mut arrays = vec![decl("x", ElemType::F64, false)];
+    let mut arrays = vec![ArrayDecl::new("x", ElemType::F64, false)];
     for k in 1..OUTPUTS {
-        arrays.push(decl(&format!("y{k}"), ElemType::F64, true));
+        arrays.push(ArrayDecl::new(format!("y{k}"), ElemType::F64, true));
     }
-    arrays.push(decl("hit", ElemType::Bool, true));
+    arrays.push(ArrayDecl::new("hit", ElemType::Bool, true));
     Kernel {
         name: name.into(),
         arrays,

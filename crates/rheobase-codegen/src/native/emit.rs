@@ -770,16 +770,8 @@ mod tests {
         let kernel = Kernel {
             name: "k".into(),
             arrays: vec![
-                ArrayDecl {
-                    name: "v".into(),
-                    ty: ElemType::F64,
-                    writable: true,
-                },
-                ArrayDecl {
-                    name: "post".into(),
-                    ty: ElemType::I32,
-                    writable: false,
-                },
+                ArrayDecl::new("v", ElemType::F64, true),
+                ArrayDecl::new("post", ElemType::I32, false),
             ],
             scalars: vec!["dt".into()],
             iteration: Iteration::List,

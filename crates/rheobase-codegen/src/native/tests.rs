@@ -32,14 +32,6 @@ pub(crate) fn scratch_dir(test: &str) -> PathBuf {
     dir
 }
 
-fn decl(name: &str, ty: ElemType, writable: bool) -> ArrayDecl {
-    ArrayDecl {
-        name: name.into(),
-        ty,
-        writable,
-    }
-}
-
 fn load(a: u32) -> Expr {
     Expr::Load(ArrayId(a), Index::Elem)
 }
@@ -58,11 +50,11 @@ fn vmath_kernel() -> Kernel {
     Kernel {
         name: "vmath".into(),
         arrays: vec![
-            decl("x", ElemType::F64, false),
-            decl("y_exp", ElemType::F64, true),
-            decl("y_expm1", ElemType::F64, true),
-            decl("y_log", ElemType::F64, true),
-            decl("y_exprel", ElemType::F64, true),
+            ArrayDecl::new("x", ElemType::F64, false),
+            ArrayDecl::new("y_exp", ElemType::F64, true),
+            ArrayDecl::new("y_expm1", ElemType::F64, true),
+            ArrayDecl::new("y_log", ElemType::F64, true),
+            ArrayDecl::new("y_exprel", ElemType::F64, true),
         ],
         scalars: vec![],
         iteration: Iteration::Range,
@@ -205,10 +197,10 @@ fn hh_like_kernel() -> Kernel {
     Kernel {
         name: "hh".into(),
         arrays: vec![
-            decl("v", ElemType::F64, true),
-            decl("m", ElemType::F64, true),
-            decl("spiking", ElemType::Bool, true),
-            decl("count", ElemType::I32, true),
+            ArrayDecl::new("v", ElemType::F64, true),
+            ArrayDecl::new("m", ElemType::F64, true),
+            ArrayDecl::new("spiking", ElemType::Bool, true),
+            ArrayDecl::new("count", ElemType::I32, true),
         ],
         scalars: vec!["dt".into(), "t".into()],
         iteration: Iteration::Range,
@@ -458,9 +450,9 @@ fn table_functions_and_random_draws_give_the_interpreter_bits() {
     let kernel = Kernel {
         name: "table".into(),
         arrays: vec![
-            decl("x", ElemType::F64, false),
-            decl("y", ElemType::F64, true),
-            decl("r", ElemType::F64, true),
+            ArrayDecl::new("x", ElemType::F64, false),
+            ArrayDecl::new("y", ElemType::F64, true),
+            ArrayDecl::new("r", ElemType::F64, true),
         ],
         scalars: vec![],
         iteration: Iteration::Range,
@@ -488,8 +480,8 @@ fn out_of_bounds_gathers_and_emits_are_reported_as_by_the_jit() {
     let kernel = Kernel {
         name: "gather".into(),
         arrays: vec![
-            decl("v", ElemType::F64, true),
-            decl("post", ElemType::I32, false),
+            ArrayDecl::new("v", ElemType::F64, true),
+            ArrayDecl::new("post", ElemType::I32, false),
         ],
         scalars: vec![],
         iteration: Iteration::List,
@@ -714,10 +706,10 @@ fn narrow_arrays_staged_in_blocks_give_the_jit_bits() {
     let kernel = Kernel {
         name: "narrow".into(),
         arrays: vec![
-            decl("x", ElemType::F64, true),
-            decl("n", ElemType::I32, true),
-            decl("b", ElemType::Bool, true),
-            decl("flag", ElemType::Bool, false),
+            ArrayDecl::new("x", ElemType::F64, true),
+            ArrayDecl::new("n", ElemType::I32, true),
+            ArrayDecl::new("b", ElemType::Bool, true),
+            ArrayDecl::new("flag", ElemType::Bool, false),
         ],
         scalars: vec![],
         iteration: Iteration::Range,
@@ -803,8 +795,8 @@ fn float32_arrays_give_the_jit_bits() {
     let kernel = Kernel {
         name: "f32".into(),
         arrays: vec![
-            decl("x", ElemType::F64, true),
-            decl("y", ElemType::F32, true),
+            ArrayDecl::new("x", ElemType::F64, true),
+            ArrayDecl::new("y", ElemType::F32, true),
         ],
         scalars: vec![],
         iteration: Iteration::Range,
@@ -882,9 +874,9 @@ fn two_pass_threshold_matches_jit(test: &str, cond: Expr) {
     let kernel = Kernel {
         name: "threshold".into(),
         arrays: vec![
-            decl("v", ElemType::F64, true),
-            decl("not_refractory", ElemType::Bool, true),
-            decl("lastspike", ElemType::F64, true),
+            ArrayDecl::new("v", ElemType::F64, true),
+            ArrayDecl::new("not_refractory", ElemType::Bool, true),
+            ArrayDecl::new("lastspike", ElemType::F64, true),
         ],
         scalars: vec!["vt".into(), "t".into()],
         iteration: Iteration::Range,
@@ -958,9 +950,9 @@ fn element_indices_and_clamped_lookups_give_the_jit_bits() {
     let kernel = Kernel {
         name: "lookup".into(),
         arrays: vec![
-            decl("y", ElemType::F64, true),
-            decl("table", ElemType::F64, false),
-            decl("i", ElemType::F64, true),
+            ArrayDecl::new("y", ElemType::F64, true),
+            ArrayDecl::new("table", ElemType::F64, false),
+            ArrayDecl::new("i", ElemType::F64, true),
         ],
         scalars: vec!["scale".into()],
         iteration: Iteration::Range,

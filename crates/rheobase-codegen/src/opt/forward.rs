@@ -166,14 +166,6 @@ mod tests {
     use crate::ir::{ArrayDecl, Iteration};
     use crate::{ArrayArg, Elements, KernelCall, RngKey};
 
-    fn decl(name: &str, ty: ElemType) -> ArrayDecl {
-        ArrayDecl {
-            name: name.into(),
-            ty,
-            writable: true,
-        }
-    }
-
     fn load(a: u32) -> Expr {
         Expr::Load(ArrayId(a), Index::Elem)
     }
@@ -190,9 +182,9 @@ mod tests {
         Kernel {
             name: "k".into(),
             arrays: vec![
-                decl("flag", ElemType::Bool),
-                decl("v", ElemType::F64),
-                decl("w", ElemType::F32),
+                ArrayDecl::new("flag", ElemType::Bool, true),
+                ArrayDecl::new("v", ElemType::F64, true),
+                ArrayDecl::new("w", ElemType::F32, true),
             ],
             scalars: vec![],
             iteration: Iteration::Range,

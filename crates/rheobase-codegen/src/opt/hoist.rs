@@ -86,11 +86,7 @@ mod tests {
     use crate::ir::{ArrayDecl, ArrayId, BinaryOp, ElemType, Iteration, MathFn, ScalarId};
 
     fn kernel(body: Vec<Stmt>) -> Kernel {
-        let decl = |name: &str| ArrayDecl {
-            name: name.into(),
-            ty: ElemType::F64,
-            writable: true,
-        };
+        let decl = |name: &str| ArrayDecl::new(name, ElemType::F64, true);
         Kernel {
             name: "k".into(),
             arrays: vec![decl("v"), decl("tau")],
