@@ -88,6 +88,10 @@ impl Drop for CodeMemory {
 /// memory, or a loaded native library).
 pub struct LoadedKernel {
     entry: KernelFn,
+    /// Whether the code's list loops ask for their gathered targets ahead themselves (the
+    /// native tier's do; the JIT's do not): then a split delivery's check does not ask for
+    /// them too.
+    prefetches_gathers: bool,
     // Dropped after `entry` can no longer be called (it is dropped with self).
     _memory: Box<dyn Send + Sync>,
 }
@@ -102,6 +106,7 @@ impl LoadedKernel {
         let entry = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
         LoadedKernel {
             entry,
+            prefetches_gathers: false,
             _memory: Box::new(memory),
         }
     }
@@ -117,6 +122,7 @@ impl LoadedKernel {
     pub(crate) unsafe fn from_entry(entry: KernelFn, owner: Box<dyn Send + Sync>) -> Self {
         LoadedKernel {
             entry,
+            prefetches_gathers: true,
             _memory: owner,
         }
     }
@@ -294,6 +300,7 @@ impl LoadedKernel {
             call.rng.step,
         );
         let entry = self.entry;
+        let prefetches_gathers = self.prefetches_gathers;
         let limit = bound.1;
         let run_piece = |k: usize| -> PieceOutcome {
             FILL_LIST.with_borrow_mut(|list| {
@@ -328,10 +335,12 @@ impl LoadedKernel {
                     if let Some(next) = list.chunks(FILL_CHUNK).nth(c + 1) {
                         ask_rows(next);
                     }
-                    // The check also asks for the targets' cache lines the kernel will read
-                    // (the streams were asked for a chunk ahead), so that the misses overlap
-                    // (a check pass alone would serialise them with the kernel's: measured
-                    // 1.5x slower per event).
+                    // Unless the code asks for them itself, the check also asks for the
+                    // targets' cache lines the kernel will read (the streams were asked for a
+                    // chunk ahead), so that the misses overlap (a check pass alone would
+                    // serialise them with the kernel's: measured 1.5x slower per event). For
+                    // code that does ask, a whole chunk's requests at once only cost: at
+                    // 100,000 neurons 11 against 8 ns per event (BENCHMARKS.md, stop 22).
                     let fine = chunk.iter().all(|&e| {
                         e >= 0 && (e as usize) < limit && {
                             // SAFETY: `gathered` is the I32 gather array of `gather_len >=
@@ -340,7 +349,7 @@ impl LoadedKernel {
                             // reading it while other pieces run is no data race.
                             let target = unsafe { *gathered.add(e as usize) };
                             let inside = owned.contains(&(target as usize));
-                            if inside {
+                            if inside && !prefetches_gathers {
                                 for &(a, size) in &targets_read {
                                     prefetch_at(raw[a.0 as usize].data, target as usize * size);
                                 }

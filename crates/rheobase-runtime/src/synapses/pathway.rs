@@ -2,7 +2,7 @@
 //! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
 //! updater over all synapses, and summed variable updaters.
 
-use super::partition::TargetPartition;
+use super::partition::{SlotLabels, TargetPartition};
 use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
 use super::sources::Sources;
 use super::store::SynapseStore;
@@ -409,16 +409,18 @@ fn split_delivery(
         None => partition_slots(
             &op.csr,
             |slot| by_index[slot] - lo,
-            |slot| slot as i32,
+            SlotLabels::Slots,
             (n_targets, parts),
             per_synapse,
+            cx.threads.pool(),
         ),
         Some(map) => partition_slots(
             &op.csr,
             |slot| by_index[map[slot] as usize] - lo,
-            |slot| map[slot],
+            SlotLabels::Map(map),
             (n_targets, parts),
             per_synapse,
+            cx.threads.pool(),
         ),
     };
     let shift = lo as usize;
@@ -440,12 +442,13 @@ fn split_delivery(
 /// when single events need it (`per_synapse`; empty otherwise).
 fn partition_slots(
     csr: &SynapseStore,
-    target: impl Fn(usize) -> i32 + Copy,
-    label: impl Fn(usize) -> i32,
+    target: impl Fn(usize) -> i32 + Copy + Sync,
+    labels: SlotLabels<'_>,
     (n_targets, parts): (usize, usize),
     per_synapse: bool,
+    pool: Option<&rayon::ThreadPool>,
 ) -> (TargetPartition, Vec<u16>) {
-    let partition = TargetPartition::with_targets(csr, target, n_targets, parts, label);
+    let partition = TargetPartition::with_targets(csr, target, n_targets, parts, labels, pool);
     let part_of_slot = match per_synapse {
         true => partition.part_of_slots(csr.len(), target),
         false => Vec::new(),
