@@ -97,67 +97,19 @@ pub struct CompileError {
 }
 
 /// How to split one call into pieces for [`CompiledKernel::run_split`].
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub enum Split<'a> {
     /// About equal pieces of the call's elements, at most this many: a range, or a list of
     /// strictly increasing indices (anything else runs in one piece).
     Even(usize),
-    /// Instead of the call's elements (a list kernel), one list per range of `targets`: piece
-    /// `k` runs the list `fill(k, list)` writes (into an empty list) and may only gather
-    /// targets in `targets[k]` (the ranges disjoint): a synaptic pathway split by target
-    /// partition. Each list is written on the thread that runs its piece, so building the
-    /// lists is split too. A piece whose list gathers a target outside its range runs after
-    /// the others, on the calling thread.
-    Fill {
-        fill: &'a ListFill<'a>,
-        targets: &'a [Range<usize>],
-    },
-}
-
-/// Writes the element list of one piece of a [`Split::Fill`] call.
-pub type ListFill<'a> = dyn Fn(usize, &mut Vec<i32>) + Sync + 'a;
-
-impl std::fmt::Debug for Split<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Split::Even(parts) => f.debug_tuple("Even").field(parts).finish(),
-            Split::Fill { targets, .. } => f
-                .debug_struct("Fill")
-                .field("targets", targets)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-impl<'a> Split<'a> {
-    /// Runs the pieces of a `Fill` split one after another, on this thread (the same results
-    /// as the parallel run); `Even` runs the call whole.
-    pub fn run_in_sequence(
-        self,
-        call: &mut KernelCall<'a>,
-        run: impl Fn(&mut KernelCall<'_>) -> Result<usize, KernelError>,
-    ) -> Result<usize, KernelError> {
-        match self {
-            Split::Even(_) => run(call),
-            Split::Fill { fill, targets } => {
-                let mut emitted = 0;
-                let mut list = Vec::new();
-                for k in 0..targets.len() {
-                    list.clear();
-                    fill(k, &mut list);
-                    let mut piece = KernelCall {
-                        arrays: call.arrays.iter_mut().map(ArrayArg::reborrow).collect(),
-                        scalars: call.scalars,
-                        elements: Elements::List(&list),
-                        rng: call.rng,
-                        emitted: call.emitted.as_deref_mut(),
-                    };
-                    emitted += run(&mut piece)?;
-                }
-                Ok(emitted)
-            }
-        }
-    }
+    /// The call's list once per window of targets, for a kernel split by a gather array
+    /// ([`crate::split::Splittable::ByGather`]): piece `k` runs, in list order, the elements
+    /// whose gathered index lies in `cuts[k - 1]..cuts[k]` (from 0; the last piece takes
+    /// every index from its cut on, out-of-bounds ones included, which fail there as in a
+    /// whole call). Each element runs in exactly one piece and each target sees its elements
+    /// in list order, so the results are those of the whole call: a synaptic pathway split by
+    /// target range, with no list to build per piece.
+    ByTarget(&'a [usize]),
 }
 
 /// A kernel ready to run.
@@ -173,14 +125,14 @@ pub trait CompiledKernel: Send + Sync {
 
     /// Runs the call split into pieces on `pool` where the kernel allows it, with the same
     /// results, bit for bit, as running it whole (emitted indices in element order). This
-    /// default runs the pieces one after another on the calling thread.
+    /// default runs the call whole on the calling thread.
     fn run_split<'a>(
         &self,
         call: &mut KernelCall<'a>,
-        split: Split<'a>,
+        _split: Split<'a>,
         _pool: &rayon::ThreadPool,
     ) -> Result<usize, KernelError> {
-        split.run_in_sequence(call, |call| self.run(call))
+        self.run(call)
     }
 
     /// Where native code for this kernel goes, for kernels that may move to the native tier

@@ -24,8 +24,8 @@ pub mod vmath;
 use std::sync::{Arc, OnceLock};
 
 pub use backend::{
-    ArrayArg, Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, ListFill,
-    RngKey, Split,
+    ArrayArg, Backend, CompileError, CompiledKernel, Elements, KernelCall, KernelError, RngKey,
+    Split,
 };
 pub use interp::Interpreter;
 pub use ir::*;

@@ -5,11 +5,11 @@
 //! result bound to those arrays: one call runs it on the current state.
 
 use crate::error::{Result, RuntimeError};
-use crate::state::{ArrayStore, StoreId};
+use crate::state::{ArrayData, ArrayStore, StoreId};
 use crate::threads::Threads;
 use rheobase_codegen::{
     ArrayArg, ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel,
-    KernelCall, ListFill, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
+    KernelCall, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -162,11 +162,16 @@ impl BoundKernel {
             }
         }
         let compiled = backend.compile(&self.kernel)?;
+        // The kernel compiled, so it is valid.
+        let row_arrays = rheobase_codegen::validate::check_kernel(&self.kernel)
+            .map(|facts| facts.elem_arrays)
+            .unwrap_or_default();
         Ok(RunnableKernel {
             cost: crate::threads::kernel_cost(&self.kernel),
             compiled,
             arrays: self.arrays,
             scalars: self.scalars,
+            row_arrays,
         })
     }
 }
@@ -179,6 +184,8 @@ pub struct RunnableKernel {
     cost: usize,
     arrays: Vec<StoreId>,
     scalars: Vec<ScalarSource>,
+    /// The kernel's arrays accessed at `_idx` (directly or as a gather's index array).
+    row_arrays: Vec<ArrayId>,
 }
 
 impl std::fmt::Debug for RunnableKernel {
@@ -260,14 +267,14 @@ impl RunnableKernel {
         }
     }
 
-    /// Runs a list kernel in pieces at the same time, piece `k` on the list `fill(k, ..)`
-    /// writes, gathering only targets in `targets[k]` (a pathway split by target partition;
-    /// see [`Split::Fill`]).
-    pub fn call_filled(
+    /// Runs a list kernel split by target at `cuts`, the pieces at the same time: each runs
+    /// the elements of `list` whose gathered target lies in its window (a pathway split by
+    /// target range; see [`Split::ByTarget`]). The results are those of one whole call.
+    pub fn call_by_target(
         &self,
         store: &mut ArrayStore,
-        fill: &ListFill<'_>,
-        targets: &[std::ops::Range<usize>],
+        list: &[i32],
+        cuts: &[usize],
         time: TimeInfo,
         rng: RngKey,
         pool: &rayon::ThreadPool,
@@ -276,13 +283,43 @@ impl RunnableKernel {
         let mut call = KernelCall {
             arrays: self.array_args(store)?,
             scalars: &scalars,
-            elements: Elements::List(&[]),
+            elements: Elements::List(list),
             rng,
             emitted: None,
         };
         Ok(self
             .compiled
-            .run_split(&mut call, Split::Fill { fill, targets }, pool)?)
+            .run_split(&mut call, Split::ByTarget(cuts), pool)?)
+    }
+
+    /// Asks for the cache lines of the elements `rows` of every array the kernel accesses at
+    /// `_idx` (a spike's synapses: their target indices, weights, ...), all before the call
+    /// reads any. A pathway's events come as rows of synapses scattered over arrays too big
+    /// for the cache; read one after another, each row's first miss waits for the previous
+    /// one, and this halves the delivery at 10^5 neurons (BENCHMARKS.md, stop 22). A hint
+    /// only: it changes no value.
+    pub fn ask_rows(
+        &self,
+        store: &ArrayStore,
+        rows: impl Iterator<Item = std::ops::Range<usize>> + Clone,
+    ) {
+        for &array in &self.row_arrays {
+            let Some(&id) = self.arrays.get(array.0 as usize) else {
+                continue;
+            };
+            let (base, size, len) = match store.get(id) {
+                ArrayData::F64(v) => (v.as_ptr().cast::<u8>(), 8, v.len()),
+                ArrayData::F32(v) => (v.as_ptr().cast::<u8>(), 4, v.len()),
+                ArrayData::I32(v) => (v.as_ptr().cast::<u8>(), 4, v.len()),
+                ArrayData::Bool(v) => (v.as_ptr().cast::<u8>(), 1, v.len()),
+            };
+            for row in rows.clone() {
+                let (start, end) = (row.start.min(len) * size, row.end.min(len) * size);
+                for line in (start & !(CACHE_LINE - 1)..end).step_by(CACHE_LINE) {
+                    rheobase_codegen::prefetch::prefetch_at(base, line);
+                }
+            }
+        }
     }
 
     /// How calls of this kernel may be split.
@@ -346,6 +383,9 @@ impl RunnableKernel {
 
 /// Scalars a call keeps without allocating (kernels take a few: `t`, `dt`, constants).
 const INLINE_SCALARS: usize = 16;
+
+/// Bytes per cache line, for [`RunnableKernel::ask_rows`].
+const CACHE_LINE: usize = 64;
 
 /// The scalar values of one call, inline for the usual few (a call runs every step).
 enum Scalars {

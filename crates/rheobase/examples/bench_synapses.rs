@@ -71,7 +71,7 @@ fn propagation(n: usize, threads: usize) -> Result<(f64, u64, f64), RuntimeError
     s.connect(Connect::p(80.0 / n as f64))?;
     s.set("w", 0.001)?;
     let spikes = SpikeMonitor::spikes(&g, Default::default())?;
-    net.run(0.01)?; // warm-up: compile, partition and fill caches
+    net.run(0.01)?; // warm-up: compile, cut targets and fill caches
     let before = spikes.num_events();
     net.set_profiling(true);
     let duration = (0.1 * 4000.0 / n as f64).max(0.01);

@@ -669,6 +669,14 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     fn list_loop(&mut self) -> Gen<()> {
         let list = self.field(offset_of!(RawArgs, list));
         let len = self.field(offset_of!(RawArgs, list_len));
+        let window = match crate::split::splittable(self.kernel) {
+            crate::split::Splittable::ByGather(gather) => Some((
+                gather,
+                self.field(offset_of!(RawArgs, window_lo)),
+                self.field(offset_of!(RawArgs, window_span)),
+            )),
+            _ => None,
+        };
         let j = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(j, zero);
@@ -688,8 +696,25 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         // Entries were checked to be non-negative before the call.
         let entry = self.b.ins().sload32(flags(), addr, 0);
         self.b.def_var(self.idx, entry);
+        let latch = self.b.create_block();
+        if let Some((gather, lo, span)) = window {
+            // A piece of a call split by target runs the elements whose target is in its
+            // window (`Split::ByTarget`); a whole call's window holds every index.
+            let at = self.element_address(gather, entry);
+            let target = self.b.ins().sload32(flags(), at, 0);
+            let from_lo = self.b.ins().isub(target, lo);
+            let inside = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedLessThanOrEqual, from_lo, span);
+            let element = self.b.create_block();
+            self.b.ins().brif(inside, element, &[], latch, &[]);
+            self.b.switch_to_block(element);
+        }
         let stmts = &self.kernel.body;
         self.stmts(stmts)?;
+        self.b.ins().jump(latch, &[]);
+        self.b.switch_to_block(latch);
         let next = self.b.ins().iadd_imm_u(cur, 1);
         self.b.def_var(j, next);
         self.b.ins().jump(header, &[]);

@@ -4,11 +4,8 @@
 
 use cranelift_jit::JITModule;
 
-use std::ops::Range;
-
-use crate::backend::{ArrayArg, Elements, KernelCall, KernelError, ListFill, Split};
+use crate::backend::{ArrayArg, Elements, KernelCall, KernelError};
 use crate::ir::{ArrayId, Kernel};
-use crate::prefetch::prefetch_at;
 use crate::random;
 use crate::validate::{self, KernelFacts};
 
@@ -43,6 +40,11 @@ pub struct RawArgs {
     /// On `STATUS_OUT_OF_BOUNDS`: the array and the offending index.
     pub err_array: u64,
     pub err_index: i64,
+    /// A list kernel split by a gather array ([`crate::backend::Split::ByTarget`]) runs only the elements
+    /// whose gathered index `t` has `t - window_lo <= window_span` (as unsigned integers:
+    /// `0` and `u64::MAX` take every element).
+    pub window_lo: u64,
+    pub window_span: u64,
 }
 
 pub const STATUS_OK: i32 = 0;
@@ -88,10 +90,6 @@ impl Drop for CodeMemory {
 /// memory, or a loaded native library).
 pub struct LoadedKernel {
     entry: KernelFn,
-    /// Whether the code's list loops ask for their gathered targets ahead themselves (the
-    /// native tier's do; the JIT's do not): then a split delivery's check does not ask for
-    /// them too.
-    prefetches_gathers: bool,
     // Dropped after `entry` can no longer be called (it is dropped with self).
     _memory: Box<dyn Send + Sync>,
 }
@@ -106,7 +104,6 @@ impl LoadedKernel {
         let entry = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
         LoadedKernel {
             entry,
-            prefetches_gathers: false,
             _memory: Box::new(memory),
         }
     }
@@ -122,7 +119,6 @@ impl LoadedKernel {
     pub(crate) unsafe fn from_entry(entry: KernelFn, owner: Box<dyn Send + Sync>) -> Self {
         LoadedKernel {
             entry,
-            prefetches_gathers: true,
             _memory: owner,
         }
     }
@@ -175,7 +171,11 @@ impl LoadedKernel {
             .map(|&(piece, n)| {
                 let (range_start, range_end, list, list_len) = match piece {
                     Piece::Range(a, b) => (a as u64, b as u64, std::ptr::null(), 0),
-                    Piece::List(p, n) => (0, 0, p, n as u64),
+                    Piece::List(p, n) | Piece::Window(p, n, _) => (0, 0, p, n as u64),
+                };
+                let (window_lo, window_span) = match piece {
+                    Piece::Window(_, _, window) => window,
+                    _ => (0, u64::MAX),
                 };
                 let cap = n * facts.max_emits_per_element as usize;
                 let raw = RawArgs {
@@ -193,6 +193,8 @@ impl LoadedKernel {
                     emit_count: 0,
                     err_array: 0,
                     err_index: 0,
+                    window_lo,
+                    window_span,
                 };
                 let piece_offset = offset;
                 offset += cap;
@@ -239,223 +241,6 @@ impl LoadedKernel {
         }
         Ok(count)
     }
-
-    /// Runs a [`Split::Fill`] call on `pool`: piece `k` fills its list, checks it (every
-    /// element in bounds, every target gathered through `gather` inside `targets[k]`) and
-    /// runs it, a chunk at a time, all on the thread that took the piece. The kernel splits
-    /// by `gather` and emits nothing ([`super::parallel::fill_gather`]). The rest of a list
-    /// from a chunk whose targets stray from its range runs after the other pieces, on this
-    /// thread, so written locations are never shared.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_filled<'a>(
-        &self,
-        kernel: &Kernel,
-        facts: &KernelFacts,
-        call: &mut KernelCall<'a>,
-        gather: ArrayId,
-        fill: &'a ListFill<'a>,
-        targets: &'a [Range<usize>],
-        pool: &rayon::ThreadPool,
-    ) -> Result<usize, KernelError> {
-        use rayon::prelude::*;
-        let in_sequence = |call: &mut KernelCall<'a>| {
-            Split::Fill { fill, targets }.run_in_sequence(call, |c| self.run(kernel, facts, c))
-        };
-        call.elements = Elements::List(&[]);
-        validate::check_call(kernel, facts, call)?;
-        // The gather array is read at `_idx`, so the bound on elements is at most its length.
-        let gather_len = match &call.arrays[gather.0 as usize] {
-            ArrayArg::I32(g) => g.len(),
-            _ => return in_sequence(call),
-        };
-        let Some(bound) = validate::element_bound(facts, &call.arrays) else {
-            return in_sequence(call);
-        };
-        if bound.1 > gather_len {
-            return in_sequence(call);
-        }
-        // What the kernel will read for each element: the arrays at `_idx` (streams through
-        // the synapses) and those at the gathered target (random), as (array, element size).
-        let elem_size = |a: ArrayId| match &call.arrays[a.0 as usize] {
-            ArrayArg::F64(_) => 8,
-            ArrayArg::F32(_) | ArrayArg::I32(_) => 4,
-            ArrayArg::Bool(_) => 1,
-        };
-        let streams: Vec<(ArrayId, usize)> = facts
-            .elem_arrays
-            .iter()
-            .filter(|&&a| a != gather)
-            .map(|&a| (a, elem_size(a)))
-            .collect();
-        let targets_read: Vec<(ArrayId, usize)> = facts
-            .gathered_arrays
-            .iter()
-            .filter(|&&(_, by)| by == gather)
-            .map(|&(a, _)| (a, elem_size(a)))
-            .collect();
-        let arrays = SharedArrays(raw_arrays(call));
-        let scalars = call.scalars;
-        let (rng_key, rng_step) = (
-            random::stream_key(call.rng.seed, call.rng.stream),
-            call.rng.step,
-        );
-        let entry = self.entry;
-        let prefetches_gathers = self.prefetches_gathers;
-        let limit = bound.1;
-        let run_piece = |k: usize| -> PieceOutcome {
-            FILL_LIST.with_borrow_mut(|list| {
-                list.clear();
-                fill(k, list);
-                let owned = &targets[k];
-                let gathered = arrays.get()[gather.0 as usize].data.cast::<i32>();
-                // Checked and run a chunk at a time, so that the kernel finds the gather
-                // indices the check just read still in cache.
-                let raw = arrays.get();
-                // The rows of synapses a list names are scattered (one per spiking source):
-                // ask for their lines a chunk ahead, so that the check's reads do not wait
-                // for them one row at a time (entries are not checked yet: a hint for a bad
-                // one asks for some other line, harmlessly).
-                let ask_rows = |chunk: &[i32]| {
-                    let mut last = usize::MAX;
-                    for &e in chunk {
-                        let e = e as usize;
-                        if e >> 3 != last {
-                            last = e >> 3;
-                            prefetch_at(raw[gather.0 as usize].data, e.wrapping_mul(4));
-                            for &(a, size) in &streams {
-                                prefetch_at(raw[a.0 as usize].data, e.wrapping_mul(size));
-                            }
-                        }
-                    }
-                };
-                if let Some(first) = list.chunks(FILL_CHUNK).next() {
-                    ask_rows(first);
-                }
-                for (c, chunk) in list.chunks(FILL_CHUNK).enumerate() {
-                    if let Some(next) = list.chunks(FILL_CHUNK).nth(c + 1) {
-                        ask_rows(next);
-                    }
-                    // Unless the code asks for them itself, the check also asks for the
-                    // targets' cache lines the kernel will read (the streams were asked for a
-                    // chunk ahead), so that the misses overlap (a check pass alone would
-                    // serialise them with the kernel's: measured 1.5x slower per event). For
-                    // code that does ask, a whole chunk's requests at once only cost: at
-                    // 100,000 neurons 11 against 8 ns per event (BENCHMARKS.md, stop 22).
-                    let fine = chunk.iter().all(|&e| {
-                        e >= 0 && (e as usize) < limit && {
-                            // SAFETY: `gathered` is the I32 gather array of `gather_len >=
-                            // limit` entries and `0 <= e < limit` (just checked). The kernel
-                            // never writes its gather array (`Splittable::ByGather`), so
-                            // reading it while other pieces run is no data race.
-                            let target = unsafe { *gathered.add(e as usize) };
-                            let inside = owned.contains(&(target as usize));
-                            if inside && !prefetches_gathers {
-                                for &(a, size) in &targets_read {
-                                    prefetch_at(raw[a.0 as usize].data, target as usize * size);
-                                }
-                            }
-                            inside
-                        }
-                    });
-                    if !fine {
-                        if let Err(e) = validate::check_list(kernel, chunk, Some(bound)) {
-                            return PieceOutcome::Refused(e);
-                        }
-                        return PieceOutcome::Strayed(c * FILL_CHUNK);
-                    }
-                    let mut raw = RawArgs {
-                        arrays: arrays.get().as_ptr(),
-                        scalars: scalars.as_ptr(),
-                        range_start: 0,
-                        range_end: 0,
-                        list: chunk.as_ptr(),
-                        list_len: chunk.len() as u64,
-                        rng_key,
-                        rng_step,
-                        emit_buf: std::ptr::NonNull::dangling().as_ptr(),
-                        emit_cap: 0,
-                        emit_count: 0,
-                        err_array: 0,
-                        err_index: 0,
-                    };
-                    // SAFETY: the call was checked by `check_call` (array count and types,
-                    // shared arrays non-empty, random limits) and this chunk's elements just
-                    // now; the code bounds-checks gathers and computed indices itself and
-                    // emits nothing (`emit_cap` 0). The chunk writes only its own elements and
-                    // targets inside `owned` (just checked), disjoint from every other
-                    // piece's, so pieces running at the same time never touch the same
-                    // written location. All pointers outlive the call.
-                    let status = unsafe { entry(&mut raw) };
-                    if let Err(e) = status_result(kernel, arrays.get(), &raw, status) {
-                        return PieceOutcome::Refused(e);
-                    }
-                }
-                PieceOutcome::Ran
-            })
-        };
-        let outcomes: Vec<PieceOutcome> = pool.install(|| {
-            (0..targets.len())
-                .into_par_iter()
-                .with_max_len(1)
-                .map(run_piece)
-                .collect()
-        });
-        drop(arrays);
-        let mut strayed = Vec::new();
-        for (k, outcome) in outcomes.into_iter().enumerate() {
-            match outcome {
-                PieceOutcome::Ran => {}
-                PieceOutcome::Refused(e) => return Err(e),
-                PieceOutcome::Strayed(from) => strayed.push((k, from)),
-            }
-        }
-        let mut list = Vec::new();
-        for (k, from) in strayed {
-            list.clear();
-            fill(k, &mut list);
-            let mut piece = KernelCall {
-                arrays: call.arrays.iter_mut().map(ArrayArg::reborrow).collect(),
-                scalars: call.scalars,
-                elements: Elements::List(&list[from..]),
-                rng: call.rng,
-                emitted: None,
-            };
-            self.run(kernel, facts, &mut piece)?;
-        }
-        Ok(0)
-    }
-}
-
-/// What happened to one piece of [`LoadedKernel::run_filled`].
-enum PieceOutcome {
-    Ran,
-    Refused(KernelError),
-    /// Its list gathers a target outside its range from this entry on: run the rest
-    /// afterwards, alone.
-    Strayed(usize),
-}
-
-/// Entries of a [`Split::Fill`] list checked and run at a time (16 KiB of list and gather
-/// indices: they stay in the first-level cache between the check and the run).
-const FILL_CHUNK: usize = 2048;
-
-thread_local! {
-    /// The list a thread fills for its piece of a [`Split::Fill`] call, reused between calls.
-    static FILL_LIST: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A call's arrays as the code sees them, shared by the threads running pieces.
-struct SharedArrays(Vec<RawArray>);
-
-// SAFETY: the pointers stay valid for the whole parallel section (the call's arrays outlive
-// it), and pieces write disjoint locations through them (see `run_filled`).
-unsafe impl Sync for SharedArrays {}
-
-impl SharedArrays {
-    // A method, so that closures capture the whole (`Sync`) struct, not its field.
-    fn get(&self) -> &[RawArray] {
-        &self.0
-    }
 }
 
 /// The call's arrays as raw pointers and lengths, in declaration order.
@@ -500,11 +285,13 @@ fn status_result(
 }
 
 /// The elements of one piece of a call: a range, or a list (pointer and length) that
-/// outlives the call.
+/// outlives the call, whole or only the elements whose target is in a window
+/// (`(window_lo, window_span)` of [`RawArgs`]).
 #[derive(Clone, Copy, Debug)]
 pub enum Piece {
     Range(usize, usize),
     List(*const i32, usize),
+    Window(*const i32, usize, (u64, u64)),
 }
 
 /// One piece's argument block and outcome.

@@ -235,25 +235,12 @@ impl CompiledKernel for JitKernel {
         how: Split<'a>,
         pool: &rayon::ThreadPool,
     ) -> Result<usize, KernelError> {
-        if let Split::Fill { fill, targets } = how {
-            if let Some(gather) = parallel::fill_gather(&self.facts, self.split, targets) {
-                return self.loaded.run_filled(
-                    &self.kernel,
-                    &self.facts,
-                    call,
-                    gather,
-                    fill,
-                    targets,
-                    pool,
-                );
-            }
-        }
         match parallel::pieces(&self.kernel, &self.facts, self.split, call, how)? {
             Some(pieces) => {
                 self.loaded
                     .run_pieces(&self.kernel, &self.facts, call, &pieces, Some(pool))
             }
-            None => how.run_in_sequence(call, |call| self.run(call)),
+            None => self.run(call),
         }
     }
 }
@@ -270,7 +257,7 @@ mod tests {
 
     #[test]
     fn raw_args_fields_are_eight_byte_words() {
-        assert_eq!(std::mem::size_of::<RawArgs>(), 13 * 8);
+        assert_eq!(std::mem::size_of::<RawArgs>(), 15 * 8);
         assert_eq!(std::mem::size_of::<RawArray>(), 16);
         assert_eq!(std::mem::offset_of!(RawArgs, err_index), 12 * 8);
     }

@@ -1,12 +1,12 @@
 //! Cutting one kernel call into pieces that may run at the same time (see [`crate::split`]
 //! for when a kernel allows it): even chunks of a range or of a strictly increasing list for
-//! element-wise kernels, or caller-filled lists whose gathered targets lie in disjoint ranges
-//! (a synaptic pathway split by target partition; checked piece by piece as they run, in
-//! `LoadedKernel::run_filled`).
+//! element-wise kernels, or the whole list once per window of targets for kernels split by a
+//! gather array (a synaptic pathway; the code tests each element's target against its
+//! piece's window).
 
 use super::entry::Piece;
 use crate::backend::{Elements, KernelCall, KernelError, Split};
-use crate::ir::{ArrayId, Kernel};
+use crate::ir::Kernel;
 use crate::split::Splittable;
 use crate::validate::{self, KernelFacts};
 
@@ -55,24 +55,37 @@ pub fn pieces<'a>(
                 }
             }
         }
-        // Fill calls run through `fill_gather` and `LoadedKernel::run_filled`.
-        Split::Fill { .. } => Ok(None),
+        Split::ByTarget(cuts) => {
+            let Splittable::ByGather(_) = split else {
+                return Ok(None);
+            };
+            let ascending = cuts.windows(2).all(|w| w[0] <= w[1]);
+            if cuts.is_empty() || !ascending || facts.max_emits_per_element != 0 {
+                return Ok(None);
+            }
+            let n = validate::check_call(kernel, facts, call)?;
+            let Elements::List(list) = &call.elements else {
+                return Ok(None);
+            };
+            Ok(Some(
+                target_windows(cuts)
+                    .map(|window| (Piece::Window(list.as_ptr(), list.len(), window), n))
+                    .collect(),
+            ))
+        }
     }
 }
 
-/// The gather array of a [`Split::Fill`] call that may run in parallel pieces: the kernel
-/// splits by that gather, emits nothing (pieces write no shared output) and the target
-/// ranges are at least two and disjoint; `None` runs the pieces in sequence.
-pub fn fill_gather(
-    facts: &KernelFacts,
-    split: Splittable,
-    targets: &[std::ops::Range<usize>],
-) -> Option<ArrayId> {
-    let Splittable::ByGather(gather) = split else {
-        return None;
-    };
-    let disjoint = targets.windows(2).all(|w| w[0].end <= w[1].start);
-    (facts.max_emits_per_element == 0 && targets.len() >= 2 && disjoint).then_some(gather)
+/// The windows `(lo, span)` of [`Split::ByTarget`] cuts: `0..cuts[0]`, ..., and from the last
+/// cut to `u64::MAX` (inclusive), empty ones left out.
+fn target_windows(cuts: &[usize]) -> impl Iterator<Item = (u64, u64)> + '_ {
+    let starts = std::iter::once(0).chain(cuts.iter().map(|&c| c as u64));
+    let ends = cuts.iter().map(|&c| Some(c as u64)).chain([None]);
+    starts.zip(ends).filter_map(|(lo, end)| match end {
+        Some(end) if end <= lo => None,
+        Some(end) => Some((lo, end - lo - 1)),
+        None => Some((lo, u64::MAX - lo)),
+    })
 }
 
 #[cfg(test)]
@@ -172,29 +185,33 @@ pub(crate) mod tests {
         }
     }
 
-    /// Runs [`gather_add`] split by `fill` over `targets`: `[target, w]` and `post`.
-    fn run_filled(
+    /// Runs [`gather_add`] over `list`, split by target at `cuts` (whole when empty):
+    /// `[target, w]` and `post`.
+    pub(crate) fn run_by_target(
         compiled: &dyn crate::backend::CompiledKernel,
         [target, w]: [&mut Vec<f64>; 2],
         post: &mut [i32],
-        fill: &crate::backend::ListFill<'_>,
-        targets: &[std::ops::Range<usize>],
+        list: &[i32],
+        cuts: &[usize],
         pool: &rayon::ThreadPool,
     ) -> Result<usize, crate::backend::KernelError> {
         let mut call = KernelCall {
             arrays: vec![ArrayArg::F64(target), ArrayArg::I32(post), ArrayArg::F64(w)],
             scalars: &[],
-            elements: Elements::List(&[]),
+            elements: Elements::List(list),
             rng: RngKey::default(),
             emitted: None,
         };
-        compiled.run_split(&mut call, Split::Fill { fill, targets }, pool)
+        if cuts.is_empty() {
+            return compiled.run(&mut call);
+        }
+        compiled.run_split(&mut call, Split::ByTarget(cuts), pool)
     }
 
-    #[test]
-    fn filled_lists_run_in_parallel_and_strays_one_after_another() {
-        let kernel = gather_add();
-        let compiled = Jit::new().compile(&kernel).unwrap();
+    /// Events whose order changes a floating-point sum: a list with repeats, split at every
+    /// kind of cut (inside, at the ends, empty windows, past the targets), gives the whole
+    /// call's bits.
+    pub(crate) fn check_split_by_target(compiled: &dyn crate::backend::CompiledKernel) {
         assert_eq!(
             compiled.splittable(),
             crate::split::Splittable::ByGather(ArrayId(1))
@@ -203,59 +220,40 @@ pub(crate) mod tests {
             .num_threads(2)
             .build()
             .unwrap();
-        let mut post = vec![0, 1, 2, 3, 0, 3];
-        let mut w = vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
-        let lists = [vec![0, 1, 4], vec![2, 3, 5]];
-        let fill = |k: usize, list: &mut Vec<i32>| list.extend_from_slice(&lists[k]);
-        let facts = crate::validate::check_kernel(&kernel).unwrap();
-        // Disjoint ranges that hold each list's targets; then ranges that do not (piece 0
-        // gathers target 1, outside 0..1), which must give the same sums.
-        for (targets, in_range) in [(vec![0..2, 2..4], true), (vec![0..1, 1..4], false)] {
-            let gather = super::fill_gather(&facts, compiled.splittable(), &targets);
-            assert_eq!(gather, Some(ArrayId(1)));
-            let strays = lists[0]
-                .iter()
-                .any(|&e| !targets[0].contains(&(post[e as usize] as usize)));
-            assert_eq!(strays, !in_range);
-            let mut target = vec![0.0; 4];
-            run_filled(
-                &*compiled,
-                [&mut target, &mut w],
+        let mut post = vec![0, 1, 2, 3, 0, 3, 2, 1];
+        let mut w = vec![1e16, 1.0, 0.1, 3.0, -1e16, 0.7, 1e-3, 2.5];
+        let list = [0, 1, 2, 3, 4, 5, 6, 7, 0, 5, 3, 4, 1, 7];
+        let mut whole = vec![0.25; 4];
+        run_by_target(compiled, [&mut whole, &mut w], &mut post, &list, &[], &pool).unwrap();
+        let cut_sets: [&[usize]; 7] = [&[2], &[1], &[0], &[4], &[1, 3], &[3, 3], &[1, 2, 3, 9]];
+        for cuts in cut_sets {
+            let mut split = vec![0.25; 4];
+            run_by_target(
+                compiled,
+                [&mut split, &mut w],
                 &mut post,
-                &fill,
-                &targets,
+                &list,
+                cuts,
                 &pool,
             )
             .unwrap();
-            assert_eq!(target, vec![17.0, 2.0, 4.0, 40.0]);
+            let same = split
+                .iter()
+                .zip(&whole)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "cuts {cuts:?}: {split:?} against {whole:?}");
         }
-        // Overlapping ranges: no parallel run at all.
-        assert_eq!(
-            super::fill_gather(&facts, compiled.splittable(), &[0..3, 2..4]),
-            None
-        );
-    }
-
-    #[test]
-    fn filled_lists_out_of_bounds_are_errors_not_reads() {
-        let kernel = gather_add();
-        let compiled = Jit::new().compile(&kernel).unwrap();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let mut post = vec![0, 1, 2, 3];
-        let mut w = vec![1.0; 4];
-        let mut target = vec![0.0; 4];
+        // Targets out of bounds fail in the piece whose window holds them (the last for
+        // negative ones, as huge unsigned indices), as in a whole call.
         for bad in [4, -1] {
-            let fill = |k: usize, list: &mut Vec<i32>| list.extend([k as i32, bad]);
-            let targets = [0..2, 2..4];
-            let err = run_filled(
-                &*compiled,
+            let mut post = vec![0, 1, bad, 3];
+            let mut target = vec![0.0; 4];
+            let err = run_by_target(
+                compiled,
                 [&mut target, &mut w],
                 &mut post,
-                &fill,
-                &targets,
+                &[0, 2, 3],
+                &[2],
                 &pool,
             )
             .unwrap_err();
@@ -264,5 +262,19 @@ pub(crate) mod tests {
                 "{err:?}"
             );
         }
+    }
+
+    #[test]
+    fn lists_split_by_target_give_the_whole_calls_bits() {
+        let compiled = Jit::new().compile(&gather_add()).unwrap();
+        check_split_by_target(&*compiled);
+    }
+
+    #[test]
+    fn target_windows_cover_every_index_once() {
+        let windows: Vec<(u64, u64)> = super::target_windows(&[2, 2, 5]).collect();
+        assert_eq!(windows, vec![(0, 1), (2, 2), (5, u64::MAX - 5)]);
+        let windows: Vec<(u64, u64)> = super::target_windows(&[0]).collect();
+        assert_eq!(windows, vec![(0, u64::MAX)]);
     }
 }

@@ -240,12 +240,27 @@ impl Emitter<'_> {
                 self.line("idx = i;");
             }
             Iteration::List => {
+                let window = target_window(self.kernel);
+                if window.is_some() {
+                    self.line(
+                        "const uint64_t window_lo = args->window_lo, window_span = args->window_span;",
+                    );
+                }
                 self.line("const uint64_t list_len = args->list_len;");
                 self.line("for (uint64_t j = 0; j < list_len; j++) {");
                 self.indent += 1;
                 // Entries were checked to be non-negative before the call.
                 self.line("idx = (uint64_t)(int64_t)list[j];");
-                self.prefetch_gathers_ahead();
+                self.prefetch_gathers_ahead(window);
+                if let Some(g) = window {
+                    // A piece of a call split by target runs the elements whose target is in
+                    // its window ([`crate::backend::Split::ByTarget`]); a whole call's window
+                    // holds every index.
+                    self.line(&format!(
+                        "if ((uint64_t)(int64_t)a{}[idx] - window_lo > window_span) continue;",
+                        g.0
+                    ));
+                }
             }
         }
         let body = &self.kernel.body;
@@ -259,7 +274,11 @@ impl Emitter<'_> {
     /// for the cache): the misses of many events then overlap. The list entries were all
     /// checked before the call, so the index array may be read ahead; the target address is
     /// computed as an integer (no pointer is formed), and a prefetch never faults.
-    fn prefetch_gathers_ahead(&mut self) {
+    ///
+    /// With a target window (`window`, the kernel's split gather), only targets inside it
+    /// are asked for: a write-intent request for another piece's target would pull its cache
+    /// line away from the thread that writes it.
+    fn prefetch_gathers_ahead(&mut self, window: Option<ArrayId>) {
         let Ok(facts) = crate::validate::check_kernel(self.kernel) else {
             return;
         };
@@ -279,9 +298,16 @@ impl Emitter<'_> {
             "const uint64_t ahead = (uint64_t)(int64_t)list[j + {PREFETCH_AHEAD}];"
         ));
         for (a, by, size) in gathers {
-            self.line(&format!(
+            let ask = format!(
                 "__builtin_prefetch((const void *)((uintptr_t)a{a} + (uint64_t)(uint32_t)a{by}[ahead] * {size}u), 1);"
-            ));
+            );
+            if window == Some(ArrayId(by)) {
+                self.line(&format!(
+                    "if ((uint64_t)(int64_t)a{by}[ahead] - window_lo <= window_span) {ask}"
+                ));
+            } else {
+                self.line(&ask);
+            }
         }
         self.indent -= 1;
         self.line("}");
@@ -677,6 +703,16 @@ fn c_param(p: Option<Param>) -> String {
         None => "0.0".into(),
         Some(Param::Const(c)) => double_literal(c),
         Some(Param::Scalar(s)) => format!("s{}", s.0),
+    }
+}
+
+/// The gather array of a list kernel whose calls may be split by target
+/// ([`crate::backend::Split::ByTarget`]): each element first tests its target against the
+/// call's window.
+fn target_window(kernel: &Kernel) -> Option<ArrayId> {
+    match crate::split::splittable(kernel) {
+        crate::split::Splittable::ByGather(g) if kernel.iteration == Iteration::List => Some(g),
+        _ => None,
     }
 }
 

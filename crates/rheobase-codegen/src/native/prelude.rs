@@ -82,6 +82,7 @@ typedef struct {
     uint64_t emit_cap, emit_count;
     uint64_t err_array;
     int64_t err_index;
+    uint64_t window_lo, window_span;
 } rb_args;
 
 typedef struct {

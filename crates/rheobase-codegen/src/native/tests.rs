@@ -695,6 +695,18 @@ fn split_calls_run_native_pieces_on_threads() {
     assert_eq!(a.count, b.count);
 }
 
+/// A native delivery split by target window gives the whole call's bits, and fails on a
+/// target out of bounds, as the JIT's does.
+#[test]
+fn lists_split_by_target_run_native_windows() {
+    let Some(compiler) = compiler_or_skip("by_target") else {
+        return;
+    };
+    let kernel = crate::jit::parallel::tests::gather_add();
+    let native = compiler.compile(&[&kernel]).unwrap().kernels.remove(0);
+    crate::jit::parallel::tests::check_split_by_target(&*native);
+}
+
 /// Integer and boolean arrays of a vectorisable kernel go through double buffers in blocks;
 /// conversions, conditional stores and reads after stores behave as on the JIT.
 #[test]

@@ -5,8 +5,7 @@
 //! ```
 
 use super::connect::{connect_probability, NewSynapses, SplitMix64, UniformSource};
-use super::partition::{propagate_add, propagate_add_partitioned, TargetPartition};
-use super::queue::{PathwayDelays, SpikeQueue};
+use super::queue::{Delivery, PathwayDelays, SpikeQueue};
 use super::store::{Column, SynapseStore};
 use std::time::Instant;
 
@@ -87,27 +86,28 @@ fn bench_cuba_style_propagation() {
         .map(|&s| store.slots_of(s as usize).len())
         .sum();
     let delays = PathwayDelays::Homogeneous(0);
-    for parts in [None, Some(2)] {
-        let partition = parts.map(|p| TargetPartition::new(&store, p));
-        let mut queue = SpikeQueue::new();
-        queue.prepare(&delays, &store);
-        let mut v = vec![0.0; n];
-        let t0 = Instant::now();
-        for step in &spikes {
-            queue.push(step, &store, &delays);
-            let delivery = queue.current();
-            match &partition {
-                None => propagate_add(&store, &delivery, &weights, &mut v),
-                Some(p) => propagate_add_partitioned(p, &store, &delivery, &weights, &mut v),
-            }
-            queue.advance();
-        }
-        let elapsed = t0.elapsed().as_secs_f64();
-        println!(
-            "CUBA-style propagation, {events} events, {}: {:.2} ns per synaptic event",
-            parts.map_or("unpartitioned".to_string(), |p| format!("{p} partitions")),
-            elapsed * 1e9 / events as f64
-        );
-        assert!(v.iter().sum::<f64>() > 0.0);
+    let mut queue = SpikeQueue::new();
+    queue.prepare(&delays, &store);
+    let mut v = vec![0.0; n];
+    let t0 = Instant::now();
+    for step in &spikes {
+        queue.push(step, &store, &delays);
+        propagate_add(&store, &queue.current(), &weights, &mut v);
+        queue.advance();
     }
+    let elapsed = t0.elapsed().as_secs_f64();
+    println!(
+        "CUBA-style propagation, {events} events: {:.2} ns per synaptic event",
+        elapsed * 1e9 / events as f64
+    );
+    assert!(v.iter().sum::<f64>() > 0.0);
+}
+
+/// CUBA-style propagation: `target[j] += weight` for every delivered synapse, in delivery
+/// order.
+fn propagate_add(store: &SynapseStore, delivery: &Delivery, weights: &[f64], target: &mut [f64]) {
+    let targets = store.targets();
+    delivery.for_each_slot(store, |slot| {
+        target[targets[slot] as usize] += weights[slot];
+    });
 }

@@ -13,7 +13,6 @@
 //! - [`store`]: synapses sorted by source in CSR form (each pathway keeps one, sorted by its
 //!   triggering group, as its propagation index);
 //! - [`queue`]: delays rounded to steps and the spike queue (a ring buffer indexed by delay);
-//! - [`partition`]: synapses split by target range, so that threads never write the same target;
 //! - [`sources`]: the source indices of new synapses, kept as runs while connect makes them.
 //!
 //! Synaptic variables live in the network's array store indexed by Brian2's synapse index
@@ -26,7 +25,6 @@ pub mod generator;
 pub mod links;
 pub mod model;
 pub mod object;
-pub mod partition;
 pub mod pathway;
 pub mod queue;
 pub mod sources;

@@ -2,14 +2,13 @@
 //! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
 //! updater over all synapses, and summed variable updaters.
 
-use super::partition::{SlotLabels, TargetPartition};
 use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
 use super::sources::Sources;
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
 use crate::network::{EventId, GroupId, Operation, StepContext};
-use crate::state::{ArrayData, Compact, StoreId, MAX_TABLE_VALUES};
+use crate::state::{ArrayData, ArrayStore, Compact, StoreId, MAX_TABLE_VALUES};
 use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
@@ -51,21 +50,19 @@ pub struct PathwayOp {
     pub dt: Option<f64>,
     spikes: Vec<i32>,
     delivered: Vec<i32>,
-    /// Synapses split by target for threaded delivery: `None` until first needed (and again
-    /// when the synapses or the run change), `Some(None)` if the kernel does not allow it.
-    split: Option<Option<SplitDelivery>>,
+    /// Where threaded delivery cuts the targets: `None` until first needed (and again when
+    /// the synapses change), `Some(None)` if the kernel does not allow it.
+    split: Option<Option<TargetCuts>>,
 }
 
-/// A pathway's synapses partitioned by target range ([`TargetPartition`], each slot labelled
-/// by its synapse index), with the absolute target range of each part. Kept across runs
-/// while the synapses and the thread count stay the same.
-struct SplitDelivery {
-    /// The thread count it was made for.
+/// The target index at which each thread's window of a split delivery starts (after the
+/// first's, which starts at 0), balancing the synapses each window receives
+/// ([`balanced_cuts`]). Kept across runs while the synapses and the thread count stay the
+/// same.
+struct TargetCuts {
+    /// The thread count they were made for.
     threads: usize,
-    partition: TargetPartition,
-    /// The part of each slot, for single events (empty with one delay for all synapses).
-    part_of_slot: Vec<u16>,
-    targets: Vec<Range<usize>>,
+    cuts: Vec<usize>,
 }
 
 impl PathwayOp {
@@ -229,14 +226,6 @@ impl Operation for PathwayOp {
             cx.store.tabulate(self.delay, MAX_TABLE_VALUES);
         }
         self.read_delays(cx.store, dt)?;
-        // The split stays while the synapses do (connecting drops it), unless single events
-        // now need each slot's part and it was made without.
-        let per_synapse = matches!(self.delays, PathwayDelays::PerSynapse { .. });
-        if let Some(Some(split)) = &self.split {
-            if per_synapse && split.part_of_slot.len() != self.csr.len() {
-                self.split = None;
-            }
-        }
         self.queue.prepare(&self.delays, &self.csr);
         Ok(())
     }
@@ -271,30 +260,6 @@ impl Operation for PathwayOp {
                 // workers awake for the next split call, and `Network::set_split_work(1)`).
                 let worth_splitting =
                     kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.split_all();
-                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
-                    let threads = cx.threads.count();
-                    let stale = match &self.split {
-                        None => true,
-                        Some(split) => split.as_ref().is_some_and(|s| s.threads != threads),
-                    };
-                    if stale {
-                        self.split = Some(split_delivery(kernel, self, cx, threads));
-                    }
-                    if let Some(Some(split)) = &self.split {
-                        // Each thread lists the events of its own target range and runs them.
-                        let index_by_slot = &self.index_by_slot;
-                        let fill = |part: usize, list: &mut Vec<i32>| {
-                            let label = |slot: usize| index_of(index_by_slot, slot);
-                            let part_of_slot = &split.part_of_slot;
-                            split
-                                .partition
-                                .fill_part(part, &current, part_of_slot, label, list);
-                        };
-                        kernel.call_filled(cx.store, &fill, &split.targets, cx.time, rng, pool)?;
-                        self.queue.advance();
-                        return Ok(());
-                    }
-                }
                 // Synapse indices in delivery order: single events, then whole spike lists
                 // (each source's slots are contiguous, so their indices are one copy).
                 let mut delivered = std::mem::take(&mut self.delivered);
@@ -309,6 +274,33 @@ impl Operation for PathwayOp {
                     self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
                 }
                 self.delivered = delivered;
+                if self.index_by_slot.is_none() {
+                    // Synapse indices are slots: each spiking source's synapses are one row
+                    // of every per-synapse array.
+                    let csr = &self.csr;
+                    let rows = current.sources.iter().map(|&s| csr.slots_of(s as usize));
+                    kernel.ask_rows(cx.store, rows);
+                }
+                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
+                    let threads = cx.threads.count();
+                    if !matches!(&self.split, Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads))
+                    {
+                        self.split = Some(target_cuts(kernel, cx.store, threads));
+                    }
+                    if let Some(Some(split)) = &self.split {
+                        // Each thread runs the events of its own window of targets.
+                        kernel.call_by_target(
+                            cx.store,
+                            &self.delivered,
+                            &split.cuts,
+                            cx.time,
+                            rng,
+                            pool,
+                        )?;
+                        self.queue.advance();
+                        return Ok(());
+                    }
+                }
                 kernel.call(
                     cx.store,
                     Elements::List(&self.delivered),
@@ -376,84 +368,45 @@ fn index_of(index_by_slot: &Option<Vec<i32>>, slot: usize) -> i32 {
     }
 }
 
-/// Partitions a pathway's synapses by target for threaded delivery, if its kernel writes
-/// only its synapses' own elements and targets gathered through one index array: each part
-/// owns a range of that array's values; `None` if the kernel does not allow it.
-fn split_delivery(
-    kernel: &RunnableKernel,
-    op: &PathwayOp,
-    cx: &StepContext<'_>,
-    parts: usize,
-) -> Option<SplitDelivery> {
+/// Where to cut a pathway's targets for threaded delivery into `parts` windows, if its
+/// kernel writes only its synapses' own elements and targets gathered through one index
+/// array; `None` if the kernel does not allow it.
+fn target_cuts(kernel: &RunnableKernel, store: &ArrayStore, parts: usize) -> Option<TargetCuts> {
     let Splittable::ByGather(gather) = kernel.splittable() else {
         return None;
     };
-    let ArrayData::I32(by_index) = cx.store.get(kernel.store_of(gather)?) else {
+    let ArrayData::I32(targets) = store.get(kernel.store_of(gather)?) else {
         return None;
     };
-    // One pass checks every slot's target and finds their range; the partition then reads
-    // them where they are (no copy: at 10^8 synapses one would be 400 MB to fault in).
-    let (lo, hi) = (0..op.csr.len()).try_fold((i32::MAX, i32::MIN), |(lo, hi), slot| {
-        let t = *by_index.get(op.index_of(slot) as usize)?;
-        Some((lo.min(t), hi.max(t)))
-    })?;
-    if lo < 0 || lo > hi {
-        return None;
-    }
-    let n_targets = (hi - lo) as usize + 1;
-    // Spike lists need only the partition; single events (per-synapse delays) also the part
-    // of each slot.
-    let per_synapse = matches!(op.delays, PathwayDelays::PerSynapse { .. });
-    // The slot-to-index map is matched once, not per slot.
-    let (partition, part_of_slot) = match &op.index_by_slot {
-        None => partition_slots(
-            &op.csr,
-            |slot| by_index[slot] - lo,
-            SlotLabels::Slots,
-            (n_targets, parts),
-            per_synapse,
-            cx.threads.pool(),
-        ),
-        Some(map) => partition_slots(
-            &op.csr,
-            |slot| by_index[map[slot] as usize] - lo,
-            SlotLabels::Map(map),
-            (n_targets, parts),
-            per_synapse,
-            cx.threads.pool(),
-        ),
-    };
-    let shift = lo as usize;
-    let ranges = (0..partition.len())
-        .map(|p| {
-            let r = partition.targets_of(p);
-            r.start + shift..r.end + shift
-        })
-        .collect();
-    Some(SplitDelivery {
+    let cuts = balanced_cuts(targets.as_slice(), parts);
+    (!cuts.is_empty()).then_some(TargetCuts {
         threads: parts,
-        partition,
-        part_of_slot,
-        targets: ranges,
+        cuts,
     })
 }
 
-/// [`TargetPartition::with_targets`] over `(n_targets, parts)`, and the part of each slot
-/// when single events need it (`per_synapse`; empty otherwise).
-fn partition_slots(
-    csr: &SynapseStore,
-    target: impl Fn(usize) -> i32 + Copy + Sync,
-    labels: SlotLabels<'_>,
-    (n_targets, parts): (usize, usize),
-    per_synapse: bool,
-    pool: Option<&rayon::ThreadPool>,
-) -> (TargetPartition, Vec<u16>) {
-    let partition = TargetPartition::with_targets(csr, target, n_targets, parts, labels, pool);
-    let part_of_slot = match per_synapse {
-        true => partition.part_of_slots(csr.len(), target),
-        false => Vec::new(),
-    };
-    (partition, part_of_slot)
+/// Target values seen at most for the cuts (of more, every k-th block of [`SAMPLED_BLOCK`],
+/// a cache line of 4-byte targets).
+const MAX_SAMPLED: usize = 1 << 16;
+const SAMPLED_BLOCK: usize = 16;
+
+/// `parts - 1` ascending cuts that give each window `cuts[k - 1]..cuts[k]` about the same
+/// number of `targets` (quantiles of a sample of them; empty if there is none). Where the
+/// cuts fall changes how the work is shared, never a result.
+fn balanced_cuts(targets: &[i32], parts: usize) -> Vec<usize> {
+    let stride = (targets.len() / MAX_SAMPLED).max(1) * SAMPLED_BLOCK;
+    let mut sample: Vec<usize> = (0..targets.len())
+        .step_by(stride)
+        .flat_map(|block| &targets[block..(block + SAMPLED_BLOCK).min(targets.len())])
+        .filter_map(|&t| usize::try_from(t).ok())
+        .collect();
+    if sample.is_empty() || parts < 2 {
+        return Vec::new();
+    }
+    sample.sort_unstable();
+    (1..parts)
+        .map(|k| sample[k * sample.len() / parts])
+        .collect()
 }
 
 /// Runs a kernel over all synapses of a `Synapses` group (their number is read each step).

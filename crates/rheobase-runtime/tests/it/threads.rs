@@ -78,7 +78,8 @@ fn simulate(threads: usize) -> Outcome {
     to_h.connect(Connect::p(0.2)).unwrap();
     to_h.set_expr("w", "rand()*1e-3").unwrap();
     // Synapses made out of source order (two calls, the later sources first) and out of
-    // target order within each source, so that partitions are built slot by slot.
+    // target order within each source, so that each thread's window picks its events out of
+    // every row.
     let scrambled = adding_to_v(&g, &h);
     for sources in [300..600i64, 0..300] {
         let (mut i, mut j) = (Vec::new(), Vec::new());
@@ -94,7 +95,7 @@ fn simulate(threads: usize) -> Outcome {
     // A binomial draw per neuron and step (keyed by index).
     PoissonInput::new(&h, "v", 50, 200.0, "1e-3*(1 + i/300)", Default::default()).unwrap();
     let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
-    // Two runs: the second reuses the pathways' partitions.
+    // Two runs: the second reuses the pathways' target cuts.
     net.run(0.015).unwrap();
     net.run(0.015).unwrap();
     let bits = |v: Vec<f64>| v.into_iter().map(f64::to_bits).collect();
