@@ -30,7 +30,8 @@ use std::mem::offset_of;
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, FuncRef, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Type, Value,
+    types, Block, FuncRef, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind,
+    Type, Value,
 };
 use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_jit::JITModule;
@@ -669,22 +670,43 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
     fn list_loop(&mut self) -> Gen<()> {
         let list = self.field(offset_of!(RawArgs, list));
         let len = self.field(offset_of!(RawArgs, list_len));
-        let window = match crate::split::splittable(self.kernel) {
-            crate::split::Splittable::ByGather(gather) => Some((
-                gather,
-                self.field(offset_of!(RawArgs, window_lo)),
-                self.field(offset_of!(RawArgs, window_span)),
-            )),
-            _ => None,
-        };
+        let exit = self.b.create_block();
+        match crate::split::splittable(self.kernel) {
+            crate::split::Splittable::ByGather(gather) => {
+                // A piece of a call split by target runs the elements whose target is in its
+                // window (`Split::ByTarget`). A whole call (the window holds every index)
+                // runs a loop without the tests.
+                let lo = self.field(offset_of!(RawArgs, window_lo));
+                let span = self.field(offset_of!(RawArgs, window_span));
+                let from_zero = self.b.ins().icmp_imm_u(IntCC::Equal, lo, 0);
+                let to_end = self.b.ins().icmp_imm_s(IntCC::Equal, span, -1);
+                let whole = self.b.ins().band(from_zero, to_end);
+                let (plain, windowed) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(whole, plain, &[], windowed, &[]);
+                self.b.switch_to_block(plain);
+                self.list_loop_over((list, len), None, exit)?;
+                self.b.switch_to_block(windowed);
+                self.list_loop_over((list, len), Some((gather, lo, span)), exit)?;
+            }
+            _ => self.list_loop_over((list, len), None, exit)?,
+        }
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+
+    /// A loop over the call's list from the current block, then on to `exit`; with `window`
+    /// (the split gather, the window's start and span), only over the elements whose target
+    /// lies in the window.
+    fn list_loop_over(
+        &mut self,
+        (list, len): (Value, Value),
+        window: Option<(ArrayId, Value, Value)>,
+        exit: Block,
+    ) -> Gen<()> {
         let j = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(j, zero);
-        let (header, body, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
+        let (header, body) = (self.b.create_block(), self.b.create_block());
         self.b.ins().jump(header, &[]);
         self.b.switch_to_block(header);
         let cur = self.b.use_var(j);
@@ -698,8 +720,6 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         self.b.def_var(self.idx, entry);
         let latch = self.b.create_block();
         if let Some((gather, lo, span)) = window {
-            // A piece of a call split by target runs the elements whose target is in its
-            // window (`Split::ByTarget`); a whole call's window holds every index.
             let at = self.element_address(gather, entry);
             let target = self.b.ins().sload32(flags(), at, 0);
             let from_lo = self.b.ins().isub(target, lo);
@@ -718,7 +738,6 @@ impl<'k, 'f, 'm> Translator<'k, 'f, 'm> {
         let next = self.b.ins().iadd_imm_u(cur, 1);
         self.b.def_var(j, next);
         self.b.ins().jump(header, &[]);
-        self.b.switch_to_block(exit);
         Ok(())
     }
 
