@@ -245,6 +245,14 @@ impl Operation for PathwayOp {
         let current = self.queue.current();
         if !current.is_empty() {
             if let Some(kernel) = &self.kernel {
+                if self.index_by_slot.is_none() {
+                    // Synapse indices are slots: each spiking source's synapses are one row
+                    // of every per-synapse array. Asked for first, so that the misses overlap
+                    // with the work below.
+                    let csr = &self.csr;
+                    let rows = current.sources.iter().map(|&s| csr.slots_of(s as usize));
+                    kernel.ask_rows(cx.store, rows);
+                }
                 let rng = cx.rng(self.stream);
                 let events = current.synapses.len()
                     + current
@@ -274,40 +282,33 @@ impl Operation for PathwayOp {
                     self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
                 }
                 self.delivered = delivered;
-                if self.index_by_slot.is_none() {
-                    // Synapse indices are slots: each spiking source's synapses are one row
-                    // of every per-synapse array.
-                    let csr = &self.csr;
-                    let rows = current.sources.iter().map(|&s| csr.slots_of(s as usize));
-                    kernel.ask_rows(cx.store, rows);
-                }
-                if let (Some(pool), true) = (cx.threads.pool(), pieces > 1 && worth_splitting) {
+                let pool = cx.threads.pool().filter(|_| pieces > 1 && worth_splitting);
+                if pool.is_some() {
                     let threads = cx.threads.count();
-                    if !matches!(&self.split, Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads))
-                    {
+                    let fresh = matches!(&self.split,
+                        Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads));
+                    if !fresh {
                         self.split = Some(target_cuts(kernel, cx.store, threads));
                     }
-                    if let Some(Some(split)) = &self.split {
-                        // Each thread runs the events of its own window of targets.
-                        kernel.call_by_target(
-                            cx.store,
-                            &self.delivered,
-                            &split.cuts,
-                            cx.time,
-                            rng,
-                            pool,
-                        )?;
-                        self.queue.advance();
-                        return Ok(());
-                    }
                 }
-                kernel.call(
-                    cx.store,
-                    Elements::List(&self.delivered),
-                    cx.time,
-                    rng,
-                    None,
-                )?;
+                match (pool, &self.split) {
+                    // Each thread runs the events of its own window of targets.
+                    (Some(pool), Some(Some(split))) => kernel.call_by_target(
+                        cx.store,
+                        &self.delivered,
+                        &split.cuts,
+                        cx.time,
+                        rng,
+                        pool,
+                    )?,
+                    _ => kernel.call(
+                        cx.store,
+                        Elements::List(&self.delivered),
+                        cx.time,
+                        rng,
+                        None,
+                    )?,
+                };
             }
         }
         self.queue.advance();
