@@ -333,6 +333,21 @@ impl Emitter<'_> {
         }
         self.indent -= 1;
         self.line("}");
+        // The rows of the index arrays further ahead: the read above then finds them.
+        let rows: BTreeSet<u32> = facts.elem_arrays.iter().map(|a| a.0).collect();
+        self.line(&format!("if (j + {ROWS_AHEAD} < list_len) {{"));
+        self.indent += 1;
+        self.line(&format!(
+            "const uint64_t far = (uint64_t)(int64_t)list[j + {ROWS_AHEAD}];"
+        ));
+        for a in rows {
+            let size = c_size(arrays[a as usize].ty);
+            self.line(&format!(
+                "__builtin_prefetch((const void *)((uintptr_t)a{a} + far * {size}u), 0);"
+            ));
+        }
+        self.indent -= 1;
+        self.line("}");
     }
 
     /// A range loop in blocks of [`BLOCK`] elements whose random draws are computed into
@@ -740,6 +755,9 @@ fn target_window(kernel: &Kernel) -> Option<ArrayId> {
 
 /// How many list entries ahead a list loop prefetches its gathered targets.
 const PREFETCH_AHEAD: usize = 16;
+
+/// How many list entries ahead a list loop asks for the rows of its index arrays.
+const ROWS_AHEAD: usize = 128;
 
 /// The size in bytes of an array element in C.
 fn c_size(ty: ElemType) -> usize {
