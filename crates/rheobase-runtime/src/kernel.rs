@@ -6,13 +6,15 @@
 
 use crate::error::{Result, RuntimeError};
 use crate::state::{ArrayData, ArrayStore, StoreId};
-use crate::threads::Threads;
+use crate::threads::{Threads, MIN_SPLIT_CALL_NS};
 use rheobase_codegen::{
     ArrayArg, ArrayDecl, ArrayId, Backend, CompiledKernel, ElemType, Elements, Iteration, Kernel,
     KernelCall, RngKey, ScalarId, Split, Splittable, Stmt, TempId,
 };
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Where the value of a kernel scalar comes from at call time.
 #[derive(Clone, Debug, PartialEq)]
@@ -172,6 +174,7 @@ impl BoundKernel {
             arrays: self.arrays,
             scalars: self.scalars,
             row_arrays,
+            measured_ns: Arc::new(AtomicU64::new(0)),
         })
     }
 }
@@ -186,6 +189,9 @@ pub struct RunnableKernel {
     scalars: Vec<ScalarSource>,
     /// The kernel's arrays accessed at `_idx` (directly or as a gather's index array).
     row_arrays: Vec<ArrayId>,
+    /// The least time per element measured in calls that were candidates for a split, in
+    /// nanoseconds (`f64` bits; 0: none yet). Shared by clones.
+    measured_ns: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for RunnableKernel {
@@ -248,9 +254,70 @@ impl RunnableKernel {
             Elements::Range(r) => r.len(),
             Elements::List(l) => l.len(),
         };
-        let pieces = threads.pieces_for(n.saturating_mul(self.cost));
+        let split = self.splittable() == Splittable::Elementwise;
+        let (pieces, timer) = match split {
+            true => self.pieces(threads, n),
+            false => (1, None),
+        };
+        let result = self.call_in_pieces(store, elements, time, rng, emitted, threads, pieces);
+        if let Some(timer) = timer {
+            self.record(n, pieces, timer);
+        }
+        result
+    }
+
+    /// How many pieces a call over `n` elements should run in on `threads`, and a timer
+    /// when the call should be measured for later decisions: the estimate's pieces
+    /// ([`Threads::pieces_for`]), unless this kernel's measured time per element puts the
+    /// whole call under [`MIN_SPLIT_CALL_NS`] (then one). Without a measurement the call
+    /// runs whole, to be measured. Calls the estimate keeps whole are never timed, and
+    /// [`Threads::by_estimate_only`] follows the estimate alone.
+    pub fn pieces(&self, threads: &Threads, n: usize) -> (usize, Option<Instant>) {
+        let estimated = threads.pieces_for(n.saturating_mul(self.cost));
+        if estimated <= 1 || threads.by_estimate_only() {
+            return (estimated, None);
+        }
+        let pieces = match self.measured_ns_per_element() {
+            Some(ns) if ns * n as f64 >= MIN_SPLIT_CALL_NS => estimated,
+            _ => 1,
+        };
+        (pieces, Some(Instant::now()))
+    }
+
+    /// Keeps the time per element of a call over `n` elements in `pieces` pieces started at
+    /// `started` (the wall time times the pieces: at most the one-thread time plus the
+    /// split's overhead), if it is the least so far.
+    pub fn record(&self, n: usize, pieces: usize, started: Instant) {
+        if n == 0 {
+            return;
+        }
+        let ns = started.elapsed().as_nanos() as f64 * pieces as f64 / n as f64;
+        let least = self
+            .measured_ns_per_element()
+            .map_or(ns, |old| old.min(ns))
+            .max(f64::MIN_POSITIVE);
+        self.measured_ns.store(least.to_bits(), Ordering::Relaxed);
+    }
+
+    fn measured_ns_per_element(&self) -> Option<f64> {
+        let bits = self.measured_ns.load(Ordering::Relaxed);
+        (bits != 0).then(|| f64::from_bits(bits))
+    }
+
+    /// [`Self::call_threaded`] in `pieces` pieces.
+    #[allow(clippy::too_many_arguments)]
+    fn call_in_pieces(
+        &self,
+        store: &mut ArrayStore,
+        elements: Elements<'_>,
+        time: TimeInfo,
+        rng: RngKey,
+        emitted: Option<&mut Vec<i32>>,
+        threads: &Threads,
+        pieces: usize,
+    ) -> Result<usize> {
         match threads.pool() {
-            Some(pool) if pieces > 1 && self.splittable() == Splittable::Elementwise => {
+            Some(pool) if pieces > 1 => {
                 let scalars = self.scalar_values(time);
                 let mut call = KernelCall {
                     arrays: self.array_args(store)?,
@@ -441,6 +508,58 @@ mod tests {
         assert!(k.kernel.arrays[0].writable);
         assert_eq!(k.arrays, vec![StoreId(4), StoreId(1)]);
         assert_eq!(k.kernel.scalars, vec!["t", "dt"]);
+    }
+
+    /// `v = 2 v` over a range, compiled by the interpreter.
+    fn doubling(store: &mut ArrayStore) -> RunnableKernel {
+        let v = store.add("v", ElemType::F64, 10);
+        let mut b = KernelBuilder::new("double", Iteration::Range);
+        let a = b.array(v, "v", ElemType::F64, true);
+        b.body.push(Stmt::Store {
+            array: a,
+            index: rheobase_codegen::Index::Elem,
+            value: rheobase_codegen::Expr::bin(
+                rheobase_codegen::BinaryOp::Mul,
+                rheobase_codegen::Expr::Load(a, rheobase_codegen::Index::Elem),
+                rheobase_codegen::Expr::c(2.0),
+            ),
+        });
+        b.finish()
+            .compile(&rheobase_codegen::Interpreter, store)
+            .unwrap()
+    }
+
+    /// A call the estimate would split runs whole until a measured call shows it long
+    /// enough; a chosen least work per piece, or a large network, follows the estimate.
+    #[test]
+    fn splits_wait_for_a_measured_call_long_enough() {
+        let mut store = ArrayStore::new();
+        let threads = Threads::new(2).unwrap();
+        let n = 10 * crate::threads::MIN_WORK_PER_PIECE;
+        let ago = |ns: u64| Instant::now() - std::time::Duration::from_nanos(ns);
+        let quick = doubling(&mut store);
+        assert_eq!(threads.pieces_for(n * quick.cost()), 2);
+        let (pieces, timer) = quick.pieces(&threads, n);
+        assert_eq!(pieces, 1);
+        assert!(timer.is_some());
+        quick.record(n, 1, ago(n as u64 / 1000));
+        assert_eq!(quick.pieces(&threads, n).0, 1);
+        // Slower calls later do not raise the least time seen.
+        quick.record(n, 1, ago(1_000_000_000));
+        assert_eq!(quick.pieces(&threads, n).0, 1);
+        let slow = doubling(&mut store);
+        slow.record(n, 1, ago(10 * MIN_SPLIT_CALL_NS as u64));
+        assert_eq!(slow.pieces(&threads, n).0, 2);
+        for by_estimate in [
+            threads.clone().with_min_work(1),
+            threads.for_run(usize::MAX),
+        ] {
+            let (pieces, timer) = quick.pieces(&by_estimate, n);
+            assert_eq!(pieces, by_estimate.pieces_for(n * quick.cost()));
+            assert!(pieces > 1 && timer.is_none());
+        }
+        // One thread: never split, never timed.
+        assert_eq!(quick.pieces(&Threads::default(), n), (1, None));
     }
 
     #[test]

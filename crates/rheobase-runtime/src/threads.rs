@@ -38,6 +38,13 @@ pub const LARGE_NETWORK_ELEMENTS: usize = 50_000;
 /// The least work per piece in a large network (see [`LARGE_NETWORK_ELEMENTS`]).
 pub const LARGE_NETWORK_MIN_WORK: usize = 2_000;
 
+/// The least time a call must take on one thread, measured, for splitting it to pay in a
+/// network that is not large: waking a sleeping worker takes tens of microseconds on a VM.
+/// The estimate ([`kernel_cost`]) is about 20 times the native tier's real time for simple
+/// kernels, so without this COBA's 4,000-neuron state update (7 us a step) was split and two
+/// threads ran its loop 20 % slower than one (BENCHMARKS.md, stop 22).
+pub const MIN_SPLIT_CALL_NS: f64 = 40_000.0;
+
 /// A network's thread setting and pool.
 #[derive(Clone)]
 pub struct Threads {
@@ -132,6 +139,14 @@ impl Threads {
 
     pub fn min_work(&self) -> usize {
         self.min_work
+    }
+
+    /// Whether the split rule is the estimate's alone: every call with work to share is
+    /// split (see [`Threads::split_all`]), or the least work per piece was chosen
+    /// ([`Threads::with_min_work`]). Otherwise a kernel's measured time may keep a call
+    /// whole (`RunnableKernel::pieces`).
+    pub fn by_estimate_only(&self) -> bool {
+        self.split_all || self.min_work_chosen
     }
 
     /// Whether every call with work to share is split (a large network, or a least work

@@ -260,7 +260,7 @@ impl Operation for PathwayOp {
                         .iter()
                         .map(|&s| self.csr.slots_of(s as usize).len())
                         .sum::<usize>();
-                let pieces = cx.threads.pieces_for(events.saturating_mul(kernel.cost()));
+                let (pieces, timer) = kernel.pieces(cx.threads, events);
                 // Cheap deliveries (`v_post += w`) are bound by memory latency, and on the
                 // measured machine two threads delivering them took longer than one
                 // (BENCHMARKS.md, stop 16): split only those with work per event, unless
@@ -291,24 +291,22 @@ impl Operation for PathwayOp {
                         self.split = Some(target_cuts(kernel, cx.store, threads));
                     }
                 }
-                match (pool, &self.split) {
+                let ran_in = match (pool, &self.split) {
                     // Each thread runs the events of its own window of targets.
-                    (Some(pool), Some(Some(split))) => kernel.call_by_target(
-                        cx.store,
-                        &self.delivered,
-                        &split.cuts,
-                        cx.time,
-                        rng,
-                        pool,
-                    )?,
-                    _ => kernel.call(
-                        cx.store,
-                        Elements::List(&self.delivered),
-                        cx.time,
-                        rng,
-                        None,
-                    )?,
+                    (Some(pool), Some(Some(split))) => {
+                        let (list, cuts) = (&self.delivered, &split.cuts);
+                        kernel.call_by_target(cx.store, list, cuts, cx.time, rng, pool)?;
+                        pieces
+                    }
+                    _ => {
+                        let list = Elements::List(&self.delivered);
+                        kernel.call(cx.store, list, cx.time, rng, None)?;
+                        1
+                    }
                 };
+                if let Some(timer) = timer {
+                    kernel.record(events, ran_in, timer);
+                }
             }
         }
         self.queue.advance();
