@@ -259,11 +259,41 @@ impl RunnableKernel {
             true => self.pieces(threads, n),
             false => (1, None),
         };
-        let result = self.call_in_pieces(store, elements, time, rng, emitted, threads, pieces);
+        let result = match threads.pool() {
+            Some(pool) if pieces > 1 => {
+                self.call_split(store, elements, time, rng, emitted, pool, pieces)
+            }
+            _ => self.call(store, elements, time, rng, emitted),
+        };
         if let Some(timer) = timer {
             self.record(n, pieces, timer);
         }
         result
+    }
+
+    /// [`Self::call_threaded`] in `pieces` even pieces on `pool`.
+    #[allow(clippy::too_many_arguments)]
+    fn call_split(
+        &self,
+        store: &mut ArrayStore,
+        elements: Elements<'_>,
+        time: TimeInfo,
+        rng: RngKey,
+        emitted: Option<&mut Vec<i32>>,
+        pool: &rayon::ThreadPool,
+        pieces: usize,
+    ) -> Result<usize> {
+        let scalars = self.scalar_values(time);
+        let mut call = KernelCall {
+            arrays: self.array_args(store)?,
+            scalars: &scalars,
+            elements,
+            rng,
+            emitted,
+        };
+        Ok(self
+            .compiled
+            .run_split(&mut call, Split::Even(pieces), pool)?)
     }
 
     /// How many pieces a call over `n` elements should run in on `threads`, and a timer
@@ -302,36 +332,6 @@ impl RunnableKernel {
     fn measured_ns_per_element(&self) -> Option<f64> {
         let bits = self.measured_ns.load(Ordering::Relaxed);
         (bits != 0).then(|| f64::from_bits(bits))
-    }
-
-    /// [`Self::call_threaded`] in `pieces` pieces.
-    #[allow(clippy::too_many_arguments)]
-    fn call_in_pieces(
-        &self,
-        store: &mut ArrayStore,
-        elements: Elements<'_>,
-        time: TimeInfo,
-        rng: RngKey,
-        emitted: Option<&mut Vec<i32>>,
-        threads: &Threads,
-        pieces: usize,
-    ) -> Result<usize> {
-        match threads.pool() {
-            Some(pool) if pieces > 1 => {
-                let scalars = self.scalar_values(time);
-                let mut call = KernelCall {
-                    arrays: self.array_args(store)?,
-                    scalars: &scalars,
-                    elements,
-                    rng,
-                    emitted,
-                };
-                Ok(self
-                    .compiled
-                    .run_split(&mut call, Split::Even(pieces), pool)?)
-            }
-            _ => self.call(store, elements, time, rng, emitted),
-        }
     }
 
     /// Runs a list kernel split by target at `cuts`, the pieces at the same time: each runs
