@@ -92,6 +92,20 @@ fn simulate(threads: usize) -> Outcome {
         scrambled.connect(Connect::arrays(i, j)).unwrap();
     }
     scrambled.set_expr("w", "rand()*1e-4").unwrap();
+    // In source order, but each row out of target order (with repeated targets): each
+    // thread's window picks its events out of every row.
+    let unsorted_rows = adding_to_v(&g, &h);
+    let (mut i, mut j) = (Vec::new(), Vec::new());
+    for source in 0..700i64 {
+        for k in 0..9 {
+            i.push(source);
+            j.push((source * 13 + 290 - k * 37).rem_euclid(300));
+        }
+        i.push(source);
+        j.push(source % 300);
+    }
+    unsorted_rows.connect(Connect::arrays(i, j)).unwrap();
+    unsorted_rows.set_expr("w", "rand()*1e-4").unwrap();
     // A binomial draw per neuron and step (keyed by index).
     PoissonInput::new(&h, "v", 50, 200.0, "1e-3*(1 + i/300)", Default::default()).unwrap();
     let monitor = SpikeMonitor::spikes(&g, Default::default()).unwrap();
