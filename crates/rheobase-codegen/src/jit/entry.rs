@@ -40,9 +40,9 @@ pub struct RawArgs {
     /// On `STATUS_OUT_OF_BOUNDS`: the array and the offending index.
     pub err_array: u64,
     pub err_index: i64,
-    /// A list kernel split by a gather array ([`crate::backend::Split::ByTarget`]) runs only the elements
-    /// whose gathered index `t` has `t - window_lo <= window_span` (as unsigned integers:
-    /// `0` and `u64::MAX` take every element).
+    /// A list kernel split by a gather array ([`crate::backend::Split::ByTarget`]) runs
+    /// only the elements whose gathered index `t` has `t - window_lo <= window_span` (as
+    /// unsigned integers: `0` and `u64::MAX` take every element).
     pub window_lo: u64,
     pub window_span: u64,
 }
@@ -211,8 +211,9 @@ impl LoadedKernel {
             // `_idx` in bounds of the arrays accessed at `_idx`, shared arrays non-empty); the
             // code bounds-checks gathers and computed indices itself and writes at most
             // `emit_cap` indices into its own part of the reserved spare capacity. The pieces
-            // write disjoint locations (the caller's guarantee), so running them at the same
-            // time is no data race. All pointers outlive the call.
+            // write disjoint locations (the caller's guarantee: distinct elements, or disjoint
+            // target windows that the code tests before each element), so running them at
+            // the same time is no data race. All pointers outlive the call.
             p.status = unsafe { entry(&mut p.raw) };
         };
         match pool {
