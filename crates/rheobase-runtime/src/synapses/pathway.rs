@@ -491,6 +491,28 @@ impl Operation for SummedOp {
 mod tests {
     use super::*;
 
+    /// Cuts fall at quantiles of the targets (ascending, one fewer than the windows),
+    /// whether all targets are sampled or only blocks of them; negative ones are left out.
+    #[test]
+    fn cuts_balance_the_targets_windows_receive() {
+        let few: Vec<i32> = (0..1000).map(|k| k % 100).collect();
+        assert_eq!(balanced_cuts(&few, 2), vec![50]);
+        assert_eq!(balanced_cuts(&few, 4), vec![25, 50, 75]);
+        // Most synapses onto the first ten targets: the first window stays narrow.
+        let skewed: Vec<i32> = (0..1000)
+            .map(|k| if k % 10 == 0 { k / 10 } else { k % 10 })
+            .collect();
+        let cuts = balanced_cuts(&skewed, 2);
+        assert!(cuts[0] < 10, "{cuts:?}");
+        // Sampled in blocks: a large array's quantiles still come out close.
+        let many: Vec<i32> = (0..3_000_000u64).map(|k| (k * 7919 % 1000) as i32).collect();
+        let cuts = balanced_cuts(&many, 2);
+        assert!((450..=550).contains(&cuts[0]), "{cuts:?}");
+        assert!(balanced_cuts(&[], 2).is_empty());
+        assert!(balanced_cuts(&[-1, -2], 2).is_empty());
+        assert!(balanced_cuts(&few, 1).is_empty());
+    }
+
     #[test]
     fn delivery_lists_synapse_indices_of_spiking_sources_in_creation_order() {
         let mut op = PathwayOp::new(
