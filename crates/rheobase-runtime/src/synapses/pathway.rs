@@ -505,7 +505,9 @@ mod tests {
         let cuts = balanced_cuts(&skewed, 2);
         assert!(cuts[0] < 10, "{cuts:?}");
         // Sampled in blocks: a large array's quantiles still come out close.
-        let many: Vec<i32> = (0..3_000_000u64).map(|k| (k * 7919 % 1000) as i32).collect();
+        let many: Vec<i32> = (0..3_000_000u64)
+            .map(|k| (k * 7919 % 1000) as i32)
+            .collect();
         let cuts = balanced_cuts(&many, 2);
         assert!((450..=550).contains(&cuts[0]), "{cuts:?}");
         assert!(balanced_cuts(&[], 2).is_empty());
