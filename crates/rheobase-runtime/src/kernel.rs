@@ -261,7 +261,8 @@ impl RunnableKernel {
         };
         let result = match threads.pool() {
             Some(pool) if pieces > 1 => {
-                self.call_split(store, elements, time, rng, emitted, pool, pieces)
+                let split = (Split::Even(pieces), pool);
+                self.call_split(store, elements, time, rng, emitted, split)
             }
             _ => self.call(store, elements, time, rng, emitted),
         };
@@ -271,8 +272,7 @@ impl RunnableKernel {
         result
     }
 
-    /// [`Self::call_threaded`] in `pieces` even pieces on `pool`.
-    #[allow(clippy::too_many_arguments)]
+    /// A call split as `split` says, on its pool (the same results as a whole call).
     fn call_split(
         &self,
         store: &mut ArrayStore,
@@ -280,8 +280,7 @@ impl RunnableKernel {
         time: TimeInfo,
         rng: RngKey,
         emitted: Option<&mut Vec<i32>>,
-        pool: &rayon::ThreadPool,
-        pieces: usize,
+        (split, pool): (Split<'_>, &rayon::ThreadPool),
     ) -> Result<usize> {
         let scalars = self.scalar_values(time);
         let mut call = KernelCall {
@@ -291,9 +290,7 @@ impl RunnableKernel {
             rng,
             emitted,
         };
-        Ok(self
-            .compiled
-            .run_split(&mut call, Split::Even(pieces), pool)?)
+        Ok(self.compiled.run_split(&mut call, split, pool)?)
     }
 
     /// How many pieces a call over `n` elements should run in on `threads`, and a timer
@@ -346,17 +343,8 @@ impl RunnableKernel {
         rng: RngKey,
         pool: &rayon::ThreadPool,
     ) -> Result<usize> {
-        let scalars = self.scalar_values(time);
-        let mut call = KernelCall {
-            arrays: self.array_args(store)?,
-            scalars: &scalars,
-            elements: Elements::List(list),
-            rng,
-            emitted: None,
-        };
-        Ok(self
-            .compiled
-            .run_split(&mut call, Split::ByTarget(cuts), pool)?)
+        let split = (Split::ByTarget(cuts), pool);
+        self.call_split(store, Elements::List(list), time, rng, None, split)
     }
 
     /// Asks for the first cache lines of the elements `rows` of every array the kernel

@@ -297,16 +297,24 @@ mod tests {
         find_compiler(path.to_str().unwrap()).unwrap()
     }
 
+    /// A scratch directory `name`, a [`fake_compiler`] running `body` in it, and its cache
+    /// directory.
+    #[cfg(unix)]
+    fn fake_setup(name: &str, body: &str) -> (PathBuf, Compiler, PathBuf) {
+        let dir = scratch_dir(name);
+        let compiler = fake_compiler(&dir.join("bin"), body);
+        let cache = dir.join("cache");
+        (dir, compiler, cache)
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_compile_moves_its_library_and_source_into_place_and_then_hits() {
-        let dir = scratch_dir("compile-finish");
         // Writes the source's text as the "library" (the output follows `-o`).
-        let compiler = fake_compiler(
-            &dir.join("bin"),
+        let (dir, compiler, cache) = fake_setup(
+            "compile-finish",
             r#"while [ "$1" != -o ]; do shift; done; cp "$3" "$2""#,
         );
-        let cache = dir.join("cache");
         let (library, from_cache) = library_for(&compiler, &cache, "int x;").unwrap();
         assert!(!from_cache);
         assert_eq!(std::fs::read_to_string(&library).unwrap(), "int x;");
@@ -329,12 +337,10 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_failing_compile_reports_the_compiler_messages_and_leaves_nothing() {
-        let dir = scratch_dir("compile-fail");
-        let compiler = fake_compiler(
-            &dir.join("bin"),
+        let (dir, compiler, cache) = fake_setup(
+            "compile-fail",
             "echo 'kernel.c:3: error: expected something' >&2; exit 1",
         );
-        let cache = dir.join("cache");
         match library_for(&compiler, &cache, "int x;") {
             Err(CompileFailure::Failed(text)) => {
                 assert!(text.contains("error: expected something"), "{text}")

@@ -254,13 +254,6 @@ impl Operation for PathwayOp {
                     kernel.ask_rows(cx.store, rows);
                 }
                 let rng = cx.rng(self.stream);
-                let events = current.synapses.len()
-                    + current
-                        .sources
-                        .iter()
-                        .map(|&s| self.csr.slots_of(s as usize).len())
-                        .sum::<usize>();
-                let (pieces, timer) = kernel.pieces(cx.threads, events);
                 // Cheap deliveries (`v_post += w`) are bound by memory latency, and on the
                 // measured machine two threads delivering them took longer than one
                 // (BENCHMARKS.md, stop 16): split only those with work per event, unless
@@ -282,6 +275,8 @@ impl Operation for PathwayOp {
                     self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
                 }
                 self.delivered = delivered;
+                let events = self.delivered.len();
+                let (pieces, timer) = kernel.pieces(cx.threads, events);
                 let pool = cx.threads.pool().filter(|_| pieces > 1 && worth_splitting);
                 if pool.is_some() {
                     let threads = cx.threads.count();
