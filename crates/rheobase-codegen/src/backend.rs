@@ -110,6 +110,15 @@ pub enum Split<'a> {
     /// in list order, so the results are those of the whole call: a synaptic pathway split by
     /// target range, with no list to build per piece.
     ByTarget(&'a [usize]),
+    /// [`Split::ByTarget`] with the call's list already grouped by window: part `k` is
+    /// `list[ends[k - 1]..ends[k]]` (from 0; the last part runs to the list's end), and piece
+    /// `k` runs only its part instead of the whole list. The caller puts every element in
+    /// the part of the window its target lies in, so that the concatenated parts, run whole,
+    /// give each target its elements in the same order as the pieces do. The code still tests
+    /// each element against its piece's window: an element in the wrong part is skipped,
+    /// never run by two threads at once. A part of an empty window must be empty (otherwise
+    /// the call runs whole).
+    ByTargetParts(&'a [usize], &'a [usize]),
 }
 
 /// A kernel ready to run.

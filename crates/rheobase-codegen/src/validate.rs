@@ -329,7 +329,15 @@ pub fn check_list(
     bound: Option<(ArrayId, usize)>,
 ) -> Result<(), KernelError> {
     let limit = bound.map_or(usize::MAX, |(_, len)| len);
-    let Some(&entry) = list.iter().find(|&&e| e < 0 || e as usize >= limit) else {
+    let fits = |e: i32| e >= 0 && (e as usize) < limit;
+    // One pass without early exit first, on unsigned 32-bit entries (negative ones become
+    // 2^31 or more, past any bound of an i32 index), so that it runs several entries at a
+    // time: lists are checked before every delivery. Then a search for the entry to report.
+    let bound32 = limit.min(1 << 31) as u32;
+    if list.iter().fold(true, |ok, &e| ok & ((e as u32) < bound32)) {
+        return Ok(());
+    }
+    let Some(&entry) = list.iter().find(|&&e| !fits(e)) else {
         return Ok(());
     };
     Err(match bound {

@@ -338,12 +338,16 @@ impl RunnableKernel {
         &self,
         store: &mut ArrayStore,
         list: &[i32],
-        cuts: &[usize],
+        (cuts, parts): (&[usize], Option<&[usize]>),
         time: TimeInfo,
         rng: RngKey,
         pool: &rayon::ThreadPool,
     ) -> Result<usize> {
-        let split = (Split::ByTarget(cuts), pool);
+        let how = match parts {
+            Some(ends) => Split::ByTargetParts(cuts, ends),
+            None => Split::ByTarget(cuts),
+        };
+        let split = (how, pool);
         self.call_split(store, Elements::List(list), time, rng, None, split)
     }
 

@@ -55,7 +55,7 @@ pub fn pieces<'a>(
                 }
             }
         }
-        Split::ByTarget(cuts) => {
+        Split::ByTarget(cuts) | Split::ByTargetParts(cuts, _) => {
             let Splittable::ByGather(_) = split else {
                 return Ok(None);
             };
@@ -67,21 +67,44 @@ pub fn pieces<'a>(
             let Elements::List(list) = &call.elements else {
                 return Ok(None);
             };
-            Ok(Some(
-                target_windows(cuts)
-                    .map(|window| (Piece::Window(list.as_ptr(), list.len(), window), n))
-                    .collect(),
-            ))
+            let Split::ByTargetParts(_, ends) = how else {
+                return Ok(Some(
+                    target_windows(cuts)
+                        .flatten()
+                        .map(|window| (Piece::Window(list.as_ptr(), list.len(), window), n))
+                        .collect(),
+                ));
+            };
+            let fits = ends.len() == cuts.len()
+                && ends.windows(2).all(|w| w[0] <= w[1])
+                && ends.last().is_some_and(|&end| end <= list.len());
+            if !fits {
+                return Ok(None);
+            }
+            let starts = std::iter::once(0).chain(ends.iter().copied());
+            let stops = ends.iter().copied().chain([list.len()]);
+            let mut pieces = Vec::with_capacity(ends.len() + 1);
+            for ((start, stop), window) in starts.zip(stops).zip(target_windows(cuts)) {
+                let part = &list[start..stop];
+                match window {
+                    _ if part.is_empty() => {}
+                    Some(window) => {
+                        pieces.push((Piece::Window(part.as_ptr(), part.len(), window), part.len()))
+                    }
+                    None => return Ok(None),
+                }
+            }
+            Ok(Some(pieces))
         }
     }
 }
 
 /// The windows `(lo, span)` of [`Split::ByTarget`] cuts: `0..cuts[0]`, ..., and from the last
-/// cut to `u64::MAX` (inclusive), empty ones left out.
-fn target_windows(cuts: &[usize]) -> impl Iterator<Item = (u64, u64)> + '_ {
+/// cut to `u64::MAX` (inclusive); `None` for an empty one.
+fn target_windows(cuts: &[usize]) -> impl Iterator<Item = Option<(u64, u64)>> + '_ {
     let starts = std::iter::once(0).chain(cuts.iter().map(|&c| c as u64));
     let ends = cuts.iter().map(|&c| Some(c as u64)).chain([None]);
-    starts.zip(ends).filter_map(|(lo, end)| match end {
+    starts.zip(ends).map(|(lo, end)| match end {
         Some(end) if end <= lo => None,
         Some(end) => Some((lo, end - lo - 1)),
         None => Some((lo, u64::MAX - lo)),
@@ -195,6 +218,19 @@ pub(crate) mod tests {
         cuts: &[usize],
         pool: &rayon::ThreadPool,
     ) -> Result<usize, crate::backend::KernelError> {
+        run_by_target_parts(compiled, [target, w], post, list, (cuts, None), pool)
+    }
+
+    /// [`run_by_target`] with the list grouped by window where `parts` gives the ends of its
+    /// parts ([`Split::ByTargetParts`]).
+    pub(crate) fn run_by_target_parts(
+        compiled: &dyn crate::backend::CompiledKernel,
+        [target, w]: [&mut Vec<f64>; 2],
+        post: &mut [i32],
+        list: &[i32],
+        (cuts, parts): (&[usize], Option<&[usize]>),
+        pool: &rayon::ThreadPool,
+    ) -> Result<usize, crate::backend::KernelError> {
         let mut call = KernelCall {
             arrays: vec![ArrayArg::F64(target), ArrayArg::I32(post), ArrayArg::F64(w)],
             scalars: &[],
@@ -205,7 +241,29 @@ pub(crate) mod tests {
         if cuts.is_empty() {
             return compiled.run(&mut call);
         }
-        compiled.run_split(&mut call, Split::ByTarget(cuts), pool)
+        let how = match parts {
+            Some(ends) => Split::ByTargetParts(cuts, ends),
+            None => Split::ByTarget(cuts),
+        };
+        compiled.run_split(&mut call, how, pool)
+    }
+
+    /// `list` grouped by the window of `cuts` each element's target lies in (list order
+    /// kept inside each part), and the ends of the parts but the last.
+    fn grouped(list: &[i32], post: &[i32], cuts: &[usize]) -> (Vec<i32>, Vec<usize>) {
+        let window = |e: i32| {
+            let target = post[e as usize] as i64 as u64;
+            cuts.iter().filter(|&&c| target >= c as u64).count()
+        };
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        for k in 0..=cuts.len() {
+            out.extend(list.iter().filter(|&&e| window(e) == k));
+            if k < cuts.len() {
+                ends.push(out.len());
+            }
+        }
+        (out, ends)
     }
 
     /// Events whose order changes a floating-point sum: a list with repeats, split at every
@@ -242,7 +300,52 @@ pub(crate) mod tests {
                 .zip(&whole)
                 .all(|(a, b)| a.to_bits() == b.to_bits());
             assert!(same, "cuts {cuts:?}: {split:?} against {whole:?}");
+            // The same list grouped by window, each piece running only its part.
+            let (grouped, ends) = grouped(&list, &post, cuts);
+            let mut parts = vec![0.25; 4];
+            let how = (cuts, Some(ends.as_slice()));
+            run_by_target_parts(
+                compiled,
+                [&mut parts, &mut w],
+                &mut post,
+                &grouped,
+                how,
+                &pool,
+            )
+            .unwrap();
+            let same = parts
+                .iter()
+                .zip(&whole)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "parts at {cuts:?}: {parts:?} against {whole:?}");
         }
+        // An element in another window's part is skipped, never run by two pieces: here
+        // synapse 3 (target 3) sits in the part of window 0..2.
+        let mut target = vec![0.0; 4];
+        let how = (&[2][..], Some(&[2][..]));
+        run_by_target_parts(
+            compiled,
+            [&mut target, &mut w],
+            &mut post,
+            &[1, 3, 2],
+            how,
+            &pool,
+        )
+        .unwrap();
+        assert_eq!(target, [0.0, 1.0, 0.1, 0.0]);
+        // A part for an empty window makes the call run whole.
+        let mut target = vec![0.0; 4];
+        let how = (&[2, 2][..], Some(&[1, 2][..]));
+        run_by_target_parts(
+            compiled,
+            [&mut target, &mut w],
+            &mut post,
+            &[1, 3, 2],
+            how,
+            &pool,
+        )
+        .unwrap();
+        assert_eq!(target, [0.0, 1.0, 0.1, 3.0]);
         // Targets out of bounds fail in the piece whose window holds them (the last for
         // negative ones, as huge unsigned indices), as in a whole call.
         for bad in [4, -1] {
@@ -272,9 +375,12 @@ pub(crate) mod tests {
 
     #[test]
     fn target_windows_cover_every_index_once() {
-        let windows: Vec<(u64, u64)> = super::target_windows(&[2, 2, 5]).collect();
-        assert_eq!(windows, vec![(0, 1), (2, 2), (5, u64::MAX - 5)]);
-        let windows: Vec<(u64, u64)> = super::target_windows(&[0]).collect();
-        assert_eq!(windows, vec![(0, u64::MAX)]);
+        let windows: Vec<_> = super::target_windows(&[2, 2, 5]).collect();
+        assert_eq!(
+            windows,
+            vec![Some((0, 1)), None, Some((2, 2)), Some((5, u64::MAX - 5))]
+        );
+        let windows: Vec<_> = super::target_windows(&[0]).collect();
+        assert_eq!(windows, vec![None, Some((0, u64::MAX))]);
     }
 }

@@ -2,13 +2,14 @@
 //! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
 //! updater over all synapses, and summed variable updaters.
 
-use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
+use super::queue::{delay_steps, Delivery, PathwayDelays, SpikeQueue};
 use super::sources::Sources;
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
 use crate::kernel::RunnableKernel;
 use crate::network::{EventId, GroupId, Operation, StepContext};
 use crate::state::{ArrayData, ArrayStore, Compact, StoreId, MAX_TABLE_VALUES};
+use rheobase_codegen::prefetch::prefetch;
 use rheobase_codegen::{Elements, Splittable};
 use std::any::Any;
 use std::ops::Range;
@@ -50,6 +51,8 @@ pub struct PathwayOp {
     pub dt: Option<f64>,
     spikes: Vec<i32>,
     delivered: Vec<i32>,
+    /// Where each window's part of `delivered` ends, when it is grouped by window.
+    part_ends: Vec<usize>,
     /// Where threaded delivery cuts the targets: `None` until first needed (and again when
     /// the synapses change), `Some(None)` if the kernel does not allow it.
     split: Option<Option<TargetCuts>>,
@@ -63,6 +66,13 @@ struct TargetCuts {
     /// The thread count they were made for.
     threads: usize,
     cuts: Vec<usize>,
+    /// The array of targets the kernel gathers through.
+    targets: StoreId,
+    /// Where each cut falls in each source's row, when every row's targets ascend: the
+    /// offset in source `s`'s row of its first synapse whose target is `cuts[k]` or more is
+    /// `row_cuts[s * cuts.len() + k]`. With them each thread gets only its part of each
+    /// spiking row, instead of reading every row to skip the other windows' synapses.
+    row_cuts: Option<Vec<u32>>,
 }
 
 impl PathwayOp {
@@ -94,6 +104,7 @@ impl PathwayOp {
             dt: None,
             spikes: Vec::new(),
             delivered: Vec::new(),
+            part_ends: Vec::new(),
             split: None,
         }
     }
@@ -122,7 +133,7 @@ impl PathwayOp {
 
     /// The synapse index of a CSR slot.
     fn index_of(&self, slot: usize) -> i32 {
-        index_of(&self.index_by_slot, slot)
+        index_of_slot(self.index_by_slot.as_deref(), slot)
     }
 
     /// Appends the synapse indices of a run of slots.
@@ -245,6 +256,18 @@ impl Operation for PathwayOp {
         let current = self.queue.current();
         if !current.is_empty() {
             if let Some(kernel) = &self.kernel {
+                if let Some(Some(TargetCuts {
+                    row_cuts: Some(row_cuts),
+                    cuts,
+                    ..
+                })) = &self.split
+                {
+                    // Each spiking source's cuts sit on a line of their own: asked for
+                    // before the rows, so that the misses overlap.
+                    for &source in current.sources {
+                        prefetch(row_cuts, source as usize * cuts.len());
+                    }
+                }
                 if self.index_by_slot.is_none() {
                     // Synapse indices are slots: each spiking source's synapses are one row
                     // of every per-synapse array. Asked for first, so that the misses overlap
@@ -261,39 +284,71 @@ impl Operation for PathwayOp {
                 // workers awake for the next split call, and `Network::set_split_work(1)`).
                 let worth_splitting =
                     kernel.cost() >= MIN_SPLIT_DELIVERY_COST || cx.threads.split_all();
-                // Synapse indices in delivery order: single events, then whole spike lists
-                // (each source's slots are contiguous, so their indices are one copy).
-                let mut delivered = std::mem::take(&mut self.delivered);
-                delivered.clear();
-                delivered.extend(
-                    current
-                        .synapses
-                        .iter()
-                        .map(|&slot| self.index_of(slot as usize)),
-                );
-                for &source in current.sources {
-                    self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
-                }
-                self.delivered = delivered;
-                let events = self.delivered.len();
+                let csr = &self.csr;
+                let events = current.synapses.len()
+                    + (current.sources.iter())
+                        .map(|&s| csr.slots_of(s as usize).len())
+                        .sum::<usize>();
                 let (pieces, timer) = kernel.pieces(cx.threads, events);
                 let pool = cx.threads.pool().filter(|_| pieces > 1 && worth_splitting);
-                if pool.is_some() {
+                if let Some(pool) = pool {
                     let threads = cx.threads.count();
                     let fresh = matches!(&self.split,
                         Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads));
                     if !fresh {
-                        self.split = Some(target_cuts(kernel, cx.store, threads));
+                        let index_by_slot = self.index_by_slot.as_deref();
+                        let rows = (&self.csr, index_by_slot);
+                        self.split = Some(target_cuts(kernel, cx.store, threads, rows, pool));
                     }
                 }
-                let ran_in = match (pool, &self.split) {
+                let split = pool.zip(self.split.as_ref().and_then(Option::as_ref));
+                // Synapse indices in delivery order: single events, then whole spike lists
+                // (each source's slots are contiguous, so their indices are one copy); or
+                // that order grouped by target window, where the rows' cuts are known.
+                let mut delivered = std::mem::take(&mut self.delivered);
+                delivered.clear();
+                self.part_ends.clear();
+                match split {
+                    Some((
+                        _,
+                        cuts @ TargetCuts {
+                            row_cuts: Some(row_cuts),
+                            ..
+                        },
+                    )) => {
+                        let ArrayData::I32(targets) = cx.store.get(cuts.targets) else {
+                            unreachable!("target cuts are made for i32 targets only")
+                        };
+                        let rows = Rows {
+                            csr: &self.csr,
+                            index_by_slot: self.index_by_slot.as_deref(),
+                            cuts: &cuts.cuts,
+                            row_cuts,
+                        };
+                        rows.group_by_window(current, targets, &mut delivered, &mut self.part_ends);
+                    }
+                    _ => {
+                        delivered.extend(
+                            current
+                                .synapses
+                                .iter()
+                                .map(|&slot| self.index_of(slot as usize)),
+                        );
+                        for &source in current.sources {
+                            self.extend_indices(&mut delivered, self.csr.slots_of(source as usize));
+                        }
+                    }
+                }
+                self.delivered = delivered;
+                let ran_in = match split {
                     // Each thread runs the events of its own window of targets.
-                    (Some(pool), Some(Some(split))) => {
-                        let (list, cuts) = (&self.delivered, &split.cuts);
+                    Some((pool, split)) => {
+                        let parts = split.row_cuts.as_ref().map(|_| self.part_ends.as_slice());
+                        let (list, cuts) = (&self.delivered, (&split.cuts[..], parts));
                         kernel.call_by_target(cx.store, list, cuts, cx.time, rng, pool)?;
                         pieces
                     }
-                    _ => {
+                    None => {
                         let list = Elements::List(&self.delivered);
                         kernel.call(cx.store, list, cx.time, rng, None)?;
                         1
@@ -355,7 +410,7 @@ impl Operation for PathwayOp {
 }
 
 /// The synapse index of a CSR slot ([`PathwayOp::index_by_slot`]).
-fn index_of(index_by_slot: &Option<Vec<i32>>, slot: usize) -> i32 {
+fn index_of_slot(index_by_slot: Option<&[i32]>, slot: usize) -> i32 {
     match index_by_slot {
         None => slot as i32,
         Some(map) => map[slot],
@@ -364,19 +419,148 @@ fn index_of(index_by_slot: &Option<Vec<i32>>, slot: usize) -> i32 {
 
 /// Where to cut a pathway's targets for threaded delivery into `parts` windows, if its
 /// kernel writes only its synapses' own elements and targets gathered through one index
-/// array; `None` if the kernel does not allow it.
-fn target_cuts(kernel: &RunnableKernel, store: &ArrayStore, parts: usize) -> Option<TargetCuts> {
+/// array; `None` if the kernel does not allow it. The rows' cuts are found on `pool`.
+fn target_cuts(
+    kernel: &RunnableKernel,
+    store: &ArrayStore,
+    parts: usize,
+    (csr, index_by_slot): (&SynapseStore, Option<&[i32]>),
+    pool: &rayon::ThreadPool,
+) -> Option<TargetCuts> {
     let Splittable::ByGather(gather) = kernel.splittable() else {
         return None;
     };
-    let ArrayData::I32(targets) = store.get(kernel.store_of(gather)?) else {
+    let targets_id = kernel.store_of(gather)?;
+    let ArrayData::I32(targets) = store.get(targets_id) else {
         return None;
     };
     let cuts = balanced_cuts(targets.as_slice(), parts);
-    (!cuts.is_empty()).then_some(TargetCuts {
+    if cuts.is_empty() {
+        return None;
+    }
+    let row_cuts = pool.install(|| row_cuts(csr, index_by_slot, targets, &cuts));
+    Some(TargetCuts {
         threads: parts,
         cuts,
+        targets: targets_id,
+        row_cuts,
     })
+}
+
+/// Sources whose rows one task of [`row_cuts`] looks at.
+const SOURCES_PER_TASK: usize = 4096;
+
+/// [`TargetCuts::row_cuts`]: where each of `cuts` falls in each source's row of `targets`
+/// (by synapse index), or `None` if some row's targets do not ascend (or one is negative,
+/// or a row is too long for the offsets).
+fn row_cuts(
+    csr: &SynapseStore,
+    index_by_slot: Option<&[i32]>,
+    targets: &[i32],
+    cuts: &[usize],
+) -> Option<Vec<u32>> {
+    use rayon::prelude::*;
+    let mut out = vec![0u32; csr.n_pre() * cuts.len()];
+    let all_ascend = out
+        .par_chunks_mut(SOURCES_PER_TASK * cuts.len())
+        .enumerate()
+        .all(|(task, offsets)| {
+            let mut gathered = Vec::new();
+            offsets
+                .chunks_mut(cuts.len())
+                .enumerate()
+                .all(|(k, row_offsets)| {
+                    let slots = csr.slots_of(task * SOURCES_PER_TASK + k);
+                    let row = match index_by_slot {
+                        None => targets.get(slots),
+                        Some(map) => {
+                            let indices = map.get(slots).unwrap_or(&[]);
+                            gathered.clear();
+                            gathered.extend(indices.iter().map_while(|&i| {
+                                usize::try_from(i).ok().and_then(|i| targets.get(i))
+                            }));
+                            (gathered.len() == indices.len()).then_some(&gathered[..])
+                        }
+                    };
+                    row.is_some_and(|row| cut_row(row, cuts, row_offsets))
+                })
+        });
+    all_ascend.then_some(out)
+}
+
+/// Writes where each of `cuts` falls in `row` into `offsets`; false if the row's targets do
+/// not ascend, one is negative or the row is too long.
+fn cut_row(row: &[i32], cuts: &[usize], offsets: &mut [u32]) -> bool {
+    // Without early exits, so that the loop runs several targets at a time.
+    let ascends = row.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]));
+    if !ascends || row.first().is_some_and(|&t| t < 0) || u32::try_from(row.len()).is_err() {
+        return false;
+    }
+    for (offset, &cut) in offsets.iter_mut().zip(cuts) {
+        *offset = row.partition_point(|&t| (t as usize) < cut) as u32;
+    }
+    true
+}
+
+/// A pathway's rows with the cuts of a split delivery.
+struct Rows<'a> {
+    csr: &'a SynapseStore,
+    index_by_slot: Option<&'a [i32]>,
+    cuts: &'a [usize],
+    row_cuts: &'a [u32],
+}
+
+impl Rows<'_> {
+    /// Appends the synapse indices of `current` to `out` grouped by the window their targets
+    /// lie in, each part in delivery order (single events, then each spiking source's part
+    /// of its row), and the ends of the parts but the last to `ends`
+    /// ([`rheobase_codegen::Split::ByTargetParts`]).
+    fn group_by_window(
+        &self,
+        current: Delivery<'_>,
+        targets: &[i32],
+        out: &mut Vec<i32>,
+        ends: &mut Vec<usize>,
+    ) {
+        let windows = self.cuts.len() + 1;
+        let index = |slot: usize| index_of_slot(self.index_by_slot, slot);
+        // The window of a target as the compiled code sees it: negative or missing targets
+        // (errors, reported by the piece that runs them) fall in the last.
+        let window_of = |synapse: i32| {
+            let target = usize::try_from(synapse)
+                .ok()
+                .and_then(|i| targets.get(i))
+                .and_then(|&t| usize::try_from(t).ok())
+                .unwrap_or(usize::MAX);
+            self.cuts.partition_point(|&c| c <= target)
+        };
+        for window in 0..windows {
+            let singles = current.synapses.iter().map(|&slot| index(slot as usize));
+            out.extend(singles.filter(|&synapse| window_of(synapse) == window));
+            for &source in current.sources {
+                let slots = self.csr.slots_of(source as usize);
+                let cut = |k: usize| self.row_cuts[source as usize * self.cuts.len() + k];
+                let start = if window == 0 {
+                    0
+                } else {
+                    cut(window - 1) as usize
+                };
+                let end = if window + 1 == windows {
+                    slots.len()
+                } else {
+                    cut(window) as usize
+                };
+                let part = slots.start + start..slots.start + end;
+                match self.index_by_slot {
+                    None => out.extend(part.start as i32..part.end as i32),
+                    Some(map) => out.extend_from_slice(&map[part]),
+                }
+            }
+            if window + 1 < windows {
+                ends.push(out.len());
+            }
+        }
+    }
 }
 
 /// Target values seen at most for the cuts (of more, every k-th block of [`SAMPLED_BLOCK`],
@@ -508,6 +692,76 @@ mod tests {
         assert!(balanced_cuts(&[], 2).is_empty());
         assert!(balanced_cuts(&[-1, -2], 2).is_empty());
         assert!(balanced_cuts(&few, 1).is_empty());
+    }
+
+    /// A pathway over `sources` sources whose synapses (in source order) target `targets`.
+    fn pathway_with_rows(sources: usize, pre: Vec<i32>, post: &[i32]) -> PathwayOp {
+        let mut op = PathwayOp::new(
+            "s_pre".into(),
+            Role::Pre,
+            EventId(0),
+            0..sources,
+            100,
+            StoreId(0),
+            true,
+            None,
+            0,
+        );
+        op.add_synapses(&pre.into(), post).unwrap();
+        op
+    }
+
+    /// Each cut falls at the first synapse of a row whose target reaches it; rows whose
+    /// targets do not ascend (or negative targets) leave no row cuts.
+    #[test]
+    fn rows_are_cut_where_their_targets_reach_each_cut() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        // Rows: source 0 -> [1, 4, 4, 9], source 1 -> [], source 2 -> [5, 6].
+        let targets = [1, 4, 4, 9, 5, 6];
+        let op = pathway_with_rows(3, vec![0, 0, 0, 0, 2, 2], &targets);
+        let cut = |targets: &[i32], cuts: &[usize]| {
+            pool.install(|| row_cuts(&op.csr, None, targets, cuts))
+        };
+        assert_eq!(cut(&targets, &[4]), Some(vec![1, 0, 0]));
+        assert_eq!(cut(&targets, &[4, 6]), Some(vec![1, 3, 0, 0, 0, 1]));
+        assert_eq!(cut(&targets, &[0, 100]), Some(vec![0, 4, 0, 0, 0, 2]));
+        assert_eq!(cut(&[1, 4, 3, 9, 5, 6], &[4]), None);
+        assert_eq!(cut(&[-1, 4, 4, 9, 5, 6], &[4]), None);
+        // Through a slot map: the rows' targets are read at their synapse indices.
+        let map = [5, 4, 3, 2, 1, 0];
+        let reversed = [6, 5, 9, 4, 4, 1];
+        let mapped = pool.install(|| row_cuts(&op.csr, Some(&map), &reversed, &[4]));
+        assert_eq!(mapped, Some(vec![1, 0, 0]));
+    }
+
+    /// Grouped by window, each part keeps delivery order: single events first, then each
+    /// spiking source's part of its row, sources in spike order.
+    #[test]
+    fn delivered_synapses_group_by_window_in_delivery_order() {
+        // Rows: source 0 -> slots 0..4 (targets 1, 4, 4, 9), source 1 -> slots 4..6 (5, 6).
+        let targets = [1, 4, 4, 9, 5, 6];
+        let op = pathway_with_rows(2, vec![0, 0, 0, 0, 1, 1], &targets);
+        let cuts = [5];
+        let row_cuts = [3, 0];
+        let rows = Rows {
+            csr: &op.csr,
+            index_by_slot: None,
+            cuts: &cuts,
+            row_cuts: &row_cuts,
+        };
+        let current = Delivery {
+            synapses: &[5, 1, 3],
+            sources: &[1, 0],
+        };
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        rows.group_by_window(current, &targets, &mut out, &mut ends);
+        // Window ..5: single 1, then source 0's slots 0..3; window 5..: singles 5 and 3,
+        // then source 1's slots 4..6 and source 0's slot 3.
+        assert_eq!(out, [1, 0, 1, 2, 5, 3, 4, 5, 3]);
+        assert_eq!(ends, [4]);
     }
 
     #[test]
