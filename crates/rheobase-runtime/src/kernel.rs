@@ -333,7 +333,9 @@ impl RunnableKernel {
 
     /// Runs a list kernel split by target at `cuts`, the pieces at the same time: each runs
     /// the elements of `list` whose gathered target lies in its window (a pathway split by
-    /// target range; see [`Split::ByTarget`]). The results are those of one whole call.
+    /// target range; see [`Split::ByTarget`]), only those of its own part where `parts` gives
+    /// the ends of the list's parts grouped by window ([`Split::ByTargetParts`]). The
+    /// results are those of one whole call.
     pub fn call_by_target(
         &self,
         store: &mut ArrayStore,
