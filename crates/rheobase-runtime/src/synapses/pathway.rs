@@ -2,7 +2,7 @@
 //! `synapses_pre`/`synapses_post` kernel over the synapses receiving an event), the state
 //! updater over all synapses, and summed variable updaters.
 
-use super::queue::{delay_steps, Delivery, PathwayDelays, SpikeQueue};
+use super::queue::{delay_steps, PathwayDelays, SpikeQueue};
 use super::sources::Sources;
 use super::store::SynapseStore;
 use crate::error::{Result, RuntimeError};
@@ -66,12 +66,11 @@ struct TargetCuts {
     /// The thread count they were made for.
     threads: usize,
     cuts: Vec<usize>,
-    /// The array of targets the kernel gathers through.
-    targets: StoreId,
     /// Where each cut falls in each source's row, when every row's targets ascend: the
     /// offset in source `s`'s row of its first synapse whose target is `cuts[k]` or more is
     /// `row_cuts[s * cuts.len() + k]`. With them each thread gets only its part of each
-    /// spiking row, instead of reading every row to skip the other windows' synapses.
+    /// spiking row, instead of reading every row to skip the other windows' synapses. Made
+    /// for pathways with one delay, whose events come as whole rows.
     row_cuts: Option<Vec<u32>>,
 }
 
@@ -296,36 +295,31 @@ impl Operation for PathwayOp {
                     let fresh = matches!(&self.split,
                         Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads));
                     if !fresh {
-                        let index_by_slot = self.index_by_slot.as_deref();
-                        let rows = (&self.csr, index_by_slot);
+                        // Per-synapse delays deliver single synapses, not rows.
+                        let one_delay = matches!(self.delays, PathwayDelays::Homogeneous(_));
+                        let rows = one_delay.then(|| (&self.csr, self.index_by_slot.as_deref()));
                         self.split = Some(target_cuts(kernel, cx.store, threads, rows, pool));
                     }
                 }
                 let split = pool.zip(self.split.as_ref().and_then(Option::as_ref));
                 // Synapse indices in delivery order: single events, then whole spike lists
-                // (each source's slots are contiguous, so their indices are one copy); or
-                // that order grouped by target window, where the rows' cuts are known.
+                // (each source's slots are contiguous, so their indices are one copy); or,
+                // where the events are whole rows whose cuts are known, grouped by target
+                // window.
                 let mut delivered = std::mem::take(&mut self.delivered);
                 delivered.clear();
                 self.part_ends.clear();
-                match split {
-                    Some((
-                        _,
-                        cuts @ TargetCuts {
-                            row_cuts: Some(row_cuts),
-                            ..
-                        },
-                    )) => {
-                        let ArrayData::I32(targets) = cx.store.get(cuts.targets) else {
-                            unreachable!("target cuts are made for i32 targets only")
-                        };
+                let row_cuts = split.and_then(|(_, cuts)| cuts.row_cuts.as_deref());
+                let grouped = row_cuts.filter(|_| current.synapses.is_empty());
+                match (split, grouped) {
+                    (Some((_, cuts)), Some(row_cuts)) => {
                         let rows = Rows {
                             csr: &self.csr,
                             index_by_slot: self.index_by_slot.as_deref(),
                             cuts: &cuts.cuts,
                             row_cuts,
                         };
-                        rows.group_by_window(current, targets, &mut delivered, &mut self.part_ends);
+                        rows.group_by_window(current.sources, &mut delivered, &mut self.part_ends);
                     }
                     _ => {
                         delivered.extend(
@@ -343,7 +337,7 @@ impl Operation for PathwayOp {
                 let ran_in = match split {
                     // Each thread runs the events of its own window of targets.
                     Some((pool, split)) => {
-                        let parts = split.row_cuts.as_ref().map(|_| self.part_ends.as_slice());
+                        let parts = grouped.map(|_| self.part_ends.as_slice());
                         let (list, cuts) = (&self.delivered, (&split.cuts[..], parts));
                         kernel.call_by_target(cx.store, list, cuts, cx.time, rng, pool)?;
                         pieces
@@ -419,30 +413,31 @@ fn index_of_slot(index_by_slot: Option<&[i32]>, slot: usize) -> i32 {
 
 /// Where to cut a pathway's targets for threaded delivery into `parts` windows, if its
 /// kernel writes only its synapses' own elements and targets gathered through one index
-/// array; `None` if the kernel does not allow it. The rows' cuts are found on `pool`.
+/// array; `None` if the kernel does not allow it. With `rows` (the pathway's synapses and
+/// slot map) the cuts are also found in each row ([`row_cuts`], on `pool`).
 fn target_cuts(
     kernel: &RunnableKernel,
     store: &ArrayStore,
     parts: usize,
-    (csr, index_by_slot): (&SynapseStore, Option<&[i32]>),
+    rows: Option<(&SynapseStore, Option<&[i32]>)>,
     pool: &rayon::ThreadPool,
 ) -> Option<TargetCuts> {
     let Splittable::ByGather(gather) = kernel.splittable() else {
         return None;
     };
-    let targets_id = kernel.store_of(gather)?;
-    let ArrayData::I32(targets) = store.get(targets_id) else {
+    let ArrayData::I32(targets) = store.get(kernel.store_of(gather)?) else {
         return None;
     };
     let cuts = balanced_cuts(targets.as_slice(), parts);
     if cuts.is_empty() {
         return None;
     }
-    let row_cuts = pool.install(|| row_cuts(csr, index_by_slot, targets, &cuts));
+    let row_cuts = rows.and_then(|(csr, index_by_slot)| {
+        pool.install(|| row_cuts(csr, index_by_slot, targets, &cuts))
+    });
     Some(TargetCuts {
         threads: parts,
         cuts,
-        targets: targets_id,
         row_cuts,
     })
 }
@@ -511,33 +506,14 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    /// Appends the synapse indices of `current` to `out` grouped by the window their targets
-    /// lie in, each part in delivery order (single events, then each spiking source's part
-    /// of its row), and the ends of the parts but the last to `ends`
-    /// ([`rheobase_codegen::Split::ByTargetParts`]).
-    fn group_by_window(
-        &self,
-        current: Delivery<'_>,
-        targets: &[i32],
-        out: &mut Vec<i32>,
-        ends: &mut Vec<usize>,
-    ) {
+    /// Appends the synapse indices of the rows of `sources` (spiking, in delivery order) to
+    /// `out` grouped by the window their targets lie in, each part in delivery order (each
+    /// source's part of its row, sources in spike order), and the ends of the parts but the
+    /// last to `ends` ([`rheobase_codegen::Split::ByTargetParts`]).
+    fn group_by_window(&self, sources: &[u32], out: &mut Vec<i32>, ends: &mut Vec<usize>) {
         let windows = self.cuts.len() + 1;
-        let index = |slot: usize| index_of_slot(self.index_by_slot, slot);
-        // The window of a target as the compiled code sees it: negative or missing targets
-        // (errors, reported by the piece that runs them) fall in the last.
-        let window_of = |synapse: i32| {
-            let target = usize::try_from(synapse)
-                .ok()
-                .and_then(|i| targets.get(i))
-                .and_then(|&t| usize::try_from(t).ok())
-                .unwrap_or(usize::MAX);
-            self.cuts.partition_point(|&c| c <= target)
-        };
         for window in 0..windows {
-            let singles = current.synapses.iter().map(|&slot| index(slot as usize));
-            out.extend(singles.filter(|&synapse| window_of(synapse) == window));
-            for &source in current.sources {
+            for &source in sources {
                 let slots = self.csr.slots_of(source as usize);
                 let cut = |k: usize| self.row_cuts[source as usize * self.cuts.len() + k];
                 let start = if window == 0 {
@@ -737,8 +713,8 @@ mod tests {
         assert_eq!(mapped, Some(vec![1, 0, 0]));
     }
 
-    /// Grouped by window, each part keeps delivery order: single events first, then each
-    /// spiking source's part of its row, sources in spike order.
+    /// Grouped by window, each part keeps delivery order: each spiking source's part of its
+    /// row, sources in spike order.
     #[test]
     fn delivered_synapses_group_by_window_in_delivery_order() {
         // Rows: source 0 -> slots 0..4 (targets 1, 4, 4, 9), source 1 -> slots 4..6 (5, 6).
@@ -752,16 +728,12 @@ mod tests {
             cuts: &cuts,
             row_cuts: &row_cuts,
         };
-        let current = Delivery {
-            synapses: &[5, 1, 3],
-            sources: &[1, 0],
-        };
         let (mut out, mut ends) = (Vec::new(), Vec::new());
-        rows.group_by_window(current, &targets, &mut out, &mut ends);
-        // Window ..5: single 1, then source 0's slots 0..3; window 5..: singles 5 and 3,
-        // then source 1's slots 4..6 and source 0's slot 3.
-        assert_eq!(out, [1, 0, 1, 2, 5, 3, 4, 5, 3]);
-        assert_eq!(ends, [4]);
+        rows.group_by_window(&[1, 0], &mut out, &mut ends);
+        // Window ..5: source 0's slots 0..3; window 5..: source 1's slots 4..6, then source
+        // 0's slot 3.
+        assert_eq!(out, [0, 1, 2, 4, 5, 3]);
+        assert_eq!(ends, [3]);
     }
 
     #[test]
