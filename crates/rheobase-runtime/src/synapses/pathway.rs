@@ -297,7 +297,7 @@ impl Operation for PathwayOp {
                     if !fresh {
                         // Per-synapse delays deliver single synapses, not rows.
                         let one_delay = matches!(self.delays, PathwayDelays::Homogeneous(_));
-                        let rows = one_delay.then(|| (&self.csr, self.index_by_slot.as_deref()));
+                        let rows = one_delay.then_some((&self.csr, self.index_by_slot.as_deref()));
                         self.split = Some(target_cuts(kernel, cx.store, threads, rows, pool));
                     }
                 }
