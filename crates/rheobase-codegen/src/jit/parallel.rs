@@ -285,67 +285,39 @@ pub(crate) mod tests {
         run_by_target(compiled, [&mut whole, &mut w], &mut post, &list, &[], &pool).unwrap();
         let cut_sets: [&[usize]; 7] = [&[2], &[1], &[0], &[4], &[1, 3], &[3, 3], &[1, 2, 3, 9]];
         for cuts in cut_sets {
-            let mut split = vec![0.25; 4];
-            run_by_target(
-                compiled,
-                [&mut split, &mut w],
-                &mut post,
-                &list,
-                cuts,
-                &pool,
-            )
-            .unwrap();
-            let same = split
-                .iter()
-                .zip(&whole)
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "cuts {cuts:?}: {split:?} against {whole:?}");
-            // The same list grouped by window, each piece running only its part.
+            // The list as it is, each piece skipping other windows' elements; and grouped by
+            // window, each piece running only its part.
             let (grouped, ends) = grouped(&list, &post, cuts);
-            let mut parts = vec![0.25; 4];
-            let how = (cuts, Some(ends.as_slice()));
-            run_by_target_parts(
-                compiled,
-                [&mut parts, &mut w],
-                &mut post,
-                &grouped,
-                how,
-                &pool,
-            )
-            .unwrap();
-            let same = parts
-                .iter()
-                .zip(&whole)
-                .all(|(a, b)| a.to_bits() == b.to_bits());
-            assert!(same, "parts at {cuts:?}: {parts:?} against {whole:?}");
+            let ways = [(&list[..], None), (&grouped[..], Some(ends.as_slice()))];
+            for (list, parts) in ways {
+                let mut split = vec![0.25; 4];
+                let how = (cuts, parts);
+                run_by_target_parts(compiled, [&mut split, &mut w], &mut post, list, how, &pool)
+                    .unwrap();
+                let same = split
+                    .iter()
+                    .zip(&whole)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(
+                    same,
+                    "cuts {cuts:?}, parts {parts:?}: {split:?} against {whole:?}"
+                );
+            }
         }
-        // An element in another window's part is skipped, never run by two pieces: here
-        // synapse 3 (target 3) sits in the part of window 0..2.
-        let mut target = vec![0.0; 4];
-        let how = (&[2][..], Some(&[2][..]));
-        run_by_target_parts(
-            compiled,
-            [&mut target, &mut w],
-            &mut post,
-            &[1, 3, 2],
-            how,
-            &pool,
-        )
-        .unwrap();
-        assert_eq!(target, [0.0, 1.0, 0.1, 0.0]);
-        // A part for an empty window makes the call run whole.
-        let mut target = vec![0.0; 4];
-        let how = (&[2, 2][..], Some(&[1, 2][..]));
-        run_by_target_parts(
-            compiled,
-            [&mut target, &mut w],
-            &mut post,
-            &[1, 3, 2],
-            how,
-            &pool,
-        )
-        .unwrap();
-        assert_eq!(target, [0.0, 1.0, 0.1, 3.0]);
+        // An element in another window's part is skipped, never run by two pieces (synapse 3,
+        // target 3, in the part of window 0..2); a part for an empty window makes the call
+        // run whole.
+        let cases: [(&[usize], &[usize], [f64; 4]); 2] = [
+            (&[2], &[2], [0.0, 1.0, 0.1, 0.0]),
+            (&[2, 2], &[1, 2], [0.0, 1.0, 0.1, 3.0]),
+        ];
+        for (cuts, ends, expected) in cases {
+            let mut target = vec![0.0; 4];
+            let (list, how) = (&[1, 3, 2], (cuts, Some(ends)));
+            run_by_target_parts(compiled, [&mut target, &mut w], &mut post, list, how, &pool)
+                .unwrap();
+            assert_eq!(target, expected, "cuts {cuts:?}, part ends {ends:?}");
+        }
         // Targets out of bounds fail in the piece whose window holds them (the last for
         // negative ones, as huge unsigned indices), as in a whole call.
         for bad in [4, -1] {
