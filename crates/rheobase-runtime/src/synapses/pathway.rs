@@ -72,6 +72,8 @@ struct TargetCuts {
     /// spiking row, instead of reading every row to skip the other windows' synapses. Made
     /// for pathways with one delay, whose events come as whole rows.
     row_cuts: Option<Vec<u32>>,
+    /// Whether the pathway had one delay when these were made (see `row_cuts`).
+    one_delay: bool,
 }
 
 impl PathwayOp {
@@ -150,6 +152,11 @@ impl PathwayOp {
             .current()
             .for_each_slot(&self.csr, |slot| out.push(self.index_of(slot)));
         out
+    }
+
+    /// Whether every synapse has the same delay in steps (events come as whole rows).
+    fn has_one_delay(&self) -> bool {
+        matches!(self.delays, PathwayDelays::Homogeneous(_))
     }
 
     /// Reads the delays (in seconds) into steps of `dt`, checking them.
@@ -237,6 +244,12 @@ impl Operation for PathwayOp {
         }
         self.read_delays(cx.store, dt)?;
         self.queue.prepare(&self.delays, &self.csr);
+        // Cuts in rows are made for one delay only: remade when the delays change kind.
+        if let Some(Some(cuts)) = &self.split {
+            if cuts.one_delay != self.has_one_delay() {
+                self.split = None;
+            }
+        }
         Ok(())
     }
 
@@ -296,7 +309,7 @@ impl Operation for PathwayOp {
                         Some(cuts) if cuts.as_ref().is_none_or(|c| c.threads == threads));
                     if !fresh {
                         // Per-synapse delays deliver single synapses, not rows.
-                        let one_delay = matches!(self.delays, PathwayDelays::Homogeneous(_));
+                        let one_delay = self.has_one_delay();
                         let rows = one_delay.then_some((&self.csr, self.index_by_slot.as_deref()));
                         self.split = Some(target_cuts(kernel, cx.store, threads, rows, pool));
                     }
@@ -439,6 +452,7 @@ fn target_cuts(
         threads: parts,
         cuts,
         row_cuts,
+        one_delay: rows.is_some(),
     })
 }
 
