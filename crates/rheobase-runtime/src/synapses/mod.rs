@@ -13,7 +13,8 @@
 //! - [`store`]: synapses sorted by source in CSR form (each pathway keeps one, sorted by its
 //!   triggering group, as its propagation index);
 //! - [`queue`]: delays rounded to steps and the spike queue (a ring buffer indexed by delay);
-//! - [`sources`]: the source indices of new synapses, kept as runs while connect makes them.
+//! - [`sources`]: the source indices of new synapses, kept as runs while connect makes them;
+//! - `windows`: the target windows of deliveries split over threads.
 //!
 //! Synaptic variables live in the network's array store indexed by Brian2's synapse index
 //! (creation order), so kernels bind them like any group's variables.
@@ -29,6 +30,7 @@ pub mod pathway;
 pub mod queue;
 pub mod sources;
 pub mod store;
+mod windows;
 
 #[cfg(test)]
 mod bench;
