@@ -48,9 +48,14 @@ pub(super) fn target_cuts(
     if cuts.is_empty() {
         return None;
     }
-    let row_cuts = rows.and_then(|(csr, index_by_slot)| {
-        pool.install(|| row_cuts(csr, index_by_slot, targets, &cuts))
-    });
+    // Rows too short to share between the windows are not worth their cuts' memory (one
+    // offset per source and cut, more than the rows themselves when rows are short).
+    let long_rows = |csr: &SynapseStore| csr.len() >= MIN_ROW_PER_WINDOW * parts * csr.n_pre();
+    let row_cuts = rows
+        .filter(|(csr, _)| long_rows(csr))
+        .and_then(|(csr, index_by_slot)| {
+            pool.install(|| row_cuts(csr, index_by_slot, targets, &cuts))
+        });
     Some(TargetCuts {
         threads: parts,
         cuts,
@@ -58,6 +63,10 @@ pub(super) fn target_cuts(
         one_delay: rows.is_some(),
     })
 }
+
+/// Least synapses per row and window, on average, for the rows to be cut
+/// ([`TargetCuts::row_cuts`]).
+const MIN_ROW_PER_WINDOW: usize = 4;
 
 /// Sources whose rows one task of [`row_cuts`] looks at.
 const SOURCES_PER_TASK: usize = 4096;
