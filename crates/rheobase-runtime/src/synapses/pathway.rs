@@ -305,10 +305,11 @@ impl Operation for PathwayOp {
                 let mut delivered = std::mem::take(&mut self.delivered);
                 delivered.clear();
                 self.part_ends.clear();
-                let row_cuts = split.and_then(|(_, cuts)| cuts.row_cuts.as_deref());
-                let grouped = row_cuts.filter(|_| current.synapses.is_empty());
-                match (split, grouped) {
-                    (Some((_, cuts)), Some(row_cuts)) => {
+                let grouped = split
+                    .and_then(|(_, cuts)| Some((cuts, cuts.row_cuts.as_deref()?)))
+                    .filter(|_| current.synapses.is_empty());
+                match grouped {
+                    Some((cuts, row_cuts)) => {
                         let rows = Rows {
                             csr: &self.csr,
                             index_by_slot: self.index_by_slot.as_deref(),
@@ -317,7 +318,7 @@ impl Operation for PathwayOp {
                         };
                         rows.group_by_window(current.sources, &mut delivered, &mut self.part_ends);
                     }
-                    _ => {
+                    None => {
                         delivered.extend(
                             current
                                 .synapses
